@@ -1,0 +1,1 @@
+"""The Intercultural Cities practice bot: find, follow and share good practice examples."""

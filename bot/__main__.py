@@ -1,0 +1,120 @@
+"""Command line: `python -m bot` runs the bot; `import`, `export` and `stats` manage data."""
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.aliases import load_aliases
+from bot.config import ConfigError, Settings, load_settings
+from store.db import Database, DatabaseError, open_database
+from store.importers import ImportFileError, read_practice_file
+from store.practices import PracticeStore
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot", description="The Intercultural Cities practice bot."
+    )
+    commands = parser.add_subparsers(dest="command")
+    commands.add_parser("run", help="run the bot (the default)")
+    importer = commands.add_parser("import", help="add or update practices from a file")
+    importer.add_argument("file", type=Path, help="JSON (DESIGN §3 shape) or listing-page text")
+    importer.add_argument(
+        "--no-alerts", action="store_true", help="publish without alerting subscribers"
+    )
+    exporter = commands.add_parser("export", help="write the published practices as JSON")
+    exporter.add_argument("file", type=Path, help="where to write; '-' for standard output")
+    commands.add_parser("stats", help="print counts")
+    return parser
+
+
+def configure_logging(level: str) -> None:
+    """Log to stderr; keep httpx quiet, since its request lines contain the bot token."""
+    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=level)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+
+
+def run_bot(settings: Settings, database: Database) -> int:
+    """Run the bot until it is stopped."""
+    from bot.app import run
+
+    settings.require_token()
+    run(settings, database)
+    return 0
+
+
+def import_file(args: argparse.Namespace, database: Database) -> int:
+    """Import practices from a file and print what changed."""
+    from bot.app import load_bundled_catalogue
+
+    aliases = load_aliases()
+    load_bundled_catalogue(database, aliases)
+    batch = read_practice_file(args.file, aliases)
+    report = PracticeStore(database).import_practices(batch.practices)
+    print(
+        f"added {len(report.added)}, updated {len(report.updated)}, "
+        f"unchanged {len(report.unchanged)}, rejected {len(batch.rejected)}"
+    )
+    for label, reason in batch.rejected:
+        print(f"  rejected {label}: {reason}")
+    return 0
+
+
+def export_file(args: argparse.Namespace, database: Database) -> int:
+    """Write the published practices in the import shape."""
+    from bot.app import load_bundled_catalogue
+
+    load_bundled_catalogue(database, load_aliases())
+    records = [p.to_public_dict() for p in PracticeStore(database).all()]
+    text = json.dumps(records, ensure_ascii=False, indent=1) + "\n"
+    if str(args.file) == "-":
+        sys.stdout.write(text)
+    else:
+        args.file.write_text(text, encoding="utf-8")
+        print(f"exported {len(records)} practices to {args.file}")
+    return 0
+
+
+def print_stats(database: Database) -> int:
+    """Print how many practices there are by status, topic and country."""
+    from bot.app import load_bundled_catalogue
+
+    load_bundled_catalogue(database, load_aliases())
+    counts = PracticeStore(database).count()
+    print("practices: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; errors the operator can fix are one line on stderr, exit code 1."""
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        configure_logging(settings.log_level)
+        if (args.command or "run") == "run":
+            settings.require_token()
+        database = open_database(settings.db_path)
+    except (ConfigError, DatabaseError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    try:
+        if args.command == "import":
+            return import_file(args, database)
+        if args.command == "export":
+            return export_file(args, database)
+        if args.command == "stats":
+            return print_stats(database)
+        return run_bot(settings, database)
+    except (ImportFileError, DatabaseError, OSError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    finally:
+        database.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

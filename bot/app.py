@@ -1,0 +1,109 @@
+"""Wiring: build the Telegram application with its stores, services and handlers."""
+
+import logging
+from importlib import resources
+
+from telegram import LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
+from telegram.request import BaseRequest
+
+import handlers
+from bot.aliases import Aliases, load_aliases
+from bot.catalog import Catalog
+from bot.config import Settings
+from bot.publishing import Publisher
+from handlers.deps import SERVICES_KEY, Services
+from store.db import Database
+from store.importers import read_practice_file
+from store.practices import PracticeStore
+
+log = logging.getLogger(__name__)
+BUNDLED_LOADED = "bundled_catalogue_loaded"
+
+
+def load_bundled_catalogue(database: Database, aliases: Aliases) -> int:
+    """Load the bundled practices once, on the first start of a database; never alerts.
+
+    Returns:
+        How many practices were added (0 when the database already had its first load).
+    """
+    meta = database.table("meta")
+    if meta.get(doc_id=1) and meta.get(doc_id=1).get(BUNDLED_LOADED):
+        return 0
+    source = resources.files("bot.data").joinpath("practices.json")
+    with resources.as_file(source) as path:
+        batch = read_practice_file(path, aliases)
+    with database.transaction():
+        report = PracticeStore(database).import_practices(batch.practices)
+        meta.update({BUNDLED_LOADED: True}, doc_ids=[1])
+    return len(report.added)
+
+
+def build_services(settings: Settings, database: Database) -> Services:
+    """Build the stores and the in-memory catalogue over an open database."""
+    aliases = load_aliases()
+    load_bundled_catalogue(database, aliases)
+    practices = PracticeStore(database)
+    catalog = Catalog(practices, aliases)
+    return Services(
+        settings=settings,
+        database=database,
+        practices=practices,
+        catalog=catalog,
+        publisher=Publisher(practices, catalog),
+    )
+
+
+def build_application(
+    settings: Settings, database: Database, request: BaseRequest | None = None
+) -> Application:
+    """Build the application: Bot API client, services in `bot_data`, handlers, jobs.
+
+    Args:
+        settings: the configuration; its token is required.
+        database: the open database; closed when the application shuts down.
+        request: a request object to use instead of HTTP (tests).
+    """
+    builder = (
+        ApplicationBuilder()
+        .token(settings.require_token())
+        .base_url(settings.api_base_url)
+        .base_file_url(settings.api_file_url)
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .rate_limiter(
+            AIORateLimiter(overall_max_rate=max(30.0, settings.alert_rate), max_retries=0)
+        )
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    app = builder.build()
+    app.bot_data[SERVICES_KEY] = build_services(settings, database)
+    handlers.register(app)
+    return app
+
+
+async def _post_init(app: Application) -> None:
+    try:
+        await app.bot.set_my_commands(handlers.COMMANDS)
+    except TelegramError as error:
+        log.warning("could not register the command menu: %s", error)
+    log.info("@%s is ready", app.bot.username)
+
+
+async def _post_shutdown(app: Application) -> None:
+    app.bot_data[SERVICES_KEY].database.close()
+
+
+def run(settings: Settings, database: Database) -> None:
+    """Run the bot with long polling until it is stopped."""
+    app = build_application(settings, database)
+    app.run_polling(allowed_updates=Update.ALL_TYPES)

@@ -1,0 +1,153 @@
+"""Render practices as Telegram HTML: cards, result pages and inline results. Pure.
+
+Every text that comes from a user or an import is cut first and escaped after, so that no
+entity is ever split and no message exceeds Telegram's limits.
+"""
+
+from collections.abc import Callable, Sequence
+from html import escape
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.models import Practice
+
+MAX_MESSAGE = 4096
+MAX_CALLBACK_BYTES = 64
+PAGE_SIZE = 5
+TITLE_LIMIT = 200
+SUBTITLE_LIMIT = 300
+PURPOSE_LIMIT = 700
+PLACE_LIMIT = 200
+QUERY_ECHO_LIMIT = 60
+
+
+def shorten(text: str, limit: int) -> str:
+    """Cut text to at most `limit` characters at a word boundary, ending with "…"."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut[limit // 2 :]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:.-") + "…"
+
+
+def deep_link(bot_username: str, practice: Practice) -> str:
+    """Return the link that opens this practice's card in the bot."""
+    return f"https://t.me/{bot_username}?start=p_{practice.key}"
+
+
+def callback(*parts: str | int) -> str | None:
+    """Join callback parts with "|"; None when the result would exceed Telegram's 64 bytes."""
+    data = "|".join(str(part) for part in parts)
+    return data if len(data.encode()) <= MAX_CALLBACK_BYTES else None
+
+
+def _title_link(practice: Practice, bot_username: str) -> str:
+    title = escape(shorten(practice.title, TITLE_LIMIT))
+    return f'<a href="{escape(deep_link(bot_username, practice))}">{title}</a>'
+
+
+def _place_line(practice: Practice) -> str:
+    parts = [escape(shorten(practice.place, PLACE_LIMIT))] if practice.place else []
+    if practice.period:
+        parts.append(escape(shorten(practice.period, 60)))
+    return " · ".join(parts)
+
+
+def card_text(practice: Practice, bot_username: str, note: str | None = None) -> str:
+    """Return the full card of a practice.
+
+    Args:
+        practice: the practice to show.
+        bot_username: the bot's username, for the deep link on the title.
+        note: an already escaped line to show above the card (e.g. why an alert came).
+
+    Returns:
+        HTML text within Telegram's message limit.
+    """
+    lines = [note, ""] if note else []
+    lines.append(f"<b>{_title_link(practice, bot_username)}</b>")
+    if practice.subtitle:
+        lines.append(f"<i>{escape(shorten(practice.subtitle, SUBTITLE_LIMIT))}</i>")
+    if practice.place:
+        lines.append(f"📍 {escape(shorten(practice.place, PLACE_LIMIT))}")
+    if practice.period:
+        lines.append(f"🗓 {escape(shorten(practice.period, 100))}")
+    if practice.topics:
+        lines.append(f"🏷 {escape(' · '.join(practice.topics[:5]))}")
+    if practice.purpose:
+        purpose = escape(shorten(practice.purpose, PURPOSE_LIMIT))
+        lines += ["", f"<b>Purpose:</b> {purpose}"]
+    return "\n".join(lines)[:MAX_MESSAGE]
+
+
+def card_keyboard(
+    practice: Practice, extra: Sequence[InlineKeyboardButton] = ()
+) -> InlineKeyboardMarkup | None:
+    """Return the card's buttons: "Read more" to the full practice, then any extra buttons."""
+    rows: list[list[InlineKeyboardButton]] = []
+    if practice.url and practice.url.startswith(("https://", "http://")):
+        rows.append([InlineKeyboardButton("📖 Read more", url=practice.url)])
+    if extra:
+        rows.append(list(extra))
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+def result_row(number: int, practice: Practice, bot_username: str) -> str:
+    """Return one short row of a result list: number, linked title, place and period."""
+    row = f"<b>{number}.</b> {_title_link(practice, bot_username)}"
+    place = _place_line(practice)
+    return f"{row}\n     {place}" if place else row
+
+
+def results_text(label: str, practices: Sequence[Practice], page: int, bot_username: str) -> str:
+    """Return one page of results with a header like "5 of 23 for ‘refugees’".
+
+    Args:
+        label: what was searched, as the user typed it (escaped here).
+        practices: every result, best first.
+        page: the page to show, from 0.
+        bot_username: the bot's username, for deep links.
+    """
+    total = len(practices)
+    shown = practices[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    pages = max(1, -(-total // PAGE_SIZE))
+    header = f"🔎 <b>{len(shown)} of {total}</b> for ‘{escape(shorten(label, QUERY_ECHO_LIMIT))}’"
+    if pages > 1:
+        header += f" · page {page + 1} of {pages}"
+    rows = [
+        result_row(page * PAGE_SIZE + n, practice, bot_username)
+        for n, practice in enumerate(shown, start=1)
+    ]
+    return "\n\n".join([header, *rows])[:MAX_MESSAGE]
+
+
+def results_keyboard(
+    practices: Sequence[Practice], page: int, page_callback: Callable[[int], str]
+) -> InlineKeyboardMarkup:
+    """Return buttons that open each shown result's card, then Back / Next.
+
+    Args:
+        practices: every result, best first.
+        page: the page shown, from 0.
+        page_callback: the callback data that shows a given page.
+    """
+    first = page * PAGE_SIZE
+    shown = practices[first : first + PAGE_SIZE]
+    open_row = [
+        InlineKeyboardButton(str(first + n), callback_data=callback("c", practice.key))
+        for n, practice in enumerate(shown, start=1)
+    ]
+    nav_row = []
+    if page > 0:
+        nav_row.append(InlineKeyboardButton("◀ Back", callback_data=page_callback(page - 1)))
+    if first + PAGE_SIZE < len(practices):
+        nav_row.append(InlineKeyboardButton("Next ▶", callback_data=page_callback(page + 1)))
+    return InlineKeyboardMarkup([row for row in (open_row, nav_row) if row])
+
+
+def inline_description(practice: Practice) -> str:
+    """Return the one-line description of an inline result (plain text)."""
+    parts = [practice.place, practice.period or "", practice.subtitle or practice.purpose or ""]
+    return shorten(" · ".join(p for p in parts if p), 200)

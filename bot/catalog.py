@@ -1,0 +1,75 @@
+"""The published catalogue in memory: search, lookup by key, browsing counts."""
+
+from collections import Counter
+from datetime import UTC, datetime
+from typing import Protocol
+
+from bot.aliases import Aliases
+from bot.models import Practice
+from bot.search import SearchIndex, SearchResult
+from bot.template import TOPICS
+
+
+class PracticeSource(Protocol):
+    """Where published practices are stored (`store.practices.PracticeStore`)."""
+
+    def all(self, status: str | None = "published") -> list[Practice]: ...
+
+
+class Catalog:
+    """Published practices, indexed for search; rebuilt from the store on `reload`."""
+
+    def __init__(self, source: PracticeSource, aliases: Aliases) -> None:
+        self._source = source
+        self.aliases = aliases
+        self.reload()
+
+    def reload(self) -> None:
+        """Read every published practice from the store again and rebuild the index."""
+        practices = self._source.all()
+        self.index = SearchIndex(practices, self.aliases, TOPICS, datetime.now(UTC).year)
+        self._by_key = {practice.key: practice for practice in practices}
+
+    def add(self, practice: Practice) -> None:
+        """Make a newly published practice searchable at once."""
+        if practice.key in self._by_key:
+            self.reload()
+            return
+        self.index.add(practice)
+        self._by_key[practice.key] = practice
+
+    def __len__(self) -> int:
+        return len(self._by_key)
+
+    def search(self, text: str) -> SearchResult:
+        """Return the practices that match a typed query, best first."""
+        return self.index.search(text)
+
+    def get(self, key: str) -> Practice | None:
+        """Return the published practice with this key, or None."""
+        return self._by_key.get(key)
+
+    def latest(self) -> list[Practice]:
+        """Return practices, most recently published first (catalogue order among equals)."""
+        # reverse=True keeps equal keys in catalogue order.
+        return sorted(self.index.practices, key=lambda p: p.published_at or "", reverse=True)
+
+    def topic_counts(self) -> list[tuple[str, int]]:
+        """Return every programme topic with its number of practices, in programme order."""
+        counts = Counter(t for p in self.index.practices for t in p.topics)
+        return [(topic, counts.get(topic, 0)) for topic in TOPICS]
+
+    def country_counts(self) -> list[tuple[str, int]]:
+        """Return the countries that have practices, with their counts, by name."""
+        counts = Counter(self.aliases.canonical_country(p.country) for p in self.index.practices)
+        return sorted(counts.items())
+
+    def city_counts(self, country: str) -> list[tuple[str, int]]:
+        """Return the cities of a country that have practices, with their counts, by name."""
+        counts = Counter(
+            self.aliases.canonical_city(city)
+            for p in self.index.practices
+            if self.aliases.canonical_country(p.country) == country
+            for city in p.cities
+        )
+        return sorted(counts.items())

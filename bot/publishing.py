@@ -1,0 +1,57 @@
+"""The one path that publishes practices, whoever publishes them (import, moderation)."""
+
+from collections.abc import Callable
+from typing import Protocol
+
+from bot.catalog import Catalog
+from bot.models import Practice
+
+
+class ImportResult(Protocol):
+    """What a store reports after writing practices (`store.practices.ImportReport`)."""
+
+    added: list[str]
+    updated: list[str]
+    unchanged: list[str]
+
+
+class PracticeWriter(Protocol):
+    """Where practices are written (`store.practices.PracticeStore`)."""
+
+    def import_practices(self, practices: list[Practice]) -> ImportResult: ...
+
+
+# Called with the practices that are new to the catalogue, e.g. to queue alerts.
+PublishHook = Callable[[list[Practice]], None]
+
+
+class Publisher:
+    """Store practices, make them searchable at once, and tell the hooks about new ones."""
+
+    def __init__(self, store: PracticeWriter, catalog: Catalog) -> None:
+        self._store = store
+        self._catalog = catalog
+        self.hooks: list[PublishHook] = []
+
+    def publish(self, practices: list[Practice], alerts: bool = True) -> ImportResult:
+        """Publish practices: new ids are added, known ids updated.
+
+        Args:
+            practices: validated practices with status "published".
+            alerts: whether the hooks hear of the new practices (False: `import --no-alerts`
+                and the first load of the bundled catalogue).
+
+        Returns:
+            The store's report of what was added, updated and unchanged.
+        """
+        report = self._store.import_practices(practices)
+        if report.updated:
+            self._catalog.reload()
+        added = set(report.added)
+        new = [practice for practice in practices if practice.id in added]
+        for practice in new:
+            self._catalog.add(practice)
+        if alerts and new:
+            for hook in self.hooks:
+                hook(new)
+        return report

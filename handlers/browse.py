@@ -1,0 +1,128 @@
+"""Browsing without typing: /topics, /countries (then cities) and /latest."""
+
+from html import escape
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.ext import ContextTypes
+
+from bot.cards import PAGE_SIZE, callback, results_keyboard, results_text
+from bot.texts import STALE_BUTTON
+from handlers.deps import services
+from handlers.search import edit_or_ignore, page_callbacks
+
+COUNTRIES = "🌍 <b>Countries</b>: pick one, then a city."
+TOPICS_TEXT = "🗂 <b>Topics</b>: pick one to see its practices."
+NO_TOPIC_PRACTICES = "No practices on this topic yet. Know one? Share it with /submit."
+
+
+def _grid(buttons: list[InlineKeyboardButton], width: int = 2) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([buttons[i : i + width] for i in range(0, len(buttons), width)])
+
+
+def topics_markup(context: ContextTypes.DEFAULT_TYPE) -> InlineKeyboardMarkup:
+    """Return one button per programme topic with its number of practices."""
+    buttons = []
+    for number, (topic, count) in enumerate(services(context).catalog.topic_counts()):
+        data = page_callbacks(context, f'topic:"{topic}"')(0) if count else f"t0|{number}"
+        buttons.append(InlineKeyboardButton(f"{topic} ({count})", callback_data=data))
+    return _grid(buttons, width=1)
+
+
+def countries_markup(context: ContextTypes.DEFAULT_TYPE) -> InlineKeyboardMarkup:
+    """Return one button per country that has practices."""
+    buttons = [
+        InlineKeyboardButton(f"{country} ({count})", callback_data=callback("cn", country))
+        for country, count in services(context).catalog.country_counts()
+        if callback("cn", country)
+    ]
+    return _grid(buttons)
+
+
+async def topics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """List every topic as a button."""
+    await update.effective_message.reply_text(TOPICS_TEXT, reply_markup=topics_markup(context))
+
+
+async def countries(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """List the countries that have practices."""
+    await update.effective_message.reply_text(COUNTRIES, reply_markup=countries_markup(context))
+
+
+async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Show the most recently published practices."""
+    text, keyboard = latest_page(context, 0)
+    await update.effective_message.reply_text(text, reply_markup=keyboard)
+
+
+def latest_page(context: ContextTypes.DEFAULT_TYPE, page: int) -> tuple[str, InlineKeyboardMarkup]:
+    """Return one page of the newest practices."""
+    practices = services(context).catalog.latest()
+    page = max(0, min(page, (len(practices) - 1) // PAGE_SIZE))
+    text = results_text("latest", practices, page, context.bot.username)
+    return text, results_keyboard(practices, page, lambda n: f"lt|{n}")
+
+
+async def on_browse(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answer the browse buttons of the welcome and of an empty search."""
+    query = update.callback_query
+    await query.answer()
+    target = query.data.partition("|")[2]
+    if target == "back" and isinstance(query.message, Message):
+        await edit_or_ignore(query.message, COUNTRIES, countries_markup(context))
+        return
+    if target == "latest":
+        text, keyboard = latest_page(context, 0)
+    elif target == "countries":
+        text, keyboard = COUNTRIES, countries_markup(context)
+    else:
+        text, keyboard = TOPICS_TEXT, topics_markup(context)
+    await context.bot.send_message(query.message.chat.id, text, reply_markup=keyboard)
+
+
+async def on_latest_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Page through /latest."""
+    query = update.callback_query
+    number = query.data.partition("|")[2]
+    if not number.isdigit() or not isinstance(query.message, Message):
+        await query.answer(STALE_BUTTON, show_alert=True)
+        return
+    await query.answer()
+    text, keyboard = latest_page(context, int(number))
+    await edit_or_ignore(query.message, text, keyboard)
+
+
+async def on_empty_topic(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Say that a topic has no practice yet."""
+    await update.callback_query.answer(NO_TOPIC_PRACTICES, show_alert=True)
+
+
+async def on_country(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Show the cities of a country, and a button for all its practices."""
+    query = update.callback_query
+    country = query.data.partition("|")[2]
+    cities = services(context).catalog.city_counts(country)
+    total = sum(c for name, c in services(context).catalog.country_counts() if name == country)
+    if not total or not isinstance(query.message, Message):
+        await query.answer(STALE_BUTTON, show_alert=True)
+        return
+    await query.answer()
+    buttons = [
+        InlineKeyboardButton(
+            f"All in {country} ({total})",
+            callback_data=page_callbacks(context, f'country:"{country}"')(0),
+        )
+    ]
+    buttons += [
+        InlineKeyboardButton(
+            f"{city} ({count})", callback_data=page_callbacks(context, f'city:"{city}"')(0)
+        )
+        for city, count in cities
+    ]
+    keyboard = _grid(buttons)
+    keyboard = InlineKeyboardMarkup(
+        [
+            *keyboard.inline_keyboard,
+            [InlineKeyboardButton("◀ Countries", callback_data="browse|back")],
+        ]
+    )
+    await edit_or_ignore(query.message, f"🌍 <b>{escape(country)}</b>: pick a city.", keyboard)

@@ -1,0 +1,44 @@
+"""The services every handler reaches through `context.bot_data`, built once in `bot.app`."""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram import InlineKeyboardButton
+from telegram.ext import ContextTypes
+
+from bot.catalog import Catalog
+from bot.config import Settings
+from bot.models import Practice
+from bot.publishing import Publisher
+from store.db import Database
+from store.practices import PracticeStore
+
+SERVICES_KEY = "services"
+
+
+@dataclass(slots=True)
+class Services:
+    """What the handlers work with; one instance per application."""
+
+    settings: Settings
+    database: Database
+    practices: PracticeStore
+    catalog: Catalog
+    publisher: Publisher
+    # Capabilities register their own stores here (subscriptions, outbox, submissions).
+    extra: dict[str, Any] = field(default_factory=dict)
+    # Buttons that capabilities add to every card (Share, Follow …).
+    welcome_buttons: list[InlineKeyboardButton] = field(default_factory=list)
+    card_buttons: list[Callable[[Practice], Sequence[InlineKeyboardButton]]] = field(
+        default_factory=list
+    )
+
+    def is_admin(self, user_id: int | None) -> bool:
+        """Return True when this Telegram user is a configured moderator."""
+        return user_id is not None and user_id in self.settings.admin_ids
+
+
+def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
+    """Return the application's services."""
+    return context.bot_data[SERVICES_KEY]

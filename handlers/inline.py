@@ -1,0 +1,42 @@
+"""Inline mode: `@bot <words>` in any chat offers matching practices to post as cards."""
+
+from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
+from telegram.ext import ContextTypes
+
+from bot.cards import card_keyboard, card_text, deep_link, inline_description
+from bot.models import Practice
+from handlers.deps import services
+from handlers.start import PRACTICE_PREFIX
+
+MAX_RESULTS = 20
+CACHE_SECONDS = 60
+
+
+def _article(practice: Practice, bot_username: str) -> InlineQueryResultArticle:
+    return InlineQueryResultArticle(
+        id=practice.key,
+        title=practice.title[:200],
+        description=inline_description(practice),
+        url=deep_link(bot_username, practice),
+        input_message_content=InputTextMessageContent(card_text(practice, bot_username)),
+        reply_markup=card_keyboard(practice),
+    )
+
+
+async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Offer the practices that match the inline query (the newest when it is empty)."""
+    query = update.inline_query
+    catalog = services(context).catalog
+    text = query.query.strip()
+    shared = catalog.get(text.removeprefix(PRACTICE_PREFIX)) if text else None
+    if shared:
+        practices = [shared]
+    elif text:
+        practices = catalog.search(text).practices[:MAX_RESULTS]
+    else:
+        practices = catalog.latest()[:MAX_RESULTS]
+    username = context.bot.username
+    await query.answer(
+        [_article(practice, username) for practice in practices],
+        cache_time=CACHE_SECONDS,
+    )

@@ -1,0 +1,150 @@
+"""Search: `/search <words>`, plain messages in a private chat, result pages and cards."""
+
+from collections import OrderedDict
+from collections.abc import Callable
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.error import BadRequest
+from telegram.ext import ContextTypes
+
+from bot.cards import PAGE_SIZE, callback, card_keyboard, card_text, results_keyboard, results_text
+from bot.models import Practice
+from bot.texts import NOTHING_LEFT, STALE_BUTTON, TOO_LONG, UNKNOWN_PRACTICE, not_found_text
+from handlers.deps import services
+
+# Queries too long for callback data are remembered here under a short id; after a restart
+# their buttons say they have expired.
+_SEARCHES_KEY = "searches"
+_SEARCHES_KEPT = 1000
+
+BROWSE_BUTTONS = InlineKeyboardMarkup(
+    [
+        [
+            InlineKeyboardButton("🗂 Topics", callback_data="browse|topics"),
+            InlineKeyboardButton("🌍 Countries", callback_data="browse|countries"),
+            InlineKeyboardButton("🆕 Latest", callback_data="browse|latest"),
+        ]
+    ]
+)
+
+
+async def search_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answer `/search <words>`."""
+    message = update.effective_message
+    parts = (message.text or "").split(maxsplit=1)
+    if len(parts) < 2:
+        await message.reply_text(
+            "Add what you are looking for: <code>/search anti racism turin</code>. "
+            "/help shows the filters."
+        )
+        return
+    await reply_with_results(message, context, parts[1])
+
+
+async def search_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Treat a plain message in a private chat as a search."""
+    await reply_with_results(update.effective_message, context, update.effective_message.text)
+
+
+async def reply_with_results(
+    message: Message, context: ContextTypes.DEFAULT_TYPE, text: str, label: str | None = None
+) -> None:
+    """Search and reply with the first page of results, or say why there are none."""
+    svc = services(context)
+    result = svc.catalog.search(text)
+    if not result.practices:
+        reply = not_found_text(text, result, svc.catalog.aliases)
+        await message.reply_text(reply, reply_markup=BROWSE_BUTTONS)
+        return
+    page_text, keyboard = results_page(context, text, result.practices, 0, label)
+    if result.query.too_long:
+        page_text = f"{TOO_LONG}\n\n{page_text}"
+    await message.reply_text(page_text, reply_markup=keyboard)
+
+
+def results_page(
+    context: ContextTypes.DEFAULT_TYPE,
+    text: str,
+    practices: list[Practice],
+    page: int,
+    label: str | None = None,
+) -> tuple[str, InlineKeyboardMarkup]:
+    """Return the text and buttons of one page of results for a query."""
+    page_data = page_callbacks(context, text)
+    username = context.bot.username
+    return (
+        results_text(label or text, practices, page, username),
+        results_keyboard(practices, page, page_data),
+    )
+
+
+def page_callbacks(context: ContextTypes.DEFAULT_TYPE, text: str) -> Callable[[int], str]:
+    """Return a function giving the callback data that shows page n of a query's results."""
+    search_id = None if callback("pg", 999, text) else _remember(context, text)
+
+    def page_data(number: int) -> str:
+        return callback("pg", number, text) or f"ps|{number}|{search_id}"
+
+    return page_data
+
+
+def _remember(context: ContextTypes.DEFAULT_TYPE, text: str) -> str:
+    searches: OrderedDict[str, str] = context.bot_data.setdefault(_SEARCHES_KEY, OrderedDict())
+    search_id = format(len(searches) + context.bot_data.get("search_seq", 0), "x")
+    context.bot_data["search_seq"] = context.bot_data.get("search_seq", 0) + 1
+    searches[search_id] = text
+    while len(searches) > _SEARCHES_KEPT:
+        searches.popitem(last=False)
+    return search_id
+
+
+async def on_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Show another page of results when Back or Next is pressed."""
+    query = update.callback_query
+    kind, _, rest = query.data.partition("|")
+    number, _, value = rest.partition("|")
+    text = value if kind == "pg" else context.bot_data.get(_SEARCHES_KEY, {}).get(value)
+    if not number.isdigit() or text is None:
+        await query.answer(STALE_BUTTON, show_alert=True)
+        return
+    practices = services(context).catalog.search(text).practices
+    if not practices:
+        await query.answer(NOTHING_LEFT, show_alert=True)
+        return
+    if not isinstance(query.message, Message):
+        await query.answer(STALE_BUTTON, show_alert=True)
+        return
+    page = min(int(number), (len(practices) - 1) // PAGE_SIZE)
+    page_text, keyboard = results_page(context, text, practices, page)
+    await query.answer()
+    await edit_or_ignore(query.message, page_text, keyboard)
+
+
+async def on_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Send the full card of a result when its number is pressed."""
+    query = update.callback_query
+    practice = services(context).catalog.get(query.data.partition("|")[2])
+    if practice is None:
+        await query.answer(UNKNOWN_PRACTICE, show_alert=True)
+        return
+    await query.answer()
+    await send_card(context, query.message.chat.id, practice)
+
+
+async def send_card(context: ContextTypes.DEFAULT_TYPE, chat_id: int, practice: Practice) -> None:
+    """Send a practice's card with its buttons."""
+    buttons = [button for extra in services(context).card_buttons for button in extra(practice)]
+    await context.bot.send_message(
+        chat_id,
+        card_text(practice, context.bot.username),
+        reply_markup=card_keyboard(practice, buttons),
+    )
+
+
+async def edit_or_ignore(message: Message, text: str, keyboard: InlineKeyboardMarkup) -> None:
+    """Edit a message in place; pressing the same page twice is not an error."""
+    try:
+        await message.edit_text(text, reply_markup=keyboard)
+    except BadRequest as error:
+        if "not modified" not in str(error).lower():
+            raise

@@ -1,0 +1,91 @@
+"""Practices in TinyDB: the catalogue, its imports and publications."""
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from tinydb import Query
+
+from bot.models import Practice
+from store.db import Database
+
+_P = Query()
+
+
+@dataclass(slots=True)
+class ImportReport:
+    """What an import changed, by practice id."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+
+def utc_now() -> str:
+    """Return the current time as an ISO 8601 string in UTC."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class PracticeStore:
+    """The `practices` table; documents are `Practice.to_dict()`."""
+
+    def __init__(self, database: Database) -> None:
+        self._db = database
+        self._table = database.table("practices")
+
+    def all(self, status: str | None = "published") -> list[Practice]:
+        """Return practices in the order they were stored, optionally of one status."""
+        docs = self._table.all()
+        return [
+            Practice.from_dict(doc)
+            for doc in docs
+            if status is None or doc.get("status", "published") == status
+        ]
+
+    def get(self, practice_id: str) -> Practice | None:
+        """Return the practice with this id, whatever its status."""
+        doc = self._table.get(_P.id == practice_id)
+        return Practice.from_dict(doc) if doc else None
+
+    def ids(self) -> set[str]:
+        """Return every id in use, so new ids stay unique."""
+        return {doc["id"] for doc in self._table.all()}
+
+    def count(self) -> dict[str, int]:
+        """Return the number of practices by status."""
+        counts: dict[str, int] = {}
+        for doc in self._table.all():
+            status = doc.get("status", "published")
+            counts[status] = counts.get(status, 0) + 1
+        return counts
+
+    def save(self, practice: Practice) -> None:
+        """Insert or replace one practice."""
+        self._table.upsert(practice.to_dict(), _P.id == practice.id)
+
+    def import_practices(self, practices: list[Practice]) -> ImportReport:
+        """Add new practices and update changed ones, in one atomic write.
+
+        Args:
+            practices: validated practices; an id already stored is an update.
+
+        Returns:
+            The ids added, updated and unchanged. Publication state of stored practices
+            (status, published_at, submitter) is kept.
+        """
+        report = ImportReport()
+        existing = {doc["id"]: doc for doc in self._table.all()}
+        with self._db.transaction():
+            for practice in practices:
+                old = existing.get(practice.id)
+                if old is None:
+                    practice.published_at = practice.published_at or utc_now()
+                    self._table.insert(practice.to_dict())
+                    report.added.append(practice.id)
+                    continue
+                merged = {**practice.to_public_dict()}
+                if all(old.get(key) == value for key, value in merged.items()):
+                    report.unchanged.append(practice.id)
+                else:
+                    self._table.update(merged, doc_ids=[old.doc_id])
+                    report.updated.append(practice.id)
+        return report

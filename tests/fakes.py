@@ -1,0 +1,272 @@
+"""A Bot API stand-in for handler tests: a PTB request class that answers like Telegram.
+
+As PTB tests itself: real `Update` objects go through `Application.process_update`, and every
+call the bot makes is recorded here instead of reaching the network.
+"""
+
+import itertools
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application
+from telegram.request import BaseRequest, RequestData
+
+from bot.app import build_application
+from bot.config import Settings
+from store.db import Database, open_database
+
+BOT_ID = 777000
+BOT_USERNAME = "icc_practice_bot"
+TOKEN = f"{BOT_ID}:TEST-TOKEN"
+USER_ID = 1001
+ADMIN_ID = 9001
+
+
+@dataclass
+class Call:
+    """One Bot API call the bot made."""
+
+    method: str
+    params: dict[str, Any]
+
+    @property
+    def text(self) -> str:
+        return str(self.params.get("text", ""))
+
+    @property
+    def buttons(self) -> list[dict[str, Any]]:
+        markup = self.params.get("reply_markup") or {}
+        return [b for row in markup.get("inline_keyboard", []) for b in row]
+
+    def button(self, label_part: str) -> dict[str, Any]:
+        """Return the first button whose label contains label_part."""
+        for button in self.buttons:
+            if label_part in button["text"]:
+                return button
+        raise AssertionError(f"no button {label_part!r} in {[b['text'] for b in self.buttons]}")
+
+
+@dataclass
+class Failure:
+    """An error the fake answers instead of a message, for delivery tests."""
+
+    error_code: int
+    description: str
+    parameters: dict[str, Any] | None = None
+    times: int | None = None  # None: every time
+
+
+@dataclass
+class FakeRequest(BaseRequest):
+    """Records every Bot API call and answers it as Telegram would."""
+
+    calls: list[Call] = field(default_factory=list)
+    failures: dict[int, list[Failure]] = field(default_factory=dict)
+    _message_ids: itertools.count = field(default_factory=lambda: itertools.count(100))
+
+    @property
+    def read_timeout(self) -> float | None:
+        return 1.0
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+    def fail(self, chat_id: int, failure: Failure) -> None:
+        """Make sends to a chat fail (all of them, or `failure.times` of them)."""
+        self.failures.setdefault(chat_id, []).append(failure)
+
+    def of(self, method: str) -> list[Call]:
+        """Return the recorded calls of one method."""
+        return [call for call in self.calls if call.method == method]
+
+    def sent(self, chat_id: int | None = None) -> list[Call]:
+        """Return sendMessage calls, optionally to one chat."""
+        return [
+            c for c in self.of("sendMessage") if chat_id is None or c.params["chat_id"] == chat_id
+        ]
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = None,
+        write_timeout: Any = None,
+        connect_timeout: Any = None,
+        pool_timeout: Any = None,
+    ) -> tuple[int, bytes]:
+        name = url.rsplit("/", 1)[-1]
+        params = dict(request_data.parameters) if request_data else {}
+        for key in ("reply_markup", "results", "commands"):
+            if isinstance(params.get(key), str):
+                params[key] = json.loads(params[key])
+        failure = self._failure_for(name, params)
+        if failure is not None:
+            body = {"ok": False, "error_code": failure.error_code}
+            body["description"] = failure.description
+            if failure.parameters:
+                body["parameters"] = failure.parameters
+            return failure.error_code, json.dumps(body).encode()
+        self.calls.append(Call(name, params))
+        return 200, json.dumps({"ok": True, "result": self._result(name, params)}).encode()
+
+    def _failure_for(self, method: str, params: dict[str, Any]) -> Failure | None:
+        if method != "sendMessage":
+            return None
+        queue = self.failures.get(int(params["chat_id"]), [])
+        if not queue:
+            return None
+        failure = queue[0]
+        if failure.times is not None:
+            failure.times -= 1
+            if failure.times <= 0:
+                queue.pop(0)
+        return failure
+
+    def _result(self, method: str, params: dict[str, Any]) -> Any:
+        if method == "getMe":
+            return bot_user()
+        if method in ("sendMessage", "editMessageText", "editMessageReplyMarkup"):
+            return self._message(params)
+        if method == "getUpdates":
+            return []
+        return True
+
+    def _message(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id = int(params.get("chat_id", USER_ID))
+        message_id = int(params.get("message_id") or next(self._message_ids))
+        message = {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "group"},
+            "from": bot_user(),
+            "text": params.get("text", "…"),
+        }
+        if params.get("reply_markup"):
+            message["reply_markup"] = params["reply_markup"]
+        return message
+
+
+def bot_user() -> dict[str, Any]:
+    """Return the bot's own user, as getMe answers it."""
+    return {
+        "id": BOT_ID,
+        "is_bot": True,
+        "first_name": "ICC practices",
+        "username": BOT_USERNAME,
+        "can_join_groups": True,
+        "supports_inline_queries": True,
+    }
+
+
+def make_settings(**overrides: Any) -> Settings:
+    """Return settings for tests; nothing is read from the environment."""
+    values: dict[str, Any] = {
+        "token": TOKEN,
+        "api_base_url": "http://127.0.0.1:9/bot",
+        "api_file_url": "http://127.0.0.1:9/file/bot",
+        "db_path": Path("unused.json"),
+        "admin_ids": frozenset({ADMIN_ID}),
+        "alert_rate": 1000.0,
+        "log_level": "INFO",
+    }
+    values.update(overrides)
+    return Settings(**values)
+
+
+class BotHarness:
+    """A real Application wired to a FakeRequest, fed with real Update objects."""
+
+    def __init__(self, database: Database, request: FakeRequest, settings: Settings) -> None:
+        self.request = request
+        self.app: Application = build_application(settings, database, request=request)
+        self._update_ids = itertools.count(1)
+        self._message_ids = itertools.count(1)
+
+    async def __aenter__(self) -> "BotHarness":
+        await self.app.initialize()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.app.shutdown()
+
+    async def feed(self, data: dict[str, Any]) -> list[Call]:
+        """Process one update given as Telegram JSON; return the calls it caused."""
+        before = len(self.request.calls)
+        data = {"update_id": next(self._update_ids), **data}
+        await self.app.process_update(Update.de_json(data, self.app.bot))
+        return self.request.calls[before:]
+
+    async def send(
+        self, text: str, user_id: int = USER_ID, chat_id: int | None = None, chat_type: str = ""
+    ) -> list[Call]:
+        """Send a text message as a user (a private chat unless chat_id says otherwise)."""
+        chat_id = user_id if chat_id is None else chat_id
+        message = user_message(next(self._message_ids), text, user_id, chat_id, chat_type)
+        return await self.feed({"message": message})
+
+    async def send_message(self, message: dict[str, Any]) -> list[Call]:
+        """Send any message object (photo, sticker …) built by the test."""
+        return await self.feed({"message": message})
+
+    async def press(self, data: str, user_id: int = USER_ID, message_id: int = 100) -> list[Call]:
+        """Press an inline button with this callback data, on a message of the bot."""
+        query = {
+            "id": str(next(self._update_ids)),
+            "from": user(user_id),
+            "chat_instance": "ci",
+            "data": data,
+            "message": {
+                "message_id": message_id,
+                "date": int(time.time()),
+                "chat": {"id": user_id, "type": "private"},
+                "from": bot_user(),
+                "text": "…",
+            },
+        }
+        return await self.feed({"callback_query": query})
+
+    async def inline(self, text: str, user_id: int = USER_ID) -> list[Call]:
+        """Type `@bot text` in any chat."""
+        query = {"id": "iq1", "from": user(user_id), "query": text, "offset": ""}
+        return await self.feed({"inline_query": query})
+
+
+def user(user_id: int) -> dict[str, Any]:
+    """Return a Telegram user."""
+    return {"id": user_id, "is_bot": False, "first_name": f"User{user_id}", "language_code": "en"}
+
+
+def user_message(
+    message_id: int, text: str, user_id: int, chat_id: int, chat_type: str = ""
+) -> dict[str, Any]:
+    """Return a text message from a user, with a command entity as Telegram adds one."""
+    kind = chat_type or ("private" if chat_id > 0 else "group")
+    message: dict[str, Any] = {
+        "message_id": message_id,
+        "date": int(time.time()),
+        "chat": {"id": chat_id, "type": kind, "title": "Group"}
+        if kind != "private"
+        else {
+            "id": chat_id,
+            "type": kind,
+        },
+        "from": user(user_id),
+        "text": text,
+    }
+    if text.startswith("/"):
+        length = len(text.split(maxsplit=1)[0])
+        message["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+    return message
+
+
+def memory_database() -> Database:
+    """Return an empty in-memory database."""
+    return open_database(None)
