@@ -47,14 +47,15 @@ def run_bot(settings: Settings, database: Database) -> int:
     return 0
 
 
-def import_file(args: argparse.Namespace, database: Database) -> int:
-    """Import practices from a file and print what changed."""
-    from bot.app import load_bundled_catalogue
+def import_file(args: argparse.Namespace, settings: Settings, database: Database) -> int:
+    """Import practices from a file, publish the new ones, and print what changed."""
+    from bot.app import build_services
 
-    aliases = load_aliases()
-    load_bundled_catalogue(database, aliases)
-    batch = read_practice_file(args.file, aliases)
-    report = PracticeStore(database).import_practices(batch.practices)
+    services = build_services(settings, database)
+    batch = read_practice_file(args.file, services.catalog.aliases)
+    report = services.publisher.publish(
+        batch.practices, alerts=not args.no_alerts, partial=batch.partial
+    )
     print(
         f"added {len(report.added)}, updated {len(report.updated)}, "
         f"unchanged {len(report.unchanged)}, rejected {len(batch.rejected)}"
@@ -103,7 +104,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     try:
         if args.command == "import":
-            return import_file(args, database)
+            return import_file(args, settings, database)
         if args.command == "export":
             return export_file(args, database)
         if args.command == "stats":

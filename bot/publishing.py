@@ -18,7 +18,9 @@ class ImportResult(Protocol):
 class PracticeWriter(Protocol):
     """Where practices are written (`store.practices.PracticeStore`)."""
 
-    def import_practices(self, practices: list[Practice]) -> ImportResult: ...
+    def import_practices(
+        self, practices: list[Practice], partial: bool = False
+    ) -> ImportResult: ...
 
 
 # Called with the practices that are new to the catalogue, e.g. to queue alerts.
@@ -33,18 +35,21 @@ class Publisher:
         self._catalog = catalog
         self.hooks: list[PublishHook] = []
 
-    def publish(self, practices: list[Practice], alerts: bool = True) -> ImportResult:
+    def publish(
+        self, practices: list[Practice], alerts: bool = True, partial: bool = False
+    ) -> ImportResult:
         """Publish practices: new ids are added, known ids updated.
 
         Args:
             practices: validated practices with status "published".
             alerts: whether the hooks hear of the new practices (False: `import --no-alerts`
                 and the first load of the bundled catalogue).
+            partial: the practices carry only some fields (listing text); see the store.
 
         Returns:
             The store's report of what was added, updated and unchanged.
         """
-        report = self._store.import_practices(practices)
+        report = self._store.import_practices(practices, partial)
         if report.updated:
             self._catalog.reload()
         added = set(report.added)

@@ -30,6 +30,8 @@ class Services:
     extra: dict[str, Any] = field(default_factory=dict)
     # Buttons that capabilities add to every card (Share, Follow …).
     welcome_buttons: list[InlineKeyboardButton] = field(default_factory=list)
+    # Called with a user id by /forget, so each capability deletes what it keeps of the user.
+    forget_hooks: list[Callable[[int], None]] = field(default_factory=list)
     card_buttons: list[Callable[[Practice], Sequence[InlineKeyboardButton]]] = field(
         default_factory=list
     )

@@ -70,10 +70,13 @@ class ImportBatch:
     Attributes:
         practices: valid practices, in file order, one per id.
         rejected: (label of the record, reason) for each record that was left out.
+        partial: the records carry only some fields (the listing page has no topics,
+            keywords or full texts), so an update must keep what the store already has.
     """
 
     practices: list[Practice] = field(default_factory=list)
     rejected: list[tuple[str, str]] = field(default_factory=list)
+    partial: bool = False
 
 
 # --- reading a file ---------------------------------------------------------------------------
@@ -97,15 +100,16 @@ def read_practice_file(path: Path, aliases: Aliases) -> ImportBatch:
     """
     text = _read_text(path)
     if path.suffix.lower() == ".json" or text.lstrip().startswith(("[", "{")):
-        entries = _json_entries(path, text)
-    else:
-        entries = _listing_entries(text, aliases)
-        if not entries:
-            raise ImportFileError(
-                f"{path}: no practice found (expected JSON, or the listing-page text"
-                " with a 'Read More' line after each practice)"
-            )
-    return _validate_entries(entries, aliases)
+        return _validate_entries(_json_entries(path, text), aliases)
+    entries = _listing_entries(text, aliases)
+    if not entries:
+        raise ImportFileError(
+            f"{path}: no practice found (expected JSON, or the listing-page text"
+            " with a 'Read More' line after each practice)"
+        )
+    batch = _validate_entries(entries, aliases)
+    batch.partial = True
+    return batch
 
 
 def _read_text(path: Path) -> str:

@@ -62,11 +62,12 @@ class PracticeStore:
         """Insert or replace one practice."""
         self._table.upsert(practice.to_dict(), _P.id == practice.id)
 
-    def import_practices(self, practices: list[Practice]) -> ImportReport:
+    def import_practices(self, practices: list[Practice], partial: bool = False) -> ImportReport:
         """Add new practices and update changed ones, in one atomic write.
 
         Args:
             practices: validated practices; an id already stored is an update.
+            partial: the practices carry only some fields; empty ones keep the stored value.
 
         Returns:
             The ids added, updated and unchanged. Publication state of stored practices
@@ -82,7 +83,9 @@ class PracticeStore:
                     self._table.insert(practice.to_dict())
                     report.added.append(practice.id)
                     continue
-                merged = {**practice.to_public_dict()}
+                merged = practice.to_public_dict()
+                if partial:
+                    merged = {k: v for k, v in merged.items() if v not in (None, [], "")}
                 if all(old.get(key) == value for key, value in merged.items()):
                     report.unchanged.append(practice.id)
                 else:
