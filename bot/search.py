@@ -210,7 +210,7 @@ def _place_words(
     while i < len(words):
         for size in range(min(_MAX_PLACE_WORDS, len(words) - i), 0, -1):
             phrase = " ".join(words[i : i + size])
-            if size == 1 and (phrase in STOP_WORDS or len(phrase) < 3) and phrase != "uk":
+            if size == 1 and not _may_name_place(phrase, aliases):
                 continue
             city, country = aliases.cities.get(phrase), aliases.countries.get(phrase)
             if country and (known is None or country in known):
@@ -225,6 +225,13 @@ def _place_words(
             rest.append(words[i])
             i += 1
     return rest
+
+
+def _may_name_place(word: str, aliases: Aliases) -> bool:
+    """Return False for a lone word that means something else first ("roma", "the", "of")."""
+    if word in STOP_WORDS or word in aliases.topics:
+        return False
+    return len(word) >= 3 or word == "uk"
 
 
 @dataclass(slots=True)
