@@ -7,6 +7,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from telegram.error import InvalidToken, NetworkError
+
 from bot.aliases import load_aliases
 from bot.config import ConfigError, Settings, load_settings
 from store.db import Database, DatabaseError, open_database
@@ -31,9 +33,24 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def configure_logging(level: str) -> None:
-    """Log to stderr; keep httpx quiet, since its request lines contain the bot token."""
+class RedactToken(logging.Filter):
+    """Replace the bot token in every log line: URLs of the Bot API contain it."""
+
+    def __init__(self, token: str | None) -> None:
+        super().__init__()
+        self._token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self._token and self._token in (message := record.getMessage()):
+            record.msg, record.args = message.replace(self._token, "<token>"), None
+        return True
+
+
+def configure_logging(level: str, token: str | None) -> None:
+    """Log to stderr without the token; keep httpx quiet, its request lines name the token."""
     logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=level)
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(RedactToken(token))
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
@@ -42,8 +59,22 @@ def run_bot(settings: Settings, database: Database) -> int:
     """Run the bot until it is stopped."""
     from bot.app import run
 
-    settings.require_token()
-    run(settings, database)
+    token = settings.require_token()
+    try:
+        run(settings, database)
+    except InvalidToken:
+        print(
+            "error: Telegram rejected TELEGRAM_BOT_TOKEN; copy it again from @BotFather.",
+            file=sys.stderr,
+        )
+        return 1
+    except NetworkError as error:
+        reason = str(error).replace(token, "<token>")
+        print(
+            f"error: can't reach the Bot API at {settings.api_base_url} ({reason})",
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 
@@ -95,7 +126,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         settings = load_settings()
-        configure_logging(settings.log_level)
+        configure_logging(settings.log_level, settings.token)
         if (args.command or "run") == "run":
             settings.require_token()
         database = open_database(settings.db_path)

@@ -1,9 +1,10 @@
 """Wiring: build the Telegram application with its stores, services and handlers."""
 
+import asyncio
 import logging
 from importlib import resources
 
-from telegram import LinkPreviewOptions, Update
+from telegram import Bot, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
@@ -14,9 +15,14 @@ from bot.aliases import Aliases, load_aliases
 from bot.catalog import Catalog
 from bot.config import Settings
 from bot.publishing import Publisher
+from handlers.contribute import install as install_submissions
+from handlers.contribute import set_moderator_commands
 from handlers.deps import SERVICES_KEY, Services
+from handlers.follow import install as install_follow
+from handlers.follow import schedule_delivery
 from store.db import Database
 from store.importers import read_practice_file
+from store.persistence import TinyDBPersistence
 from store.practices import PracticeStore
 
 log = logging.getLogger(__name__)
@@ -47,13 +53,16 @@ def build_services(settings: Settings, database: Database) -> Services:
     load_bundled_catalogue(database, aliases)
     practices = PracticeStore(database)
     catalog = Catalog(practices, aliases)
-    return Services(
+    svc = Services(
         settings=settings,
         database=database,
         practices=practices,
         catalog=catalog,
-        publisher=Publisher(practices, catalog),
+        publisher=Publisher(practices, catalog, transaction=database.transaction),
     )
+    install_follow(svc)
+    install_submissions(svc)
+    return svc
 
 
 def build_application(
@@ -78,16 +87,21 @@ def build_application(
             )
         )
         .rate_limiter(
-            AIORateLimiter(overall_max_rate=max(30.0, settings.alert_rate), max_retries=0)
+            # Alerts are paced at ALERT_RATE by the delivery job; the headroom above it keeps
+            # answers to users from queuing behind alerts in this limiter.
+            AIORateLimiter(overall_max_rate=max(30.0, settings.alert_rate * 1.2), max_retries=0)
         )
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
+        # Conversation states (the submission dialogue) survive a restart; bot_data is not kept.
+        .persistence(TinyDBPersistence(database))
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     app = builder.build()
     app.bot_data[SERVICES_KEY] = build_services(settings, database)
     handlers.register(app)
+    schedule_delivery(app)
     return app
 
 
@@ -96,6 +110,8 @@ async def _post_init(app: Application) -> None:
         await app.bot.set_my_commands(handlers.COMMANDS)
     except TelegramError as error:
         log.warning("could not register the command menu: %s", error)
+    admin_ids = app.bot_data[SERVICES_KEY].settings.admin_ids
+    await set_moderator_commands(app.bot, admin_ids, handlers.COMMANDS)
     log.info("@%s is ready", app.bot.username)
 
 
@@ -104,6 +120,17 @@ async def _post_shutdown(app: Application) -> None:
 
 
 def run(settings: Settings, database: Database) -> None:
-    """Run the bot with long polling until it is stopped."""
+    """Run the bot with long polling until it is stopped.
+
+    Raises:
+        InvalidToken or NetworkError: Telegram rejected the token or can't be reached; checked
+            before polling starts, so the caller can say so in one line.
+    """
     app = build_application(settings, database)
+    asyncio.run(_check_bot_api(app.bot))
     app.run_polling(allowed_updates=Update.ALL_TYPES)
+
+
+async def _check_bot_api(bot: Bot) -> None:
+    async with bot:
+        pass

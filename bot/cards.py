@@ -1,7 +1,9 @@
 """Render practices as Telegram HTML: cards, result pages and inline results. Pure.
 
 Every text that comes from a user or an import is cut first and escaped after, so that no
-entity is ever split and no message exceeds Telegram's limits.
+entity is ever split and no message exceeds Telegram's limits. Escaping can make a text up to
+six times longer ("'" becomes "&#x27;"), so each field also has a budget of escaped characters:
+a card, or a page of PAGE_SIZE rows, fits one message whatever the data holds.
 """
 
 from collections.abc import Callable, Sequence
@@ -19,6 +21,17 @@ SUBTITLE_LIMIT = 300
 PURPOSE_LIMIT = 700
 PLACE_LIMIT = 200
 QUERY_ECHO_LIMIT = 60
+PERIOD_LIMIT = 100
+TOPICS_LIMIT = 300
+# Escaped characters each field may take. A result row is at most ~150 characters of markup
+# and link plus TITLE, PLACE and PERIOD_ROW budgets; five of them and a header fit 4096.
+TITLE_BUDGET = 300
+PLACE_BUDGET = 200
+PERIOD_ROW_BUDGET = 70
+SUBTITLE_BUDGET = 600
+PERIOD_BUDGET = 200
+TOPICS_BUDGET = 450
+QUERY_ECHO_BUDGET = 120
 
 
 def shorten(text: str, limit: int) -> str:
@@ -30,6 +43,16 @@ def shorten(text: str, limit: int) -> str:
     if " " in cut[limit // 2 :]:
         cut = cut[: cut.rindex(" ")]
     return cut.rstrip(" ,;:.-") + "…"
+
+
+def _fit(text: str, limit: int, budget: int) -> str:
+    """Return text cut to `limit` characters and escaped, within `budget` characters."""
+    text = shorten(text, limit)
+    escaped = escape(text)
+    while len(escaped) > budget and limit > 1:
+        limit = max(1, min(limit - 1, limit * budget // len(escaped)))
+        escaped = escape(shorten(text, limit))
+    return escaped if len(escaped) <= budget else ""
 
 
 def deep_link(bot_username: str, practice: Practice) -> str:
@@ -44,14 +67,14 @@ def callback(*parts: str | int) -> str | None:
 
 
 def _title_link(practice: Practice, bot_username: str) -> str:
-    title = escape(shorten(practice.title, TITLE_LIMIT))
+    title = _fit(practice.title, TITLE_LIMIT, TITLE_BUDGET)
     return f'<a href="{escape(deep_link(bot_username, practice))}">{title}</a>'
 
 
 def _place_line(practice: Practice) -> str:
-    parts = [escape(shorten(practice.place, PLACE_LIMIT))] if practice.place else []
+    parts = [_fit(practice.place, PLACE_LIMIT, PLACE_BUDGET)] if practice.place else []
     if practice.period:
-        parts.append(escape(shorten(practice.period, 60)))
+        parts.append(_fit(practice.period, 60, PERIOD_ROW_BUDGET))
     return " · ".join(parts)
 
 
@@ -69,17 +92,22 @@ def card_text(practice: Practice, bot_username: str, note: str | None = None) ->
     lines = [note, ""] if note else []
     lines.append(f"<b>{_title_link(practice, bot_username)}</b>")
     if practice.subtitle:
-        lines.append(f"<i>{escape(shorten(practice.subtitle, SUBTITLE_LIMIT))}</i>")
+        lines.append(f"<i>{_fit(practice.subtitle, SUBTITLE_LIMIT, SUBTITLE_BUDGET)}</i>")
     if practice.place:
-        lines.append(f"📍 {escape(shorten(practice.place, PLACE_LIMIT))}")
+        lines.append(f"📍 {_fit(practice.place, PLACE_LIMIT, PLACE_BUDGET)}")
     if practice.period:
-        lines.append(f"🗓 {escape(shorten(practice.period, 100))}")
+        lines.append(f"🗓 {_fit(practice.period, PERIOD_LIMIT, PERIOD_BUDGET)}")
     if practice.topics:
-        lines.append(f"🏷 {escape(' · '.join(practice.topics[:5]))}")
+        topics = " · ".join(practice.topics[:5])
+        lines.append(f"🏷 {_fit(topics, TOPICS_LIMIT, TOPICS_BUDGET)}")
+    text = "\n".join(lines)
     if practice.purpose:
-        purpose = escape(shorten(practice.purpose, PURPOSE_LIMIT))
-        lines += ["", f"<b>Purpose:</b> {purpose}"]
-    return "\n".join(lines)[:MAX_MESSAGE]
+        head = "\n\n<b>Purpose:</b> "
+        room = MAX_MESSAGE - len(text) - len(head)
+        if room > 0:
+            text += head + _fit(practice.purpose, PURPOSE_LIMIT, room)
+    # Only a note longer than a message could still need this cut.
+    return text[:MAX_MESSAGE]
 
 
 def card_keyboard(
@@ -113,7 +141,8 @@ def results_text(label: str, practices: Sequence[Practice], page: int, bot_usern
     total = len(practices)
     shown = practices[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
     pages = max(1, -(-total // PAGE_SIZE))
-    header = f"🔎 <b>{len(shown)} of {total}</b> for ‘{escape(shorten(label, QUERY_ECHO_LIMIT))}’"
+    echo = _fit(label, QUERY_ECHO_LIMIT, QUERY_ECHO_BUDGET)
+    header = f"🔎 <b>{len(shown)} of {total}</b> for ‘{echo}’"
     if pages > 1:
         header += f" · page {page + 1} of {pages}"
     rows = [

@@ -5,11 +5,13 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from bot.text import slugify
+from bot.text import fold, slugify
 
 MAX_KEY_LENGTH = 60
 _PERIOD_YEAR = re.compile(r"\b(19\d{2}|20\d{2})\b")
-_TWO_DIGIT_END = re.compile(r"\b(19\d{2}|20\d{2})\s*[-–/]\s*(\d{2})\b(?!\d)")
+# "2014-15", "2015-2020 / 2021-25"; not the month of a date ("2023-09-01", "2016-05").
+_TWO_DIGIT_END = re.compile(r"\b(19\d{2}|20\d{2})\s*[-–/]\s*(\d{2})\b(?!\d)(?![-–/.]\d)")
+_KEY_SAFE = re.compile(r"[A-Za-z0-9_-]+")
 _ONGOING = re.compile(
     r"ongoing|on-going|onwards|since|present|current|still|depuis|partir|chaque|\d\s*-\s*$|à\s*\.\.\.",
     re.IGNORECASE,
@@ -41,10 +43,13 @@ def practice_key(practice_id: str) -> str:
     Ids are title slugs and can be longer than Telegram allows, so a long id keeps its first
     words and gains a hash of the whole id, which keeps it unique and stable.
     """
-    if len(practice_id) <= MAX_KEY_LENGTH:
+    if len(practice_id) <= MAX_KEY_LENGTH and _KEY_SAFE.fullmatch(practice_id):
         return practice_id
+    # An id with characters a link can't carry (not one the importer accepts, but stored data
+    # may hold anything) keeps only its safe runs, so every key fits a deep link and a button.
+    start = "-".join(_KEY_SAFE.findall(practice_id))[: MAX_KEY_LENGTH - 9].rstrip("-")
     digest = hashlib.sha1(practice_id.encode()).hexdigest()[:8]
-    return f"{practice_id[: MAX_KEY_LENGTH - 9].rstrip('-')}-{digest}"
+    return f"{start}-{digest}" if start else digest
 
 
 def period_years(period: str | None, current_year: int) -> tuple[int, int] | None:
@@ -60,7 +65,8 @@ def period_years(period: str | None, current_year: int) -> tuple[int, int] | Non
     if not period:
         return None
     years = [int(y) for y in _PERIOD_YEAR.findall(period)]
-    years += [int(a[:2] + b) for a, b in _TWO_DIGIT_END.findall(period)]
+    # A two-digit end year belongs to its start's century and comes after it.
+    years += [int(a[:2] + b) for a, b in _TWO_DIGIT_END.findall(period) if a[2:] < b]
     if not years:
         return (current_year, current_year) if _ONGOING.search(period) else None
     first, last = min(years), max(years)
@@ -127,3 +133,126 @@ def new_practice_id(title: str, taken: set[str]) -> str:
     while candidate in taken:
         candidate, n = f"{base}-{n}", n + 1
     return candidate
+
+
+@dataclass(slots=True)
+class Draft:
+    """A practice being written in the submission dialogue, saved at every step.
+
+    Attributes:
+        user_id: the author; one draft per user.
+        answers: template field key → validated value (`bot.template.FIELDS`).
+        step: the field being asked, or "consent", "preview", "duplicate".
+        editing: the step was chosen from the preview, so the preview comes back after it.
+        rev: bumped at every change; buttons carry it, so buttons of an older screen are known.
+        active: the dialogue is open (False once cancelled or idle: the draft waits for /submit).
+        reopened_from: the id of the rejected submission this draft fixes, if any.
+        prompt_message_id: the message with the current step's buttons.
+        not_duplicate: the author said the practice is not the similar one found before sending.
+        updated_at: ISO 8601 UTC time of the last change.
+    """
+
+    user_id: int
+    answers: dict[str, Any] = field(default_factory=dict)
+    step: str = "title"
+    editing: bool = False
+    rev: int = 0
+    active: bool = True
+    reopened_from: int | None = None
+    prompt_message_id: int | None = None
+    not_duplicate: bool = False
+    updated_at: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return every field, for storage."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Draft":
+        """Build a draft from a stored mapping, ignoring unknown keys."""
+        return cls(**{name: data[name] for name in cls.__slots__ if name in data})
+
+
+# A submission is pending until a moderator approves (publishes) or rejects it; a withdrawn
+# one was erased at its author's request.
+SUBMISSION_STATES = ("pending", "approved", "rejected", "withdrawn")
+
+
+@dataclass(slots=True)
+class Submission:
+    """A practice sent for moderation, with who sent it and what was decided.
+
+    Attributes:
+        id: the store's number, shown to users as the reference (#12).
+        user_id: the submitter's Telegram id.
+        user_name: the submitter's name as Telegram gave it, for the moderators.
+        answers: the template answers, kept whole.
+        status: one of SUBMISSION_STATES.
+        sent_at: when it was (last) sent, ISO 8601 UTC.
+        decided_at, decided_by, decided_by_name: the last decision and its moderator.
+        reason: why it was rejected.
+        practice_id: the published practice, once approved.
+        messages: [chat id, message id] of every moderator's copy, to mark with the outcome.
+        history: past events ({"event", "at", "by", "reason"}), oldest first.
+    """
+
+    user_id: int
+    answers: dict[str, Any]
+    user_name: str = ""
+    id: int = 0
+    status: str = "pending"
+    sent_at: str | None = None
+    decided_at: str | None = None
+    decided_by: int | None = None
+    decided_by_name: str | None = None
+    reason: str | None = None
+    practice_id: str | None = None
+    messages: list[list[int]] = field(default_factory=list)
+    history: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return every field but the id, which is the store's document id."""
+        data = asdict(self)
+        del data["id"]
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], submission_id: int = 0) -> "Submission":
+        """Build a submission from a stored mapping, ignoring unknown keys."""
+        known = {name: data[name] for name in cls.__slots__ if name in data}
+        return cls(**{**known, "id": submission_id or known.get("id", 0)})
+
+
+# What a subscription can follow; a keyword is a saved search (words and filters).
+SUBSCRIPTION_KINDS = ("topic", "country", "city", "keyword")
+
+
+@dataclass(slots=True)
+class Subscription:
+    """What a chat follows: a topic, a country, a city, or a keyword (a saved search).
+
+    Attributes:
+        chat_id: where alerts go (the user's private chat, or a group).
+        user_id: who subscribed; only they may stop it in a group.
+        kind: one of SUBSCRIPTION_KINDS.
+        value: the canonical topic, country or city name, or the keyword text as typed.
+        id: the store's id, used in buttons (0 until stored).
+        created_at: when it was made, ISO 8601 UTC.
+    """
+
+    chat_id: int
+    user_id: int
+    kind: str
+    value: str
+    id: int = 0
+    created_at: str | None = None
+
+    @property
+    def target(self) -> tuple[str, str]:
+        """Return what is followed, folded, so that the same thing twice is one target."""
+        return self.kind, fold(self.value) or self.value.casefold()
+
+    @property
+    def label(self) -> str:
+        """Return the name shown to users: "Refugees", or “housing” for a keyword."""
+        return f"“{self.value}”" if self.kind == "keyword" else self.value

@@ -1,6 +1,7 @@
 """The one path that publishes practices, whoever publishes them (import, moderation)."""
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from typing import Protocol
 
 from bot.catalog import Catalog
@@ -30,9 +31,17 @@ PublishHook = Callable[[list[Practice]], None]
 class Publisher:
     """Store practices, make them searchable at once, and tell the hooks about new ones."""
 
-    def __init__(self, store: PracticeWriter, catalog: Catalog) -> None:
+    def __init__(
+        self,
+        store: PracticeWriter,
+        catalog: Catalog,
+        transaction: Callable[[], AbstractContextManager[None]] = nullcontext,
+    ) -> None:
         self._store = store
         self._catalog = catalog
+        # The practices and what the hooks write (alerts) reach the disk together or not at
+        # all, so a crash between them can't publish a practice whose alerts are lost.
+        self._transaction = transaction
         self.hooks: list[PublishHook] = []
 
     def publish(
@@ -49,14 +58,19 @@ class Publisher:
         Returns:
             The store's report of what was added, updated and unchanged.
         """
-        report = self._store.import_practices(practices, partial)
-        if report.updated:
-            self._catalog.reload()
-        added = set(report.added)
-        new = [practice for practice in practices if practice.id in added]
-        for practice in new:
-            self._catalog.add(practice)
-        if alerts and new:
-            for hook in self.hooks:
-                hook(new)
+        try:
+            with self._transaction():
+                report = self._store.import_practices(practices, partial)
+                if report.updated:
+                    self._catalog.reload()
+                added = set(report.added)
+                new = [practice for practice in practices if practice.id in added]
+                for practice in new:
+                    self._catalog.add(practice)
+                if alerts and new:
+                    for hook in self.hooks:
+                        hook(new)
+        except BaseException:
+            self._catalog.reload()  # nothing was written: show what the store holds
+            raise
         return report

@@ -9,6 +9,7 @@ alone lets through.
 """
 
 import bisect
+import functools
 import math
 import re
 from collections.abc import Iterable, Sequence
@@ -22,6 +23,7 @@ from bot.models import Practice, period_years
 from bot.text import fold
 
 MAX_QUERY_LENGTH = 200
+MAX_SCORED_WORDS = 8
 FIELD_WEIGHTS = {
     "title": 1.0,
     "keywords": 1.0,
@@ -78,6 +80,8 @@ class Query:
         year: a year the practice's period must cover.
         unknown: (filter, value) pairs that name nothing known.
         too_long: the text was cut to MAX_QUERY_LENGTH characters.
+        year_in_text: the year was typed as a plain word, so a practice whose text names it
+            passes too (a pasted title like "... policy 2016-2020"); `year:` is strict.
     """
 
     words: tuple[str, ...] = ()
@@ -87,6 +91,7 @@ class Query:
     year: int | None = None
     unknown: tuple[tuple[str, str], ...] = ()
     too_long: bool = False
+    year_in_text: bool = False
 
     @property
     def is_empty(self) -> bool:
@@ -159,10 +164,11 @@ def parse_query(
     rest = _FILTER.sub(lambda m: _take_filter(m, filters, aliases, topics), text)
     words = _place_words(fold(rest).split(), filters, aliases, known_places)
     free: list[str] = []
+    year_in_text = False
     for word in words:
         if _YEAR.match(word) and filters.year is None:
-            filters.year = int(word)
-        elif word not in STOP_WORDS and word not in free:
+            filters.year, year_in_text = int(word), True
+        elif word not in STOP_WORDS and word not in free and _is_meaningful(word):
             free.append(word)
     return Query(
         words=tuple(free),
@@ -172,7 +178,17 @@ def parse_query(
         year=filters.year,
         unknown=tuple(filters.unknown),
         too_long=too_long,
+        year_in_text=year_in_text,
     )
+
+
+def _is_meaningful(word: str) -> bool:
+    """Return False for a lone Latin letter or digit, such as the "b" of a pasted "<b>" tag.
+
+    It could match only a one-letter word exactly, so it would only sink the other words under
+    the "most words must match" rule.
+    """
+    return len(word) > 1 or not word.isascii()
 
 
 def _take_filter(
@@ -240,6 +256,7 @@ class _Entry:
     cities: frozenset[str]
     city_words: tuple[tuple[str, ...], ...]
     years: tuple[int, int] | None
+    country: str
 
 
 class SearchIndex:
@@ -286,6 +303,7 @@ class SearchIndex:
                 cities=frozenset(cities),
                 city_words=tuple(tuple(fold(c).split()) for c in [*cities, *practice.cities]),
                 years=period_years(practice.period, self._current_year),
+                country=self.aliases.canonical_country(practice.country),
             )
         )
         place = " ".join([*practice.cities, *cities, practice.country])
@@ -320,37 +338,46 @@ class SearchIndex:
         """Return the practices that match a parsed query, best first."""
         if query.is_empty or query.unknown:
             return []
-        candidates = [i for i, entry in enumerate(self._entries) if self._passes(entry, query)]
+        candidates = [i for i, entry in enumerate(self._entries) if self._passes(i, entry, query)]
         if not query.words:
             return [self._entries[i].practice for i in candidates]
         scores = self._score(query.words, set(candidates))
         ranked = sorted(scores, key=lambda i: (-scores[i], i))
         return [self._entries[i].practice for i in ranked]
 
-    def _passes(self, entry: _Entry, query: Query) -> bool:
+    def _passes(self, index: int, entry: _Entry, query: Query) -> bool:
         practice = entry.practice
         if query.topics and not query.topics.intersection(practice.topics):
             return False
-        if query.year is not None and not (
-            entry.years and entry.years[0] <= query.year <= entry.years[1]
-        ):
+        if query.year is not None and not self._in_year(index, entry, query):
             return False
         if query.cities or query.countries:
-            country = self.aliases.canonical_country(practice.country)
             in_city = any(self._in_city(entry, city) for city in query.cities)
-            if not in_city and country not in query.countries:
+            if not in_city and entry.country not in query.countries:
                 return False
         return True
+
+    def _in_year(self, index: int, entry: _Entry, query: Query) -> bool:
+        """Return True when the practice ran in the query's year (or names it, if typed)."""
+        if entry.years and entry.years[0] <= (query.year or 0) <= entry.years[1]:
+            return True
+        return query.year_in_text and index in self._postings.get(str(query.year), {})
 
     @staticmethod
     def _in_city(entry: _Entry, city: str) -> bool:
         """Return True when a practice city is this city or a district named after it."""
-        wanted = tuple(fold(city).split())
+        wanted = _folded_words(city)
         return city in entry.cities or any(
             words[: len(wanted)] == wanted for words in entry.city_words
         )
 
     def _score(self, words: tuple[str, ...], candidates: set[int]) -> dict[int, float]:
+        if len(words) > MAX_SCORED_WORDS:
+            # A pasted paragraph is matched on its most distinctive words: the common ones
+            # would cost a walk over most of the catalogue each and tell little apart.
+            words = tuple(
+                sorted(words, key=lambda w: len(self._postings.get(w, ())))[:MAX_SCORED_WORDS]
+            )
         totals: dict[int, float] = {}
         hits: dict[int, int] = {}
         for word in words:
@@ -374,7 +401,23 @@ class SearchIndex:
             for index, entry in enumerate(self._entries):
                 if topic in entry.practice.topics:
                     best[index] = max(best.get(index, 0.0), FIELD_WEIGHTS["topics"])
+        place = self._place_query(word)
+        if place:
+            # A place name kept as a word because it means something else first ("roma" is
+            # the topic and Rome's Italian name) still matches that place, below other fields.
+            for index, entry in enumerate(self._entries):
+                if self._passes(index, entry, place):
+                    best[index] = max(best.get(index, 0.0), FIELD_WEIGHTS["text"])
         return best
+
+    def _place_query(self, word: str) -> Query | None:
+        """Return a query for the known place a word names in another language, if any."""
+        city, country = self.aliases.cities.get(word), self.aliases.countries.get(word)
+        if country in self.places:
+            return Query(countries=frozenset({country}))
+        if city in self.places:
+            return Query(cities=frozenset({city}))
+        return None
 
     def _similar_words(self, word: str) -> list[tuple[float, str]]:
         """Return indexed words close to this one, with a similarity in (0, 1]."""
@@ -396,6 +439,12 @@ class SearchIndex:
                 if similarity > found.get(token, 0.0):
                     found[token] = similarity
         return [(similarity, token) for token, similarity in found.items()]
+
+
+@functools.lru_cache(maxsize=1024)
+def _folded_words(name: str) -> tuple[str, ...]:
+    """Return the folded words of a place name (cached: filters test it against every entry)."""
+    return tuple(fold(name).split())
 
 
 def _max_edits(length: int) -> int:

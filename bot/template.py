@@ -1,4 +1,9 @@
-"""The programme's *Template for collection of good practices*: topics, fields and rules."""
+"""The programme's *Template for collection of good practices*: topics, fields and rules.
+
+Pure data: the submission dialogue asks FIELDS in this order; `bot.answers` checks the answers.
+"""
+
+from dataclasses import dataclass
 
 # The programme's own areas, in the order its site lists them (DESIGN §3).
 TOPICS: tuple[str, ...] = (
@@ -24,3 +29,163 @@ TOPICS: tuple[str, ...] = (
     "Welcoming and social integration",
     "International outlook",
 )
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """One question of the template (DESIGN §4).
+
+    Attributes:
+        key: the answer's key in a draft; the practice field it fills, where there is one.
+        name: the field's name as the template prints it.
+        prompt: what to write (HTML).
+        example: a short example (plain text).
+        required: False when the step can be skipped.
+        limit: at most this many characters, or for lists this many items.
+        kind: how the answer is given and checked: "line", "text", "cities", "country",
+            "period", "topics", "links" or "contact".
+    """
+
+    key: str
+    name: str
+    prompt: str
+    example: str
+    required: bool
+    limit: int
+    kind: str
+
+    @property
+    def number(self) -> int:
+        """Return the step number, from 1."""
+        return FIELD_KEYS.index(self.key) + 1
+
+    @property
+    def limit_text(self) -> str:
+        """Return the limit as the prompt states it."""
+        if self.kind == "topics":
+            return f"Pick 1 to {self.limit}."
+        if self.kind == "cities":
+            return f"At most {self.limit} cities."
+        if self.kind == "links":
+            return f"At most {self.limit} links."
+        if self.kind == "country":
+            return "One country."
+        return f"At most {self.limit:,} characters."
+
+
+MIN_TEXT = 20  # a long-text answer shorter than this is not yet a sentence
+FIELDS: tuple[Field, ...] = (
+    Field(
+        key="title",
+        name="Title",
+        prompt="The name of the practice, as it should be listed.",
+        example="Safer Alta de Lisboa",
+        required=True,
+        limit=150,
+        kind="line",
+    ),
+    Field(
+        key="subtitle",
+        name="Subtitle",
+        prompt="One line that sums the practice up.",
+        example="A community-policing service based on intercultural principles",
+        required=False,
+        limit=200,
+        kind="line",
+    ),
+    Field(
+        key="cities",
+        name="City or cities",
+        prompt="Where it took place; separate several cities with commas.",
+        example="Lisbon  (or: Bergen, Oslo)",
+        required=True,
+        limit=10,
+        kind="cities",
+    ),
+    Field(
+        key="country",
+        name="Country",
+        prompt="The country of the city or cities, in English or in its own language.",
+        example="Portugal",
+        required=True,
+        limit=60,
+        kind="country",
+    ),
+    Field(
+        key="period",
+        name="Period",
+        prompt="When it ran: the years, or “ongoing”.",
+        example="2009 - ongoing  (or: 2015-2020)",
+        required=True,
+        limit=60,
+        kind="period",
+    ),
+    Field(
+        key="topics",
+        name="Topics",
+        prompt="The programme's areas it belongs to: tap to tick or untick, then press Done.",
+        example="Security, justice and safety",
+        required=True,
+        limit=3,
+        kind="topics",
+    ),
+    Field(
+        key="purpose",
+        name="Purpose",
+        prompt="What the practice aims to achieve.",
+        example="To build trust between the police and the residents of a diverse area.",
+        required=True,
+        limit=2000,
+        kind="text",
+    ),
+    Field(
+        key="rationale",
+        name="Stimulus / rationale",
+        prompt="Why it was started: the need, event or evidence behind it.",
+        example="Residents of many origins felt unsafe and did not trust the police.",
+        required=False,
+        limit=2000,
+        kind="text",
+    ),
+    Field(
+        key="process",
+        name="Process",
+        prompt="How it was done: the steps, the partners and the target groups.",
+        example="Officers trained in intercultural skills patrol with local mediators; "
+        "monthly meetings with residents' associations.",
+        required=True,
+        limit=4000,
+        kind="text",
+    ),
+    Field(
+        key="impact",
+        name="Impact",
+        prompt="The results and the evidence for them: figures, evaluations, what changed.",
+        example="Reported crime fell by a fifth in three years (city survey, 2012).",
+        required=False,
+        limit=3000,
+        kind="text",
+    ),
+    Field(
+        key="links",
+        name="Links",
+        prompt="Web pages about the practice, starting with http:// or https://, separated "
+        "by spaces or new lines.",
+        example="https://www.lisboa.pt/safer",
+        required=False,
+        limit=5,
+        kind="links",
+    ),
+    Field(
+        key="contact",
+        name="Contact",
+        prompt="A contact person's name and e-mail. The moderators see them; you choose next "
+        "whether they are published.",
+        example="Ana Silva, ana.silva@cm-lisboa.pt",
+        required=True,
+        limit=200,
+        kind="contact",
+    ),
+)
+FIELD_KEYS: tuple[str, ...] = tuple(f.key for f in FIELDS)
+FIELDS_BY_KEY: dict[str, Field] = {f.key: f for f in FIELDS}

@@ -5,20 +5,36 @@ Callback data is `action|argument…` and never trusted: each handler checks wha
   ps|<page>|<id>     a page of a remembered query     lt|<page>          a page of /latest
   cn|<country>       a country's cities               t0|<n>             a topic with no practice
   browse|<what>      topics, countries, latest        help               how to search
+  fl|… fp|… fg|…     Follow and /forget (see bot/follow_texts.py)
+  sb|… mod|… ft|…    the submission dialogue, moderation, a submitted practice's full text
+                     (see handlers/contribute.py)
 """
 
-from telegram import BotCommand
+from telegram import BotCommand, Update
 from telegram.ext import (
     Application,
     BaseHandler,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     InlineQueryHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
-from handlers import browse, fallback, inline, search, start
+from handlers import (
+    browse,
+    chat_state,
+    contribute,
+    fallback,
+    forget,
+    inline,
+    search,
+    start,
+    subscribe,
+    subscriptions,
+)
 from handlers.errors import on_error
 
 PRIVATE = filters.ChatType.PRIVATE
@@ -28,6 +44,12 @@ COMMANDS = [
     BotCommand("topics", "Browse practices by topic"),
     BotCommand("countries", "Browse practices by country and city"),
     BotCommand("latest", "The newest practices"),
+    BotCommand("subscribe", "Follow a topic, country, city or keywords"),
+    BotCommand("subscriptions", "What you follow; stop alerts"),
+    BotCommand("unsubscribe", "Stop following something, or everything"),
+    BotCommand("forget", "Delete everything the bot keeps about you"),
+    BotCommand("submit", "Share a good practice of your city"),
+    BotCommand("mysubmissions", "Your submissions and where they stand"),
     BotCommand("help", "How to search, filters and inline mode"),
     BotCommand("start", "Welcome and main menu"),
 ]
@@ -53,6 +75,25 @@ def core_handlers() -> list[BaseHandler]:
     ]
 
 
+def follow_handlers() -> list[BaseHandler]:
+    """Return the handlers of following practices, alert delivery state and /forget."""
+    return [
+        CommandHandler("subscribe", subscribe.subscribe_command),
+        CommandHandler("subscriptions", subscriptions.subscriptions_command),
+        CommandHandler("unsubscribe", subscriptions.unsubscribe_command),
+        CommandHandler("forget", forget.forget_command),
+        CommandHandler("alerts", chat_state.alerts_command),
+        CallbackQueryHandler(subscriptions.on_list_button, pattern=r"^fl\|(list|x|xa)(\||$)"),
+        CallbackQueryHandler(subscribe.on_follow_button, pattern=r"^fl\|"),
+        CallbackQueryHandler(subscribe.on_practice_follow, pattern=r"^fp\|"),
+        CallbackQueryHandler(forget.on_forget_button, pattern=r"^fg\|"),
+        MessageHandler(
+            filters.TEXT & ~filters.COMMAND & subscribe.PROMPT_REPLY, subscribe.on_prompt_reply
+        ),
+        ChatMemberHandler(chat_state.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER),
+    ]
+
+
 def fallback_handlers() -> list[BaseHandler]:
     """Return the handlers tried last: plain-text search and what nothing else took."""
     return [
@@ -65,6 +106,14 @@ def fallback_handlers() -> list[BaseHandler]:
 
 def register(app: Application) -> None:
     """Add every handler and the error handler to the application."""
+    # Before everything else: a user who writes again can receive alerts again.
+    app.add_handler(TypeHandler(Update, chat_state.reactivate_on_contact), group=-1)
     app.add_handlers(core_handlers())
+    app.add_handlers(follow_handlers())
+    # The dialogues own typed answers, so they come before the plain-text search.
+    app.add_handlers(contribute.conversations())
+    app.add_handlers(contribute.other_handlers())
     app.add_handlers(fallback_handlers())
+    for group, handler in contribute.late_handlers().items():
+        app.add_handler(handler, group=group)
     app.add_error_handler(on_error)

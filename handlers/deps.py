@@ -13,8 +13,10 @@ from bot.models import Practice
 from bot.publishing import Publisher
 from store.db import Database
 from store.practices import PracticeStore
+from store.submissions import SubmissionStore
 
 SERVICES_KEY = "services"
+SUBMISSIONS_KEY = "submissions"
 
 
 @dataclass(slots=True)
@@ -44,3 +46,8 @@ class Services:
 def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
     """Return the application's services."""
     return context.bot_data[SERVICES_KEY]
+
+
+def submissions(context: ContextTypes.DEFAULT_TYPE) -> SubmissionStore:
+    """Return the store of drafts and submissions, kept in `Services.extra`."""
+    return services(context).extra[SUBMISSIONS_KEY]

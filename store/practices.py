@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from tinydb import Query
+from tinydb.table import Document
 
 from bot.models import Practice
 from store.db import Database
@@ -80,7 +81,9 @@ class PracticeStore:
                 old = existing.get(practice.id)
                 if old is None:
                     practice.published_at = practice.published_at or utc_now()
-                    self._table.insert(practice.to_dict())
+                    doc = practice.to_dict()
+                    # Known from now on, so the same id again in this list is an update.
+                    existing[practice.id] = Document(doc, self._table.insert(doc))
                     report.added.append(practice.id)
                     continue
                 merged = practice.to_public_dict()
@@ -90,5 +93,6 @@ class PracticeStore:
                     report.unchanged.append(practice.id)
                 else:
                     self._table.update(merged, doc_ids=[old.doc_id])
+                    existing[practice.id] = Document({**old, **merged}, old.doc_id)
                     report.updated.append(practice.id)
         return report

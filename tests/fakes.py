@@ -32,6 +32,12 @@ class Call:
 
     method: str
     params: dict[str, Any]
+    result: Any = None
+
+    @property
+    def message_id(self) -> int | None:
+        """Return the id of the message this call sent or edited."""
+        return self.result.get("message_id") if isinstance(self.result, dict) else None
 
     @property
     def text(self) -> str:
@@ -114,8 +120,9 @@ class FakeRequest(BaseRequest):
             if failure.parameters:
                 body["parameters"] = failure.parameters
             return failure.error_code, json.dumps(body).encode()
-        self.calls.append(Call(name, params))
-        return 200, json.dumps({"ok": True, "result": self._result(name, params)}).encode()
+        result = self._result(name, params)
+        self.calls.append(Call(name, params, result))
+        return 200, json.dumps({"ok": True, "result": result}).encode()
 
     def _failure_for(self, method: str, params: dict[str, Any]) -> Failure | None:
         if method != "sendMessage":
@@ -232,6 +239,23 @@ class BotHarness:
             },
         }
         return await self.feed({"callback_query": query})
+
+    async def tap(self, call: Call, label_part: str, user_id: int = USER_ID) -> list[Call]:
+        """Press the button of a recorded message whose label contains label_part."""
+        return await self.press(call.button(label_part)["callback_data"], user_id)
+
+    async def click(self, call: Call, label_part: str, user_id: int = USER_ID) -> list[Call]:
+        """Press a button of a recorded message, on that very message (as a user would)."""
+        data = call.button(label_part)["callback_data"]
+        return await self.press(data, user_id, message_id=call.message_id or 100)
+
+    async def reply(self, call: Call, text: str, user_id: int = USER_ID) -> list[Call]:
+        """Answer one of the bot's messages (a ForceReply question) with a text reply."""
+        chat_id = int(call.params.get("chat_id", user_id))
+        message = user_message(next(self._message_ids), text, user_id, chat_id)
+        asked = {"message_id": 1, "date": int(time.time()), "from": bot_user(), "text": call.text}
+        message["reply_to_message"] = {**asked, "chat": message["chat"]}
+        return await self.feed({"message": message})
 
     async def inline(self, text: str, user_id: int = USER_ID) -> list[Call]:
         """Type `@bot text` in any chat."""

@@ -1,0 +1,304 @@
+"""Texts of the submission dialogue and of moderation, as Telegram HTML. Pure.
+
+Every answer is kept whole in the draft; here it is shortened for the prompt, the preview and
+the moderators' message, and cut into message-sized parts for "Read in full". User text is
+always cut first and escaped after, so no entity is split.
+"""
+
+from datetime import datetime
+from html import escape
+from typing import Any
+
+from bot.cards import MAX_MESSAGE, card_text, shorten
+from bot.models import Draft, Practice, Submission, practice_key
+from bot.template import FIELDS, FIELDS_BY_KEY, Field
+
+TOTAL_STEPS = len(FIELDS)
+DETAIL_LIMIT = 300
+# Room for a part's header: each part of "Read in full" stays well inside one message.
+PART_BUDGET = 3700
+READ_IN_FULL = "<i>The other fields are too long to show here: 📄 shows them in full.</i>"
+
+
+def when(iso: str | None) -> str:
+    """Return an ISO 8601 UTC time as "3 May 2025, 10:04 UTC" ("" when unknown)."""
+    if not iso:
+        return ""
+    moment = datetime.fromisoformat(iso)
+    return f"{moment.day} {moment:%b %Y, %H:%M} UTC"
+
+
+def value_text(key: str, value: Any) -> str:
+    """Return an answer as plain one-block text ("" for no answer)."""
+    if not value:
+        return ""
+    if key == "contact":
+        return f"{value.get('name', '')}, {value.get('email', '')}"
+    if key == "topics":
+        return " · ".join(value)
+    if key == "links":
+        return "\n".join(value)
+    if isinstance(value, list):
+        return ", ".join(value)
+    return str(value)
+
+
+def step_number(step: str) -> int | None:
+    """Return the number of a draft's step, or None when the draft is ready to send."""
+    if step == "consent":
+        return TOTAL_STEPS
+    return FIELDS_BY_KEY[step].number if step in FIELDS_BY_KEY else None
+
+
+def step_label(step: str) -> str:
+    """Return where a draft stands: "step 4 of 12 (Country)" or "ready to send"."""
+    number = step_number(step)
+    if number is None:
+        return "the preview, ready to send"
+    name = FIELDS[number - 1].name
+    return f"step {number} of {TOTAL_STEPS} ({name})"
+
+
+def prompt_text(field: Field, answers: dict[str, Any], error: str | None = None) -> str:
+    """Return a step's question: its name and progress, what to write, limit and example.
+
+    Args:
+        field: the step.
+        answers: the draft's answers, to show the current one.
+        error: what was wrong with the last answer (HTML), shown first.
+    """
+    need = "Required." if field.required else "Optional: press Skip if it does not apply."
+    lines = [
+        f"✍️ <b>Step {field.number} of {TOTAL_STEPS} · {escape(field.name)}</b>",
+        field.prompt,
+        f"{field.limit_text} {need}",
+        f"<i>Example:</i> {escape(field.example)}",
+    ]
+    current = value_text(field.key, answers.get(field.key))
+    if current:
+        lines += ["", f"<b>Now:</b> {escape(shorten(current, DETAIL_LIMIT))}"]
+    text = "\n".join(lines)
+    return f"⚠️ {error}\n\n{text}" if error else text
+
+
+def consent_text(answers: dict[str, Any], error: str | None = None) -> str:
+    """Return the contact step's second question: may the contact be published?"""
+    contact = escape(shorten(value_text("contact", answers.get("contact")), DETAIL_LIMIT))
+    text = (
+        f"✍️ <b>Step {TOTAL_STEPS} of {TOTAL_STEPS} · Contact</b>\n"
+        f"May <b>{contact}</b> be published with the practice, so that other cities can get "
+        "in touch? The moderators see it either way."
+    )
+    return f"⚠️ {error}\n\n{text}" if error else text
+
+
+def _details(answers: dict[str, Any], limit: int, contact: bool) -> list[str]:
+    lines = []
+    for key in ("rationale", "process", "impact", "links"):
+        value = value_text(key, answers.get(key)).replace("\n", " · ")
+        if value:
+            name = FIELDS_BY_KEY[key].name
+            lines.append(f"<b>{escape(name)}:</b> {escape(shorten(value, limit))}")
+    person = answers.get("contact")
+    if contact and person:
+        shown = "published" if person.get("public") else "for the moderators only"
+        text = escape(shorten(value_text("contact", person), 200))
+        lines.append(f"<b>Contact:</b> {text} ({shown})")
+    return lines
+
+
+def fit(text: str, limit: int, budget: int) -> str:
+    """Return text shortened to `limit` characters and escaped, within `budget` characters.
+
+    Escaping can make a text six times longer ("'" is "&#x27;"), so a limit in characters
+    alone does not bound what a message holds.
+    """
+    shown = escape(shorten(text, limit))
+    while len(shown) > budget and limit > 1:
+        limit = max(1, min(limit - 1, limit * budget // len(shown)))
+        shown = escape(shorten(text, limit))
+    return shown
+
+
+def with_details(card: str, answers: dict[str, Any], tail: str = "", contact: bool = True) -> str:
+    """Return a card + the fields that are not on it + `tail`, within one message.
+
+    The details are shortened further, or left to "Read in full", when the whole would not
+    fit; the card (made by `card_text`, within the limit on its own) always stays whole.
+    """
+    shorter = [_details(answers, limit, contact) for limit in (DETAIL_LIMIT, 100)]
+    options = [*("\n".join(lines) for lines in shorter), READ_IN_FULL, ""]
+    for details in options:
+        text = "\n\n".join(part for part in (card, details, tail) if part)
+        if len(text) <= MAX_MESSAGE:
+            return text
+    return card
+
+
+def preview_text(
+    practice: Practice, answers: dict[str, Any], bot_username: str, note: str = ""
+) -> str:
+    """Return the preview: the card exactly as it will be published, then the other fields.
+
+    Args:
+        practice: the practice the draft describes.
+        answers: the draft's answers, for the fields that are not on the card.
+        bot_username: for the card's deep link.
+        note: HTML shown first (what was wrong, or why a reopened submission was rejected);
+            the card makes room for it.
+    """
+    head = "👀 <b>Preview</b>: this is the card as it will be published."
+    card = card_text(practice, bot_username, note=f"{note}\n\n{head}" if note else head)
+    tail = "Check it, then <b>Send</b> it to the moderators, or edit a field."
+    return with_details(card, answers, tail)
+
+
+def moderation_text(submission: Submission, practice: Practice, bot_username: str) -> str:
+    """Return what moderators see: who sent it, the decision, the card and every field."""
+    who = fit(submission.user_name or "a member", 60, 120)
+    lines = [
+        f"🆕 <b>Submission #{submission.id}</b> from {who} "
+        f"(<code>{submission.user_id}</code>), sent {when(submission.sent_at)}"
+    ]
+    rejected = [e for e in submission.history if e.get("event") == "rejected"]
+    if rejected and submission.status == "pending":
+        reason = fit(rejected[-1].get("reason") or "", 200, 400)
+        lines.append(f"🔁 Sent again after a rejection: <i>{reason}</i>")
+    outcome = outcome_line(submission, bot_username)
+    lines += [outcome] if outcome else []
+    card = card_text(practice, bot_username, note="\n".join(lines))
+    return with_details(card, submission.answers)
+
+
+def outcome_line(submission: Submission, bot_username: str) -> str:
+    """Return the decision on a submission ("" while it is pending)."""
+    by = fit(submission.decided_by_name or "a moderator", 60, 120)
+    at = when(submission.decided_at)
+    if submission.status == "approved" and submission.practice_id:
+        link = f"https://t.me/{bot_username}?start=p_{practice_key(submission.practice_id)}"
+        return f'✅ <b>Approved</b> by {by}, {at}: <a href="{escape(link)}">published</a>.'
+    if submission.status == "rejected":
+        reason = fit(submission.reason or "", 300, 600)
+        return f"❌ <b>Rejected</b> by {by}, {at}: <i>{reason}</i>"
+    if submission.status == "withdrawn":
+        return "↩️ <b>Withdrawn</b>: its author asked for their data to be erased."
+    return ""
+
+
+def decided_text(submission: Submission) -> str:
+    """Return the alert for a moderation button pressed after the decision was taken."""
+    verb = {"approved": "approved", "rejected": "rejected"}.get(submission.status)
+    if verb is None:
+        return f"Submission #{submission.id} was withdrawn by its author."
+    by = submission.decided_by_name or "a moderator"
+    return f"#{submission.id} was already {verb} by {by} ({when(submission.decided_at)})."
+
+
+def _sections(answers: dict[str, Any], contact: bool) -> list[tuple[str, str]]:
+    place = ", ".join([*answers.get("cities", []), answers.get("country") or ""]).strip(", ")
+    sections = [(FIELDS_BY_KEY["title"].name, answers.get("title") or ""), ("Place", place)]
+    for f in FIELDS:
+        if f.key not in ("title", "cities", "country", "contact"):
+            sections.append((f.name, value_text(f.key, answers.get(f.key))))
+    person = answers.get("contact")
+    if contact and person:
+        shown = "may be published" if person.get("public") else "not to be published"
+        sections.append(("Contact", f"{value_text('contact', person)} ({shown})"))
+    return [(name, text) for name, text in sections if text]
+
+
+def full_text_parts(answers: dict[str, Any], contact: bool) -> list[str]:
+    """Return every answer in full, cut into numbered messages that each fit Telegram's limit.
+
+    Args:
+        answers: a draft's or submission's answers.
+        contact: include the contact (moderators, the author, or a published consent).
+    """
+    blocks: list[str] = []
+    for name, text in _sections(answers, contact):
+        for n, chunk in enumerate(split_text(text, PART_BUDGET - 100)):
+            label = name if n == 0 else f"{name} (continued)"
+            blocks.append(f"<b>{escape(label)}</b>\n{escape(chunk)}")
+    parts: list[list[str]] = [[]]
+    for block in blocks:
+        if parts[-1] and telegram_length("\n\n".join([*parts[-1], block])) > PART_BUDGET:
+            parts.append([])
+        parts[-1].append(block)
+    title = escape(shorten(answers.get("title") or "Practice", 100))
+    total = len(parts)
+    return [
+        f"📄 <b>{title}</b> · full text {n}/{total}\n\n" + "\n\n".join(group)
+        for n, group in enumerate(parts, start=1)
+    ]
+
+
+def telegram_length(text: str) -> int:
+    """Return the length Telegram counts: UTF-16 code units (an emoji can count two)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def split_text(text: str, budget: int) -> list[str]:
+    """Cut text into pieces whose escaped form fits `budget`, at a line or word where possible.
+
+    Returns:
+        The pieces, in order; together they hold the whole text (spaces at cuts aside).
+    """
+    pieces: list[str] = []
+    rest = text.strip()
+    while rest:
+        cut, used = len(rest), 0
+        for i, ch in enumerate(rest):
+            used += telegram_length(escape(ch))
+            if used > budget:
+                cut = i
+                break
+        if cut < len(rest):
+            space = max(rest.rfind("\n", 0, cut), rest.rfind(" ", 0, cut))
+            cut = space + 1 if space > cut // 2 else cut
+        pieces.append(rest[:cut].strip())
+        rest = rest[cut:].strip()
+    return pieces
+
+
+def draft_line(draft: Draft) -> str:
+    """Return a draft's line in /mysubmissions."""
+    title = escape(shorten(draft.answers.get("title") or "untitled", 80))
+    return f"📝 <b>Draft</b> “{title}”: {step_label(draft.step)}. /submit to continue."
+
+
+def submission_line(submission: Submission, bot_username: str) -> str:
+    """Return a submission's line in /mysubmissions: number, title and state."""
+    title = escape(shorten(submission.answers.get("title") or "(erased)", 80))
+    head = f"<b>#{submission.id}</b> “{title}”"
+    if submission.status == "pending":
+        return f"{head}: ⏳ waiting for a moderator since {when(submission.sent_at)}."
+    if submission.status == "rejected":
+        reason = escape(shorten(submission.reason or "", 300))
+        return f"{head}: ❌ not accepted ({when(submission.decided_at)}): <i>{reason}</i>"
+    if submission.status == "approved" and submission.practice_id:
+        link = f"https://t.me/{bot_username}?start=p_{practice_key(submission.practice_id)}"
+        return f'{head}: ✅ <a href="{escape(link)}">published</a> {when(submission.decided_at)}.'
+    return f"{head}: ↩️ withdrawn."
+
+
+# The answers a published practice carries itself; the links and the contact are not its fields.
+_PRACTICE_ANSWERS = (
+    *("title", "subtitle", "cities", "country", "period", "topics"),
+    *("purpose", "rationale", "process", "impact"),
+)
+
+
+def public_answers(practice: Practice, answers: dict[str, Any] | None) -> dict[str, Any]:
+    """Return what the public may read of a submitted practice, in the shape of answers.
+
+    Args:
+        practice: the published practice (its fields are what was published).
+        answers: its submission's answers, for the links and the contact; None if unknown.
+    """
+    answers = answers or {}
+    public = {key: getattr(practice, key) for key in _PRACTICE_ANSWERS}
+    public["links"] = answers.get("links") or ([practice.url] if practice.url else [])
+    contact = answers.get("contact")
+    if contact and contact.get("public"):
+        public["contact"] = contact
+    return public

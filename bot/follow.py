@@ -1,0 +1,184 @@
+"""What a user wants to follow, read from what they type: names resolved, or suggestions. Pure.
+
+Names are read as search reads them (folding, other-language names) and confirmed back in
+their canonical form; an unknown or ambiguous name gets the closest known ones to pick from.
+"""
+
+import bisect
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from html import escape
+
+from rapidfuzz import fuzz, process
+
+from bot.aliases import Aliases
+from bot.cards import QUERY_ECHO_LIMIT, shorten
+from bot.search import FILTER_NAMES, match_topics, parse_query
+from bot.text import fold
+from bot.texts import UNKNOWN_FILTER
+
+MAX_KEYWORD = 100
+MAX_SUBSCRIPTIONS = 50
+MAX_CHOICES = 5
+_TYPED = re.compile(r"(?is)^\s*(\w+)\s*:\s*(.*)$")
+_QUOTES = "\"'“”‘’«»"
+_SUGGEST_CUTOFF = 72
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """What a typed name resolved to.
+
+    Attributes:
+        kind: "topic", "country", "city" or "keyword".
+        value: the canonical name (or the keyword), when it resolved.
+        choices: names to pick from when it is ambiguous or unknown.
+        problem: an escaped HTML line saying what is wrong, when it did not resolve.
+    """
+
+    kind: str
+    value: str | None = None
+    choices: tuple[str, ...] = ()
+    problem: str | None = None
+
+
+def parse_follow(text: str) -> tuple[str, str]:
+    """Split `/subscribe` arguments into a kind and a value.
+
+    `topic:refugees`, `country:portugal` and `city:lisboa` (also `theme:`, `pays:`,
+    `ville:`) name one thing; anything else is a keyword (a saved search).
+    """
+    match = _TYPED.match(text)
+    kind = FILTER_NAMES.get(match.group(1).casefold()) if match else None
+    if match and kind in ("topic", "country", "city"):
+        return kind, match.group(2).strip().strip(_QUOTES).strip()
+    return "keyword", " ".join(text.split())
+
+
+class Resolver:
+    """Resolve names of topics, countries and cities, and check keywords."""
+
+    def __init__(self, aliases: Aliases, topics: Sequence[str]) -> None:
+        self.aliases = aliases
+        self.topics = tuple(topics)
+        self._city_keys = sorted(aliases.cities)
+        self._country_keys = sorted(aliases.countries)
+
+    def resolve(self, kind: str, value: str, places: set[str]) -> Resolution:
+        """Resolve a typed value of a kind.
+
+        Args:
+            kind: "topic", "country", "city" or "keyword".
+            value: what the user typed.
+            places: canonical place names that have practices (catalogue spellings count).
+        """
+        if kind == "keyword":
+            return self._keyword(value, places)
+        if not fold(value):
+            return Resolution(
+                kind, problem=f"Which {kind}? Type its name after <code>{kind}:</code>."
+            )
+        if kind == "topic":
+            return self._topic(value)
+        if kind == "country":
+            found = self.aliases.country(value)
+            return Resolution(kind, found) if found else self._unknown(kind, value, places)
+        found = self.aliases.city(value) or _same_name(value, places)
+        return Resolution(kind, found) if found else self._unknown(kind, value, places)
+
+    def _topic(self, value: str) -> Resolution:
+        found = match_topics(value, self.topics, self.aliases)
+        if len(found) == 1:
+            return Resolution("topic", found[0])
+        if found:
+            return Resolution("topic", choices=tuple(found[:MAX_CHOICES]), problem=_several(value))
+        folded = {topic: fold(topic) for topic in self.topics}
+        close = process.extract(fold(value), folded, scorer=fuzz.WRatio, score_cutoff=80)
+        choices = tuple(topic for _, _, topic in close[:3])
+        return Resolution("topic", choices=choices, problem=_unknown_line("topic", value))
+
+    def _unknown(self, kind: str, value: str, places: set[str]) -> Resolution:
+        table = self.aliases.cities if kind == "city" else self.aliases.countries
+        keys = self._city_keys if kind == "city" else self._country_keys
+        choices = suggest(fold(value), table, keys, prefer=places)
+        return Resolution(kind, choices=choices, problem=_unknown_line(kind, value))
+
+    def _keyword(self, value: str, places: set[str]) -> Resolution:
+        text = " ".join(value.split())
+        if not fold(text):
+            return Resolution("keyword", problem=EMPTY_KEYWORD)
+        if len(text) > MAX_KEYWORD:
+            return Resolution("keyword", problem=LONG_KEYWORD)
+        query = parse_query(text, self.aliases, self.topics, places)
+        if query.unknown:
+            name, bad = query.unknown[0]
+            line = UNKNOWN_FILTER[name].format(value=escape(shorten(bad, QUERY_ECHO_LIMIT)))
+            return Resolution("keyword", problem=line)
+        if query.is_empty:
+            return Resolution("keyword", problem=VAGUE_KEYWORD)
+        return Resolution("keyword", text)
+
+    def is_known(self, kind: str, name: str, places: set[str]) -> bool:
+        """Return True when a canonical name (from a button) is one this kind knows."""
+        if kind == "topic":
+            return name in self.topics
+        if kind == "country":
+            return self.aliases.country(name) == name
+        return self.aliases.city(name) == name or name in places
+
+    def describe(self, kind: str, value: str) -> str:
+        """Return the escaped canonical form: "the city <b>Lisbon</b> (Portugal)"."""
+        name = f"<b>{escape(shorten(value, 80))}</b>"
+        if kind == "keyword":
+            return f"the keyword <b>“{escape(shorten(value, 80))}”</b>"
+        if kind == "city":
+            countries = self.aliases.city_countries.get(value, [])
+            where = f" ({escape(', '.join(countries[:2]))})" if countries else ""
+            return f"the city {name}{where}"
+        return f"the {kind} {name}"
+
+
+def suggest(
+    folded: str, table: dict[str, str], keys: Sequence[str], prefer: set[str] = frozenset()
+) -> tuple[str, ...]:
+    """Return canonical names close to a folded name: similar spellings, then prefixes.
+
+    Names in `prefer` (places that have practices) come first.
+    """
+    choices: list[str] = []
+    if folded:
+        close = process.extract(
+            folded, keys, scorer=fuzz.ratio, score_cutoff=_SUGGEST_CUTOFF, limit=30
+        )
+        found = [table[key] for key, _, _ in close]
+        if len(folded) >= 3:
+            start = bisect.bisect_left(keys, folded)
+            found += [table[key] for key in keys[start : start + 50] if key.startswith(folded)]
+        for name in found:
+            if name not in choices:
+                choices.append(name)
+    choices.sort(key=lambda name: name not in prefer)
+    return tuple(choices[:MAX_CHOICES])
+
+
+def _same_name(value: str, places: set[str]) -> str | None:
+    """Return the catalogue's spelling of a place missing from the alias table."""
+    folded = fold(value)
+    return next((place for place in sorted(places) if fold(place) == folded), None)
+
+
+def _unknown_line(kind: str, value: str) -> str:
+    return f"I don't know the {kind} ‘{escape(shorten(value, QUERY_ECHO_LIMIT))}’."
+
+
+def _several(value: str) -> str:
+    return f"‘{escape(shorten(value, QUERY_ECHO_LIMIT))}’ fits several topics: pick one."
+
+
+EMPTY_KEYWORD = "Type the words to follow, e.g. <code>/subscribe anti-rumour</code>."
+LONG_KEYWORD = f"That is too long for a keyword: keep it under {MAX_KEYWORD} characters."
+VAGUE_KEYWORD = (
+    "Those words are too common to follow. Try something more specific, "
+    "e.g. <code>/subscribe roma education</code>."
+)

@@ -1,0 +1,70 @@
+"""Whether a chat can get alerts: blocked or removed, back again; `/alerts` for moderators."""
+
+import logging
+from html import escape
+
+from telegram import ChatMember, Update
+from telegram.ext import ContextTypes
+
+from bot.cards import shorten
+from handlers.deps import services
+from handlers.follow import Follow, follow
+
+log = logging.getLogger(__name__)
+GONE_STATUSES = {ChatMember.BANNED, ChatMember.LEFT}
+BACK_STATUSES = {ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER}
+MODERATORS_ONLY = "This command is for moderators."
+SHOWN = 10
+
+
+async def on_my_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Stop alerts to a chat that blocked or removed the bot; resume them when it is back."""
+    change = update.my_chat_member
+    chat_id, status = change.chat.id, change.new_chat_member.status
+    state = follow(context)
+    if status in GONE_STATUSES:
+        who = "the user blocked the bot" if change.chat.type == "private" else "bot removed"
+        state.deliverer.deactivate(chat_id, who)
+    elif status in BACK_STATUSES and state.subscriptions.reactivate(chat_id):
+        log.info("chat %s is back: alerts resume", chat_id)
+
+
+async def reactivate_on_contact(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Resume alerts to a private chat whose user writes again (/start or anything else)."""
+    chat = update.effective_chat
+    if update.my_chat_member or chat is None or chat.type != "private":
+        return
+    if follow(context).subscriptions.reactivate(chat.id):
+        log.info("chat %s wrote again: alerts resume", chat.id)
+
+
+async def alerts_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Show moderators the delivery state: pending, sent, failed with reasons, stopped chats."""
+    user = update.effective_user
+    if not services(context).is_admin(user.id if user else None):
+        await update.effective_message.reply_text(MODERATORS_ONLY)
+        return
+    await update.effective_message.reply_text(delivery_report(follow(context)))
+
+
+def delivery_report(state: Follow) -> str:
+    """Return the HTML report of `/alerts`."""
+    stats = state.outbox.stats()
+    deliverer, inactive = state.deliverer, state.subscriptions.inactive_chats()
+    lines = [
+        "📬 <b>Alert delivery</b>",
+        f"Pending: {stats.counts['pending']} (sending now: {deliverer.in_flight})",
+        f"Sent: {stats.counts['sent']} · dropped: {stats.counts['dropped']} (last 30 days)",
+        f"Failed: {stats.counts['failed']}",
+    ]
+    lines += [f"  • {escape(shorten(r, 120))} ×{n}" for r, n in stats.failures.most_common(SHOWN)]
+    lines.append(f"Deactivated chats: {len(inactive)}")
+    lines += [
+        f"  • {chat}: {escape(shorten(r, 80))}" for chat, r in list(inactive.items())[:SHOWN]
+    ]
+    pause = deliverer.paused_until - deliverer.clock()
+    if pause > 0:
+        lines.append(f"Paused by Telegram's flood limit for {pause:.0f} more seconds.")
+    subs = state.subscriptions
+    lines.append(f"Subscriptions: {len(subs)} · rate {1 / deliverer.pacer.interval:g}/s")
+    return "\n".join(lines)

@@ -1,0 +1,186 @@
+"""Contributing, put together: the dialogues' ConversationHandlers and the other handlers.
+
+The states and their moves are drawn in `handlers/submit.mmd`. Buttons:
+  sb|start   the welcome's "Submit a practice"     sb|go / sb|over   continue / start over
+  sb|del     delete a paused draft                 sb|reopen|<n>     fix rejected submission n
+  sb|<action>|<rev>[|<arg>]   a step's button (see BUTTONS), valid only on the current screen
+  mod|a|<n> mod|r|<n> mod|f|<n> mod|x   approve, reject, read in full, no reason after all
+  ft|<key>   the full text of a submitted practice's card
+"""
+
+import logging
+import re
+import warnings
+from collections.abc import Iterable
+
+from telegram import Bot, BotCommand, BotCommandScopeChat, InlineKeyboardButton, Update
+from telegram.error import TelegramError
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+from telegram.warnings import PTBUserWarning
+
+from handlers import drafts, mine, moderate, reject, submit, submit_preview, submit_steps
+from handlers.deps import SUBMISSIONS_KEY, Services
+from handlers.drafts import ASKING, DUPLICATE, PREVIEW, Context
+from store.submissions import SubmissionStore
+
+log = logging.getLogger(__name__)
+PRIVATE = filters.ChatType.PRIVATE
+TYPED = filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGE
+NOT_TYPED = ~filters.TEXT & ~filters.COMMAND & ~filters.StatusUpdate.ALL
+SENT = (TYPED | NOT_TYPED) & filters.UpdateType.MESSAGE
+REMINDER_GROUP = 50  # after the handler that answered the command
+PERSISTENCE_GROUP = 100  # after every other handler of the update
+SUBMIT_BUTTON = InlineKeyboardButton("✍️ Submit a practice", callback_data="sb|start")
+BUTTONS = {
+    "b": submit_steps.on_back,
+    "s": submit_steps.on_skip,
+    "k": submit_steps.on_keep,
+    "t": submit_steps.on_topic,
+    "d": submit_steps.on_topics_done,
+    "c": submit_steps.on_country,
+    "y": submit_steps.on_publish_contact,
+    "n": submit_steps.on_private_contact,
+    "e": submit_preview.on_edit_menu,
+    "f": submit_preview.on_edit_field,
+    "v": submit_preview.on_preview,
+    "full": submit_preview.on_read_in_full,
+    "send": submit_preview.on_send,
+    "same": submit_preview.on_same_practice,
+    "diff": submit_preview.on_different_practice,
+}
+
+
+def install(svc: Services) -> None:
+    """Give the services the submissions store, the welcome button, a card button, /forget."""
+    store = SubmissionStore(svc.database)
+    svc.extra[SUBMISSIONS_KEY] = store
+    svc.welcome_buttons.append(SUBMIT_BUTTON)
+    svc.card_buttons.append(mine.full_text_button)
+    svc.forget_hooks.append(store.forget_user)
+
+
+def conversation(timeout: float | None = None) -> ConversationHandler:
+    """Return the persistent ConversationHandler of the dialogue."""
+    buttons = [
+        CallbackQueryHandler(callback, pattern=rf"^sb\|{re.escape(action)}\|\d+(\|.*)?$")
+        for action, callback in BUTTONS.items()
+    ]
+    with warnings.catch_warnings():
+        # Buttons are tied to their screen by the draft's rev, not by per_message tracking.
+        warnings.filterwarnings("ignore", ".*per_message=False", PTBUserWarning)
+        return ConversationHandler(
+            entry_points=[
+                CommandHandler("submit", submit.start, filters=PRIVATE),
+                CallbackQueryHandler(submit.start, pattern=r"^sb\|start$"),
+                CallbackQueryHandler(submit.on_continue, pattern=r"^sb\|go$"),
+                CallbackQueryHandler(submit.on_start_over, pattern=r"^sb\|over$"),
+                CallbackQueryHandler(submit.on_delete, pattern=r"^sb\|del$"),
+                CallbackQueryHandler(submit.on_reopen, pattern=r"^sb\|reopen\|\d+$"),
+            ],
+            states={
+                ASKING: [
+                    MessageHandler(TYPED, submit_steps.on_answer),
+                    MessageHandler(
+                        NOT_TYPED & filters.UpdateType.MESSAGE, submit_steps.on_not_text
+                    ),
+                ],
+                PREVIEW: [MessageHandler(SENT, submit_preview.on_message)],
+                DUPLICATE: [MessageHandler(SENT, submit_preview.on_message)],
+                ConversationHandler.TIMEOUT: [TypeHandler(Update, submit.on_timeout)],
+            },
+            fallbacks=[
+                CommandHandler("cancel", submit.on_cancel),
+                CallbackQueryHandler(submit.on_cancel, pattern=r"^sb\|x\|"),
+                *buttons,
+                CallbackQueryHandler(submit.on_unknown_button, pattern=r"^sb\|"),
+            ],
+            allow_reentry=True,
+            name="submit",
+            persistent=True,
+            conversation_timeout=timeout or drafts.IDLE_TIMEOUT,
+        )
+
+
+def reject_conversation() -> ConversationHandler:
+    """Return the persistent ConversationHandler that takes a moderator's rejection reason."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", ".*per_message=False", PTBUserWarning)
+        return ConversationHandler(
+            entry_points=[CallbackQueryHandler(reject.on_reject, pattern=r"^mod\|r\|\d+$")],
+            states={
+                reject.REASON: [
+                    MessageHandler(TYPED, reject.on_reason),
+                    MessageHandler(
+                        NOT_TYPED & filters.UpdateType.MESSAGE, reject.on_reason_not_text
+                    ),
+                ],
+                ConversationHandler.TIMEOUT: [TypeHandler(Update, reject.on_reason_timeout)],
+            },
+            fallbacks=[
+                CommandHandler("cancel", reject.on_reason_cancel),
+                CallbackQueryHandler(reject.on_reason_cancel, pattern=r"^mod\|x$"),
+            ],
+            allow_reentry=True,
+            name="reject",
+            persistent=True,
+            conversation_timeout=reject.REASON_TIMEOUT,
+        )
+
+
+def conversations() -> list[BaseHandler]:
+    """Return the dialogues, tried before anything else so that they own typed answers."""
+    return [reject_conversation(), conversation()]
+
+
+def other_handlers() -> list[BaseHandler]:
+    """Return moderation, /mysubmissions, full texts, and what answers closed dialogues."""
+    return [
+        CallbackQueryHandler(moderate.on_approve, pattern=r"^mod\|a\|\d+$"),
+        CallbackQueryHandler(moderate.on_read_in_full, pattern=r"^mod\|f\|\d+$"),
+        CallbackQueryHandler(reject.on_reason_cancel, pattern=r"^mod\|x$"),
+        CallbackQueryHandler(moderate.on_unknown, pattern=r"^mod\|"),
+        CallbackQueryHandler(mine.on_full_text, pattern=r"^ft\|"),
+        CallbackQueryHandler(submit.on_closed_button, pattern=r"^sb\|"),
+        CommandHandler("pending", moderate.pending, filters=PRIVATE),
+        CommandHandler("mysubmissions", mine.my_submissions, filters=PRIVATE),
+        CommandHandler("cancel", submit.nothing_to_cancel, filters=PRIVATE),
+        CommandHandler(["submit", "mysubmissions", "pending"], submit.in_group, filters=~PRIVATE),
+    ]
+
+
+async def save_conversations(update: object, context: Context) -> None:
+    """Write the conversation states this update changed, now rather than at PTB's interval."""
+    await context.application.update_persistence()
+
+
+def late_handlers() -> dict[int, BaseHandler]:
+    """Return the handlers that run after the one that answered an update, by group."""
+    own = filters.Regex(r"^/(submit|cancel)(@\w+)?(\s|$)")
+    return {
+        REMINDER_GROUP: MessageHandler(filters.COMMAND & PRIVATE & ~own, submit.remind),
+        PERSISTENCE_GROUP: TypeHandler(Update, save_conversations),
+    }
+
+
+MODERATOR_COMMANDS = [BotCommand("pending", "Submissions waiting for a decision")]
+
+
+async def set_moderator_commands(
+    bot: Bot, admin_ids: Iterable[int], commands: list[BotCommand]
+) -> None:
+    """Give each moderator's private chat the command menu with /pending added."""
+    for admin_id in admin_ids:
+        try:
+            await bot.set_my_commands(
+                [*commands, *MODERATOR_COMMANDS], scope=BotCommandScopeChat(admin_id)
+            )
+        except TelegramError as error:  # e.g. a moderator who never opened the bot
+            log.info("no command menu for moderator %s: %s", admin_id, error)

@@ -1,0 +1,225 @@
+"""Deliver the outbox: paced sends, each marked as soon as Telegram accepts it.
+
+Sends run concurrently (a send's network time does not hold the next one back), at
+`ALERT_RATE` for all chats together and about one a second per chat. What Telegram answers
+decides what becomes of a row:
+  accepted                    → marked sent at once
+  Forbidden, "chat not found" → the chat's subscriptions stop, its pending alerts are dropped
+  RetryAfter                  → all delivery pauses for the time given, then the same row
+  ChatMigrated                → the chat id is rewritten everywhere and the row sent there
+  time-out, network error     → retried with growing pauses, then marked failed
+  any other error             → marked failed with the reason
+"""
+
+import asyncio
+import contextlib
+import datetime as dtm
+import logging
+import time
+import warnings
+from collections.abc import Callable
+
+from telegram import Bot
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
+from telegram.warnings import PTBDeprecationWarning
+
+from bot.alerts import DROPPED, FAILED, SENT, OutboxRow, alert_message, row_practices
+from bot.catalog import Catalog
+from bot.dispatch import PER_CHAT_INTERVAL, DispatchQueue, Pacer
+from store.outbox import Outbox
+from store.subscriptions import SubscriptionStore
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 5
+MAX_IN_FLIGHT = 64
+MAX_NAP = 0.25
+GONE = "practice no longer published"
+
+
+class Deliverer:
+    """Drains the outbox; one per application."""
+
+    def __init__(
+        self,
+        outbox: Outbox,
+        subscriptions: SubscriptionStore,
+        catalog: Catalog,
+        rate: float,
+        per_chat_interval: float = PER_CHAT_INTERVAL,
+        backoff: float = 2.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.outbox = outbox
+        self.subscriptions = subscriptions
+        self.catalog = catalog
+        self.queue = DispatchQueue(per_chat_interval)
+        self.pacer = Pacer(rate)
+        self.backoff = backoff
+        self.clock = clock
+        self.paused_until = 0.0
+        self.running = False
+        self.sent = 0
+        self._attempts: dict[int, int] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._loaded = False
+        self._wake = asyncio.Event()
+
+    def sync(self) -> None:
+        """Take rows queued since the last look (all pending rows, the first time)."""
+        rows = self.outbox.take_new() if self._loaded else self.outbox.pending()
+        self._loaded = True
+        for row in rows:
+            if row.id not in self.queue:
+                self.queue.add(row)
+
+    @property
+    def in_flight(self) -> int:
+        """Return how many sends are waiting for Telegram's answer."""
+        return len(self._tasks)
+
+    async def drain(self, bot: Bot, should_stop: Callable[[], bool] = lambda: False) -> None:
+        """Send until the queue is empty, or until `should_stop()` says so.
+
+        Flood-limit pauses and retry back-offs are waited out inside the drain. Sends already
+        begun are always awaited, and the marks are folded into the database at the end.
+        """
+        if self.running:
+            return
+        self.running = True
+        try:
+            await self._loop(bot, should_stop)
+        finally:
+            if self._tasks:
+                await asyncio.gather(*self._tasks, return_exceptions=True)
+            self.running = False
+            self.outbox.fold()
+
+    async def _loop(self, bot: Bot, should_stop: Callable[[], bool]) -> None:
+        while not should_stop():
+            self.sync()
+            now = self.clock()
+            wait = max(self.paused_until - now, self.pacer.delay(now))
+            if len(self._tasks) >= MAX_IN_FLIGHT:
+                wait = MAX_NAP
+            if wait > 0:
+                await self._nap(wait)
+                continue
+            row, wait = self._take_row(now)
+            if row is None:
+                if wait is None and not self._tasks:
+                    return
+                await self._nap(wait or MAX_NAP)
+                continue
+            self.pacer.take(now)
+            self._launch(bot, row, now)
+
+    def _take_row(self, now: float) -> tuple[OutboxRow | None, float | None]:
+        """Return the next row that may go now and is still to send, or how long to wait."""
+        while True:
+            row, wait = self.queue.next(now)
+            if row is None:
+                return None, wait
+            if not self.outbox.is_pending(row.id):
+                continue  # forgotten or dropped meanwhile
+            if self.subscriptions.is_inactive(row.chat_id):
+                self.outbox.mark(row.id, DROPPED, "chat inactive")
+                continue
+            return row, 0.0
+
+    async def _nap(self, seconds: float) -> None:
+        """Sleep, waking early when a send finishes; never long, so stopping is quick."""
+        self._wake.clear()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), timeout=min(seconds, MAX_NAP))
+
+    def _launch(self, bot: Bot, row: OutboxRow, now: float) -> None:
+        self.queue.started(row.chat_id, now)
+        task = asyncio.create_task(self._send(bot, row, row.chat_id))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _send(self, bot: Bot, row: OutboxRow, chat_id: int) -> None:
+        try:
+            await self._deliver(bot, row)
+        except Exception as error:  # a bug must cost one row, not the whole delivery
+            log.exception("alert %s failed unexpectedly", row.id)
+            self.outbox.mark(row.id, FAILED, f"{type(error).__name__}: {error}")
+        finally:
+            self.queue.finished(chat_id)
+            self._wake.set()
+
+    async def _deliver(self, bot: Bot, row: OutboxRow) -> None:
+        practices = row_practices(row, self.catalog.get)
+        if not practices:
+            self.outbox.mark(row.id, DROPPED, GONE)
+            return
+        text, markup = alert_message(row, practices, bot.username)
+        try:
+            await bot.send_message(row.chat_id, text, reply_markup=markup)
+        except RetryAfter as error:
+            self._pause(_seconds(error))
+            self.queue.add(row, due=self.paused_until)
+        except ChatMigrated as error:
+            self.move_chat(row.chat_id, error.new_chat_id)
+            row.chat_id = error.new_chat_id
+            self.queue.add(row)
+        except Forbidden as error:
+            self.deactivate(row.chat_id, str(error), also=row)
+        except BadRequest as error:
+            if "chat not found" in str(error).lower():
+                self.deactivate(row.chat_id, str(error), also=row)
+            else:
+                self.outbox.mark(row.id, FAILED, str(error))
+        except NetworkError as error:  # time-outs included
+            self._retry(row, str(error) or type(error).__name__)
+        except TelegramError as error:
+            self.outbox.mark(row.id, FAILED, str(error))
+        else:
+            self.outbox.mark(row.id, SENT)
+            self._attempts.pop(row.id, None)
+            self.sent += 1
+
+    def _pause(self, seconds: float) -> None:
+        log.warning("flood limit: alerts pause for %.0f s", seconds)
+        self.paused_until = max(self.paused_until, self.clock() + seconds)
+
+    def _retry(self, row: OutboxRow, reason: str) -> None:
+        attempts = self._attempts.get(row.id, 0) + 1
+        if attempts >= MAX_ATTEMPTS:
+            self._attempts.pop(row.id, None)
+            self.outbox.mark(row.id, FAILED, f"{reason} (after {attempts} tries)")
+            return
+        self._attempts[row.id] = attempts
+        delay = min(60.0, self.backoff * 2 ** (attempts - 1))
+        self.queue.add(row, due=self.clock() + delay)
+
+    def deactivate(self, chat_id: int, reason: str, also: OutboxRow | None = None) -> None:
+        """Stop a chat's subscriptions and drop its pending alerts (blocked, gone)."""
+        if self.subscriptions.deactivate(chat_id, reason):
+            log.info("chat %s deactivated: %s", chat_id, reason)
+        rows = self.queue.remove_chat(chat_id) + ([also] if also else [])
+        for row in rows:
+            if self.outbox.is_pending(row.id):
+                self.outbox.mark(row.id, DROPPED, reason)
+
+    def move_chat(self, old: int, new: int) -> None:
+        """Rewrite a chat id everywhere (a group that became a supergroup)."""
+        log.info("chat %s moved to %s", old, new)
+        self.subscriptions.move_chat(old, new)
+        self.outbox.move_chat(old, new)
+        self.queue.move_chat(old, new)
+
+
+def _seconds(error: RetryAfter) -> float:
+    # PTB 22 warns that `retry_after` will become a timedelta; both forms are read here.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = error.retry_after
+    return value.total_seconds() if isinstance(value, dtm.timedelta) else float(value)

@@ -1,0 +1,209 @@
+"""The submission dialogue's shared parts: its states, button data, and the current screen.
+
+The draft (`store.submissions`) is the truth about where a dialogue stands: `draft.step` names
+the screen, `draft.rev` the version of it. The conversation state only routes typed messages,
+and `ask()` derives it from the draft, so both are written at every step.
+
+Dialogue buttons carry `sb|<action>|<rev>[|<argument>]`; a button whose rev is not the draft's
+belongs to an older screen and is refused, whatever it says.
+"""
+
+import functools
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import UTC, datetime
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.error import BadRequest, Forbidden
+from telegram.ext import ContextTypes, ConversationHandler
+
+from bot.contribute import step_label
+from bot.models import Draft
+from bot.template import FIELD_KEYS
+from handlers import fallback, search
+from handlers.deps import submissions
+from handlers.screens import paused_keyboard, screen
+
+log = logging.getLogger(__name__)
+
+ASKING, PREVIEW, DUPLICATE = "asking", "preview", "duplicate"
+END = ConversationHandler.END
+IDLE_TIMEOUT = 2 * 60 * 60  # seconds without an answer before the dialogue pauses
+
+CLOSED = "This submission is not open any more. Send /submit to continue your draft."
+OUTDATED = "That button belongs to an earlier screen. Here is where you are now."
+
+Context = ContextTypes.DEFAULT_TYPE
+ButtonStep = Callable[[Update, Context, Draft, str], Awaitable[object]]
+MessageStep = Callable[[Update, Context, Draft], Awaitable[object]]
+
+
+def state_of(draft: Draft) -> str:
+    """Return the conversation state that routes typed messages for the draft's screen."""
+    if draft.step in ("preview", "fields"):
+        return PREVIEW
+    if draft.step == "duplicate":
+        return DUPLICATE
+    return ASKING
+
+
+def parse(data: str) -> tuple[str, int, str] | None:
+    """Return (action, rev, argument) of dialogue button data, or None when malformed."""
+    parts = data.split("|", 3)
+    if len(parts) < 3 or parts[0] != "sb" or not parts[2].isdigit():
+        return None
+    return parts[1], int(parts[2]), parts[3] if len(parts) > 3 else ""
+
+
+def next_step(draft: Draft) -> str:
+    """Return the screen after the current step: the next field, or back to the preview."""
+    if draft.step == "contact":
+        return "consent"
+    if draft.editing or draft.step == "consent":
+        return "preview"
+    index = FIELD_KEYS.index(draft.step)
+    return FIELD_KEYS[index + 1]
+
+
+def previous_step(draft: Draft) -> str:
+    """Return the screen before the current step (the preview, when editing from it)."""
+    if draft.step == "consent":
+        return "contact"
+    if draft.editing:
+        return "preview"
+    return FIELD_KEYS[FIELD_KEYS.index(draft.step) - 1]
+
+
+def go(draft: Draft, step: str) -> None:
+    """Move the draft to a screen; the edit from the preview ends when the preview is back."""
+    draft.step = step
+    if step == "preview":
+        draft.editing = False
+
+
+async def ask(
+    update: Update,
+    context: Context,
+    draft: Draft,
+    error: str | None = None,
+    choices: Sequence[str] = (),
+    same_screen: bool = False,
+) -> str:
+    """Show the draft's current screen, save the draft, and return the conversation state.
+
+    A button pressed on the current screen edits it in place; anything else sends the screen
+    anew and takes the buttons off the previous one, so only one screen has live buttons.
+
+    Args:
+        update: the update being answered.
+        context: its context.
+        draft: the draft, already moved to the screen to show.
+        error: what was wrong with the last input (HTML), shown first.
+        choices: countries to offer on the country step.
+        same_screen: the screen only changes in place (a topic ticked), so its buttons stay
+            valid: several quick taps on it all count.
+    """
+    if not same_screen:
+        draft.rev += 1
+    draft.active = True
+    text, keyboard = screen(context, draft, error, choices)
+    query = update.callback_query
+    if query and query.message and query.message.message_id == draft.prompt_message_id:
+        await edit(query.message, text, keyboard)
+    else:
+        await strip_buttons(context, update.effective_chat.id, draft.prompt_message_id)
+        sent = await context.bot.send_message(
+            update.effective_chat.id, text, reply_markup=keyboard
+        )
+        draft.prompt_message_id = sent.message_id
+    submissions(context).save_draft(draft)
+    return state_of(draft)
+
+
+async def edit(message: object, text: str, keyboard: InlineKeyboardMarkup | None) -> None:
+    """Edit a message's text and buttons; an unchanged message is not an error."""
+    try:
+        await message.edit_text(text, reply_markup=keyboard)  # type: ignore[attr-defined]
+    except BadRequest as error:
+        if "not modified" not in str(error).lower():
+            raise
+
+
+async def strip_buttons(context: Context, chat_id: int, message_id: int | None) -> None:
+    """Take the buttons off an earlier message; a message too old or gone is left as it is."""
+    if message_id is None:
+        return
+    try:
+        await context.bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
+    except (BadRequest, Forbidden) as error:
+        log.debug("could not take the buttons off message %s: %s", message_id, error)
+
+
+def button_step(func: ButtonStep) -> Callable[[Update, Context], Awaitable[object]]:
+    """Wrap a dialogue button's handler: check the draft is open and the button current."""
+
+    @functools.wraps(func)
+    async def handler(update: Update, context: Context) -> object:
+        query = update.callback_query
+        parsed = parse(query.data or "")
+        draft = submissions(context).draft(update.effective_user.id)
+        pressed = query.message.message_id if query.message else None
+        if draft is None or not draft.active:
+            await query.answer(CLOSED, show_alert=True)
+            await strip_buttons(context, update.effective_chat.id, pressed)
+            return END
+        if parsed is None or parsed[1] != draft.rev:
+            await query.answer(OUTDATED, show_alert=True)
+            await strip_buttons(context, update.effective_chat.id, pressed)
+            return await ask(update, context, draft)
+        await query.answer()
+        return await func(update, context, draft, parsed[2])
+
+    return handler
+
+
+def message_step(func: MessageStep) -> Callable[[Update, Context], Awaitable[object]]:
+    """Wrap a typed answer's handler: check the draft is open and has not been idle too long.
+
+    A conversation restored after a restart has no timeout running, so idleness is checked
+    here as well.
+    """
+
+    @functools.wraps(func)
+    async def handler(update: Update, context: Context) -> object:
+        draft = submissions(context).draft(update.effective_user.id)
+        if draft is None or not draft.active:
+            # A conversation state outlived its draft (deleted by /forget, or paused just
+            # before a restart): the message is what it would be outside the dialogue.
+            if update.effective_message.text:
+                await search.search_message(update, context)
+            else:
+                await fallback.not_text(update, context)
+            return END
+        if idle_seconds(draft) > IDLE_TIMEOUT:
+            return await pause(update, context, draft)
+        return await func(update, context, draft)
+
+    return handler
+
+
+def idle_seconds(draft: Draft) -> float:
+    """Return how long the draft has not changed."""
+    if not draft.updated_at:
+        return 0.0
+    return (datetime.now(UTC) - datetime.fromisoformat(draft.updated_at)).total_seconds()
+
+
+async def pause(update: Update, context: Context, draft: Draft, why: str = "") -> object:
+    """Close the dialogue but keep the draft, and say how to go on with it."""
+    draft.active = False
+    submissions(context).save_draft(draft)
+    chat_id = update.effective_chat.id
+    await strip_buttons(context, chat_id, draft.prompt_message_id)
+    reason = why or "⏸ I've paused your submission: there was no answer for 2 hours."
+    text = (
+        f"{reason}\nYour answers are kept. Send /submit or press Continue to go on from "
+        f"{step_label(draft.step)}."
+    )
+    await context.bot.send_message(chat_id, text, reply_markup=paused_keyboard())
+    return END

@@ -1,0 +1,51 @@
+"""`/forget`: delete everything the bot keeps about a user, after a confirmation."""
+
+import logging
+
+from telegram import Message, Update
+from telegram.ext import ContextTypes
+
+from bot import follow_texts as t
+from handlers.deps import services
+
+log = logging.getLogger(__name__)
+PARTLY = "Some of your data could not be deleted just now. Please try /forget again later."
+
+
+async def forget_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Ask for a confirmation before deleting the user's data."""
+    message = update.effective_message
+    if message.chat.type != "private":
+        await message.reply_text(t.FORGET_IN_PRIVATE)
+        return
+    await message.reply_text(t.FORGET_ASK, reply_markup=t.forget_markup())
+
+
+async def on_forget_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Delete the user's data when confirmed; every capability deletes its own."""
+    query = update.callback_query
+    await query.answer()
+    if not isinstance(query.message, Message):
+        return
+    if query.data != "fg|yes":
+        await query.message.edit_text(t.FORGET_KEPT)
+        return
+    done = forget_user(context, query.from_user.id)
+    await query.message.edit_text(t.FORGET_DONE if done else PARTLY)
+
+
+def forget_user(context: ContextTypes.DEFAULT_TYPE, user_id: int) -> bool:
+    """Run every forget hook for a user; return False when one of them failed.
+
+    One failing hook does not keep the others from deleting their data.
+    """
+    done = True
+    for hook in services(context).forget_hooks:
+        try:
+            hook(user_id)
+        except Exception:
+            log.exception("a forget hook failed for a user")
+            done = False
+    context.application.drop_user_data(user_id)
+    context.application.drop_chat_data(user_id)
+    return done

@@ -1,0 +1,68 @@
+"""What members see of contributions: /mysubmissions, and the full text of submitted cards."""
+
+from collections.abc import Sequence
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import ContextTypes
+
+from bot.cards import MAX_MESSAGE, callback
+from bot.contribute import draft_line, full_text_parts, public_answers, submission_line
+from bot.models import Practice
+from bot.texts import UNKNOWN_PRACTICE
+from handlers.deps import services, submissions
+
+NOTHING_YET = "You haven't sent a practice yet. /submit shares one with the programme."
+SHOWN = 20
+
+
+def full_text_button(practice: Practice) -> Sequence[InlineKeyboardButton]:
+    """Return the "Full text" button of a card, for practices members submitted.
+
+    Their cards have no programme page behind "Read more", so the full text is sent in the chat.
+    """
+    data = callback("ft", practice.key) if practice.source == "submission" else None
+    return [InlineKeyboardButton("📄 Full text", callback_data=data)] if data else []
+
+
+async def on_full_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Send the published fields of a submitted practice in full, and its contact if allowed."""
+    query = update.callback_query
+    practice = services(context).catalog.get(query.data.partition("|")[2])
+    if practice is None:
+        await query.answer(UNKNOWN_PRACTICE, show_alert=True)
+        return
+    await query.answer()
+    submission = submissions(context).by_practice(practice.id)
+    answers = public_answers(practice, submission.answers if submission else None)
+    for part in full_text_parts(answers, contact=True):
+        await context.bot.send_message(update.effective_chat.id, part)
+
+
+async def my_submissions(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """List the user's draft and submissions with their state; rejected ones can be reopened."""
+    user_id = update.effective_user.id
+    store = submissions(context)
+    draft = store.draft(user_id)
+    mine = store.of_user(user_id)
+    if draft is None and not mine:
+        await update.effective_message.reply_text(NOTHING_YET)
+        return
+    lines = ["<b>Your submissions</b>, newest first:"]
+    lines += [draft_line(draft)] if draft else []
+    shown = 0
+    for submission in mine[:SHOWN]:
+        line = submission_line(submission, context.bot.username)
+        if len("\n\n".join([*lines, line])) > MAX_MESSAGE - 100:
+            break
+        lines.append(line)
+        shown += 1
+    if shown < len(mine):
+        lines.append(f"…and {len(mine) - shown} older.")
+    reopen = [
+        InlineKeyboardButton(f"✏️ Reopen #{s.id}", callback_data=f"sb|reopen|{s.id}")
+        for s in mine[:shown]
+        if s.status == "rejected"
+    ]
+    rows = [reopen[i : i + 3] for i in range(0, len(reopen), 3)]
+    keyboard = InlineKeyboardMarkup(rows) if rows else None
+    await update.effective_message.reply_text("\n\n".join(lines), reply_markup=keyboard)

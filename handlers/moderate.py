@@ -1,0 +1,223 @@
+"""Moderation: each moderator's copy of a submission, Approve, Read in full, /pending.
+
+Callback data `mod|<a approve, r reject, f read in full>|<submission number>`; rejecting is in
+`handlers/reject.py`. Every press re-checks that the user is in ADMIN_IDS and that the
+submission still waits for a decision; a second decision changes nothing.
+"""
+
+import logging
+from html import escape
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update, User
+from telegram.error import TelegramError
+from telegram.ext import ContextTypes, ConversationHandler
+
+from bot.answers import practice_from_answers
+from bot.cards import shorten
+from bot.contribute import decided_text, full_text_parts, moderation_text
+from bot.models import Practice, Submission, new_practice_id
+from handlers.deps import services, submissions
+from handlers.search import send_card
+from store.practices import utc_now
+
+log = logging.getLogger(__name__)
+Context = ContextTypes.DEFAULT_TYPE
+END = ConversationHandler.END
+MODERATORS_ONLY = "Only the programme's moderators can do this."
+UNKNOWN = "That submission does not exist."
+SHOWN_AT_ONCE = 10
+
+
+def moderation_keyboard(submission: Submission) -> InlineKeyboardMarkup:
+    """Return Approve / Reject while the submission is pending, and Read in full always."""
+    rows = []
+    if submission.status == "pending":
+        rows.append(
+            [
+                InlineKeyboardButton("✅ Approve", callback_data=f"mod|a|{submission.id}"),
+                InlineKeyboardButton("❌ Reject", callback_data=f"mod|r|{submission.id}"),
+            ]
+        )
+    rows.append([InlineKeyboardButton("📄 Read in full", callback_data=f"mod|f|{submission.id}")])
+    return InlineKeyboardMarkup(rows)
+
+
+def card_practice(context: Context, submission: Submission) -> Practice:
+    """Return the practice a submission describes, under its published or future id."""
+    title = submission.answers.get("title") or "practice"
+    practice_id = submission.practice_id or new_practice_id(
+        title, services(context).practices.ids()
+    )
+    return practice_from_answers(submission.answers, practice_id)
+
+
+async def send_copy(context: Context, chat_id: int, submission: Submission) -> None:
+    """Send a moderator their copy of a submission and remember it, to mark it later."""
+    practice = card_practice(context, submission)
+    text = moderation_text(submission, practice, context.bot.username)
+    try:
+        sent = await context.bot.send_message(
+            chat_id, text, reply_markup=moderation_keyboard(submission)
+        )
+    except TelegramError as error:
+        # A moderator who never opened the bot can't be written to; /pending still lists it.
+        log.warning("could not send submission #%s to %s: %s", submission.id, chat_id, error)
+        return
+    submission.messages.append([chat_id, sent.message_id])
+
+
+async def notify_moderators(context: Context, submission: Submission) -> None:
+    """Send every moderator in ADMIN_IDS their copy with Approve and Reject."""
+    admins = sorted(services(context).settings.admin_ids)
+    if not admins:
+        log.warning("submission #%s waits, but ADMIN_IDS names no moderator", submission.id)
+    for admin_id in admins:
+        await send_copy(context, admin_id, submission)
+    submissions(context).save(submission)
+
+
+async def mark_copies(context: Context, submission: Submission) -> None:
+    """Show the outcome, and who decided, on every moderator's copy."""
+    if not submission.answers:  # erased at its author's request: only the buttons go
+        text = None
+    else:
+        practice = card_practice(context, submission)
+        text = moderation_text(submission, practice, context.bot.username)
+    for chat_id, message_id in submission.messages:
+        try:
+            if text is None:
+                await context.bot.edit_message_reply_markup(chat_id, message_id)
+            else:
+                await context.bot.edit_message_text(
+                    text, chat_id, message_id, reply_markup=moderation_keyboard(submission)
+                )
+        except TelegramError as error:
+            log.info("could not mark copy %s/%s: %s", chat_id, message_id, error)
+
+
+async def checked_submission(update: Update, context: Context) -> Submission | None:
+    """Return the pending submission a moderation button names, or answer why not."""
+    query = update.callback_query
+    if not services(context).is_admin(update.effective_user.id):
+        await query.answer(MODERATORS_ONLY, show_alert=True)
+        return None
+    number = query.data.rsplit("|", 1)[-1]
+    submission = submissions(context).get(int(number)) if number.isdigit() else None
+    if submission is None:
+        await query.answer(UNKNOWN, show_alert=True)
+        return None
+    if submission.status != "pending":
+        await query.answer(decided_text(submission), show_alert=True)
+        await mark_copies(context, submission)
+        return None
+    return submission
+
+
+def decide(submission: Submission, status: str, moderator: User, reason: str | None) -> None:
+    """Record a decision on the submission and in its history."""
+    now = utc_now()
+    submission.status, submission.reason = status, reason
+    submission.decided_at, submission.decided_by = now, moderator.id
+    submission.decided_by_name = moderator.full_name
+    event = {"event": status, "at": now, "by": moderator.id, "reason": reason}
+    submission.history.append(event)
+
+
+async def on_approve(update: Update, context: Context) -> None:
+    """Publish a pending submission: searchable at once, alerts queued, its author told."""
+    submission = await checked_submission(update, context)
+    if submission is None:
+        return
+    practice = publish(context, submission, update.effective_user)
+    await update.callback_query.answer(f"Published #{submission.id}.")
+    await mark_copies(context, submission)
+    await tell_author(
+        context,
+        submission,
+        f"🎉 Your practice “{title_of(submission)}” (submission #{submission.id}) is published. "
+        "Thank you! Members can find it now:",
+    )
+    await _send_card_to_author(context, submission, practice)
+
+
+def publish(context: Context, submission: Submission, moderator: User) -> Practice:
+    """Publish the practice and record the approval, together in one write of the database."""
+    svc = services(context)
+    with svc.database.transaction():
+        title = submission.answers.get("title") or "practice"
+        practice = practice_from_answers(
+            submission.answers, new_practice_id(title, svc.practices.ids())
+        )
+        practice.published_at, practice.submitted_by = utc_now(), submission.user_id
+        svc.publisher.publish([practice])
+        decide(submission, "approved", moderator, None)
+        submission.practice_id = practice.id
+        submissions(context).save(submission)
+    return practice
+
+
+async def on_read_in_full(update: Update, context: Context) -> None:
+    """Send a moderator every field of a submission in full, in as many messages as it takes."""
+    query = update.callback_query
+    if not services(context).is_admin(update.effective_user.id):
+        await query.answer(MODERATORS_ONLY, show_alert=True)
+        return
+    number = query.data.rsplit("|", 1)[-1]
+    submission = submissions(context).get(int(number)) if number.isdigit() else None
+    if submission is None or not submission.answers:
+        await query.answer(UNKNOWN, show_alert=True)
+        return
+    await query.answer()
+    for part in full_text_parts(submission.answers, contact=True):
+        await context.bot.send_message(update.effective_chat.id, part)
+
+
+async def on_unknown(update: Update, context: Context) -> None:
+    """Refuse a moderation button that names no known action (forged or from an old version)."""
+    admin = services(context).is_admin(update.effective_user.id)
+    text = "This button is not valid any more." if admin else MODERATORS_ONLY
+    await update.callback_query.answer(text, show_alert=True)
+
+
+async def pending(update: Update, context: Context) -> None:
+    """List the submissions waiting for a decision, each with Approve and Reject."""
+    message = update.effective_message
+    if not services(context).is_admin(update.effective_user.id):
+        await message.reply_text("/pending is for the programme's moderators.")
+        return
+    queue = submissions(context).pending()
+    if not queue:
+        await message.reply_text("✅ No submission is waiting for a decision.")
+        return
+    await message.reply_text(f"⏳ <b>{len(queue)} waiting</b>, oldest first:")
+    for submission in queue[:SHOWN_AT_ONCE]:
+        await send_copy(context, message.chat.id, submission)
+        submissions(context).save(submission)
+    if len(queue) > SHOWN_AT_ONCE:
+        await message.reply_text(f"…and {len(queue) - SHOWN_AT_ONCE} more: /pending again later.")
+
+
+def title_of(submission: Submission) -> str:
+    """Return a submission's title, shortened and escaped."""
+    return escape(shorten(submission.answers.get("title") or "", 100))
+
+
+async def tell_author(
+    context: Context, submission: Submission, text: str, **kwargs: object
+) -> bool:
+    """Send the submission's author a message; False when they can't be reached."""
+    try:
+        await context.bot.send_message(submission.user_id, text, **kwargs)
+    except TelegramError as error:
+        log.info("could not tell the author of #%s: %s", submission.id, error)
+        return False
+    return True
+
+
+async def _send_card_to_author(
+    context: Context, submission: Submission, practice: Practice
+) -> None:
+    try:
+        await send_card(context, submission.user_id, practice)
+    except TelegramError as error:
+        log.info("could not send the card of #%s to its author: %s", submission.id, error)

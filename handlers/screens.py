@@ -1,0 +1,162 @@
+"""The screens of the submission dialogue: each step's text and its buttons."""
+
+from collections.abc import Sequence
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.ext import ContextTypes
+
+from bot.answers import countries_of, find_same_title, practice_from_answers
+from bot.cards import MAX_MESSAGE, callback, card_keyboard, card_text
+from bot.contribute import consent_text, fit, preview_text, prompt_text
+from bot.models import Draft, Practice, new_practice_id
+from bot.template import FIELD_KEYS, FIELDS, FIELDS_BY_KEY, TOPICS, Field
+from handlers.deps import services, submissions
+
+Context = ContextTypes.DEFAULT_TYPE
+Screen = tuple[str, InlineKeyboardMarkup]
+CONTINUE = InlineKeyboardButton("▶️ Continue", callback_data="sb|go")
+START_OVER = InlineKeyboardButton("🔄 Start over", callback_data="sb|over")
+DELETE = InlineKeyboardButton("🗑 Delete the draft", callback_data="sb|del")
+
+
+def button(label: str, draft: Draft, action: str, arg: str | int = "") -> InlineKeyboardButton:
+    """Return a dialogue button for the draft's current screen."""
+    parts = ("sb", action, draft.rev, arg) if arg != "" else ("sb", action, draft.rev)
+    return InlineKeyboardButton(label, callback_data=callback(*parts) or "sb|stale")
+
+
+def paused_keyboard() -> InlineKeyboardMarkup:
+    """Return the buttons under "your submission is paused"."""
+    return InlineKeyboardMarkup([[CONTINUE, DELETE]])
+
+
+def choice_keyboard() -> InlineKeyboardMarkup:
+    """Return the buttons offered to /submit when a draft exists."""
+    return InlineKeyboardMarkup([[CONTINUE, START_OVER]])
+
+
+def screen(
+    context: Context, draft: Draft, error: str | None = None, choices: Sequence[str] = ()
+) -> Screen:
+    """Return the text and buttons of the draft's current screen.
+
+    Args:
+        context: the callback context, for the catalogue and the bot's name.
+        draft: the draft; its step names the screen, its rev goes into every button.
+        error: what was wrong with the last input (HTML), shown at the top.
+        choices: countries to offer as buttons on the country step.
+    """
+    if draft.step == "consent":
+        return consent_text(draft.answers, error), _consent_keyboard(draft)
+    if draft.step == "preview":
+        return _preview(context, draft, error)
+    if draft.step == "fields":
+        return _with_error(_fields(draft), error)
+    if draft.step == "duplicate":
+        found = duplicate_of(context, draft)
+        if found is not None:
+            return _with_error(_duplicate(context, draft, found), error)
+        draft.step = "preview"
+        return _preview(context, draft, error)
+    field = FIELDS_BY_KEY[draft.step]
+    text = prompt_text(field, draft.answers, error)
+    return text, _field_keyboard(context, draft, field, choices)
+
+
+def _with_error(shown: Screen, error: str | None) -> Screen:
+    text, keyboard = shown
+    return (f"⚠️ {error}\n\n{text}" if error else text), keyboard
+
+
+def _nav_row(draft: Draft, field: Field | None) -> list[InlineKeyboardButton]:
+    first = field is not None and field.key == FIELD_KEYS[0]
+    row = []
+    if draft.editing:
+        row.append(button("◀️ Back to preview", draft, "b"))
+    else:  # on the first step, Back leads to the main menu
+        row.append(button("◀️ Back to menu" if first else "◀️ Back", draft, "b"))
+    if field is not None and not field.required:
+        row.append(button("Skip ⏭", draft, "s"))
+    has_answer = field is not None and draft.answers.get(field.key)
+    if has_answer and not draft.editing and field.kind != "topics":
+        row.append(button("Keep ↪️", draft, "k"))
+    return row
+
+
+def _field_keyboard(
+    context: Context, draft: Draft, field: Field, choices: Sequence[str]
+) -> InlineKeyboardMarkup:
+    rows: list[list[InlineKeyboardButton]] = []
+    if field.kind == "topics":
+        chosen = draft.answers.get("topics") or []
+        for index, topic in enumerate(TOPICS):
+            label = f"✅ {topic}" if topic in chosen else topic
+            rows.append([button(label, draft, "t", index)])
+        rows.append([button(f"✔️ Done ({len(chosen)} of at most {field.limit})", draft, "d")])
+    if field.kind == "country":
+        places = services(context).catalog.aliases
+        offered = list(choices) or countries_of(draft.answers.get("cities") or [], places)
+        fits = [name for name in offered if callback("sb", "c", draft.rev, name)]
+        buttons = [button(name, draft, "c", name) for name in fits]
+        rows += [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
+    rows.append(_nav_row(draft, field))
+    rows.append([button("✖️ Cancel", draft, "x")])
+    return InlineKeyboardMarkup([row for row in rows if row])
+
+
+def _consent_keyboard(draft: Draft) -> InlineKeyboardMarkup:
+    yes = button("✅ Yes, publish it", draft, "y")
+    no = button("🔒 No, moderators only", draft, "n")
+    return InlineKeyboardMarkup(
+        [[yes, no], [button("◀️ Back", draft, "b"), button("✖️ Cancel", draft, "x")]]
+    )
+
+
+def draft_practice(context: Context, draft: Draft) -> Practice:
+    """Return the practice the draft describes, with the id it would be published under."""
+    taken = services(context).practices.ids()
+    title = draft.answers.get("title") or "practice"
+    return practice_from_answers(draft.answers, new_practice_id(title, taken))
+
+
+def _preview(context: Context, draft: Draft, error: str | None) -> Screen:
+    notes = [f"⚠️ {error}"] if error else []
+    if draft.reopened_from:
+        earlier = submissions(context).get(draft.reopened_from)
+        reason = fit(earlier.reason or "", 300, 600) if earlier else ""
+        notes.append(f"↩️ Submission #{draft.reopened_from} was not accepted: <i>{reason}</i>")
+    practice = draft_practice(context, draft)
+    text = preview_text(practice, draft.answers, context.bot.username, "\n".join(notes))
+    card = card_keyboard(practice)
+    rows = [list(row) for row in card.inline_keyboard] if card else []
+    rows += [
+        [button("📄 Full text", draft, "full")],
+        [button("✏️ Edit a field", draft, "e"), button("📨 Send", draft, "send")],
+        [button("✖️ Cancel", draft, "x")],
+    ]
+    return text, InlineKeyboardMarkup(rows)
+
+
+def _fields(draft: Draft) -> Screen:
+    buttons = [button(f"{f.number}. {f.name}", draft, "f", f.key) for f in FIELDS]
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    rows.append([button("◀️ Back to preview", draft, "v")])
+    return "✏️ <b>Which field do you want to change?</b>", InlineKeyboardMarkup(rows)
+
+
+def duplicate_of(context: Context, draft: Draft) -> Practice | None:
+    """Return a published practice whose title names the same practice as the draft's."""
+    title = draft.answers.get("title") or ""
+    return find_same_title(title, services(context).catalog.latest())
+
+
+def _duplicate(context: Context, draft: Draft, found: Practice) -> Screen:
+    head = "🤔 <b>Is it already in the catalogue?</b> This practice has a very similar title:"
+    card = card_text(found, context.bot.username, note=head)
+    question = "\n\nIs yours the same practice?"
+    text = card + question if len(card + question) <= MAX_MESSAGE else card
+    rows = [
+        [button("Yes, the same one", draft, "same"), button("No, send mine", draft, "diff")],
+        [button("◀️ Back to preview", draft, "v")],
+    ]
+    return text, InlineKeyboardMarkup(rows)

@@ -1,0 +1,172 @@
+"""The submission dialogue (`/submit`): starting, continuing, pausing and reopening it.
+
+The steps are in `submit_steps`, the preview and sending in `submit_preview`; the handlers are
+put together in `handlers/contribute.py`, and the states are drawn in `handlers/submit.mmd`.
+"""
+
+import logging
+import time
+from html import escape
+
+from telegram import Update
+
+from bot.cards import shorten
+from bot.contribute import step_label
+from bot.models import Draft
+from handlers import drafts
+from handlers.deps import submissions
+from handlers.drafts import END, Context, ask, button_step, pause
+from handlers.screens import choice_keyboard
+
+log = logging.getLogger(__name__)
+INTRO = (
+    "✍️ <b>Share a good practice</b>\n"
+    "I'll ask for the 12 fields of the programme's template, one at a time. Optional steps can "
+    "be skipped; ◀️ Back returns to the step before, and ✖️ Cancel stops with your answers "
+    "kept. Nothing is sent until you press <b>Send</b> on the preview at the end."
+)
+
+
+def new_draft(user_id: int) -> Draft:
+    """Return an empty draft whose buttons can't be taken for those of an earlier draft."""
+    return Draft(user_id=user_id, rev=int(time.time() * 1000))
+
+
+async def start(update: Update, context: Context) -> object:
+    """Start a submission, or offer to continue the draft there is."""
+    if update.callback_query:
+        await update.callback_query.answer()
+    draft = submissions(context).draft(update.effective_user.id)
+    if draft is None or not draft.answers:
+        return await _begin(update, context)
+    if draft.active:  # /submit typed in the middle of the dialogue: pause it while choosing
+        draft.active = False
+        submissions(context).save_draft(draft)
+        await drafts.strip_buttons(context, update.effective_chat.id, draft.prompt_message_id)
+    title = escape(shorten(draft.answers.get("title") or "untitled", 80))
+    await context.bot.send_message(
+        update.effective_chat.id,
+        f"📝 You have a draft, “{title}”, at {step_label(draft.step)}. Continue it, or start "
+        "over with an empty one?",
+        reply_markup=choice_keyboard(),
+    )
+    return END
+
+
+async def _begin(update: Update, context: Context) -> object:
+    submissions(context).delete_draft(update.effective_user.id)
+    await context.bot.send_message(update.effective_chat.id, INTRO)
+    return await ask(update, context, new_draft(update.effective_user.id))
+
+
+async def on_continue(update: Update, context: Context) -> object:
+    """Go on with the draft where it stopped."""
+    query = update.callback_query
+    await query.answer()
+    draft = submissions(context).draft(update.effective_user.id)
+    await drafts.strip_buttons(context, update.effective_chat.id, query.message.message_id)
+    if draft is None:
+        await context.bot.send_message(update.effective_chat.id, "There is no draft any more.")
+        return await _begin(update, context)
+    return await ask(update, context, draft)
+
+
+async def on_start_over(update: Update, context: Context) -> object:
+    """Delete the draft and start with an empty one."""
+    query = update.callback_query
+    await query.answer()
+    await drafts.strip_buttons(context, update.effective_chat.id, query.message.message_id)
+    return await _begin(update, context)
+
+
+async def on_delete(update: Update, context: Context) -> object:
+    """Delete a paused draft."""
+    query = update.callback_query
+    await query.answer()
+    submissions(context).delete_draft(update.effective_user.id)
+    await drafts.edit(query.message, "🗑 Your draft is deleted.", None)
+    return END
+
+
+async def on_cancel(update: Update, context: Context) -> object:
+    """Stop the dialogue and keep the draft (Cancel button or /cancel)."""
+    if update.callback_query:
+        await update.callback_query.answer()
+    draft = submissions(context).draft(update.effective_user.id)
+    if draft is None:
+        await context.bot.send_message(update.effective_chat.id, "There is nothing to cancel.")
+        return END
+    return await pause(update, context, draft, "✖️ Stopped.")
+
+
+async def nothing_to_cancel(update: Update, context: Context) -> None:
+    """Answer /cancel outside any dialogue."""
+    draft = submissions(context).draft(update.effective_user.id)
+    kept = " Your draft is kept: /submit to continue it." if draft else ""
+    await update.effective_message.reply_text(f"There is nothing to cancel.{kept}")
+
+
+async def on_reopen(update: Update, context: Context) -> object:
+    """Reopen a rejected submission as a draft, at its preview, to fix and send again."""
+    query, store, user_id = update.callback_query, submissions(context), update.effective_user.id
+    number = query.data.rsplit("|", 1)[-1]
+    submission = store.get(int(number)) if number.isdigit() else None
+    if submission is None or submission.user_id != user_id or submission.status != "rejected":
+        await query.answer("This submission can't be reopened.", show_alert=True)
+        return END
+    draft = store.draft(user_id)
+    if draft and draft.answers and draft.reopened_from != submission.id:
+        await query.answer("Send or delete your current draft first (/submit).", show_alert=True)
+        return END
+    await query.answer()
+    if draft and draft.reopened_from == submission.id:  # reopened before: keep its changes
+        return await ask(update, context, draft)
+    reopened = new_draft(user_id)
+    reopened.answers, reopened.reopened_from = dict(submission.answers), submission.id
+    reopened.step = "preview"
+    return await ask(update, context, reopened)
+
+
+async def on_timeout(update: Update, context: Context) -> None:
+    """Pause a dialogue idle for 2 hours, keeping the draft."""
+    draft = submissions(context).draft(update.effective_user.id)
+    if draft is not None and draft.active:
+        await pause(update, context, draft)
+    # The conversation ends after this returns: write that soon rather than at the next
+    # update (a job runs after this one), so a restart does not bring the dialogue back.
+    context.job_queue.run_once(_save_conversations_job, 0)
+
+
+async def _save_conversations_job(context: Context) -> None:
+    await context.application.update_persistence()
+
+
+@button_step
+async def on_unknown_button(update: Update, context: Context, draft: Draft, _: str) -> object:
+    """Show the current screen again for a dialogue button that names no action."""
+    return await ask(update, context, draft)
+
+
+async def on_closed_button(update: Update, context: Context) -> None:
+    """Answer a dialogue button pressed when no dialogue is open."""
+    query = update.callback_query
+    await query.answer(drafts.CLOSED, show_alert=True)
+    await drafts.strip_buttons(context, update.effective_chat.id, query.message.message_id)
+
+
+async def in_group(update: Update, context: Context) -> None:
+    """Point to the private chat: contributions and moderation are not done in groups."""
+    link = f"https://t.me/{context.bot.username}"
+    await update.effective_message.reply_text(
+        f'Please do this in <a href="{link}">a private chat with me</a>.'
+    )
+
+
+async def remind(update: Update, context: Context) -> None:
+    """After another command in the middle of the dialogue, say where the dialogue stands."""
+    draft = submissions(context).draft(update.effective_user.id)
+    if draft is not None and draft.active:
+        await update.effective_message.reply_text(
+            f"✍️ Your submission is still open at {step_label(draft.step)}: carry on above, "
+            "or /cancel."
+        )

@@ -1,0 +1,135 @@
+"""The end of the submission dialogue: the preview, editing a field, and sending."""
+
+from html import escape
+
+from telegram import Update
+
+from bot.answers import missing_fields
+from bot.cards import shorten
+from bot.contribute import full_text_parts
+from bot.models import Draft, Submission
+from bot.template import FIELD_KEYS
+from handlers.deps import services, submissions
+from handlers.drafts import (
+    END,
+    Context,
+    ask,
+    button_step,
+    go,
+    message_step,
+    pause,
+    state_of,
+    strip_buttons,
+)
+from handlers.moderate import notify_moderators
+from handlers.screens import duplicate_of
+from store.practices import utc_now
+
+USE_PREVIEW_BUTTONS = "Use the buttons below: Edit a field, Send, or Cancel."
+USE_DUPLICATE_BUTTONS = "Use the buttons below: is it the same practice or not?"
+SAME_ONE = "👍 Then it is in the catalogue already, so I haven't sent yours."
+
+
+@message_step
+async def on_message(update: Update, context: Context, draft: Draft) -> object:
+    """Answer anything typed or sent while the preview waits for a button."""
+    error = USE_DUPLICATE_BUTTONS if draft.step == "duplicate" else USE_PREVIEW_BUTTONS
+    return await ask(update, context, draft, error)
+
+
+@button_step
+async def on_edit_menu(update: Update, context: Context, draft: Draft, _: str) -> object:
+    """List the fields, to pick the one to change."""
+    go(draft, "fields")
+    return await ask(update, context, draft)
+
+
+@button_step
+async def on_edit_field(update: Update, context: Context, draft: Draft, key: str) -> object:
+    """Ask one field again; the preview comes back after it."""
+    if key not in FIELD_KEYS:
+        return await ask(update, context, draft, "That field is not in the template.")
+    draft.step, draft.editing = key, True
+    return await ask(update, context, draft)
+
+
+@button_step
+async def on_preview(update: Update, context: Context, draft: Draft, _: str) -> object:
+    """Show the preview again."""
+    go(draft, "preview")
+    return await ask(update, context, draft)
+
+
+@button_step
+async def on_read_in_full(update: Update, context: Context, draft: Draft, _: str) -> object:
+    """Send every answer in full, in as many messages as it takes."""
+    for part in full_text_parts(draft.answers, contact=True):
+        await context.bot.send_message(update.effective_chat.id, part)
+    return state_of(draft)
+
+
+@button_step
+async def on_send(update: Update, context: Context, draft: Draft, _: str) -> object:
+    """Send the draft to the moderators, after checking it is complete and not a duplicate."""
+    missing = missing_fields(draft.answers)
+    if missing:
+        draft.step, draft.editing = missing[0].key, True
+        return await ask(update, context, draft, f"{escape(missing[0].name)} is still missing.")
+    if not draft.not_duplicate and duplicate_of(context, draft) is not None:
+        go(draft, "duplicate")
+        return await ask(update, context, draft)
+    return await send_submission(update, context, draft)
+
+
+@button_step
+async def on_same_practice(update: Update, context: Context, draft: Draft, _: str) -> object:
+    """Don't send a practice that is already in the catalogue; keep the draft."""
+    return await pause(update, context, draft, SAME_ONE)
+
+
+@button_step
+async def on_different_practice(update: Update, context: Context, draft: Draft, _: str) -> object:
+    """Send the practice: its author says it is not the similar one."""
+    draft.not_duplicate = True
+    return await send_submission(update, context, draft)
+
+
+async def send_submission(update: Update, context: Context, draft: Draft) -> object:
+    """Store the draft as a pending submission, tell its author, and notify the moderators."""
+    svc, store, user = services(context), submissions(context), update.effective_user
+    name = f"{user.full_name} (@{user.username})" if user.username else user.full_name
+    with svc.database.transaction():
+        submission = _resent(context, draft) or Submission(user_id=user.id, answers={})
+        submission.answers, submission.user_name = draft.answers, name
+        submission.status, submission.sent_at = "pending", utc_now()
+        event = "resent" if submission.id else "sent"
+        submission.history.append({"event": event, "at": submission.sent_at, "by": user.id})
+        if submission.id:
+            store.save(submission)
+        else:
+            store.add(submission)
+        store.delete_draft(user.id)
+    await strip_buttons(context, update.effective_chat.id, draft.prompt_message_id)
+    title = escape(shorten(draft.answers.get("title") or "", 100))
+    await context.bot.send_message(
+        update.effective_chat.id,
+        f"📨 <b>Thank you!</b> “{title}” is sent to the programme's moderators as submission "
+        f"<b>#{submission.id}</b>. I'll tell you here when they have decided; /mysubmissions "
+        "shows where it stands.",
+    )
+    await notify_moderators(context, submission)
+    return END
+
+
+def _resent(context: Context, draft: Draft) -> Submission | None:
+    """Return the rejected submission this draft fixes, reset for a new decision."""
+    if not draft.reopened_from:
+        return None
+    submission = submissions(context).get(draft.reopened_from)
+    if submission is None or submission.user_id != draft.user_id:
+        return None
+    if submission.status != "rejected":
+        return None
+    submission.decided_at = submission.decided_by = submission.decided_by_name = None
+    submission.reason, submission.messages = None, []
+    return submission

@@ -1,0 +1,189 @@
+"""The steps of the submission dialogue: typed answers, and the buttons of each step."""
+
+from datetime import UTC, datetime
+
+from telegram import Update
+
+from bot.answers import check_answer, toggle_topic
+from bot.cards import MAX_MESSAGE
+from bot.contribute import telegram_length
+from bot.models import Draft
+from bot.template import FIELD_KEYS, FIELDS_BY_KEY
+from bot.text import fold
+from bot.texts import WELCOME
+from handlers.deps import services, submissions
+from handlers.drafts import (
+    END,
+    Context,
+    ask,
+    button_step,
+    go,
+    message_step,
+    next_step,
+    previous_step,
+    strip_buttons,
+)
+from handlers.start import welcome_markup
+
+NOT_TEXT = "I can only take text here, not photos, stickers or files. Please type your answer."
+USE_TOPIC_BUTTONS = "Tick the topics with the buttons below, then press Done."
+USE_CONSENT_BUTTONS = "Press Yes or No below (or type yes or no)."
+CONTINUATION = (
+    "That looks like the rest of the same long text: Telegram cuts long messages into "
+    "parts. I've left it out as well; please send a shorter version in one message."
+)
+YES = frozenset({"yes", "y", "oui", "ja", "si", "sim", "da", "tak"})
+NO = frozenset({"no", "n", "non", "nein", "nee", "nao", "nie", "ne"})
+# Telegram apps cut a paste longer than 4096 characters into several messages. When such a part
+# was refused as too long, the parts after it arrive within a second or two and must not be
+# taken as answers of their own: the time of the refused part is kept here.
+_LONG_REFUSED = "submit_long_refused_at"
+_BURST_SECONDS = 2
+_CUT_MIN = 3900
+
+
+@message_step
+async def on_answer(update: Update, context: Context, draft: Draft) -> object:
+    """Check a typed answer; keep it and go to the next step, or say what is wrong."""
+    message = update.effective_message
+    if _is_rest_of_refused_text(context, message.date):
+        await message.reply_text(CONTINUATION)
+        return None  # the step's question above stays the current screen
+    if draft.step == "consent":
+        return await _typed_consent(update, context, draft, fold(message.text or ""))
+    field = FIELDS_BY_KEY[draft.step]
+    if field.kind == "topics":
+        return await ask(update, context, draft, USE_TOPIC_BUTTONS)
+    svc = services(context)
+    answer = check_answer(field, message.text or "", svc.catalog.aliases, datetime.now(UTC).year)
+    if answer.error:
+        if _looks_cut_by_telegram(message.text or ""):
+            context.user_data[_LONG_REFUSED] = message.date.timestamp()
+        return await ask(update, context, draft, answer.error, answer.suggestions)
+    draft.answers[field.key] = answer.value
+    go(draft, next_step(draft))
+    return await ask(update, context, draft)
+
+
+def _looks_cut_by_telegram(text: str) -> bool:
+    """Return True for a message as long as the parts apps cut a longer paste into."""
+    return _CUT_MIN <= telegram_length(text) <= MAX_MESSAGE
+
+
+def _is_rest_of_refused_text(context: Context, sent: datetime) -> bool:
+    refused_at = context.user_data.get(_LONG_REFUSED)
+    if refused_at is None or sent.timestamp() - refused_at > _BURST_SECONDS:
+        context.user_data.pop(_LONG_REFUSED, None)
+        return False
+    context.user_data[_LONG_REFUSED] = sent.timestamp()
+    return True
+
+
+async def _typed_consent(update: Update, context: Context, draft: Draft, word: str) -> object:
+    if word in YES or word in NO:
+        return await _consent(update, context, draft, word in YES)
+    return await ask(update, context, draft, USE_CONSENT_BUTTONS)
+
+
+@message_step
+async def on_not_text(update: Update, context: Context, draft: Draft) -> object:
+    """Answer a photo, sticker or file sent instead of text, and ask again."""
+    on_buttons = draft.step in ("topics", "consent")
+    error = {"topics": USE_TOPIC_BUTTONS, "consent": USE_CONSENT_BUTTONS}.get(draft.step)
+    return await ask(update, context, draft, error if on_buttons else NOT_TEXT)
+
+
+@button_step
+async def on_back(update: Update, context: Context, draft: Draft, _: str) -> object:
+    """Go back one step (to the preview when editing; from the first, to the main menu)."""
+    if draft.step == FIELD_KEYS[0] and not draft.editing:
+        return await _back_to_menu(update, context, draft)
+    go(draft, previous_step(draft))
+    return await ask(update, context, draft)
+
+
+async def _back_to_menu(update: Update, context: Context, draft: Draft) -> object:
+    """Leave the dialogue for the welcome menu; a draft with answers is kept for /submit."""
+    await strip_buttons(context, update.effective_chat.id, draft.prompt_message_id)
+    kept = ""
+    if draft.answers:
+        draft.active = False
+        submissions(context).save_draft(draft)
+        kept = "\n\n<i>Your draft is kept: /submit to continue it.</i>"
+    else:
+        submissions(context).delete_draft(draft.user_id)
+    await context.bot.send_message(
+        update.effective_chat.id, WELCOME + kept, reply_markup=welcome_markup(context)
+    )
+    return END
+
+
+@button_step
+async def on_skip(update: Update, context: Context, draft: Draft, _: str) -> object:
+    """Leave an optional field empty and go on."""
+    field = FIELDS_BY_KEY.get(draft.step)
+    if field is None or field.required:
+        return await ask(update, context, draft, "This step can't be skipped.")
+    draft.answers.pop(field.key, None)
+    go(draft, next_step(draft))
+    return await ask(update, context, draft)
+
+
+@button_step
+async def on_keep(update: Update, context: Context, draft: Draft, _: str) -> object:
+    """Keep the current answer and go on."""
+    if not draft.answers.get(draft.step):
+        return await ask(update, context, draft, "There is no answer to keep yet.")
+    go(draft, next_step(draft))
+    return await ask(update, context, draft)
+
+
+@button_step
+async def on_topic(update: Update, context: Context, draft: Draft, arg: str) -> object:
+    """Tick or untick a topic."""
+    if draft.step != "topics" or not arg.isdigit():
+        return await ask(update, context, draft)
+    chosen, error = toggle_topic(draft.answers.get("topics") or [], int(arg))
+    draft.answers["topics"] = chosen
+    return await ask(update, context, draft, error, same_screen=True)
+
+
+@button_step
+async def on_topics_done(update: Update, context: Context, draft: Draft, _: str) -> object:
+    """Finish picking topics: at least one."""
+    if not draft.answers.get("topics"):
+        return await ask(update, context, draft, "Pick at least one topic.")
+    go(draft, next_step(draft))
+    return await ask(update, context, draft)
+
+
+@button_step
+async def on_country(update: Update, context: Context, draft: Draft, arg: str) -> object:
+    """Take a suggested country."""
+    country = services(context).catalog.aliases.country(arg)
+    if draft.step != "country" or country != arg:
+        return await ask(update, context, draft, "That country is not in the list.")
+    draft.answers["country"] = country
+    go(draft, next_step(draft))
+    return await ask(update, context, draft)
+
+
+@button_step
+async def on_publish_contact(update: Update, context: Context, draft: Draft, _: str) -> object:
+    """Agree that the contact is published with the practice."""
+    return await _consent(update, context, draft, True)
+
+
+@button_step
+async def on_private_contact(update: Update, context: Context, draft: Draft, _: str) -> object:
+    """Keep the contact for the moderators only."""
+    return await _consent(update, context, draft, False)
+
+
+async def _consent(update: Update, context: Context, draft: Draft, public: bool) -> object:
+    contact = draft.answers.get("contact")
+    if draft.step != "consent" or not contact:
+        return await ask(update, context, draft)
+    draft.answers["contact"] = {**contact, "public": public}
+    go(draft, next_step(draft))
+    return await ask(update, context, draft)

@@ -1,0 +1,126 @@
+"""What a chat follows: `/subscriptions`, `/unsubscribe`, and the buttons that stop one or all."""
+
+from telegram import CallbackQuery, Message, Update
+from telegram.ext import ContextTypes
+
+from bot import follow_texts as t
+from bot.follow import parse_follow
+from bot.models import Subscription
+from bot.texts import STALE_BUTTON
+from handlers.deps import services
+from handlers.follow import follow
+from handlers.search import edit_or_ignore
+
+UNSUBSCRIBE_HELP = (
+    "Tell me what to stop: <code>/unsubscribe 2</code> (its number in /subscriptions), "
+    "<code>/unsubscribe topic:refugees</code>, or <code>/unsubscribe all</code>."
+)
+
+
+async def subscriptions_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """List what the chat follows, each with a button to stop it."""
+    subs = follow(context).subscriptions.for_chat(update.effective_chat.id)
+    await update.effective_message.reply_text(t.list_text(subs), reply_markup=t.list_markup(subs))
+
+
+async def unsubscribe_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Stop one subscription (by number or name) or all of them."""
+    message = update.effective_message
+    parts = (message.text or "").split(maxsplit=1)
+    subs = follow(context).subscriptions.for_chat(message.chat.id)
+    if len(parts) < 2:
+        reply = t.list_text(subs) if subs else t.NOTHING_YET
+        await message.reply_text(reply, reply_markup=t.list_markup(subs) if subs else None)
+        return
+    arg = parts[1].strip()
+    if arg.casefold() == "all":
+        stopped = _stop_all(context, message, message.from_user.id)
+        await message.reply_text(f"Stopped {stopped}: no more alerts will come here.")
+        return
+    sub = _find(context, subs, arg)
+    if sub is None or not _may_stop(sub, message, message.from_user.id):
+        await message.reply_text(f"That is not in your /subscriptions. {UNSUBSCRIBE_HELP}")
+        return
+    follow(context).subscriptions.remove(sub.id)
+    what = follow(context).resolver.describe(sub.kind, sub.value)
+    await message.reply_text(f"Stopped: you no longer follow {what}.")
+
+
+def _find(
+    context: ContextTypes.DEFAULT_TYPE, subs: list[Subscription], arg: str
+) -> Subscription | None:
+    """Return the subscription a number, a typed form or a name points to."""
+    if arg.isdigit():
+        return subs[int(arg) - 1] if 0 < int(arg) <= len(subs) else None
+    kind, value = parse_follow(arg)
+    places = services(context).catalog.index.places
+    found = follow(context).resolver.resolve(kind, value, places)
+    wanted = Subscription(0, 0, kind, found.value or value).target
+    named = [s for s in subs if s.target == wanted or s.target[1] == wanted[1]]
+    return named[0] if named else None
+
+
+def _may_stop(sub: Subscription, message: Message, user_id: int) -> bool:
+    """Return True when this user may stop this subscription from this chat.
+
+    In a private chat the chat is the user; in a group only whoever subscribed may stop it.
+    """
+    if sub.chat_id != message.chat.id:
+        return False
+    return message.chat.type == "private" or sub.user_id == user_id
+
+
+def _stop_all(context: ContextTypes.DEFAULT_TYPE, message: Message, user_id: int) -> int:
+    """Stop every subscription of a private chat, or the user's own ones in a group."""
+    store = follow(context).subscriptions
+    if message.chat.type == "private":
+        return store.remove_chat(message.chat.id)
+    mine = [s for s in store.for_chat(message.chat.id) if s.user_id == user_id]
+    return sum(store.remove(s.id) is not None for s in mine)
+
+
+async def on_list_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answer the list's buttons: show it, stop one, stop all (after a confirmation)."""
+    query = update.callback_query
+    _, action, arg = [*query.data.split("|", 2), "", ""][:3]
+    if not isinstance(query.message, Message):
+        await query.answer(t.PRIVATE_ONLY, show_alert=True)
+    elif action == "list":
+        await query.answer()
+        await _show_list(query, context)
+    elif action == "x" and arg.isdigit():
+        await _stop_one(query, context, int(arg))
+    elif action == "xa":
+        await _stop_all_pressed(query, context, confirmed=arg == "yes")
+    else:
+        await query.answer(STALE_BUTTON, show_alert=True)
+
+
+async def _show_list(query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE) -> None:
+    subs = follow(context).subscriptions.for_chat(query.message.chat.id)
+    await edit_or_ignore(query.message, t.list_text(subs), t.list_markup(subs))
+
+
+async def _stop_one(query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, sub_id: int) -> None:
+    sub = follow(context).subscriptions.get(sub_id)
+    if sub is None:
+        await query.answer(t.GONE, show_alert=True)
+    elif not _may_stop(sub, query.message, query.from_user.id):
+        await query.answer(t.NOT_YOURS, show_alert=True)
+    else:
+        follow(context).subscriptions.remove(sub_id)
+        await query.answer(f"Stopped: {sub.label}"[:200])
+    await _show_list(query, context)
+
+
+async def _stop_all_pressed(
+    query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, confirmed: bool
+) -> None:
+    if not confirmed:
+        count = len(follow(context).subscriptions.for_chat(query.message.chat.id))
+        await query.answer()
+        await edit_or_ignore(query.message, t.ASK_STOP_ALL.format(n=count), t.stop_all_markup())
+        return
+    stopped = _stop_all(context, query.message, query.from_user.id)
+    await query.answer(f"Stopped {stopped}")
+    await _show_list(query, context)

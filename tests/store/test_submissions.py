@@ -1,0 +1,122 @@
+"""The store of drafts, submissions and rejection-reason requests, in memory and on file."""
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.models import Draft, Submission
+from store.db import Database, open_database
+from store.submissions import SubmissionStore
+
+
+@pytest.fixture(params=["memory", "file"])
+def db_path(request: pytest.FixtureRequest, tmp_path: Path) -> Path | None:
+    return None if request.param == "memory" else tmp_path / "bot.json"
+
+
+@pytest.fixture
+def opened() -> Iterator[list[Database]]:
+    """Every database a test opens, closed at its end."""
+    databases: list[Database] = []
+    yield databases
+    for database in databases:
+        database.close()
+
+
+@pytest.fixture
+def store(db_path: Path | None, opened: list[Database]) -> SubmissionStore:
+    opened.append(open_database(db_path))
+    return SubmissionStore(opened[-1])
+
+
+@pytest.fixture
+def reopened(
+    db_path: Path | None, store: SubmissionStore, opened: list[Database]
+) -> Callable[[], SubmissionStore]:
+    """Return the store seen afresh: read back from the file when there is one."""
+
+    def reopen() -> SubmissionStore:
+        if db_path is None:
+            return store
+        opened.pop().close()
+        opened.append(open_database(db_path))
+        return SubmissionStore(opened[-1])
+
+    return reopen
+
+
+def test_draft_is_saved_with_its_step_and_answers_and_read_back(
+    store: SubmissionStore, reopened: Callable[[], SubmissionStore]
+) -> None:
+    draft = Draft(user_id=7, answers={"title": "T", "cities": ["Lisbon"]}, step="country", rev=5)
+    store.save_draft(draft)
+    found = reopened().draft(7)
+    assert found == draft and found.updated_at
+    assert reopened().draft(8) is None
+
+
+def test_one_draft_per_user_and_deleting_it(store: SubmissionStore) -> None:
+    store.save_draft(Draft(user_id=7, step="title"))
+    store.save_draft(Draft(user_id=7, step="period"))
+    assert store.draft(7).step == "period"
+    store.delete_draft(7)
+    assert store.draft(7) is None
+
+
+def test_submissions_are_numbered_and_kept_with_their_state(
+    store: SubmissionStore, reopened: Callable[[], SubmissionStore]
+) -> None:
+    first = store.add(Submission(user_id=7, answers={"title": "A"}, sent_at="2025-01-01"))
+    second = store.add(Submission(user_id=8, answers={"title": "B"}))
+    assert (first.id, second.id) == (1, 2)
+    first.status, first.reason, first.messages = "rejected", "Why", [[9001, 100]]
+    store.save(first)
+    again = reopened()
+    found = again.get(1)
+    assert found.status == "rejected" and found.reason == "Why"
+    assert found.messages == [[9001, 100]] and found.user_id == 7
+    assert again.get(3) is None
+
+
+def test_queue_and_lists_come_in_their_order(store: SubmissionStore) -> None:
+    for user_id in (7, 8, 7):
+        store.add(Submission(user_id=user_id, answers={}))
+    done = store.get(2)
+    done.status, done.practice_id = "approved", "b-practice"
+    store.save(done)
+    assert [s.id for s in store.pending()] == [1, 3]
+    assert [s.id for s in store.of_user(7)] == [3, 1]
+    assert store.by_practice("b-practice").id == 2
+    assert store.by_practice("other") is None
+
+
+def test_reason_request_is_remembered_per_moderator(
+    store: SubmissionStore, reopened: Callable[[], SubmissionStore]
+) -> None:
+    store.ask_reason(9001, 4)
+    store.ask_reason(9001, 5)
+    store.ask_reason(9002, 6)
+    again = reopened()
+    assert again.reason_request(9001) == 5 and again.reason_request(9002) == 6
+    again.clear_reason_request(9001)
+    assert again.reason_request(9001) is None
+
+
+def test_forget_erases_drafts_unpublished_submissions_and_contacts(
+    store: SubmissionStore,
+) -> None:
+    contact = {"name": "Ana", "email": "ana@example.org", "public": True}
+    answers = {"title": "T", "contact": contact}
+    store.save_draft(Draft(user_id=7, answers=answers))
+    pending = store.add(Submission(user_id=7, answers=dict(answers), user_name="Ana"))
+    approved = store.add(Submission(user_id=7, answers=dict(answers), status="approved"))
+    other = store.add(Submission(user_id=8, answers=dict(answers)))
+    store.forget_user(7)
+    assert store.draft(7) is None
+    erased = store.get(pending.id)
+    assert erased.status == "withdrawn" and erased.answers == {} and erased.user_name == ""
+    kept = store.get(approved.id)
+    assert kept.status == "approved" and kept.answers == {"title": "T"}
+    assert store.get(other.id).answers == answers
+    assert store.add(Submission(user_id=9, answers={})).id == 4  # numbers are never reused

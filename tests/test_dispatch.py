@@ -1,0 +1,78 @@
+"""When alerts may go: the global pace, the per-chat pace, retries (made-up clocks)."""
+
+from bot.alerts import OutboxRow
+from bot.dispatch import DispatchQueue, Pacer
+
+
+def row(row_id: int, chat_id: int) -> OutboxRow:
+    return OutboxRow(chat_id, ["p"], id=row_id)
+
+
+def test_pacer_keeps_the_rate_over_a_second_whatever_the_wake_ups() -> None:
+    pacer, now, sent = Pacer(rate=200), 100.0, []
+    while now < 102.0:
+        wait = pacer.delay(now)
+        if wait == 0:
+            pacer.take(now)
+            sent.append(now)
+        now += wait + 0.0013  # every wake-up is 1.3 ms late
+    per_second = [sum(start <= t < start + 1 for t in sent) for start in (100.0, 100.5, 101.0)]
+    assert all(200 <= n <= 200 + 5 + 1 for n in per_second), per_second
+
+
+def test_pacer_makes_up_a_short_stall_but_not_an_idle_period() -> None:
+    pacer = Pacer(rate=10)  # 100 ms slots; tolerance one slot
+    pacer.take(0.0)
+    assert abs(pacer.delay(0.0) - 0.0) < 1e-9  # a second send may follow at once (burst 2)
+    pacer.take(0.0)
+    assert abs(pacer.delay(0.0) - 0.1) < 1e-9
+    pacer.take(0.13)  # 30 ms late: the schedule holds
+    assert abs(pacer.delay(0.13) - 0.07) < 1e-9
+    pacer.take(50.0)  # after idling: a burst of two at most
+    pacer.take(50.0)
+    assert pacer.delay(50.0) > 0.09
+
+
+def test_rows_go_in_order_and_a_chat_waits_its_pace() -> None:
+    queue = DispatchQueue(per_chat_interval=1.0)
+    for n, chat in enumerate([1, 1, 2], start=1):
+        queue.add(row(n, chat))
+    first, _ = queue.next(0.0)
+    queue.started(first.chat_id, 0.0)
+    queue.finished(first.chat_id)
+    second, _ = queue.next(0.0)
+    assert (first.id, second.id) == (1, 3)  # chat 1's second row waits
+    assert queue.next(0.5) == (None, 0.5)
+    later, wait = queue.next(1.0)
+    assert later.id == 2 and wait == 0
+
+
+def test_a_chat_with_a_send_in_flight_is_held_back() -> None:
+    queue = DispatchQueue(per_chat_interval=0.0)
+    queue.add(row(1, 1))
+    queue.add(row(2, 1))
+    first, _ = queue.next(0.0)
+    queue.started(first.chat_id, 0.0)
+    none, wait = queue.next(0.0)
+    assert none is None and wait and wait > 0
+    queue.finished(first.chat_id)
+    second, _ = queue.next(1.0)
+    assert second.id == 2
+
+
+def test_a_retried_row_waits_until_due_and_the_queue_reports_empty() -> None:
+    queue = DispatchQueue()
+    queue.add(row(1, 1), due=5.0)
+    assert queue.next(0.0) == (None, 5.0)
+    assert queue.next(5.0)[0].id == 1
+    assert queue.next(5.0) == (None, None)
+
+
+def test_rows_of_a_removed_or_moved_chat() -> None:
+    queue = DispatchQueue()
+    queue.add(row(1, 1))
+    queue.add(row(2, 2))
+    assert [r.id for r in queue.remove_chat(1)] == [1]
+    queue.move_chat(2, -100)
+    moved, _ = queue.next(0.0)
+    assert moved.chat_id == -100 and len(queue) == 0
