@@ -10,8 +10,9 @@
   stores the practice and its rows together (a publication without alerts pays that write
   too). Target ≤ 100 ms for matching and queueing.
 * Drain: the real application (`build_application`, HTTP, `AIORateLimiter`, the JobQueue
-  job) against the loopback fake Bot API of the end-to-end tests, answering each send after
-  30 ms; rows queued by a real publication. Achieved rate is measured by the fake as the
+  job) against the loopback fake Bot API of the end-to-end tests, run in a child process
+  (`benchmarks/remote_api.py`) and answering each send after 30 ms; rows queued by a real
+  publication. Achieved rate is measured by the fake as the
   messages arrive. Target ≥ 95 % of ALERT_RATE, 0 lost, 0 duplicated. While it drains, a user
   sends /help every second; the table gives how long the answer took.
 * A drain with faults: 1 % of chats blocked the bot, 1 % answer 502 once (retried after the
@@ -37,7 +38,9 @@ if __package__ in (None, ""):  # run as a file: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from telegram import Update
+from telegram.ext import TypeHandler
 
+from benchmarks.remote_api import RemoteFakeApi
 from bot.alerts import plan_rows
 from bot.app import build_application, build_services
 from bot.config import Settings
@@ -48,7 +51,7 @@ from bot.text import fold
 from handlers.follow import FOLLOW_KEY, Follow
 from store.db import Database, open_database
 from store.practices import utc_now
-from tests.e2e.fake_bot_api import DEFAULT_TOKEN, FakeBotApi
+from tests.e2e.fake_bot_api import DEFAULT_TOKEN
 
 SUBSCRIBERS = 10_000
 SEED = 7
@@ -196,7 +199,7 @@ async def bench_drain(workdir: Path, rate: float, seconds: float, faults: bool) 
     path = workdir / f"drain-{rate:g}-{faults}.json"
     count = int(rate * seconds)
     chats = list(range(2_000_000, 2_000_000 + count))
-    with FakeBotApi(latency=LATENCY) as api:
+    with RemoteFakeApi(latency=LATENCY) as api:
         database = open_database(path)
         docs = [
             {"chat_id": c, "user_id": c, "kind": "topic", "value": "Roma", "created_at": utc_now()}
@@ -215,18 +218,19 @@ async def bench_drain(workdir: Path, rate: float, seconds: float, faults: bool) 
             for chat in chats[50::100]:
                 api.fail_next(chat, error_code=502, times=1)
             api.fail_next(chats[count // 2 + 1], error_code=429, retry_after=1)
-        api.clear_calls()
+        api.clear()
         latencies = await _run_until_drained(app, api, count - len(blocked))
         await app.shutdown()
         database.close()
-    arrived = Counter(int(p["chat_id"]) for p in api.sent() if "You follow" in p.get("text", ""))
+        report = api.report(chats)
+    arrived: Counter[int] = report["arrived"]
     wanted = set(chats) - blocked
     return DrainResult(
         rate=rate,
         queued=count,
         seconds=seconds,
-        achieved=api.achieved_rate(chat_ids=chats),
-        peak=api.peak_count(1.0, chat_ids=chats),
+        achieved=report["achieved"],
+        peak=report["peak"],
         delivered=sum(arrived.values()),
         lost=len(wanted - set(arrived)),
         duplicated=sum(n - 1 for n in arrived.values() if n > 1),
@@ -235,14 +239,22 @@ async def bench_drain(workdir: Path, rate: float, seconds: float, faults: bool) 
     )
 
 
-async def _run_until_drained(app: Any, api: FakeBotApi, expected: int) -> list[float]:
+async def _run_until_drained(app: Any, api: RemoteFakeApi, expected: int) -> list[float]:
     """Start the application (its job drains the outbox); a user asks /help every second."""
+    answered: dict[int, float] = {}
+
+    async def note_answered(update: Update, context: Any) -> None:
+        answered[update.update_id] = time.monotonic()
+
+    # Handler groups run in order for an update: this one runs once /help has been answered
+    # (its reply accepted by the fake API).
+    app.add_handler(TypeHandler(Update, note_answered), group=99)
     await app.start()
     latencies: list[float] = []
     deadline = time.monotonic() + 600
     try:
-        while _alerts_arrived(api) < expected and time.monotonic() < deadline:
-            latencies.append(await _ask_help(app, api, len(latencies)))
+        while api.alerts() < expected and time.monotonic() < deadline:
+            latencies.append(await _ask_help(app, answered, len(latencies) + 1))
             await asyncio.sleep(max(0.0, 1.0 - latencies[-1] / 1000))
         await asyncio.sleep(0.5)  # anything more (a duplicate) would arrive now
     finally:
@@ -250,14 +262,9 @@ async def _run_until_drained(app: Any, api: FakeBotApi, expected: int) -> list[f
     return latencies
 
 
-def _alerts_arrived(api: FakeBotApi) -> int:
-    return sum(1 for p in api.sent() if "You follow" in p.get("text", ""))
-
-
-async def _ask_help(app: Any, api: FakeBotApi, n: int) -> float:
-    before = len(api.sent(USER_CHAT))
+async def _ask_help(app: Any, answered: dict[int, float], update_id: int) -> float:
     message = {
-        "message_id": n + 1,
+        "message_id": update_id,
         "date": int(time.time()),
         "chat": {"id": USER_CHAT, "type": "private"},
         "from": {"id": USER_CHAT, "is_bot": False, "first_name": "U"},
@@ -265,10 +272,12 @@ async def _ask_help(app: Any, api: FakeBotApi, n: int) -> float:
         "entities": [{"type": "bot_command", "offset": 0, "length": 5}],
     }
     started = time.monotonic()
-    await app.update_queue.put(Update.de_json({"update_id": n + 1, "message": message}, app.bot))
-    while len(api.sent(USER_CHAT)) == before:
+    await app.update_queue.put(
+        Update.de_json({"update_id": update_id, "message": message}, app.bot)
+    )
+    while update_id not in answered:
         await asyncio.sleep(0.002)
-    return (time.monotonic() - started) * 1000
+    return (answered[update_id] - started) * 1000
 
 
 # ----- the table ---------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from bot.aliases import Aliases
 from bot.cards import MAX_MESSAGE, card_keyboard, card_text, result_row, shorten
 from bot.models import Practice, Subscription
 from bot.search import Query, SearchIndex, parse_query
+from bot.text import fold
 
 MAX_PLACE_WORDS = 4  # as search reads place names
 
@@ -23,7 +24,8 @@ MAX_PLACE_WORDS = 4  # as search reads place names
 DIGEST_AFTER = 5
 WHY_LIMIT = 300
 PENDING, SENT, FAILED, DROPPED = "pending", "sent", "failed", "dropped"
-MANAGE_BUTTON = InlineKeyboardButton("⚙️ My subscriptions", callback_data="fl|list")
+# Sends the list as a new message, so that the alert itself stays.
+MANAGE_BUTTON = InlineKeyboardButton("⚙️ My subscriptions", callback_data="fl|ls")
 LATEST_BUTTON = InlineKeyboardButton("🆕 Latest", callback_data="browse|latest")
 
 Target = tuple[str, str]
@@ -121,13 +123,7 @@ class AlertMatcher:
             for practice in matched:
                 for sub in subs:
                     hits.setdefault(sub.chat_id, {}).setdefault(practice.id, []).append(sub)
-        return {
-            chat: {
-                pid: _merge([[s.label for s in sorted(subs, key=lambda s: s.id)]])
-                for pid, subs in sorted(by_practice.items(), key=lambda item: order[item[0]])
-            }
-            for chat, by_practice in hits.items()
-        }
+        return {chat: _labels(by_practice, order) for chat, by_practice in hits.items()}
 
     def _use_places(self, places: frozenset[str]) -> None:
         if places == self._places:
@@ -149,15 +145,25 @@ class AlertMatcher:
                 self._place_bound.add(target)
         return query
 
-    def _names_place(self, folded: str) -> bool:
-        """Return True when a run of words of a folded keyword is a city or country name."""
-        words = folded.split()
+    def _names_place(self, keyword: str) -> bool:
+        """Return True when a run of words of a keyword is a city or country name."""
+        words = fold(keyword).split()
         runs = (
             " ".join(words[i : i + n])
             for i in range(len(words))
             for n in range(1, MAX_PLACE_WORDS + 1)
         )
         return any(run in self.aliases.cities or run in self.aliases.countries for run in runs)
+
+
+def _labels(
+    by_practice: dict[str, list[Subscription]], order: dict[str, int]
+) -> dict[str, list[str]]:
+    """Return practice id → labels, practices in publication order, labels oldest first."""
+    return {
+        pid: list(dict.fromkeys(s.label for s in sorted(subs, key=lambda s: s.id)))
+        for pid, subs in sorted(by_practice.items(), key=lambda item: order[item[0]])
+    }
 
 
 def group_by_target(subscriptions: Iterable[Subscription]) -> dict[Target, list[Subscription]]:

@@ -1,10 +1,12 @@
 """The messages and buttons of Follow: menus, prompts, confirmations, the list. Pure.
 
 Callback data (64 bytes at most; every handler re-checks what it names):
-  fl|menu            the menu of what can be followed   fl|k|<kind>   pick or type one
+  fl|menu / fl|new   the menu, in place or as a new message (from the welcome)
+  fl|k|<kind>        pick a topic or country, or type a city or keywords
   fl|t|<n>           follow topic n of TOPICS           fl|c|<name>   follow a country
   fl|y|<name>        follow a city                      fp|<key>      follow a practice's …
-  fl|list            the chat's subscriptions           fl|x|<id>     stop one
+  fl|list / fl|ls    the chat's subscriptions, in place or new (from an alert)
+  fl|x|<id>          stop one
   fl|xa / fl|xa|yes  stop all, then confirmed           fg|yes/fg|no  /forget confirmed or not
 """
 
@@ -51,7 +53,7 @@ FORGET_DONE = "Done: I deleted everything I kept about you. /start to begin agai
 FORGET_KEPT = "Nothing was deleted."
 FORGET_IN_PRIVATE = "For your privacy, send /forget in a private chat with me."
 
-FOLLOW_MENU_BUTTON = InlineKeyboardButton("🔔 Follow", callback_data="fl|menu")
+FOLLOW_MENU_BUTTON = InlineKeyboardButton("🔔 Follow", callback_data="fl|new")
 MORE = InlineKeyboardButton("➕ Follow more", callback_data="fl|menu")
 LIST = InlineKeyboardButton("⚙️ My subscriptions", callback_data="fl|list")
 
@@ -76,7 +78,7 @@ def menu_markup() -> InlineKeyboardMarkup:
 def prompt_markup(kind: str) -> ForceReply:
     """Return the reply box that asks for a city or keywords."""
     hint = "Lisboa" if kind == "city" else "roma education"
-    return ForceReply(selective=True, input_field_placeholder=hint)
+    return ForceReply(input_field_placeholder=hint)
 
 
 def done_markup() -> InlineKeyboardMarkup:
@@ -101,7 +103,9 @@ def choices_markup(
     return InlineKeyboardMarkup([buttons[i : i + width] for i in range(0, len(buttons), width)])
 
 
-def practice_targets(practice: Practice, cities: Sequence[str], country: str | None) -> list:
+def practice_targets(
+    practice: Practice, cities: Sequence[str], country: str | None
+) -> list[tuple[str, str]]:
     """Return (kind, name) pairs a card's Follow button offers: topics, cities, country."""
     targets = [("topic", topic) for topic in practice.topics]
     targets += [("city", city) for city in cities]

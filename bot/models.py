@@ -5,7 +5,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from bot.text import fold, slugify
+from bot.text import fold, slugify, strip_accents
 
 MAX_KEY_LENGTH = 60
 _PERIOD_YEAR = re.compile(r"\b(19\d{2}|20\d{2})\b")
@@ -142,7 +142,8 @@ class Draft:
     Attributes:
         user_id: the author; one draft per user.
         answers: template field key → validated value (`bot.template.FIELDS`).
-        step: the field being asked, or "consent", "preview", "duplicate".
+        step: the field being asked, or "consent", "preview", "fields" (which to edit),
+            "duplicate" (is it the similar practice found?).
         editing: the step was chosen from the preview, so the preview comes back after it.
         rev: bumped at every change; buttons carry it, so buttons of an older screen are known.
         active: the dialogue is open (False once cancelled or idle: the draft waits for /submit).
@@ -249,7 +250,13 @@ class Subscription:
 
     @property
     def target(self) -> tuple[str, str]:
-        """Return what is followed, folded, so that the same thing twice is one target."""
+        """Return what is followed, normalised, so that the same thing twice is one target.
+
+        A keyword keeps its punctuation (`topic:roma` is a filter, `topic roma` two words);
+        case, accents and spacing never make two keywords different.
+        """
+        if self.kind == "keyword":
+            return self.kind, " ".join(strip_accents(self.value).casefold().split())
         return self.kind, fold(self.value) or self.value.casefold()
 
     @property

@@ -83,7 +83,7 @@ def follow_handlers() -> list[BaseHandler]:
         CommandHandler("unsubscribe", subscriptions.unsubscribe_command),
         CommandHandler("forget", forget.forget_command),
         CommandHandler("alerts", chat_state.alerts_command),
-        CallbackQueryHandler(subscriptions.on_list_button, pattern=r"^fl\|(list|x|xa)(\||$)"),
+        CallbackQueryHandler(subscriptions.on_list_button, pattern=r"^fl\|(list|ls|x|xa)(\||$)"),
         CallbackQueryHandler(subscribe.on_follow_button, pattern=r"^fl\|"),
         CallbackQueryHandler(subscribe.on_practice_follow, pattern=r"^fp\|"),
         CallbackQueryHandler(forget.on_forget_button, pattern=r"^fg\|"),

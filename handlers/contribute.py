@@ -34,8 +34,9 @@ from store.submissions import SubmissionStore
 log = logging.getLogger(__name__)
 PRIVATE = filters.ChatType.PRIVATE
 TYPED = filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGE
-NOT_TYPED = ~filters.TEXT & ~filters.COMMAND & ~filters.StatusUpdate.ALL
-SENT = (TYPED | NOT_TYPED) & filters.UpdateType.MESSAGE
+NOT_TYPED = (
+    ~filters.TEXT & ~filters.COMMAND & ~filters.StatusUpdate.ALL & filters.UpdateType.MESSAGE
+)
 REMINDER_GROUP = 50  # after the handler that answered the command
 PERSISTENCE_GROUP = 100  # after every other handler of the update
 SUBMIT_BUTTON = InlineKeyboardButton("✍️ Submit a practice", callback_data="sb|start")
@@ -73,6 +74,10 @@ def conversation(timeout: float | None = None) -> ConversationHandler:
         CallbackQueryHandler(callback, pattern=rf"^sb\|{re.escape(action)}\|\d+(\|.*)?$")
         for action, callback in BUTTONS.items()
     ]
+    answers: list[BaseHandler] = [
+        MessageHandler(TYPED, submit_steps.on_answer),
+        MessageHandler(NOT_TYPED, submit_steps.on_not_text),
+    ]
     with warnings.catch_warnings():
         # Buttons are tied to their screen by the draft's rev, not by per_message tracking.
         warnings.filterwarnings("ignore", ".*per_message=False", PTBUserWarning)
@@ -86,14 +91,10 @@ def conversation(timeout: float | None = None) -> ConversationHandler:
                 CallbackQueryHandler(submit.on_reopen, pattern=r"^sb\|reopen\|\d+$"),
             ],
             states={
-                ASKING: [
-                    MessageHandler(TYPED, submit_steps.on_answer),
-                    MessageHandler(
-                        NOT_TYPED & filters.UpdateType.MESSAGE, submit_steps.on_not_text
-                    ),
-                ],
-                PREVIEW: [MessageHandler(SENT, submit_preview.on_message)],
-                DUPLICATE: [MessageHandler(SENT, submit_preview.on_message)],
+                ASKING: answers,
+                # The draft's step says what a message answers, so every state routes alike.
+                PREVIEW: answers,
+                DUPLICATE: answers,
                 ConversationHandler.TIMEOUT: [TypeHandler(Update, submit.on_timeout)],
             },
             fallbacks=[
@@ -118,9 +119,7 @@ def reject_conversation() -> ConversationHandler:
             states={
                 reject.REASON: [
                     MessageHandler(TYPED, reject.on_reason),
-                    MessageHandler(
-                        NOT_TYPED & filters.UpdateType.MESSAGE, reject.on_reason_not_text
-                    ),
+                    MessageHandler(NOT_TYPED, reject.on_reason_not_text),
                 ],
                 ConversationHandler.TIMEOUT: [TypeHandler(Update, reject.on_reason_timeout)],
             },

@@ -163,28 +163,28 @@ class Deliverer:
         text, markup = alert_message(row, practices, bot.username)
         try:
             await bot.send_message(row.chat_id, text, reply_markup=markup)
-        except RetryAfter as error:
-            self._pause(_seconds(error))
-            self.queue.add(row, due=self.paused_until)
-        except ChatMigrated as error:
-            self.move_chat(row.chat_id, error.new_chat_id)
-            row.chat_id = error.new_chat_id
-            self.queue.add(row)
-        except Forbidden as error:
-            self.deactivate(row.chat_id, str(error), also=row)
-        except BadRequest as error:
-            if "chat not found" in str(error).lower():
-                self.deactivate(row.chat_id, str(error), also=row)
-            else:
-                self.outbox.mark(row.id, FAILED, str(error))
-        except NetworkError as error:  # time-outs included
-            self._retry(row, str(error) or type(error).__name__)
         except TelegramError as error:
-            self.outbox.mark(row.id, FAILED, str(error))
+            self._refused(row, error)
         else:
             self.outbox.mark(row.id, SENT)
             self._attempts.pop(row.id, None)
             self.sent += 1
+
+    def _refused(self, row: OutboxRow, error: TelegramError) -> None:
+        """Decide what becomes of a row Telegram did not accept (see the module docstring)."""
+        if isinstance(error, RetryAfter):
+            self._pause(_seconds(error))
+            self.queue.add(row, due=self.paused_until)
+        elif isinstance(error, ChatMigrated):
+            self.move_chat(row.chat_id, error.new_chat_id)
+            row.chat_id = error.new_chat_id
+            self.queue.add(row)
+        elif isinstance(error, Forbidden) or "chat not found" in str(error).lower():
+            self.deactivate(row.chat_id, str(error), also=row)
+        elif isinstance(error, NetworkError) and not isinstance(error, BadRequest):
+            self._retry(row, str(error) or type(error).__name__)  # time-outs included
+        else:
+            self.outbox.mark(row.id, FAILED, str(error))
 
     def _pause(self, seconds: float) -> None:
         log.warning("flood limit: alerts pause for %.0f s", seconds)

@@ -54,6 +54,9 @@ async def start(update: Update, context: Context) -> object:
 
 
 async def _begin(update: Update, context: Context) -> object:
+    old = submissions(context).draft(update.effective_user.id)
+    if old is not None:
+        await drafts.strip_buttons(context, update.effective_chat.id, old.prompt_message_id)
     submissions(context).delete_draft(update.effective_user.id)
     await context.bot.send_message(update.effective_chat.id, INTRO)
     return await ask(update, context, new_draft(update.effective_user.id))

@@ -16,7 +16,6 @@ from handlers.drafts import (
     ask,
     button_step,
     go,
-    message_step,
     pause,
     state_of,
     strip_buttons,
@@ -25,16 +24,7 @@ from handlers.moderate import notify_moderators
 from handlers.screens import duplicate_of
 from store.practices import utc_now
 
-USE_PREVIEW_BUTTONS = "Use the buttons below: Edit a field, Send, or Cancel."
-USE_DUPLICATE_BUTTONS = "Use the buttons below: is it the same practice or not?"
 SAME_ONE = "👍 Then it is in the catalogue already, so I haven't sent yours."
-
-
-@message_step
-async def on_message(update: Update, context: Context, draft: Draft) -> object:
-    """Answer anything typed or sent while the preview waits for a button."""
-    error = USE_DUPLICATE_BUTTONS if draft.step == "duplicate" else USE_PREVIEW_BUTTONS
-    return await ask(update, context, draft, error)
 
 
 @button_step

@@ -28,6 +28,15 @@ from handlers.start import welcome_markup
 NOT_TEXT = "I can only take text here, not photos, stickers or files. Please type your answer."
 USE_TOPIC_BUTTONS = "Tick the topics with the buttons below, then press Done."
 USE_CONSENT_BUTTONS = "Press Yes or No below (or type yes or no)."
+USE_PREVIEW_BUTTONS = "Use the buttons below: Edit a field, Send, or Cancel."
+# Screens that are answered with buttons only: what a message sent there is told.
+USE_BUTTONS = {
+    "topics": USE_TOPIC_BUTTONS,
+    "consent": USE_CONSENT_BUTTONS,
+    "preview": USE_PREVIEW_BUTTONS,
+    "fields": "Use the buttons below: pick the field to change.",
+    "duplicate": "Use the buttons below: is it the same practice or not?",
+}
 CONTINUATION = (
     "That looks like the rest of the same long text: Telegram cuts long messages into "
     "parts. I've left it out as well; please send a shorter version in one message."
@@ -44,16 +53,19 @@ _CUT_MIN = 3900
 
 @message_step
 async def on_answer(update: Update, context: Context, draft: Draft) -> object:
-    """Check a typed answer; keep it and go to the next step, or say what is wrong."""
+    """Check a typed answer; keep it and go to the next step, or say what is wrong.
+
+    The draft's step, not the conversation state, says what the answer is for.
+    """
     message = update.effective_message
     if _is_rest_of_refused_text(context, message.date):
         await message.reply_text(CONTINUATION)
         return None  # the step's question above stays the current screen
     if draft.step == "consent":
         return await _typed_consent(update, context, draft, fold(message.text or ""))
-    field = FIELDS_BY_KEY[draft.step]
-    if field.kind == "topics":
-        return await ask(update, context, draft, USE_TOPIC_BUTTONS)
+    field = FIELDS_BY_KEY.get(draft.step)
+    if field is None or field.kind == "topics":
+        return await ask(update, context, draft, USE_BUTTONS[draft.step])
     svc = services(context)
     answer = check_answer(field, message.text or "", svc.catalog.aliases, datetime.now(UTC).year)
     if answer.error:
@@ -88,9 +100,7 @@ async def _typed_consent(update: Update, context: Context, draft: Draft, word: s
 @message_step
 async def on_not_text(update: Update, context: Context, draft: Draft) -> object:
     """Answer a photo, sticker or file sent instead of text, and ask again."""
-    on_buttons = draft.step in ("topics", "consent")
-    error = {"topics": USE_TOPIC_BUTTONS, "consent": USE_CONSENT_BUTTONS}.get(draft.step)
-    return await ask(update, context, draft, error if on_buttons else NOT_TEXT)
+    return await ask(update, context, draft, USE_BUTTONS.get(draft.step, NOT_TEXT))
 
 
 @button_step

@@ -94,6 +94,9 @@ async def on_follow_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     elif action == "menu":
         await query.answer()
         await edit_or_ignore(query.message, t.MENU, t.menu_markup())
+    elif action == "new":
+        await query.answer()
+        await query.message.chat.send_message(t.MENU, reply_markup=t.menu_markup())
     elif action == "k":
         await _pick_kind(query, context, arg)
     elif action in _BUTTON_KINDS:

@@ -88,6 +88,10 @@ async def on_list_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     elif action == "list":
         await query.answer()
         await _show_list(query, context)
+    elif action == "ls":
+        await query.answer()
+        subs = follow(context).subscriptions.for_chat(query.message.chat.id)
+        await query.message.chat.send_message(t.list_text(subs), reply_markup=t.list_markup(subs))
     elif action == "x" and arg.isdigit():
         await _stop_one(query, context, int(arg))
     elif action == "xa":

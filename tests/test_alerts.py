@@ -161,5 +161,19 @@ def test_an_alert_is_the_card_with_why_and_a_manage_button() -> None:
     assert text.startswith("🔔 <i>You follow: Refugees</i>")
     assert "start=p_p0" in text
     buttons = [b for row in markup.inline_keyboard for b in row]
-    assert [b.callback_data for b in buttons if b.callback_data] == ["fl|list"]
+    assert [b.callback_data for b in buttons if b.callback_data] == ["fl|ls"]
     assert any(b.url == "https://example.org/p0" for b in buttons)
+
+
+def test_keywords_naming_a_place_are_read_again_when_the_place_first_appears(
+    aliases: Aliases,
+) -> None:
+    groups = group_by_target([sub(1, "keyword", "lisboa"), sub(2, "keyword", "housing")])
+    matcher = AlertMatcher(aliases, TOPICS)
+    oslo = practice("oslo-housing", country="Norway", cities=["Oslo"], purpose="Housing")
+    assert set(matcher.match([oslo], groups, {"Oslo", "Norway"}, YEAR)) == {2}
+    lisbon = practice("lisbon-housing", cities=["Lisbon"], purpose="Housing")
+    places = {"Oslo", "Norway", "Lisbon", "Portugal"}
+    found = matcher.match([lisbon], groups, places, YEAR)
+    assert found == AlertMatcher(aliases, TOPICS).match([lisbon], groups, places, YEAR)
+    assert set(found) == {1, 2}

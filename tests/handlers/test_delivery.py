@@ -40,6 +40,10 @@ def new_practice(pid: str, **fields: Any) -> Practice:
     return Practice(id=pid, **values)
 
 
+def last_sent(calls: list[Call]) -> Call:
+    return [call for call in calls if call.method == "sendMessage"][-1]
+
+
 def follow_of(harness: BotHarness) -> Follow:
     return harness.app.bot_data["services"].extra["follow"]
 
@@ -92,8 +96,11 @@ async def test_publish_alerts_exactly_the_matching_chats_once_each(bot: BotHarne
     [alert] = alerts(bot, 13)
     assert alert.text.startswith("🔔 <i>You follow: Spain · Roma · “roma school”</i>")
     assert "start=p_new-roma-school" in alert.text
-    assert any(b.get("callback_data") == "fl|list" for b in alert.buttons)
     assert follow_of(bot).outbox.stats().counts == {SENT: 4}
+    calls = await bot.tap(alert, "My subscriptions", user_id=13)
+    listing = last_sent(calls)
+    assert "What you follow</b> (3 of" in listing.text  # a new message: the alert stays
+    assert not [call for call in calls if call.method == "editMessageText"]
 
 
 async def test_updates_and_unpublished_imports_do_not_alert(bot: BotHarness) -> None:
@@ -137,6 +144,7 @@ async def test_chat_not_found_deactivates_the_chat(bot: BotHarness) -> None:
     assert follow_of(bot).subscriptions.is_inactive(24)
 
 
+@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")  # PTB's own
 async def test_a_flood_limit_is_waited_out_and_the_same_row_retried(bot: BotHarness) -> None:
     await subscribe(bot, 31, "topic:roma")
     await subscribe(bot, 32, "topic:roma")
@@ -184,6 +192,18 @@ async def test_other_bad_requests_fail_the_row_without_retry(bot: BotHarness) ->
     await drain(bot)
     assert follow_of(bot).outbox.stats().failures == {"Message is too long": 1}
     assert not follow_of(bot).subscriptions.is_inactive(53)
+
+
+async def test_an_alert_for_a_practice_withdrawn_meanwhile_is_dropped(bot: BotHarness) -> None:
+    await subscribe(bot, 54, "topic:roma")
+    publish(bot, new_practice("withdrawn-roma"), new_practice("kept-roma"))
+    services = bot.app.bot_data["services"]
+    services.database.table("practices").remove(lambda doc: doc["id"] == "withdrawn-roma")
+    services.catalog.reload()
+    await drain(bot)
+    assert [c.text.count("kept-roma") for c in alerts(bot, 54)] == [1]
+    stats = follow_of(bot).outbox.stats()
+    assert stats.counts == {SENT: 1, DROPPED: 1}
 
 
 async def test_a_large_import_brings_one_digest_instead_of_a_flood(bot: BotHarness) -> None:

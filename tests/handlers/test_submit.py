@@ -13,7 +13,15 @@ from bot.template import FIELD_KEYS
 from handlers import drafts
 from handlers.submit_steps import CONTINUATION, NOT_TEXT
 from store.db import open_database
-from tests.fakes import ADMIN_ID, USER_ID, BotHarness, Call, user_message
+from tests.fakes import (
+    ADMIN_ID,
+    USER_ID,
+    BotHarness,
+    Call,
+    FakeRequest,
+    make_settings,
+    user_message,
+)
 from tests.handlers.dialogue import (
     ANSWERS,
     answer,
@@ -389,13 +397,17 @@ async def test_long_fields_are_kept_whole_and_shown_shortened(bot: BotHarness) -
 async def test_restart_in_the_middle_continues_at_the_same_step(tmp_path: Path) -> None:
     path = tmp_path / "db.json"
     database = open_database(path)
-    async with running_bot(database) as first:
-        await first.send("/submit")
-        await answer(first, "title", "Cooking together in Lisboa")
-        await answer(first, "subtitle", "Food as a meeting place")
-        await answer(first, "cities", "Lisboa, Porto")
-        # A crash: the application is not shut down, so nothing is written on the way out.
-        database.close()
+    first = BotHarness(database, FakeRequest(), make_settings())
+    await first.app.initialize()
+    await first.app.job_queue.start()
+    await first.send("/submit")
+    await answer(first, "title", "Cooking together in Lisboa")
+    await answer(first, "subtitle", "Food as a meeting place")
+    await answer(first, "cities", "Lisboa, Porto")
+    # A crash: the application is never stopped or shut down, so nothing is written on the
+    # way out; what the new application finds is what each step wrote.
+    await first.app.job_queue.stop(wait=False)
+    database.close()
     database = open_database(path)
     try:
         async with running_bot(database) as second:
@@ -412,11 +424,11 @@ async def test_restart_in_the_middle_continues_at_the_same_step(tmp_path: Path) 
 async def test_idle_dialogue_pauses_after_the_timeout_and_keeps_the_draft(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(drafts, "IDLE_TIMEOUT", 0.3)
+    monkeypatch.setattr(drafts, "IDLE_TIMEOUT", 1.0)
     async with running_bot() as bot:
         await bot.send("/submit")
         await bot.send("Cooking together")
-        await asyncio.sleep(0.8)
+        await asyncio.sleep(2.0)
         paused = screen(bot)
         assert "paused" in paused.text and "step 2 of 12 (Subtitle)" in paused.text
         assert store(bot).draft(USER_ID).answers["title"] == "Cooking together"
