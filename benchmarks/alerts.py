@@ -45,7 +45,7 @@ from bot.alerts import plan_rows
 from bot.app import build_application, build_services
 from bot.config import Settings
 from bot.models import Practice
-from bot.search import STOP_WORDS
+from bot.query import STOP_WORDS
 from bot.template import TOPICS
 from bot.text import fold
 from handlers.follow import FOLLOW_KEY, Follow
@@ -160,7 +160,7 @@ def bench_match(workdir: Path) -> MatchResult:
     services.publisher.hooks = [timed_hook]
     for n, (topic, city, country, title) in enumerate(PUBLISHES):
         new = practice(n, topic, city, country, title)
-        services.catalog.add(new)
+        services.catalog.add([new])
         started = time.perf_counter()
         matches = follow.alerts._matcher.match(
             [new], follow.subscriptions.by_target(), services.catalog.index.places, 2025

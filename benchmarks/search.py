@@ -165,7 +165,7 @@ def time_adds(catalog: Catalog, count: int = 20) -> float:
     ]
     start = time.perf_counter()
     for practice in practices:
-        catalog.add(practice)
+        catalog.add([practice])
     return (time.perf_counter() - start) / count * 1000
 
 

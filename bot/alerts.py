@@ -15,7 +15,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.aliases import Aliases
 from bot.cards import MAX_MESSAGE, card_keyboard, card_text, result_row, shorten
 from bot.models import Practice, Subscription
-from bot.search import Query, SearchIndex, parse_query
+from bot.query import Query, parse_query
+from bot.search import SearchIndex
 from bot.text import fold
 
 MAX_PLACE_WORDS = 4  # as search reads place names

@@ -30,13 +30,13 @@ class Catalog:
         self.index = SearchIndex(practices, self.aliases, TOPICS, datetime.now(UTC).year)
         self._by_key = {practice.key: practice for practice in practices}
 
-    def add(self, practice: Practice) -> None:
-        """Make a newly published practice searchable at once."""
-        if practice.key in self._by_key:
+    def add(self, practices: list[Practice]) -> None:
+        """Make newly published practices searchable at once."""
+        if any(practice.key in self._by_key for practice in practices):
             self.reload()
             return
-        self.index.add(practice)
-        self._by_key[practice.key] = practice
+        self.index.add(practices)
+        self._by_key.update((practice.key, practice) for practice in practices)
 
     def __len__(self) -> int:
         return len(self._by_key)

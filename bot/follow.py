@@ -14,7 +14,7 @@ from rapidfuzz import fuzz, process
 
 from bot.aliases import Aliases
 from bot.cards import QUERY_ECHO_LIMIT, shorten
-from bot.search import FILTER_NAMES, match_topics, parse_query
+from bot.query import FILTER_NAMES, match_topics, parse_query
 from bot.text import fold
 from bot.texts import UNKNOWN_FILTER
 

@@ -61,12 +61,12 @@ class Publisher:
         try:
             with self._transaction():
                 report = self._store.import_practices(practices, partial)
-                if report.updated:
-                    self._catalog.reload()
                 added = set(report.added)
                 new = [practice for practice in practices if practice.id in added]
-                for practice in new:
-                    self._catalog.add(practice)
+                if report.updated:
+                    self._catalog.reload()
+                elif new:
+                    self._catalog.add(new)
                 if alerts and new:
                     for hook in self.hooks:
                         hook(new)

@@ -4,7 +4,8 @@ from html import escape
 
 from bot.aliases import Aliases
 from bot.cards import QUERY_ECHO_LIMIT, shorten
-from bot.search import MAX_QUERY_LENGTH, SearchResult
+from bot.query import MAX_QUERY_LENGTH
+from bot.search import SearchResult
 
 WELCOME = (
     "👋 <b>Intercultural Cities practices</b>\n"

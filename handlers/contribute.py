@@ -169,7 +169,10 @@ def late_handlers() -> dict[int, BaseHandler]:
     }
 
 
-MODERATOR_COMMANDS = [BotCommand("pending", "Submissions waiting for a decision")]
+MODERATOR_COMMANDS = [
+    BotCommand("pending", "Submissions waiting for a decision"),
+    BotCommand("alerts", "Alert delivery: pending, sent, failed, deactivated chats"),
+]
 
 
 async def set_moderator_commands(

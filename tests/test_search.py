@@ -14,7 +14,8 @@ import pytest
 
 from bot.aliases import Aliases, load_aliases
 from bot.models import Practice
-from bot.search import MAX_QUERY_LENGTH, STOP_WORDS, SearchIndex, parse_query
+from bot.query import MAX_QUERY_LENGTH, STOP_WORDS, parse_query
+from bot.search import SearchIndex
 from bot.template import TOPICS
 from bot.text import fold
 
@@ -707,7 +708,7 @@ def test_right_to_left_and_other_scripts_are_matched():
 def test_added_practice_is_found_and_its_place_becomes_known():
     index = SearchIndex(CATALOGUE[:3], ALIASES, TOPICS, YEAR)
     assert ids(index, "torino") == []
-    index.add(CATALOGUE[7])
+    index.add([CATALOGUE[7]])
     assert ids(index, "torino") == ["turin-cockpit"]
     assert ids(index, "cockpit") == ["turin-cockpit"]
     assert len(index) == 4
