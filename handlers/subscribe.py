@@ -59,6 +59,9 @@ def follow_typed(
     places = services(context).catalog.index.places
     found = follow(context).resolver.resolve(kind, value, places)
     if found.value is None:
+        if kind == "topic" and not found.choices:
+            # Nothing close: the list is short enough to offer whole.
+            return f"{found.problem}\nPick one:", t.choices_markup("topic", TOPICS, TOPICS)
         if not found.choices:
             return found.problem or "", None
         choices = t.choices_markup(kind, found.choices, TOPICS)

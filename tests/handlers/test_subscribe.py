@@ -115,6 +115,14 @@ async def test_an_unknown_name_without_anything_close_says_so(harness: BotHarnes
     assert "I don't know the country ‘qqxzv’" in answer.text and not answer.buttons
 
 
+async def test_an_unknown_topic_offers_every_topic(harness: BotHarness) -> None:
+    answer = last(await harness.send("/subscribe topic:qqxzv"))
+    assert "I don't know the topic ‘qqxzv’" in answer.text
+    assert len(answer.buttons) == 21
+    done = last(await harness.tap(answer, "Roma"), "editMessageText")
+    assert "you follow the topic <b>Roma</b>" in done.text
+
+
 async def test_subscribing_twice_keeps_one(harness: BotHarness) -> None:
     await harness.send("/subscribe topic:roma")
     again = last(await harness.send("/subscribe topic:Roma"))
