@@ -8,8 +8,8 @@ from telegram.ext import ContextTypes
 from bot.cards import MAX_MESSAGE, callback
 from bot.contribute import draft_line, full_text_parts, public_answers, submission_line
 from bot.models import Practice
-from bot.texts import UNKNOWN_PRACTICE
-from handlers.deps import services, submissions
+from handlers.deps import submissions
+from handlers.search import practice_of_button
 
 NOTHING_YET = "You haven't sent a practice yet. /submit shares one with the programme."
 SHOWN = 20
@@ -26,12 +26,10 @@ def full_text_button(practice: Practice) -> Sequence[InlineKeyboardButton]:
 
 async def on_full_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Send the published fields of a submitted practice in full, and its contact if allowed."""
-    query = update.callback_query
-    practice = services(context).catalog.get(query.data.partition("|")[2])
+    practice = await practice_of_button(update, context)
     if practice is None:
-        await query.answer(UNKNOWN_PRACTICE, show_alert=True)
         return
-    await query.answer()
+    await update.callback_query.answer()
     submission = submissions(context).by_practice(practice.id)
     answers = public_answers(practice, submission.answers if submission else None)
     for part in full_text_parts(answers, contact=True):

@@ -120,15 +120,23 @@ async def on_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await edit_or_ignore(query.message, page_text, keyboard)
 
 
-async def on_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Send the full card of a result when its number is pressed."""
+async def practice_of_button(
+    update: Update, context: ContextTypes.DEFAULT_TYPE
+) -> Practice | None:
+    """Return the practice a `<action>|<key>` button names, or answer that it is gone."""
     query = update.callback_query
     practice = services(context).catalog.get(query.data.partition("|")[2])
     if practice is None:
         await query.answer(UNKNOWN_PRACTICE, show_alert=True)
-        return
-    await query.answer()
-    await send_card(context, query.message.chat.id, practice)
+    return practice
+
+
+async def on_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Send the full card of a result when its number is pressed."""
+    practice = await practice_of_button(update, context)
+    if practice is not None:
+        await update.callback_query.answer()
+        await send_card(context, update.effective_chat.id, practice)
 
 
 async def send_card(context: ContextTypes.DEFAULT_TYPE, chat_id: int, practice: Practice) -> None:

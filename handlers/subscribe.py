@@ -7,10 +7,10 @@ from bot import follow_texts as t
 from bot.follow import MAX_SUBSCRIPTIONS, parse_follow
 from bot.models import Subscription
 from bot.template import TOPICS
-from bot.texts import STALE_BUTTON, UNKNOWN_PRACTICE
+from bot.texts import STALE_BUTTON
 from handlers.deps import services
 from handlers.follow import follow
-from handlers.search import edit_or_ignore
+from handlers.search import edit_or_ignore, practice_of_button
 from store.subscriptions import ADDED, DUPLICATE
 
 _BUTTON_KINDS = {"t": "topic", "c": "country", "y": "city"}
@@ -139,9 +139,8 @@ async def _follow_pressed(
 async def on_practice_follow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Offer to follow a card's topics, cities and country."""
     query = update.callback_query
-    practice = services(context).catalog.get(query.data.partition("|")[2])
+    practice = await practice_of_button(update, context)
     if practice is None:
-        await query.answer(UNKNOWN_PRACTICE, show_alert=True)
         return
     if not isinstance(query.message, Message):
         await query.answer(t.PRIVATE_ONLY, show_alert=True)

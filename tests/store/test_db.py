@@ -22,11 +22,6 @@ from store.db import (
 )
 
 
-@pytest.fixture(params=["memory", "file"])
-def db_path(request, tmp_path) -> Path | None:
-    return None if request.param == "memory" else tmp_path / "bot.json"
-
-
 @pytest.fixture
 def database(db_path) -> Iterator[Database]:
     database = open_database(db_path)

@@ -11,11 +11,6 @@ from store.db import Database, open_database
 from store.outbox import FOLD_AFTER, JOURNAL_SUFFIX, Journal, Outbox
 
 
-@pytest.fixture(params=["memory", "file"])
-def db_path(request: pytest.FixtureRequest, tmp_path: Path) -> Path | None:
-    return None if request.param == "memory" else tmp_path / "bot.json"
-
-
 @pytest.fixture
 def database(db_path: Path | None) -> Iterator[Database]:
     database = open_database(db_path)

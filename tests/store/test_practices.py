@@ -1,52 +1,23 @@
 """Tests for the practices table (`store/practices.py`), on memory and on a real file."""
 
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 
 from bot.models import Practice
-from store.db import Database, open_database
+from store.db import Database
 from store.practices import PracticeStore
 
 
-@pytest.fixture(params=["memory", "file"])
-def db_path(request, tmp_path) -> Path | None:
-    return None if request.param == "memory" else tmp_path / "bot.json"
+@pytest.fixture
+def store(store_database: Database) -> PracticeStore:
+    return PracticeStore(store_database)
 
 
 @pytest.fixture
-def opened() -> Iterator[list[Database]]:
-    """Every database a test opens, closed at its end."""
-    databases: list[Database] = []
-    yield databases
-    for database in databases:
-        database.close()
-
-
-@pytest.fixture
-def database(db_path, opened) -> Database:
-    opened.append(open_database(db_path))
-    return opened[-1]
-
-
-@pytest.fixture
-def store(database) -> PracticeStore:
-    return PracticeStore(database)
-
-
-@pytest.fixture
-def reopened(db_path, database, opened) -> Callable[[], PracticeStore]:
-    """Return the store seen afresh: read back from the file when there is one."""
-
-    def reopen() -> PracticeStore:
-        if db_path is None:
-            return PracticeStore(database)
-        database.close()
-        opened.append(open_database(db_path))
-        return PracticeStore(opened[-1])
-
-    return reopen
+def reopened(reopen_database: Callable[[], Database]) -> Callable[[], PracticeStore]:
+    """Return the store read back from its file (in memory: the same data)."""
+    return lambda: PracticeStore(reopen_database())
 
 
 def make(pid: str = "safer-alta-de-lisboa", **fields) -> Practice:
@@ -179,9 +150,9 @@ def test_full_import_replaces_fields_the_record_lacks(store):
     assert practice.keywords == []
 
 
-def test_import_is_all_or_nothing(database, reopened, store, monkeypatch):
+def test_import_is_all_or_nothing(store_database, reopened, store, monkeypatch):
     store.import_practices([make("one")])
-    table = database.table("practices")
+    table = store_database.table("practices")
     real_insert = table.insert
     calls = []
 

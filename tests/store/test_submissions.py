@@ -1,49 +1,23 @@
 """The store of drafts, submissions and rejection-reason requests, in memory and on file."""
 
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 
 from bot.models import Draft, Submission
-from store.db import Database, open_database
+from store.db import Database
 from store.submissions import SubmissionStore
 
 
-@pytest.fixture(params=["memory", "file"])
-def db_path(request: pytest.FixtureRequest, tmp_path: Path) -> Path | None:
-    return None if request.param == "memory" else tmp_path / "bot.json"
+@pytest.fixture
+def store(store_database: Database) -> SubmissionStore:
+    return SubmissionStore(store_database)
 
 
 @pytest.fixture
-def opened() -> Iterator[list[Database]]:
-    """Every database a test opens, closed at its end."""
-    databases: list[Database] = []
-    yield databases
-    for database in databases:
-        database.close()
-
-
-@pytest.fixture
-def store(db_path: Path | None, opened: list[Database]) -> SubmissionStore:
-    opened.append(open_database(db_path))
-    return SubmissionStore(opened[-1])
-
-
-@pytest.fixture
-def reopened(
-    db_path: Path | None, store: SubmissionStore, opened: list[Database]
-) -> Callable[[], SubmissionStore]:
-    """Return the store seen afresh: read back from the file when there is one."""
-
-    def reopen() -> SubmissionStore:
-        if db_path is None:
-            return store
-        opened.pop().close()
-        opened.append(open_database(db_path))
-        return SubmissionStore(opened[-1])
-
-    return reopen
+def reopened(reopen_database: Callable[[], Database]) -> Callable[[], SubmissionStore]:
+    """Return the store read back from its file (in memory: the same data)."""
+    return lambda: SubmissionStore(reopen_database())
 
 
 def test_draft_is_saved_with_its_step_and_answers_and_read_back(

@@ -1,48 +1,23 @@
 """Tests for subscriptions and chat state (`store/subscriptions.py`), on memory and a file."""
 
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 
 from bot.models import Subscription
-from store.db import Database, open_database
+from store.db import Database
 from store.subscriptions import ADDED, DUPLICATE, LIMIT, SubscriptionStore
 
 
-@pytest.fixture(params=["memory", "file"])
-def db_path(request: pytest.FixtureRequest, tmp_path: Path) -> Path | None:
-    return None if request.param == "memory" else tmp_path / "bot.json"
+@pytest.fixture
+def store(store_database: Database) -> SubscriptionStore:
+    return SubscriptionStore(store_database)
 
 
 @pytest.fixture
-def opened() -> Iterator[list[Database]]:
-    databases: list[Database] = []
-    yield databases
-    for database in databases:
-        database.close()
-
-
-@pytest.fixture
-def store(db_path: Path | None, opened: list[Database]) -> SubscriptionStore:
-    opened.append(open_database(db_path))
-    return SubscriptionStore(opened[-1])
-
-
-@pytest.fixture
-def reopened(
-    db_path: Path | None, store: SubscriptionStore, opened: list[Database]
-) -> Callable[[], SubscriptionStore]:
-    """Return the store read back from its file (the same store in memory)."""
-
-    def reopen() -> SubscriptionStore:
-        if db_path is None:
-            return store
-        opened.pop().close()
-        opened.append(open_database(db_path))
-        return SubscriptionStore(opened[-1])
-
-    return reopen
+def reopened(reopen_database: Callable[[], Database]) -> Callable[[], SubscriptionStore]:
+    """Return the store read back from its file (in memory: the same data)."""
+    return lambda: SubscriptionStore(reopen_database())
 
 
 def sub(chat: int, kind: str, value: str, user: int | None = None) -> Subscription:
