@@ -8,13 +8,9 @@ import pytest
 
 from bot.aliases import Aliases
 from bot.text import fold, slugify
-from store.importers import (
-    ImportFileError,
-    InvalidRecord,
-    parse_listing_text,
-    read_practice_file,
-    validate_record,
-)
+from store.importers import ImportFileError, read_practice_file
+from store.listing import parse_listing_text
+from store.records import InvalidRecord, validate_record
 
 DATA = Path(__file__).parent / "data"
 SEED = DATA / "listing_seed.txt"
