@@ -204,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
             f"total {cold['total'] * 1000:7.0f} ms = practices {cold['practices'] * 1000:.0f}"
             f" + aliases {cold['aliases'] * 1000:.0f} + index {cold['index'] * 1000:.0f}"
         )
-    print("Publishing one more practice (Catalog.add; an import of n new ones calls it n times)")
+    print("Publishing one more practice (Catalog.add of one; an import adds its batch at once)")
     for size in SIZES:
         print(f"  {size:>6,} practices: {results[size][0]['add_ms']:.1f} ms per practice")
 
