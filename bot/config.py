@@ -95,7 +95,8 @@ def load_settings(
         The settings. Raises ConfigError with a one-line message on a malformed value.
     """
     values = read_dotenv(dotenv) if dotenv else {}
-    values.update(os.environ if environ is None else environ)
+    # An empty variable (a bare `export TELEGRAM_BOT_TOKEN=`) does not hide the .env value.
+    values.update((k, v) for k, v in (os.environ if environ is None else environ).items() if v)
 
     def get(name: str, default: str) -> str:
         return values.get(name, "").strip() or default

@@ -86,7 +86,7 @@ class AtomicJSONStorage(Storage):
             data = json.loads(text)
         except json.JSONDecodeError as error:
             raise DatabaseCorrupt(_corrupt_message(self.path, str(error))) from None
-        if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
+        if not _is_tinydb_document(data):
             raise DatabaseCorrupt(_corrupt_message(self.path, "not a TinyDB document"))
         return data
 
@@ -105,6 +105,7 @@ class AtomicJSONStorage(Storage):
                 handle.flush()
                 os.fsync(handle.fileno())
             os.replace(tmp, self.path)
+            _sync_directory(self.path.parent)
         except BaseException:
             # What is on disk is still the last good state; forget the unsaved one.
             self._cache = None
@@ -120,7 +121,24 @@ class _OneShotEncoder(json.JSONEncoder):
         return super().iterencode(o, _one_shot=True)
 
 
-def _corrupt_message(path: Path, why: str) -> str:
+def _sync_directory(path: Path) -> None:
+    """Make a rename durable: the directory entry reaches the disk too."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _is_tinydb_document(data: Any) -> bool:
+    """Return True for {table: {doc id: {field: value}}}, the shape TinyDB writes."""
+    return isinstance(data, dict) and all(
+        isinstance(table, dict) and all(isinstance(doc, dict) for doc in table.values())
+        for table in data.values()
+    )
+
+
+def _corrupt_message(path: Path | str, why: str) -> str:
     return (
         f"{path} is not a valid database file ({why}); it was left untouched. "
         "Restore a backup, or move it away to start with an empty database."
@@ -222,17 +240,21 @@ def open_database(path: Path | None) -> Database:
         except BaseException:
             lock.release()
             raise
-    _check_schema(database)
+    _check_schema(database, path or "the in-memory database")
     return database
 
 
-def _check_schema(database: Database) -> None:
+def _check_schema(database: Database, name: Path | str) -> None:
     meta = database.table("meta")
     found = meta.get(doc_id=1)
     if found is None:
         meta.insert({"schema": SCHEMA_VERSION})
-    elif found.get("schema", 0) > SCHEMA_VERSION:
+    elif not isinstance(found.get("schema"), int):
+        database.close()
+        raise DatabaseCorrupt(_corrupt_message(name, "no valid schema version"))
+    elif found["schema"] > SCHEMA_VERSION:
         database.close()
         raise DatabaseError(
-            f"the database was written by a newer version of the bot (schema {found['schema']})"
+            f"the database was written by a newer version of the bot (schema {found['schema']});"
+            " upgrade the bot to open it"
         )

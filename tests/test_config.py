@@ -67,6 +67,13 @@ def test_environment_wins_over_dotenv(tmp_path):
     assert settings.db_path == Path("file.json")
 
 
+def test_an_empty_environment_variable_does_not_hide_dotenv(tmp_path):
+    settings = settings_from(
+        {"TELEGRAM_BOT_TOKEN": ""}, tmp_path, "TELEGRAM_BOT_TOKEN=from-file\n"
+    )
+    assert settings.token == "from-file"
+
+
 def test_missing_dotenv_is_not_an_error(tmp_path):
     assert load_settings({}, tmp_path / "absent.env").token is None
     assert load_settings({}, None).token is None

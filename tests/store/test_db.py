@@ -234,6 +234,8 @@ def test_same_schema_opens(path):
         b'"just a string"',
         b'{"practices": [1, 2]}',
         b'{"practices": "x"}',
+        b'{"practices": {"1": "not a document"}}',
+        b'{"meta": {"1": {"schema": "one"}}}',
     ],
 )
 def test_corrupt_file_raises_one_line_and_is_left_untouched(path, content):
