@@ -291,6 +291,25 @@ def user_message(
     return message
 
 
+def non_text_message(kind: str, user_id: int = USER_ID, message_id: int = 900) -> dict[str, Any]:
+    """Return a photo or sticker message from a user in a private chat."""
+    message = user_message(message_id, "", user_id, user_id)
+    del message["text"]
+    if kind == "photo":
+        message["photo"] = [{"file_id": "p", "file_unique_id": "p", "width": 1, "height": 1}]
+    else:
+        message["sticker"] = {
+            "file_id": "s",
+            "file_unique_id": "s",
+            "type": "regular",
+            "width": 1,
+            "height": 1,
+            "is_animated": False,
+            "is_video": False,
+        }
+    return message
+
+
 def memory_database() -> Database:
     """Return an empty in-memory database."""
     return open_database(None)

@@ -8,17 +8,13 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from bot.models import Subscription
 from store.db import open_database
 from store.subscriptions import SubscriptionStore
-from tests.e2e.test_bot_process import (
+from tests.e2e.process import (
     ADMIN_ID,
-    BotProcess,
     Launcher,
     RecordingBotApi,
     bot_env,
@@ -35,26 +31,6 @@ ROMA_IN_BARCELONA = {
     "topics": ["Roma", "Education"],
     "purpose": "Young Roma adults mentor pupils through secondary school.",
 }
-
-
-@pytest.fixture
-def api() -> Iterator[RecordingBotApi]:
-    with RecordingBotApi() as fake:
-        yield fake
-
-
-@pytest.fixture
-def launch(tmp_path: Path) -> Iterator[Launcher]:
-    """Start `python -m bot` processes; any still running is killed at teardown."""
-    processes: list[BotProcess] = []
-
-    def start(*args: str, env: dict[str, str], name: str) -> BotProcess:
-        processes.append(BotProcess(tmp_path, env, args, name))
-        return processes[-1]
-
-    yield start
-    for process in processes:
-        process.kill()
 
 
 def alerts_by_chat(api: RecordingBotApi) -> Counter[int]:

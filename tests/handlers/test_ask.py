@@ -8,7 +8,7 @@ from bot.cards import MAX_CALLBACK_BYTES, MAX_MESSAGE
 from bot.texts import EMPTY_QUERY, STALE_BUTTON, UNKNOWN_PRACTICE
 from handlers.errors import APOLOGY
 from handlers.fallback import NOT_TEXT
-from tests.fakes import BOT_USERNAME, USER_ID, BotHarness, Call, user
+from tests.fakes import BOT_USERNAME, BotHarness, Call, non_text_message
 
 DEEP_LINK = re.compile(rf'href="https://t\.me/{BOT_USERNAME}\?start=p_([A-Za-z0-9_-]{{1,60}})"')
 
@@ -236,21 +236,7 @@ async def test_search_command_works_in_groups(harness: BotHarness) -> None:
 
 
 async def test_sticker_in_private_chat_gets_a_hint(harness: BotHarness) -> None:
-    sticker = {
-        "message_id": 5,
-        "date": 0,
-        "chat": {"id": USER_ID, "type": "private"},
-        "from": user(USER_ID),
-        "sticker": {
-            "file_id": "s",
-            "file_unique_id": "s",
-            "type": "regular",
-            "width": 1,
-            "height": 1,
-            "is_animated": False,
-            "is_video": False,
-        },
-    }
+    sticker = non_text_message("sticker")
     reply = only_message(await harness.send_message(sticker))
     assert reply.text == NOT_TEXT
 

@@ -20,6 +20,7 @@ from tests.fakes import (
     Call,
     FakeRequest,
     make_settings,
+    non_text_message,
     user_message,
 )
 from tests.handlers.dialogue import (
@@ -276,22 +277,10 @@ async def test_photo_or_sticker_instead_of_text_is_answered_and_the_step_stays(
     bot: BotHarness,
 ) -> None:
     await go_to(bot, "cities")
-    photo = user_message(900, "", USER_ID, USER_ID)
-    del photo["text"]
-    photo["photo"] = [{"file_id": "p", "file_unique_id": "p", "width": 1, "height": 1}]
+    photo = non_text_message("photo")
     refused = screens(await bot.send_message(photo))[-1]
     assert NOT_TEXT in refused.text and "Step 3 of 12" in refused.text
-    sticker = user_message(901, "", USER_ID, USER_ID)
-    del sticker["text"]
-    sticker["sticker"] = {
-        "file_id": "s",
-        "file_unique_id": "s",
-        "type": "regular",
-        "width": 1,
-        "height": 1,
-        "is_animated": False,
-        "is_video": False,
-    }
+    sticker = non_text_message("sticker", message_id=901)
     assert NOT_TEXT in screens(await bot.send_message(sticker))[-1].text
     await bot.send("Lisboa")
     assert "Step 4 of 12" in screen(bot).text
