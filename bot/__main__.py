@@ -126,7 +126,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         settings = load_settings()
-        configure_logging(settings.log_level, settings.token)
+        configure_logging(settings.log_level, settings.require_token() if settings.token else None)
         if (args.command or "run") == "run":
             settings.require_token()
         database = open_database(settings.db_path)
