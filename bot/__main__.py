@@ -11,6 +11,7 @@ from telegram.error import InvalidToken, NetworkError
 
 from bot.aliases import load_aliases
 from bot.config import ConfigError, Settings, load_settings
+from bot.logs import configure_logging
 from store.db import Database, DatabaseError, open_database
 from store.importers import ImportFileError, read_practice_file
 from store.practices import PracticeStore
@@ -31,28 +32,6 @@ def _parser() -> argparse.ArgumentParser:
     exporter.add_argument("file", type=Path, help="where to write; '-' for standard output")
     commands.add_parser("stats", help="print counts")
     return parser
-
-
-class RedactToken(logging.Filter):
-    """Replace the bot token in every log line: URLs of the Bot API contain it."""
-
-    def __init__(self, token: str | None) -> None:
-        super().__init__()
-        self._token = token
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if self._token and self._token in (message := record.getMessage()):
-            record.msg, record.args = message.replace(self._token, "<token>"), None
-        return True
-
-
-def configure_logging(level: str, token: str | None) -> None:
-    """Log to stderr without the token; keep httpx quiet, its request lines name the token."""
-    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=level)
-    for handler in logging.getLogger().handlers:
-        handler.addFilter(RedactToken(token))
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
 def run_bot(settings: Settings, database: Database) -> int:
@@ -126,7 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         settings = load_settings()
-        configure_logging(settings.log_level, settings.require_token() if settings.token else None)
+        configure_logging(settings.log_level, settings.log_format, settings.secrets())
         if (args.command or "run") == "run":
             settings.require_token()
         database = open_database(settings.db_path)

@@ -14,6 +14,7 @@ import handlers
 from bot.aliases import Aliases, load_aliases
 from bot.catalog import Catalog
 from bot.config import Settings
+from bot.logs import update_context
 from bot.publishing import Publisher
 from handlers.contribute import install as install_submissions
 from handlers.contribute import set_moderator_commands
@@ -65,6 +66,14 @@ def build_services(settings: Settings, database: Database) -> Services:
     return svc
 
 
+class _LoggingApplication(Application):
+    """An application whose log lines name the update being handled (`bot.logs`)."""
+
+    async def process_update(self, update: object) -> None:
+        with update_context(update.update_id if isinstance(update, Update) else None):
+            await super().process_update(update)
+
+
 def build_application(
     settings: Settings, database: Database, request: BaseRequest | None = None
 ) -> Application:
@@ -77,6 +86,7 @@ def build_application(
     """
     builder = (
         ApplicationBuilder()
+        .application_class(_LoggingApplication)
         .token(settings.require_token())
         .base_url(settings.api_base_url)
         .base_file_url(settings.api_file_url)
