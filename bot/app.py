@@ -16,6 +16,7 @@ from bot.catalog import Catalog
 from bot.config import Settings
 from bot.logs import update_context
 from bot.publishing import Publisher
+from bot.webhook import webhook_options
 from handlers.contribute import install as install_submissions
 from handlers.contribute import set_moderator_commands
 from handlers.deps import SERVICES_KEY, Services
@@ -130,7 +131,11 @@ async def _post_shutdown(app: Application) -> None:
 
 
 def run(settings: Settings, database: Database) -> None:
-    """Run the bot with long polling until it is stopped.
+    """Run the bot until SIGINT or SIGTERM: long polling, or a webhook when WEBHOOK_URL is set.
+
+    On a stop signal PTB stops taking updates, lets the updates and jobs under way finish (an
+    alert drain stops launching sends and awaits those in flight), flushes persistence, and
+    `_post_shutdown` closes the database.
 
     Raises:
         InvalidToken or NetworkError: Telegram rejected the token or can't be reached; checked
@@ -138,7 +143,11 @@ def run(settings: Settings, database: Database) -> None:
     """
     app = build_application(settings, database)
     asyncio.run(_check_bot_api(app.bot))
-    app.run_polling(allowed_updates=Update.ALL_TYPES)
+    if settings.webhook_mode:
+        app.run_webhook(allowed_updates=Update.ALL_TYPES, **webhook_options(settings))
+    else:
+        # Polling deletes a webhook set by an earlier run in webhook mode.
+        app.run_polling(allowed_updates=Update.ALL_TYPES)
 
 
 async def _check_bot_api(bot: Bot) -> None:

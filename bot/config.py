@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     DotEnvSettingsSource,
@@ -171,6 +171,15 @@ class Settings(BaseSettings):
             raise ValueError(f"BACKUP_TIME must be HH:MM (UTC), got {value!r}")
         return time(int(found[1]), int(found[2]))
 
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> "Settings":
+        if self.webhook_url is not None and self.webhook_secret is None:
+            raise ValueError(
+                "WEBHOOK_SECRET is required with WEBHOOK_URL: Telegram sends it with every "
+                "update so that nobody else can post to the webhook"
+            )
+        return self
+
     def require_token(self) -> str:
         """Return the token, or stop with the one line that says how to get one."""
         if self.token is None or not self.token.get_secret_value().strip():
@@ -246,7 +255,7 @@ def load_settings(
 def _one_line(error: ValidationError) -> str:
     """Return the first problem as one line naming the variable, never echoing a secret."""
     first = error.errors(include_input=False)[0]
-    name = str(first["loc"][0]) if first["loc"] else "settings"
+    name = str(first["loc"][0]) if first["loc"] else "settings"  # () for a model check
     cause = first.get("ctx", {}).get("error")
     message = str(cause) if isinstance(cause, ValueError) else f"{name}: {first['msg']}"
     return " ".join(message.split())

@@ -243,3 +243,8 @@ def test_malformed_operations_setting_stops_with_one_line_naming_it(tmp_path, na
         settings_from({name: value}, tmp_path)
     assert name in str(caught.value)
     assert "\n" not in str(caught.value)
+
+
+def test_webhook_mode_needs_a_secret(tmp_path):
+    with pytest.raises(ConfigError, match="WEBHOOK_SECRET"):
+        settings_from({"WEBHOOK_URL": "https://bot.example.org/hook"}, tmp_path)
