@@ -30,6 +30,9 @@ def _parser() -> argparse.ArgumentParser:
     exporter = commands.add_parser("export", help="write the published practices as JSON")
     exporter.add_argument("file", type=Path, help="where to write; '-' for standard output")
     commands.add_parser("stats", help="print counts")
+    commands.add_parser(
+        "check", help="check configuration, database, token and webhook; exit 1 on a problem"
+    )
     return parser
 
 
@@ -102,6 +105,10 @@ def print_stats(database: Database) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; errors the operator can fix are one line on stderr, exit code 1."""
     args = _parser().parse_args(argv)
+    if args.command == "check":
+        from bot.check import run_check
+
+        return run_check()
     try:
         settings = load_settings()
         configure_logging(settings.log_level, settings.log_format, settings.secrets())
