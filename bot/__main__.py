@@ -30,6 +30,9 @@ def _parser() -> argparse.ArgumentParser:
     exporter = commands.add_parser("export", help="write the published practices as JSON")
     exporter.add_argument("file", type=Path, help="where to write; '-' for standard output")
     commands.add_parser("stats", help="print counts")
+    commands.add_parser("backup", help="write a snapshot of the database to BACKUP_DIR now")
+    restorer = commands.add_parser("restore", help="replace the database by a snapshot")
+    restorer.add_argument("file", type=Path, help="a snapshot (.tar.gz) written by backup")
     commands.add_parser(
         "check", help="check configuration, database, token and webhook; exit 1 on a problem"
     )
@@ -102,6 +105,24 @@ def print_stats(database: Database) -> int:
     return 0
 
 
+def backup_or_restore(args: argparse.Namespace, settings: Settings) -> int:
+    """Take a snapshot now, or restore one; print what was done."""
+    from bot.operations import OperationError, backup, restore_snapshot
+    from store.backup import BackupError
+
+    try:
+        if args.command == "backup":
+            print(f"snapshot written to {backup(settings)}")
+            return 0
+        restored = restore_snapshot(settings, args.file)
+    except (OperationError, BackupError, DatabaseError, OSError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(f"restored {', '.join(restored.files)} from {args.file}")
+    print(f"the previous files are kept in {restored.aside}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; errors the operator can fix are one line on stderr, exit code 1."""
     args = _parser().parse_args(argv)
@@ -112,6 +133,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = load_settings()
         configure_logging(settings.log_level, settings.log_format, settings.secrets())
+        if args.command in ("backup", "restore"):
+            return backup_or_restore(args, settings)
         if (args.command or "run") == "run":
             settings.require_token()
         database = open_database(settings.db_path)

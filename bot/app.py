@@ -17,6 +17,7 @@ from bot.config import Settings
 from bot.logs import update_context
 from bot.publishing import Publisher
 from bot.webhook import webhook_options
+from handlers.backups import listen_for_requests, schedule_backups
 from handlers.contribute import install as install_submissions
 from handlers.contribute import set_moderator_commands
 from handlers.deps import SERVICES_KEY, Services
@@ -113,6 +114,7 @@ def build_application(
     app.bot_data[SERVICES_KEY] = build_services(settings, database)
     handlers.register(app)
     schedule_delivery(app)
+    schedule_backups(app)
     return app
 
 
@@ -123,6 +125,7 @@ async def _post_init(app: Application) -> None:
         log.warning("could not register the command menu: %s", error)
     admin_ids = app.bot_data[SERVICES_KEY].settings.admin_ids
     await set_moderator_commands(app.bot, admin_ids, handlers.COMMANDS)
+    listen_for_requests(app)
     log.info("@%s is ready", app.bot.username)
 
 

@@ -54,6 +54,11 @@ def inspect_file(path: Path) -> FileReport:
         return FileReport(path, exists=False)
     except OSError as error:
         return FileReport(path, True, f"can't be read ({error.strerror or error})")
+    return inspect_content(path, data)
+
+
+def inspect_content(path: Path, data: bytes) -> FileReport:
+    """Say whether `data` is usable as the database file `path` (see `inspect_file`)."""
     if is_journal(path):
         return _inspect_journal(path, data)
     return _inspect_tinydb(path, data)
