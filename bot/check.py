@@ -16,7 +16,8 @@ from telegram import Bot
 from telegram.error import InvalidToken, NetworkError, TelegramError
 
 from bot.config import ConfigError, Settings, load_settings
-from store.files import database_files, inspect_file, is_journal, running_pid
+from store.db import SCHEMA_VERSION, database_files
+from store.health import commit_note, inspect_file, is_journal, running_pid
 
 # More pending updates than this means the bot is not taking them (down, or the proxy is).
 PENDING_WARNING = 100
@@ -60,19 +61,28 @@ def check_all(environ: Mapping[str, str] | None, dotenv: Path | None) -> Iterato
 
 
 def check_database(db_path: Path) -> Iterator[Finding]:
-    """Yield one finding per database file, and whether a bot process holds the database."""
+    """Yield whether a bot process holds the database, then one finding per file."""
     pid = running_pid(db_path)
     yield Finding(True, "process", f"the bot is running (pid {pid})" if pid else "no bot running")
+    if not db_path.exists():
+        yield Finding(True, "database", f"{db_path} not created yet; the bot creates it")
+        return
+    main = inspect_file(db_path)
     for path in database_files(db_path):
-        report = inspect_file(path)
+        report = main if path == db_path else inspect_file(path)
         topic = "journal" if is_journal(path) else "database"
-        if not report.exists:
-            text = "empty" if is_journal(path) else "not created yet; the bot creates it"
-            yield Finding(True, topic, f"{path} {text}")
-        elif report.problem:
+        if report.problem:
             yield Finding(False, topic, f"{path} {report.problem}")
-        else:
+        elif report.exists:
             yield Finding(True, topic, f"{path}: {report.detail}")
+        elif is_journal(path):
+            yield Finding(True, topic, f"{path}: empty")
+        elif main.schema is not None and main.schema < SCHEMA_VERSION:
+            yield Finding(True, topic, f"{path}: made from {db_path} at the next start")
+        else:
+            yield Finding(False, topic, f"{path} is missing: restore a backup")
+    if commit_note(db_path).exists():
+        yield Finding(True, "database", "a change cut short will be completed at the next start")
 
 
 async def _check_telegram(settings: Settings) -> list[Finding]:

@@ -13,7 +13,7 @@ from bot.config import Settings
 from handlers.backups import REQUEST_SIGNAL, request_path
 from store.backup import Restored, backup_stopped, restore, snapshot_name
 from store.db import DatabaseLocked
-from store.files import running_pid
+from store.health import running_pid
 
 REQUEST_TIMEOUT = 60.0  # seconds for the running bot to write the archive
 POLL_SECONDS = 0.1

@@ -5,9 +5,11 @@ one instant, plus `manifest.json`. It is written to a temporary name and renamed
 named `icc-bot-*.tar.gz` in the backup directory is always whole.
 
 Consistency across files: the running bot takes its snapshots itself, reading every file in
-one synchronous step on the event loop, where all writes happen; so no write falls between two
-files (the database without the journal line that a fold has just removed, say). When the bot
-is stopped, the command line takes the database lock and copies the files.
+one synchronous step on the event loop, where all writes happen (a change to several files is
+written and renamed in one synchronous step too, `store.db.commit_files`); so no write falls
+between two files (the database without the journal line that a fold has just removed, say).
+When the bot is stopped, the command line opens the database (which takes the lock and
+completes a change a crash left unfinished) and copies the files.
 """
 
 import io
@@ -20,8 +22,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from store.db import DatabaseLock
-from store.files import database_files, inspect_content
+from store.db import SCHEMA_VERSION, DatabaseLocked, database_files, open_database
+from store.files import write_atomically
+from store.health import commit_note, inspect_content, is_journal
+from store.lock import DatabaseLock, LockHeld
 
 PREFIX = "icc-bot-"
 SUFFIX = ".tar.gz"
@@ -99,14 +103,17 @@ def backup_stopped(db_path: Path, backup_dir: Path, keep: int) -> Path:
     """Snapshot the database of a stopped bot, holding its lock meanwhile.
 
     Raises:
-        DatabaseLocked: the bot runs (ask it instead, see `bot.backups`).
+        DatabaseLocked: the bot runs (ask it instead, see `handlers.backups`);
+        BackupError: there is no database; DatabaseError: it can't be opened.
     """
-    lock = DatabaseLock(db_path)
-    lock.acquire()
+    if not db_path.exists():
+        raise BackupError(f"there is no database at {db_path} to back up")
+    database = open_database(db_path)
     try:
-        target = write_archive(read_files(db_path), db_path, backup_dir / snapshot_name())
+        contents = read_files(db_path)
     finally:
-        lock.release()
+        database.close()
+    target = write_archive(contents, db_path, backup_dir / snapshot_name())
     prune(backup_dir, keep)
     return target
 
@@ -138,6 +145,7 @@ def read_archive(archive: Path, db_path: Path) -> dict[Path, bytes]:
         raise BackupError(f"{archive} is not a snapshot of this bot (no manifest)") from None
     known = {path.name: path for path in backup_files(db_path)}
     files: dict[Path, bytes] = {}
+    schema: int | None = None
     for name, content in data.items():
         # The snapshot may come from a database of another name: files are named after it.
         renamed = db_path.stem + name.removeprefix(old_stem)
@@ -147,8 +155,15 @@ def read_archive(archive: Path, db_path: Path) -> dict[Path, bytes]:
         if report.problem:
             raise BackupError(f"{name} in {archive} {report.problem}; nothing was restored")
         files[known[renamed]] = content
+        schema = report.schema or schema
     if db_path not in files:
         raise BackupError(f"{archive} holds no database file; nothing was restored")
+    # From schema 2 on the data is in several files: all of them or none (a schema 1 snapshot
+    # is one file, split again at the next start).
+    needed = [p for p in database_files(db_path) if not is_journal(p)]
+    missing = [p.name for p in needed if p not in files] if schema == SCHEMA_VERSION else []
+    if missing:
+        raise BackupError(f"{archive} lacks {', '.join(missing)}; nothing was restored")
     return files
 
 
@@ -159,29 +174,26 @@ def restore(archive: Path, db_path: Path, backup_dir: Path) -> Restored:
         DatabaseLocked: the bot runs; BackupError: the snapshot is not usable (nothing
         changed then).
     """
+    files = read_archive(archive, db_path)
+    existed = db_path.exists()
     lock = DatabaseLock(db_path)
-    lock.acquire()
     try:
-        files = read_archive(archive, db_path)
-        aside = write_archive(
-            read_files(db_path), db_path, backup_dir / snapshot_name(prefix=ASIDE_PREFIX)
-        )
-        for path, content in files.items():
-            _replace(path, content)
+        lock.acquire()
+    except LockHeld as held:
+        raise DatabaseLocked(f"{db_path} is in use by the bot (pid {held})") from None
+    try:
+        current = read_files(db_path) if existed else {}
+        aside = write_archive(current, db_path, backup_dir / snapshot_name(prefix=ASIDE_PREFIX))
+        # What belongs to the current database and would apply to the restored one: an
+        # unfinished change's note, a journal or a concern file the snapshot lacks.
+        commit_note(db_path).unlink(missing_ok=True)
         for path in backup_files(db_path):
             if path not in files:
-                # A journal left from the current database would apply to the restored one.
                 path.unlink(missing_ok=True)
+        # The main file last: it carries the lock, and a bot that starts after its rename
+        # finds every other file in place.
+        for path, content in sorted(files.items(), key=lambda item: item[0] == db_path):
+            write_atomically(path, content, lock if path == db_path else None)
     finally:
         lock.release()
     return Restored(sorted(p.name for p in files), aside)
-
-
-def _replace(path: Path, content: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.restore")
-    with tmp.open("wb") as handle:
-        handle.write(content)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from store.db import open_database
 from tests.e2e.fake_bot_api import DEFAULT_USERNAME, FakeBotApi
 from tests.e2e.process import (
     TOKEN_SECRET,
@@ -44,7 +45,7 @@ def test_a_ready_installation_passes(api: RecordingBotApi, launch: Launcher, tmp
     assert result.returncode == 0, result.stdout
     assert f"@{DEFAULT_USERNAME}" in result.stdout
     assert f"the bot is running (pid {bot.popen.pid})" in result.stdout
-    assert "schema 1" in result.stdout
+    assert "schema 2" in result.stdout, result.stdout
 
 
 def test_a_fresh_installation_passes_before_the_first_start(api: FakeBotApi, tmp_path: Path):
@@ -85,6 +86,15 @@ def test_a_database_problem_fails(api: FakeBotApi, tmp_path: Path, content, expe
     assert [line for line in failures(result) if expected in line]
 
 
+def test_a_missing_file_of_the_database_fails(api: FakeBotApi, tmp_path: Path):
+    env = bot_env(tmp_path, api)
+    open_database(Path(env["DB_PATH"])).close()
+    Path(env["DB_PATH"]).with_name("bot.members.json").unlink()
+    result = check(tmp_path, env)
+    assert result.returncode == 1
+    assert "bot.members.json is missing" in failures(result)[0]
+
+
 def test_an_unreadable_database_fails(api: FakeBotApi, tmp_path: Path):
     env = bot_env(tmp_path, api)
     Path(env["DB_PATH"]).mkdir(parents=True)  # a directory where the file should be
@@ -94,8 +104,8 @@ def test_an_unreadable_database_fails(api: FakeBotApi, tmp_path: Path):
 
 def test_torn_journal_lines_are_reported_but_no_problem(api: FakeBotApi, tmp_path: Path):
     env = bot_env(tmp_path, api)
+    open_database(Path(env["DB_PATH"])).close()
     journal = Path(env["DB_PATH"] + ".outbox-journal")
-    journal.parent.mkdir(parents=True)
     journal.write_text(json.dumps({"id": 1, "s": "sent"}) + '\n{"id": 2, "s', encoding="utf-8")
     result = check(tmp_path, env)
     assert result.returncode == 0

@@ -20,9 +20,11 @@ from store.backup import (
     snapshot_name,
     write_archive,
 )
-from store.db import DatabaseLocked, open_database
+from store.db import DatabaseLocked, database_files, open_database
 from store.outbox import Outbox
 from tests.fakes import make_settings
+
+ALL_FILES = [p.name for p in database_files(Path("bot.json"))]
 
 
 class Writer:
@@ -99,14 +101,14 @@ def test_a_stopped_bot_is_backed_up_under_its_lock_and_restored(tmp_path: Path) 
     archive = backup_stopped(db_path, tmp_path / "backups", keep=14)
     assert archive.parent == tmp_path / "backups" and archive.name.endswith(".tar.gz")
     with tarfile.open(archive) as tar:
-        assert sorted(tar.getnames()) == ["bot.json", "bot.json.outbox-journal", "manifest.json"]
+        assert sorted(tar.getnames()) == sorted([*ALL_FILES, "manifest.json"])
 
     database = open_database(db_path)
     database.table("practices").insert({"id": "later"})
     database.close()
     db_path.with_name("bot.json.outbox-journal").unlink()
     restored = restore(archive, db_path, tmp_path / "backups")
-    assert restored.files == ["bot.json", "bot.json.outbox-journal"]
+    assert restored.files == sorted(ALL_FILES)
     database = open_database(db_path)
     assert [d["id"] for d in database.table("practices").all()] == ["kept"]
     database.close()
@@ -130,7 +132,10 @@ def test_a_snapshot_restores_into_a_database_of_another_name(tmp_path: Path) -> 
     files_of(tmp_path / "old.json", journal='{"id": 1, "s": "sent"}\n')
     archive = backup_stopped(tmp_path / "old.json", tmp_path / "b", keep=14)
     restored = restore(archive, tmp_path / "new" / "bot.json", tmp_path / "b")
-    assert restored.files == ["bot.json", "bot.json.outbox-journal"]
+    assert restored.files == sorted(ALL_FILES)
+    database = open_database(tmp_path / "new" / "bot.json")
+    assert [d["id"] for d in database.table("practices").all()] == ["kept"]
+    database.close()
 
 
 def test_backup_and_restore_refuse_while_the_database_is_open(tmp_path: Path) -> None:
@@ -154,6 +159,7 @@ def test_backup_and_restore_refuse_while_the_database_is_open(tmp_path: Path) ->
         ({"bot.json": b'{"meta": {"1": {"schema": 99}}}'}, "newer bot"),
         ({"bot.json": b"{}", "passwords.txt": b"x"}, "no file of this database"),
         ({"bot.json.outbox-journal": b""}, "holds no database file"),
+        ({"bot.json": b'{"meta": {"1": {"schema": 2}}}'}, "lacks bot.members.json"),
     ],
 )
 def test_an_unusable_snapshot_is_refused_and_changes_nothing(
