@@ -185,7 +185,12 @@ class FakeRequest(BaseRequest):
             "from": bot_user(),
             "text": params.get("text", "…"),
         }
-        if params.get("reply_markup"):
+        # A sent message carries only an inline keyboard; ForceReply and reply keyboards
+        # are not part of the Message Telegram returns.
+        if (
+            isinstance(params.get("reply_markup"), dict)
+            and "inline_keyboard" in params["reply_markup"]
+        ):
             message["reply_markup"] = params["reply_markup"]
         replied = (params.get("reply_parameters") or {}).get("message_id")
         if replied and (chat_id, int(replied)) in self.user_messages:
