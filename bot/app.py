@@ -23,6 +23,7 @@ from handlers.contribute import set_moderator_commands
 from handlers.deps import SERVICES_KEY, Services
 from handlers.follow import install as install_follow
 from handlers.follow import schedule_delivery
+from handlers.stats import install as install_stats
 from store.db import Database
 from store.importers import read_practice_file
 from store.persistence import TinyDBPersistence
@@ -65,6 +66,7 @@ def build_services(settings: Settings, database: Database) -> Services:
     )
     install_follow(svc)
     install_submissions(svc)
+    install_stats(svc)
     return svc
 
 

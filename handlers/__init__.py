@@ -33,6 +33,7 @@ from handlers import (
     inline,
     search,
     start,
+    stats,
     subscribe,
     subscriptions,
 )
@@ -84,6 +85,7 @@ def follow_handlers() -> list[BaseHandler]:
         CommandHandler("unsubscribe", subscriptions.unsubscribe_command),
         CommandHandler("forget", forget.forget_command),
         CommandHandler("alerts", chat_state.alerts_command),
+        CommandHandler("stats", stats.stats_command),
         CallbackQueryHandler(subscriptions.on_list_button, pattern=r"^fl\|(list|ls|x|xa)(\||$)"),
         CallbackQueryHandler(subscribe.on_follow_button, pattern=r"^fl\|"),
         CallbackQueryHandler(subscribe.on_practice_follow, pattern=r"^fp\|"),
@@ -111,7 +113,9 @@ GATE_GROUP = -2  # before everything else
 def register(app: Application) -> None:
     """Add every handler and the error handler to the application."""
     app.add_handler(MessageHandler(filters.UpdateType.CHANNEL_POSTS, gate.ignore), GATE_GROUP)
-    # Before everything else: a user who writes again can receive alerts again.
+    # Before everything else: who wrote, in which language (the secretariat's figures) …
+    app.add_handler(TypeHandler(Update, stats.note_member), group=-2)
+    # … and a user who writes again can receive alerts again.
     app.add_handler(TypeHandler(Update, chat_state.reactivate_on_contact), group=-1)
     app.add_handlers(core_handlers())
     app.add_handlers(follow_handlers())

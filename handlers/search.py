@@ -11,6 +11,7 @@ from bot.cards import PAGE_SIZE, callback, card_keyboard, card_text, results_key
 from bot.models import Practice
 from bot.texts import NOTHING_LEFT, STALE_BUTTON, TOO_LONG, UNKNOWN_PRACTICE, not_found_text
 from handlers.deps import services
+from handlers.stats import record_search
 
 # Queries too long for callback data are remembered here under a short id; after a restart
 # their buttons say they have expired.
@@ -52,6 +53,7 @@ async def reply_with_results(
     """Search and reply with the first page of results, or say why there are none."""
     svc = services(context)
     result = svc.catalog.search(text)
+    record_search(context, message, text, len(result.practices))
     if not result.practices:
         reply = not_found_text(text, result, svc.catalog.aliases)
         await message.reply_text(reply, reply_markup=BROWSE_BUTTONS)

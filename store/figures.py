@@ -1,0 +1,28 @@
+"""Counts over the stores' tables for the secretariat's figures (`handlers.stats`)."""
+
+from collections import Counter
+
+from tinydb import Query
+
+from store.db import Database
+
+_Q = Query()
+
+
+def alert_counts(database: Database, since: str) -> dict[str, int]:
+    """Return alerts {"sent", "failed", "dropped"} finished since the ISO time `since`, and
+    {"pending"} now. Fold the outbox journal first (`Outbox.fold`) so that marks count."""
+    counts: Counter[str] = Counter()
+    for doc in database.table("outbox").all():
+        status = doc.get("status", "pending")
+        if status == "pending" or (doc.get("done_at") or "") >= since:
+            counts[status] += 1
+    return {key: counts.get(key, 0) for key in ("sent", "failed", "dropped", "pending")}
+
+
+def submission_counts(database: Database) -> dict[str, int]:
+    """Return submissions by status, "sent" (all of them) and "started" (sent, or a draft)."""
+    statuses = Counter(doc.get("status", "pending") for doc in database.table("submissions"))
+    sent = sum(statuses.values())
+    drafts = len(database.table("drafts"))
+    return {**statuses, "sent": sent, "started": sent + drafts}
