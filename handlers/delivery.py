@@ -108,6 +108,8 @@ class Deliverer:
             wait = max(self.paused_until - now, self.pacer.delay(now))
             if len(self._tasks) >= MAX_IN_FLIGHT:
                 wait = MAX_NAP
+            elif not self.outbox.can_mark(len(self._tasks) + 1):
+                wait = MAX_NAP  # a send whose mark can't be written would repeat after a restart
             if wait > 0:
                 await self._nap(wait)
                 continue
