@@ -16,7 +16,7 @@ from bot.catalog import Catalog
 from bot.config import Settings
 from bot.publishing import Publisher
 from handlers.contribute import install as install_submissions
-from handlers.contribute import set_moderator_commands
+from handlers.contribute import schedule_pruning, set_moderator_commands
 from handlers.deps import SERVICES_KEY, Services
 from handlers.follow import install as install_follow
 from handlers.follow import schedule_delivery
@@ -102,6 +102,7 @@ def build_application(
     app.bot_data[SERVICES_KEY] = build_services(settings, database)
     handlers.register(app)
     schedule_delivery(app)
+    schedule_pruning(app)
     return app
 
 

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from telegram import Bot, BotCommand, BotCommandScopeChat, InlineKeyboardButton, Update
 from telegram.error import TelegramError
 from telegram.ext import (
+    Application,
     BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
@@ -27,7 +28,7 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from handlers import drafts, mine, moderate, reject, submit, submit_preview, submit_steps
-from handlers.deps import SUBMISSIONS_KEY, Services
+from handlers.deps import SUBMISSIONS_KEY, Services, submissions
 from handlers.drafts import ASKING, DUPLICATE, PREVIEW, Context
 from store.submissions import SubmissionStore
 
@@ -57,6 +58,23 @@ BUTTONS = {
     "same": submit_preview.on_same_practice,
     "diff": submit_preview.on_different_practice,
 }
+
+
+PRUNE_JOB = "prune-dialogues"
+PRUNE_EVERY = 24 * 60 * 60  # seconds
+
+
+def schedule_pruning(app: Application) -> None:
+    """Delete old drafts and stale conversation states once a day while the bot runs."""
+    if app.job_queue is not None:
+        app.job_queue.run_repeating(prune_job, PRUNE_EVERY, first=60, name=PRUNE_JOB)
+
+
+async def prune_job(context: Context) -> None:
+    """Delete drafts idle past their retention and conversation states left over."""
+    drafts_deleted, states = submissions(context).prune(drafts.CONVERSATION)
+    if drafts_deleted or states:
+        log.info("pruned %d idle drafts and %d stale conversation states", drafts_deleted, states)
 
 
 def install(svc: Services) -> None:
