@@ -6,10 +6,9 @@ from telegram import Update
 
 from bot.answers import check_answer, toggle_topic
 from bot.cards import MAX_MESSAGE
-from bot.contribute import telegram_length
 from bot.models import Draft
 from bot.template import FIELD_KEYS, FIELDS_BY_KEY
-from bot.text import fold
+from bot.text import fold, telegram_length
 from bot.texts import WELCOME
 from handlers.deps import services, submissions
 from handlers.drafts import (
