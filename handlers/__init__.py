@@ -29,6 +29,7 @@ from handlers import (
     contribute,
     fallback,
     forget,
+    gate,
     inline,
     search,
     start,
@@ -104,8 +105,12 @@ def fallback_handlers() -> list[BaseHandler]:
     ]
 
 
+GATE_GROUP = -2  # before everything else
+
+
 def register(app: Application) -> None:
     """Add every handler and the error handler to the application."""
+    app.add_handler(MessageHandler(filters.UpdateType.CHANNEL_POSTS, gate.ignore), GATE_GROUP)
     # Before everything else: a user who writes again can receive alerts again.
     app.add_handler(TypeHandler(Update, chat_state.reactivate_on_contact), group=-1)
     app.add_handlers(core_handlers())
