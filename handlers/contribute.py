@@ -5,6 +5,7 @@ The states and their moves are drawn in `handlers/submit.mmd`. Buttons:
   sb|del     delete a paused draft                 sb|reopen|<n>     fix rejected submission n
   sb|<action>|<rev>[|<arg>]   a step's button (see BUTTONS), valid only on the current screen
   mod|a|<n> mod|r|<n> mod|f|<n> mod|x   approve, reject, read in full, no reason after all
+  mod|rs mod|re                         send the reason shown back, type it again
   ft|<key>   the full text of a submitted practice's card
 """
 
@@ -133,7 +134,10 @@ def reject_conversation() -> ConversationHandler:
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", ".*per_message=False", PTBUserWarning)
         return ConversationHandler(
-            entry_points=[CallbackQueryHandler(reject.on_reject, pattern=r"^mod\|r\|\d+$")],
+            entry_points=[
+                CallbackQueryHandler(reject.on_reject, pattern=r"^mod\|r\|\d+$"),
+                CallbackQueryHandler(reject.on_reason_edit, pattern=r"^mod\|re$"),
+            ],
             states={
                 reject.REASON: [
                     MessageHandler(TYPED, reject.on_reason),
@@ -144,6 +148,7 @@ def reject_conversation() -> ConversationHandler:
             fallbacks=[
                 CommandHandler("cancel", reject.on_reason_cancel),
                 CallbackQueryHandler(reject.on_reason_cancel, pattern=r"^mod\|x$"),
+                CallbackQueryHandler(reject.on_reason_send, pattern=r"^mod\|rs$"),
             ],
             allow_reentry=True,
             name="reject",
@@ -163,6 +168,7 @@ def other_handlers() -> list[BaseHandler]:
         CallbackQueryHandler(moderate.on_approve, pattern=r"^mod\|a\|\d+$"),
         CallbackQueryHandler(moderate.on_read_in_full, pattern=r"^mod\|f\|\d+$"),
         CallbackQueryHandler(reject.on_reason_cancel, pattern=r"^mod\|x$"),
+        CallbackQueryHandler(reject.on_reason_send, pattern=r"^mod\|rs$"),
         CallbackQueryHandler(moderate.on_unknown, pattern=r"^mod\|"),
         CallbackQueryHandler(mine.on_full_text, pattern=r"^ft\|"),
         CallbackQueryHandler(submit.on_closed_button, pattern=r"^sb\|"),
