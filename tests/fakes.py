@@ -185,8 +185,9 @@ class FakeRequest(BaseRequest):
             "from": bot_user(),
             "text": params.get("text", "…"),
         }
-        if params.get("reply_markup"):
-            message["reply_markup"] = params["reply_markup"]
+        markup = params.get("reply_markup")
+        if isinstance(markup, dict) and "inline_keyboard" in markup:  # as Telegram returns it
+            message["reply_markup"] = markup
         replied = (params.get("reply_parameters") or {}).get("message_id")
         if replied and (chat_id, int(replied)) in self.user_messages:
             message["reply_to_message"] = self.user_messages[(chat_id, int(replied))]
