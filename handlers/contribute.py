@@ -104,7 +104,7 @@ def conversation(timeout: float | None = None) -> ConversationHandler:
                 CallbackQueryHandler(submit.on_unknown_button, pattern=r"^sb\|"),
             ],
             allow_reentry=True,
-            name="submit",
+            name=drafts.CONVERSATION,
             persistent=True,
             conversation_timeout=timeout or drafts.IDLE_TIMEOUT,
         )

@@ -57,9 +57,8 @@ async def _begin(update: Update, context: Context) -> object:
     old = submissions(context).draft(update.effective_user.id)
     if old is not None:
         await drafts.strip_buttons(context, update.effective_chat.id, old.prompt_message_id)
-    submissions(context).delete_draft(update.effective_user.id)
-    await context.bot.send_message(update.effective_chat.id, INTRO)
-    return await ask(update, context, new_draft(update.effective_user.id))
+    # The new draft replaces the old one in the same write that starts the dialogue.
+    return await ask(update, context, new_draft(update.effective_user.id), intro=INTRO)
 
 
 async def on_continue(update: Update, context: Context) -> object:

@@ -12,10 +12,12 @@ from bot.text import fold, telegram_length
 from bot.texts import WELCOME
 from handlers.deps import services, submissions
 from handlers.drafts import (
+    CONVERSATION,
     END,
     Context,
     ask,
     button_step,
+    conversation_key,
     go,
     message_step,
     next_step,
@@ -116,13 +118,13 @@ async def on_back(update: Update, context: Context, draft: Draft, _: str) -> obj
 async def _back_to_menu(update: Update, context: Context, draft: Draft) -> object:
     """Leave the dialogue for the welcome menu; a draft with answers is kept for /submit."""
     await strip_buttons(context, update.effective_chat.id, draft.prompt_message_id)
-    kept = ""
+    kept, key = "", conversation_key(update)
     if draft.answers:
         draft.active = False
-        submissions(context).save_draft(draft)
+        submissions(context).save_dialogue(draft, CONVERSATION, key, None)
         kept = "\n\n<i>Your draft is kept: /submit to continue it.</i>"
     else:
-        submissions(context).delete_draft(draft.user_id)
+        submissions(context).end_dialogue(draft.user_id, CONVERSATION, key)
     await context.bot.send_message(
         update.effective_chat.id, WELCOME + kept, reply_markup=welcome_markup(context)
     )

@@ -22,12 +22,12 @@ from typing import Any
 from tinydb import Query
 
 from bot.alerts import FAILED, PENDING, OutboxRow
-from store.db import AtomicJSONStorage, Database
+from store.db import JOURNAL_SUFFIX as JOURNAL_SUFFIX  # where tests find it
+from store.db import Database, journal_path
 from store.practices import utc_now
 
 log = logging.getLogger(__name__)
 _Q = Query()
-JOURNAL_SUFFIX = ".outbox-journal"
 FOLD_AFTER = 2000
 RETENTION = timedelta(days=30)
 FSYNC_EVERY = 0.2  # seconds; a process crash loses nothing the OS has, a power cut this much
@@ -75,14 +75,6 @@ class Journal:
             self.path.unlink()
 
 
-def journal_path(database: Database) -> Path | None:
-    """Return where the journal of a database file lives (None for a memory database)."""
-    storage = database.tinydb.storage
-    if isinstance(storage, AtomicJSONStorage):
-        return storage.path.with_name(storage.path.name + JOURNAL_SUFFIX)
-    return None
-
-
 @dataclass(slots=True)
 class OutboxStats:
     """Delivery state for moderators."""
@@ -97,7 +89,7 @@ class Outbox:
     def __init__(self, database: Database) -> None:
         self._db = database
         self._table = database.table("outbox")
-        self._journal = Journal(journal_path(database))
+        self._journal = Journal(journal_path(database.path) if database.path else None)
         self._marks: dict[int, dict[str, Any]] = {m["id"]: m for m in self._journal.read()}
         self._recent: list[int] = []
         self.fold()
