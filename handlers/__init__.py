@@ -62,7 +62,7 @@ COMMANDS = [
 def core_handlers() -> list[BaseHandler]:
     """Return the handlers of asking and browsing, in the order they are tried."""
     return [
-        CommandHandler("start", start.start),
+        CommandHandler("start", start.start, filters=~start.OWN_FLOW_LINK),
         CommandHandler("help", start.help_command),
         CommandHandler("search", search.search_command),
         CommandHandler("topics", browse.topics),
@@ -119,6 +119,7 @@ def register(app: Application) -> None:
     app.add_handler(MessageHandler(filters.UpdateType.CHANNEL_POSTS, gate.ignore), GATE_GROUP)
     edited = MessageHandler(filters.UpdateType.EDITED_MESSAGE, edits.on_edited_message)
     app.add_handler(edited, GATE_GROUP)
+    app.add_handler(CallbackQueryHandler(gate.on_group_button), GATE_GROUP)
     # Before everything else: a user who writes again can receive alerts again.
     app.add_handler(TypeHandler(Update, chat_state.reactivate_on_contact), group=-1)
     app.add_handlers(core_handlers())
