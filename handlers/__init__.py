@@ -96,6 +96,7 @@ def follow_handlers() -> list[BaseHandler]:
             subscribe.on_prompt_reply,
         ),
         ChatMemberHandler(chat_state.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER),
+        MessageHandler(filters.StatusUpdate.MIGRATE, chat_state.on_migration),
     ]
 
 
