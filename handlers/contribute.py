@@ -31,13 +31,19 @@ from telegram.warnings import PTBUserWarning
 from handlers import drafts, mine, moderate, reject, submit, submit_preview, submit_steps
 from handlers.deps import SUBMISSIONS_KEY, Services, submissions
 from handlers.drafts import ASKING, DUPLICATE, PREVIEW, Context
+from handlers.start import OWN_FLOW_LINK
 from store.submissions import SubmissionStore
 
 log = logging.getLogger(__name__)
 PRIVATE = filters.ChatType.PRIVATE
-TYPED = filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGE
+# Dialogues run in private chats only (a group's buttons link there: handlers/gate.py).
+TYPED = filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGE & PRIVATE
 NOT_TYPED = (
-    ~filters.TEXT & ~filters.COMMAND & ~filters.StatusUpdate.ALL & filters.UpdateType.MESSAGE
+    ~filters.TEXT
+    & ~filters.COMMAND
+    & ~filters.StatusUpdate.ALL
+    & filters.UpdateType.MESSAGE
+    & PRIVATE
 )
 REMINDER_GROUP = 50  # after the handler that answered the command
 PERSISTENCE_GROUP = 100  # after every other handler of the update
@@ -103,6 +109,7 @@ def conversation(timeout: float | None = None) -> ConversationHandler:
         return ConversationHandler(
             entry_points=[
                 CommandHandler("submit", submit.start, filters=PRIVATE),
+                CommandHandler("start", submit.start, filters=OWN_FLOW_LINK),
                 CallbackQueryHandler(submit.start, pattern=r"^sb\|start$"),
                 CallbackQueryHandler(submit.on_continue, pattern=r"^sb\|go$"),
                 CallbackQueryHandler(submit.on_start_over, pattern=r"^sb\|over$"),
@@ -117,7 +124,7 @@ def conversation(timeout: float | None = None) -> ConversationHandler:
                 ConversationHandler.TIMEOUT: [TypeHandler(Update, submit.on_timeout)],
             },
             fallbacks=[
-                CommandHandler("cancel", submit.on_cancel),
+                CommandHandler("cancel", submit.on_cancel, filters=PRIVATE),
                 CallbackQueryHandler(submit.on_cancel, pattern=r"^sb\|x\|"),
                 *buttons,
                 CallbackQueryHandler(submit.on_unknown_button, pattern=r"^sb\|"),

@@ -16,6 +16,7 @@ from bot.models import Draft
 from handlers import drafts
 from handlers.deps import submissions
 from handlers.drafts import END, Context, ask, button_step, pause
+from handlers.gate import SUBMIT, private_link
 from handlers.screens import choice_keyboard
 from store.submissions import DRAFT_RETENTION
 
@@ -161,11 +162,14 @@ async def on_closed_button(update: Update, context: Context) -> None:
 
 
 async def in_group(update: Update, context: Context) -> None:
-    """Point to the private chat: contributions and moderation are not done in groups."""
-    link = f"https://t.me/{context.bot.username}"
-    await update.effective_message.reply_text(
-        f'Please do this in <a href="{link}">a private chat with me</a>.'
-    )
+    """Point to the private chat: contributions and moderation are not done in groups.
+
+    /submit links to the private chat with the dialogue started there.
+    """
+    message = update.effective_message
+    is_submit = (message.text or "").split(maxsplit=1)[0].split("@")[0] == "/submit"
+    link = escape(private_link(context, SUBMIT if is_submit else None))
+    await message.reply_text(f'Please do this in <a href="{link}">a private chat with me</a>.')
 
 
 async def remind(update: Update, context: Context) -> None:
