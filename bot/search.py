@@ -123,6 +123,14 @@ class SearchIndex:
             self._add(practice)
         self._refresh()
 
+    @functools.cached_property
+    def _demonyms(self) -> dict[str, str]:
+        stems: dict[str, str] = {}
+        for alias, country in self.aliases.countries.items():
+            if " " not in alias and len(alias) >= 5:
+                stems.setdefault(alias[:-1], country)
+        return stems
+
     def _refresh(self) -> None:
         self._vocabulary = sorted(key[2:] for key in self._postings if key.startswith("w:"))
         self.places = self._place_names()
@@ -172,7 +180,7 @@ class SearchIndex:
             terms.update(
                 f"s:{lang}:{stem}" for lang, stem in self.vocabulary.stems(word) if lang in langs
             )
-        terms.update(f"c:{c}" for c in self.vocabulary.all_concepts(words))
+        terms.update(f"c:{c}" for c in self.vocabulary.all_concepts(words, langs))
         return terms
 
     def _post(self, terms: Iterable[str], index: int, weight: float) -> None:
@@ -219,7 +227,7 @@ class SearchIndex:
         )
         if country in self.places:
             found = self._answer(replace(query, countries=frozenset({country})))
-            if found.practices:
+            if found.practices and not found.filter_only:
                 found.query, found.missing, found.instead = query, (kind, name), country
                 return found
         found = self._answer(query) if query.words or query.has_filters else SearchResult(query)
@@ -372,7 +380,7 @@ class SearchIndex:
             self._add_phrase_words(unit, best)
         else:
             self._add_similar(unit, best, typos=not best)
-            place = self._place_query(unit)
+            place = self._place_query(unit) or (None if best else self._demonym_query(unit))
             if place:
                 # A place name kept as a word because it means something else first ("roma" is
                 # the topic and Rome's Italian name) still matches that place, below other fields.
@@ -436,6 +444,20 @@ class SearchIndex:
         for index, score in self._collect(terms).items():
             if score > best.get(index, 0.0):
                 best[index] = score
+
+    def _demonym_query(self, word: str) -> Query | None:
+        """Return a query for the country a word of its people names ("ucranianos" → Ukraine).
+
+        Such words are the country's name (in any language) with another ending: the word
+        must start with the name less its last letter, and that stem be 4 letters or more.
+        """
+        if len(word) < 6:
+            return None
+        for size in range(len(word) - 1, 3, -1):
+            country = self._demonyms.get(word[:size])
+            if country:
+                return Query(countries=frozenset({country})) if country in self.places else None
+        return None
 
     def _place_query(self, word: str) -> Query | None:
         """Return a query for the known place a word names in another language, if any."""

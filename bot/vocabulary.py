@@ -187,15 +187,17 @@ class Vocabulary:
                 return end, frozenset(ids)
         return None
 
-    def all_concepts(self, words: Sequence[str]) -> set[str]:
+    def all_concepts(self, words: Sequence[str], langs: Sequence[str] = LANGUAGES) -> set[str]:
         """Return every concept that any run of the words names (a practice's field).
 
         Unlike `concept_spans`, a phrase does not hide its parts: "hate speech" names the
-        concept hate speech and the concept hate, so a query for either finds it.
+        concept hate speech and the concept hate, so a query for either finds it. Stems are
+        read in `langs` only (the practice's language): the French stem of "policies" is
+        "polic", the stem of "police".
         """
         found: set[str] = set()
         for start, first in enumerate(words):
-            if not self._may_start(first, LANGUAGES):
+            if not self._may_start(first, langs):
                 continue
             for end in range(start + 1, min(len(words), start + MAX_PHRASE + 2) + 1):
                 if words[end - 1] in self.glue:
@@ -203,7 +205,7 @@ class Vocabulary:
                 content = self._content(words[start:end])
                 if len(content) > MAX_PHRASE:
                     break
-                found |= self._concepts_of(content, LANGUAGES)
+                found |= self._concepts_of(content, langs)
         return found
 
     def near_concepts(self, word: str, max_edits: int) -> list[tuple[str, int]]:
