@@ -226,6 +226,10 @@ class Vocabulary:
 
     def _concepts_of(self, words: tuple[str, ...], langs: Sequence[str]) -> set[str]:
         found = set(self._exact.get(words, ()))
+        if found:
+            # A word that is a concept's own form is that concept only: the French stem of
+            # "policies" is "polic", but "policies" is an English word for policy.
+            return found
         maps = [self.stem_map(w) for w in words]
         for lang in langs:
             stems = tuple(m.get(lang, "") for m in maps)
