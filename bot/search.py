@@ -69,6 +69,19 @@ class SearchResult:
     instead: str | None = None
 
 
+class _Matches(dict[int, float]):
+    """The practices one query unit matches → weighted similarity.
+
+    Attributes:
+        df: how many practices its words match (exactly, by stem, concept, prefix or typo),
+            not counting its topic or place readings: its rarity, for IDF.
+        weak: only prefixes or typos matched: it covers less of the query's meaning.
+    """
+
+    df: int = 0
+    weak: bool = False
+
+
 @dataclass(slots=True)
 class _Entry:
     practice: Practice
@@ -273,29 +286,31 @@ class SearchIndex:
     def _candidates(self, query: Query) -> list[int]:
         return [i for i, entry in enumerate(self._entries) if self._passes(i, entry, query)]
 
-    def _ranked(
-        self, indexes: set[int], units: list[dict[int, float]], query: Query
-    ) -> list[Practice]:
+    def _ranked(self, indexes: set[int], units: list[_Matches], query: Query) -> list[Practice]:
         scores = {i: 0.0 for i in indexes}
         for matches in units:
-            weight = self._idf(len(matches))
+            weight = self._idf(matches.df)
             for i in indexes:
                 scores[i] += weight * matches.get(i, 0.0)
         return self._ordered(list(indexes), scores, query)
 
     def _partial(
-        self, candidates: list[int], units: list[dict[int, float]], query: Query
+        self, candidates: list[int], units: list[_Matches], query: Query
     ) -> list[Practice]:
         """Return practices matching part of the query, by the share of its meaning covered."""
         # A word the catalogue never uses counts as much as its rarest word: it says what
         # the member wants as much as any, but how rare it is cannot be known.
-        weights = [self._idf(max(1, len(matches))) for matches in units]
+        weights = [self._idf(max(1, matches.df)) for matches in units]
         total = sum(weights)
         scores: dict[int, float] = {}
+        covered: dict[int, float] = {}
         for weight, matches in zip(weights, units, strict=True):
+            # A unit matched only by a prefix or a typo ("train" in "training") is weak
+            # evidence of what was meant: it covers half its weight.
+            share = weight * (0.5 if matches.weak else 1.0)
             for i, similarity in matches.items():
                 scores[i] = scores.get(i, 0.0) + weight * min(1.0, similarity)
-        covered = scores
+                covered[i] = covered.get(i, 0.0) + share * min(1.0, similarity)
         kept = [i for i in candidates if covered.get(i, 0.0) >= MIN_COVERAGE * total]
         return self._ordered(kept, scores, query)
 
@@ -348,7 +363,7 @@ class SearchIndex:
             words[: len(wanted)] == wanted for words in entry.city_words
         )
 
-    def _unit_matches(self, query: Query) -> list[dict[int, float]]:
+    def _unit_matches(self, query: Query) -> list[_Matches]:
         """Return, for each unit of the query, the practices it matches and how well."""
         units = [
             self._unit_scores(word, concepts)
@@ -359,34 +374,43 @@ class SearchIndex:
         if len(units) > MAX_SCORED_WORDS:
             # A pasted paragraph is matched on its most distinctive words: the common ones
             # would cost a walk over most of the catalogue each and tell little apart.
-            units = sorted(units, key=lambda m: (not m, len(m)))[:MAX_SCORED_WORDS]
+            units = sorted(units, key=lambda m: (not m, m.df))[:MAX_SCORED_WORDS]
         return units
 
-    def _unit_scores(self, unit: str, concepts: frozenset[str]) -> dict[int, float]:
+    def _unit_scores(self, unit: str, concepts: frozenset[str]) -> _Matches:
         """Return, for each practice a unit matches, the best weighted similarity."""
         if unit in self._place_words and unit not in self.vocabulary.words:
             # A place name is not read through stems: "romania" is not the Spanish "romaní".
             concepts = frozenset()
         terms: dict[str, float] = {f"c:{c}": CONCEPT for c in concepts}
-        topic = self.aliases.topics.get(unit)
-        if topic:
-            terms[f"t:{topic}"] = TOPIC
         if " " not in unit:
             terms[f"w:{unit}"] = EXACT
             for lang, stem in self.vocabulary.stems(unit):
                 terms.setdefault(f"s:{lang}:{stem}", STEM)
-        best = self._collect(terms)
+        best = _Matches(self._collect(terms))
+        strong = bool(best)
         if " " in unit:
             self._add_phrase_words(unit, best)
         else:
             self._add_similar(unit, best, typos=not best)
+        best.df, best.weak = len(best), bool(best) and not strong
+        # Wider readings, which do not make the word commoner: the programme topic it names
+        # (a concept's own topic is indexed with it), and a place it names that has practices
+        # although the word means something else first ("roma" is the topic and Rome's
+        # Italian name) or names the place's people ("ucranianos").
+        topic = self.aliases.topics.get(unit)
+        extra = self._collect({f"t:{topic}": TOPIC}) if topic else {}
+        place = None
+        if " " not in unit:
             place = self._place_query(unit) or (None if best else self._demonym_query(unit))
-            if place:
-                # A place name kept as a word because it means something else first ("roma" is
-                # the topic and Rome's Italian name) still matches that place, below other fields.
-                for index, entry in enumerate(self._entries):
-                    if self._passes(index, entry, place):
-                        best[index] = max(best.get(index, 0.0), FIELD_WEIGHTS["text"])
+        if place:
+            for index, entry in enumerate(self._entries):
+                if self._passes(index, entry, place):
+                    extra[index] = max(extra.get(index, 0.0), FIELD_WEIGHTS["text"])
+        for index, score in extra.items():
+            if score > best.get(index, 0.0):
+                best[index] = score
+        best.df = best.df or len(best)
         return best
 
     def _add_phrase_words(self, phrase: str, best: dict[int, float]) -> None:

@@ -10,7 +10,7 @@ import pytest
 from bot.aliases import load_aliases
 from bot.query import STOP_WORDS
 from bot.text import fold
-from bot.vocabulary import LANGUAGES, MIN_STEM, load_vocabulary
+from bot.vocabulary import LANGUAGES, load_vocabulary
 
 MIN_CONCEPTS = 150
 # A word in more than this share of the practices is common, not distinctive.
@@ -33,8 +33,8 @@ def distinctive_terms() -> set[str]:
     the words of the practices' keywords (the catalogue's own subject terms), and the words
     that the titles or subtitles of at least two practices share (a recurring theme, not a
     project's name); of four letters or more, not digits, not stop words or query filler,
-    not place names (unless they name a topic: "roma"), and in at most a quarter of the practices (rarer means more specific:
-    high inverse document frequency).
+    not place names (unless they name a topic: "roma"), and in at most a quarter of the
+    practices (rarer means more specific: high inverse document frequency).
     """
     aliases = load_aliases()
     practices = _practices()
