@@ -42,6 +42,8 @@ FIELD_WEIGHTS = {
 EXACT, STEM, CONCEPT, PREFIX, TOPIC = 1.0, 0.95, 0.9, 0.85, 1.0
 # A partial match must cover at least this share of the query's meaning (IDF weight).
 MIN_COVERAGE = 0.3
+# How many words of a practice's long texts are read for concepts.
+TEXT_CONCEPT_WORDS = 60
 # Among a phrase's matches, a practice holding the phrase's own words gains up to this much.
 PHRASE_BONUS = 0.1
 
@@ -107,6 +109,10 @@ class SearchIndex:
         self.vocabulary = vocabulary or load_vocabulary()
         self._entries: list[_Entry] = []
         self._titles: list[str] = []
+        self._stem_term_cache: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = {}
+        # folded city words (and each of their starts) and canonical countries → entries
+        self._by_city: dict[tuple[str, ...], set[int]] = {}
+        self._by_country: dict[str, set[int]] = {}
         self._place_words: set[str] = set()
         # term → {entry index: weight of the best field it occurs in}. Terms: "w:<word>",
         # "s:<language>:<stem>", "c:<concept id>", "t:<topic>".
@@ -161,6 +167,12 @@ class SearchIndex:
                 country=self.aliases.canonical_country(practice.country),
             )
         )
+        for words in self._entries[-1].city_words:
+            for size in range(1, len(words) + 1):
+                self._by_city.setdefault(words[:size], set()).add(index)
+        for city in cities:
+            self._by_city.setdefault(_folded_words(city), set()).add(index)
+        self._by_country.setdefault(self._entries[-1].country, set()).add(index)
         langs = ("en", practice.language) if practice.language in LANGUAGES else ("en",)
         place = " ".join([*practice.cities, *cities, practice.country])
         texts = (practice.purpose, practice.rationale, practice.process, practice.impact)
@@ -174,27 +186,45 @@ class SearchIndex:
         ):
             terms: set[str] = set()
             for part in parts:
-                terms |= self._terms(fold(part).split(), langs, is_place=name == "place")
+                terms |= self._terms(fold(part).split(), langs, name)
             self._post(terms, index, FIELD_WEIGHTS[name])
         topic_terms = {f"t:{topic}" for topic in practice.topics}
         for topic in practice.topics:
             topic_terms.update(f"c:{c}" for c in self._topic_concepts.get(topic, ()))
         self._post(topic_terms, index, FIELD_WEIGHTS["topics"])
 
-    def _terms(self, words: list[str], langs: Sequence[str], is_place: bool) -> set[str]:
-        """Return the terms a field's folded words are indexed under."""
+    def _terms(self, words: list[str], langs: tuple[str, ...], field_name: str) -> set[str]:
+        """Return the terms a field's folded words are indexed under.
+
+        Places are indexed by their words only. The long texts (purpose, process …) are
+        indexed by their words, and by the concepts of their opening only, where a practice
+        says what it is: stems and concepts over whole texts would cost most of the start-up
+        and add little below the title, subtitle and keywords.
+        """
         kept = [w for w in words if w not in STOP_WORDS]
         terms = {f"w:{w}" for w in kept}
-        if is_place:
+        if field_name == "place":
             self._place_words.update(kept)
             return terms
         self._text_words.update(kept)
-        for word in set(kept):
-            terms.update(
-                f"s:{lang}:{stem}" for lang, stem in self.vocabulary.stems(word) if lang in langs
-            )
+        if field_name == "text":
+            words = words[:TEXT_CONCEPT_WORDS]
+        else:
+            for word in set(kept):
+                terms.update(self._stem_terms(word, langs))
         terms.update(f"c:{c}" for c in self.vocabulary.all_concepts(words, langs))
         return terms
+
+    def _stem_terms(self, word: str, langs: tuple[str, ...]) -> tuple[str, ...]:
+        """Return the stem terms of a word in a practice's languages (cached: words recur)."""
+        key = (word, langs)
+        found = self._stem_term_cache.get(key)
+        if found is None:
+            found = tuple(
+                f"s:{lang}:{stem}" for lang, stem in self.vocabulary.stems(word) if lang in langs
+            )
+            self._stem_term_cache[key] = found
+        return found
 
     def _post(self, terms: Iterable[str], index: int, weight: float) -> None:
         for term in terms:
@@ -284,7 +314,19 @@ class SearchIndex:
         return self._ranked(full, units, query)
 
     def _candidates(self, query: Query) -> list[int]:
-        return [i for i, entry in enumerate(self._entries) if self._passes(i, entry, query)]
+        indexes: Iterable[int] = range(len(self._entries))
+        if query.cities or query.countries:
+            indexes = sorted(self._in_places(query))
+        return [i for i in indexes if self._passes(i, self._entries[i], query)]
+
+    def _in_places(self, query: Query) -> set[int]:
+        """Return the entries in any of a query's cities (or their districts) or countries."""
+        found: set[int] = set()
+        for city in query.cities:
+            found |= self._by_city.get(_folded_words(city), set())
+        for country in query.countries:
+            found |= self._by_country.get(country, set())
+        return found
 
     def _ranked(self, indexes: set[int], units: list[_Matches], query: Query) -> list[Practice]:
         scores = {i: 0.0 for i in indexes}
@@ -404,9 +446,8 @@ class SearchIndex:
         if " " not in unit:
             place = self._place_query(unit) or (None if best else self._demonym_query(unit))
         if place:
-            for index, entry in enumerate(self._entries):
-                if self._passes(index, entry, place):
-                    extra[index] = max(extra.get(index, 0.0), FIELD_WEIGHTS["text"])
+            for index in self._in_places(place):
+                extra[index] = max(extra.get(index, 0.0), FIELD_WEIGHTS["text"])
         for index, score in extra.items():
             if score > best.get(index, 0.0):
                 best[index] = score
