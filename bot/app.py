@@ -7,7 +7,7 @@ from importlib import resources
 from telegram import Bot, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
+from telegram.ext import Application, ApplicationBuilder, Defaults
 from telegram.request import BaseRequest
 
 import handlers
@@ -19,10 +19,11 @@ from bot.publishing import Publisher
 from bot.webhook import webhook_options
 from handlers.backups import listen_for_requests, schedule_backups
 from handlers.contribute import install as install_submissions
-from handlers.contribute import set_moderator_commands
+from handlers.contribute import schedule_pruning, set_moderator_commands
 from handlers.deps import SERVICES_KEY, Services
 from handlers.follow import install as install_follow
 from handlers.follow import schedule_delivery
+from handlers.limiter import ReplyFirstLimiter
 from handlers.stats import install as install_stats
 from store.db import Database
 from store.importers import read_practice_file
@@ -100,11 +101,8 @@ def build_application(
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
-        .rate_limiter(
-            # Alerts are paced at ALERT_RATE by the delivery job; the headroom above it keeps
-            # answers to users from queuing behind alerts in this limiter.
-            AIORateLimiter(overall_max_rate=max(30.0, settings.alert_rate * 1.2), max_retries=0)
-        )
+        # Answers to members first; alerts in what they leave, up to ALERT_RATE.
+        .rate_limiter(ReplyFirstLimiter(alert_rate=settings.alert_rate))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         # Conversation states (the submission dialogue) survive a restart; bot_data is not kept.
@@ -116,6 +114,7 @@ def build_application(
     app.bot_data[SERVICES_KEY] = build_services(settings, database)
     handlers.register(app)
     schedule_delivery(app)
+    schedule_pruning(app)
     schedule_backups(app)
     return app
 

@@ -45,7 +45,7 @@ def collect(svc: Services, now: datetime | None = None) -> Stats:
     follow: Follow = svc.extra[FOLLOW_KEY]
     search_log: SearchLog = svc.extra[SEARCH_LOG_KEY]
     follow.outbox.fold()
-    week_ago = (now - timedelta(days=7)).isoformat(timespec="seconds")
+    week_ago = (now - timedelta(days=6)).date().isoformat()  # 7 days, today included
     since = (now - timedelta(days=ACTIVE_DAYS - 1)).date().isoformat()
     members, active, languages = svc.extra[MEMBERS_KEY].counts(since)
     countries = sorted(svc.catalog.country_counts(), key=lambda item: (-item[1], item[0]))

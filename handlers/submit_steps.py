@@ -62,6 +62,8 @@ async def on_answer(update: Update, context: Context, draft: Draft) -> object:
     if _is_rest_of_refused_text(context, message.date):
         await message.reply_text(CONTINUATION)
         return None  # the step's question above stays the current screen
+    # Editing this message in Telegram later changes this answer (handlers/edits.py).
+    draft.last_answer_id, draft.last_answer_step = message.message_id, draft.step
     if draft.step == "consent":
         return await _typed_consent(update, context, draft, fold(message.text or ""))
     field = FIELDS_BY_KEY.get(draft.step)

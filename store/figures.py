@@ -10,13 +10,16 @@ _Q = Query()
 
 
 def alert_counts(database: Database, since: str) -> dict[str, int]:
-    """Return alerts {"sent", "failed", "dropped"} finished since the ISO time `since`, and
-    {"pending"} now. Fold the outbox journal first (`Outbox.fold`) so that marks count."""
+    """Return alerts {"sent", "failed", "dropped"} finished since the ISO day `since` (UTC),
+    and {"pending"} now.
+
+    Finished alerts are daily counts in `outbox_summary` once their marks are folded: call
+    `Outbox.fold()` first.
+    """
     counts: Counter[str] = Counter()
-    for doc in database.table("outbox").all():
-        status = doc.get("status", "pending")
-        if status == "pending" or (doc.get("done_at") or "") >= since:
-            counts[status] += 1
+    for doc in database.table("outbox_summary").search(_Q.day >= since):
+        counts[doc["status"]] += doc.get("count", 0)
+    counts["pending"] = len(database.table("outbox").search(_Q.status == "pending"))
     return {key: counts.get(key, 0) for key in ("sent", "failed", "dropped", "pending")}
 
 

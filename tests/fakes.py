@@ -192,13 +192,9 @@ class FakeRequest(BaseRequest):
             "from": bot_user(),
             "text": params.get("text", "…"),
         }
-        # A sent message carries only an inline keyboard; ForceReply and reply keyboards
-        # are not part of the Message Telegram returns.
-        if (
-            isinstance(params.get("reply_markup"), dict)
-            and "inline_keyboard" in params["reply_markup"]
-        ):
-            message["reply_markup"] = params["reply_markup"]
+        markup = params.get("reply_markup")
+        if isinstance(markup, dict) and "inline_keyboard" in markup:  # as Telegram returns it
+            message["reply_markup"] = markup
         replied = (params.get("reply_parameters") or {}).get("message_id")
         if replied and (chat_id, int(replied)) in self.user_messages:
             message["reply_to_message"] = self.user_messages[(chat_id, int(replied))]
