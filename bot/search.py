@@ -43,7 +43,7 @@ EXACT, STEM, CONCEPT, PREFIX, TOPIC = 1.0, 0.95, 0.9, 0.85, 1.0
 # A partial match must cover at least this share of the query's meaning (IDF weight).
 MIN_COVERAGE = 0.3
 # How many words of a practice's long texts are read for concepts.
-TEXT_CONCEPT_WORDS = 60
+TEXT_CONCEPT_WORDS = 25
 # Among a phrase's matches, a practice holding the phrase's own words gains up to this much.
 PHRASE_BONUS = 0.1
 
@@ -407,17 +407,22 @@ class SearchIndex:
 
     def _unit_matches(self, query: Query) -> list[_Matches]:
         """Return, for each unit of the query, the practices it matches and how well."""
-        units = [
-            self._unit_scores(word, concepts)
-            for word, concepts in zip(
-                query.words, query.concepts or [frozenset()] * len(query.words), strict=True
-            )
-        ]
+        units = list(zip(query.words, query.concepts or [frozenset()] * len(query.words)))
         if len(units) > MAX_SCORED_WORDS:
-            # A pasted paragraph is matched on its most distinctive words: the common ones
-            # would cost a walk over most of the catalogue each and tell little apart.
-            units = sorted(units, key=lambda m: (not m, m.df))[:MAX_SCORED_WORDS]
-        return units
+            # A pasted paragraph is matched on its most distinctive known words: the common
+            # ones would cost a walk over most of the catalogue each and tell little apart.
+            sizes = [self._estimated_df(word, concepts) for word, concepts in units]
+            order = sorted(range(len(units)), key=lambda n: (sizes[n] == 0, sizes[n], n))
+            units = [units[n] for n in sorted(order[:MAX_SCORED_WORDS])]
+        return [self._unit_scores(word, concepts) for word, concepts in units]
+
+    def _estimated_df(self, unit: str, concepts: frozenset[str]) -> int:
+        """Return about how many practices a unit matches (its largest term), 0 if none."""
+        terms = [f"c:{c}" for c in concepts]
+        if " " not in unit:
+            terms.append(f"w:{unit}")
+            terms.extend(f"s:{lang}:{stem}" for lang, stem in self.vocabulary.stems(unit))
+        return max((len(self._postings.get(term, ())) for term in terms), default=0)
 
     def _unit_scores(self, unit: str, concepts: frozenset[str]) -> _Matches:
         """Return, for each practice a unit matches, the best weighted similarity."""
@@ -458,19 +463,22 @@ class SearchIndex:
         """Rank first, among a phrase's matches, the practices that hold its own words too.
 
         "equality data" names the concept data, whose practices include "migration data";
-        those that also say "equality" come first. A practice holding every word of the
-        phrase matches it even without the concept.
+        those that also say "equality" come first.
         """
         words = [w for w in phrase.split() if not self.vocabulary.is_stop(w)]
-        if not words:
+        holders: list[set[int]] = []
+        for word in words:
+            terms = [
+                f"w:{word}",
+                *(f"s:{lang}:{stem}" for lang, stem in self.vocabulary.stems(word)),
+            ]
+            terms += [f"c:{c}" for c in self._word_concepts(word)]
+            holders.append(set().union(*(self._postings.get(term, {}) for term in terms)))
+        if not holders:
             return
-        matches = [self._unit_scores(w, self._word_concepts(w)) for w in words]
-        for index in set(best).union(*matches):
-            held = [m[index] for m in matches if index in m]
-            if len(held) == len(words):
-                best[index] = max(best.get(index, 0.0), CONCEPT * min(held))
-            if index in best:
-                best[index] += PHRASE_BONUS * len(held) / len(words)
+        for index in best:
+            held = sum(index in docs for docs in holders)
+            best[index] += PHRASE_BONUS * held / len(holders)
 
     def _word_concepts(self, word: str) -> frozenset[str]:
         spans = self.vocabulary.concept_spans([word])
