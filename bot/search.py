@@ -26,7 +26,7 @@ from bot.aliases import Aliases
 from bot.models import Practice, period_years
 from bot.query import STOP_WORDS, Query, parse_query
 from bot.text import fold
-from bot.vocabulary import LANGUAGES, Vocabulary, load_vocabulary
+from bot.vocabulary import LANGUAGES, MIN_STEM, Vocabulary, load_vocabulary
 
 MAX_SCORED_WORDS = 8
 FIELD_WEIGHTS = {
@@ -42,8 +42,6 @@ FIELD_WEIGHTS = {
 EXACT, STEM, CONCEPT, PREFIX, TOPIC = 1.0, 0.95, 0.9, 0.85, 1.0
 # A partial match must cover at least this share of the query's meaning (IDF weight).
 MIN_COVERAGE = 0.3
-# How many words of a practice's long texts are read for concepts.
-TEXT_CONCEPT_WORDS = 25
 # Among a phrase's matches, a practice holding the phrase's own words gains up to this much.
 PHRASE_BONUS = 0.1
 
@@ -110,6 +108,7 @@ class SearchIndex:
         self._entries: list[_Entry] = []
         self._titles: list[str] = []
         self._stem_term_cache: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = {}
+        self._part_cache: dict[tuple[str, tuple[str, ...], str], set[str]] = {}
         # folded city words (and each of their starts) and canonical countries → entries
         self._by_city: dict[tuple[str, ...], set[int]] = {}
         self._by_country: dict[str, set[int]] = {}
@@ -120,10 +119,8 @@ class SearchIndex:
         # Words of the practices' texts other than their places: "mobile" of "mobile app".
         self._text_words: set[str] = set()
         self._current_year = current_year
-        self._topic_concepts: dict[str, list[str]] = {}
-        for concept in self.vocabulary.concepts.values():
-            if concept.topic:
-                self._topic_concepts.setdefault(concept.topic, []).append(concept.id)
+        # concept id → the practices that name it (worked out at query time, then kept)
+        self._concept_cache: dict[str, dict[int, float]] = {}
         for practice in practices:
             self._add(practice)
         self._refresh()
@@ -151,6 +148,7 @@ class SearchIndex:
         return stems
 
     def _refresh(self) -> None:
+        self._concept_cache.clear()
         self._vocabulary = sorted(key[2:] for key in self._postings if key.startswith("w:"))
         self.places = self._place_names()
 
@@ -186,20 +184,30 @@ class SearchIndex:
         ):
             terms: set[str] = set()
             for part in parts:
-                terms |= self._terms(fold(part).split(), langs, name)
+                terms |= self._part_terms(part, langs, name)
             self._post(terms, index, FIELD_WEIGHTS[name])
-        topic_terms = {f"t:{topic}" for topic in practice.topics}
-        for topic in practice.topics:
-            topic_terms.update(f"c:{c}" for c in self._topic_concepts.get(topic, ()))
-        self._post(topic_terms, index, FIELD_WEIGHTS["topics"])
+        self._post({f"t:{topic}" for topic in practice.topics}, index, FIELD_WEIGHTS["topics"])
+
+    def _part_terms(self, part: str, langs: tuple[str, ...], field_name: str) -> set[str]:
+        """Return the terms of one part of a field; keywords and topics are tags that recur
+        across practices, so theirs are kept once worked out."""
+        if field_name not in ("keywords", "topics"):
+            return self._terms(fold(part).split(), langs, field_name)
+        key = (part, langs, field_name)
+        found = self._part_cache.get(key)
+        if found is None:
+            found = self._terms(fold(part).split(), langs, field_name)
+            self._part_cache[key] = found
+        else:
+            self._text_words.update(w[2:] for w in found if w.startswith("w:"))
+        return found
 
     def _terms(self, words: list[str], langs: tuple[str, ...], field_name: str) -> set[str]:
         """Return the terms a field's folded words are indexed under.
 
-        Places are indexed by their words only. The long texts (purpose, process …) are
-        indexed by their words, and by the concepts of their opening only, where a practice
-        says what it is: stems and concepts over whole texts would cost most of the start-up
-        and add little below the title, subtitle and keywords.
+        Places and the long texts (purpose, process …) are indexed by their words; the
+        other fields by their stems too (in the practice's language and English). Concepts
+        are not indexed: a concept's forms are looked up when a query names it.
         """
         kept = [w for w in words if w not in STOP_WORDS]
         terms = {f"w:{w}" for w in kept}
@@ -207,12 +215,9 @@ class SearchIndex:
             self._place_words.update(kept)
             return terms
         self._text_words.update(kept)
-        if field_name == "text":
-            words = words[:TEXT_CONCEPT_WORDS]
-        else:
+        if field_name != "text":
             for word in set(kept):
                 terms.update(self._stem_terms(word, langs))
-        terms.update(f"c:{c}" for c in self.vocabulary.all_concepts(words, langs))
         return terms
 
     def _stem_terms(self, word: str, langs: tuple[str, ...]) -> tuple[str, ...]:
@@ -221,7 +226,9 @@ class SearchIndex:
         found = self._stem_term_cache.get(key)
         if found is None:
             found = tuple(
-                f"s:{lang}:{stem}" for lang, stem in self.vocabulary.stems(word) if lang in langs
+                f"s:{lang}:{stem}"
+                for lang in langs
+                if len(stem := self.vocabulary.stem(word, lang)) >= MIN_STEM
             )
             self._stem_term_cache[key] = found
         return found
@@ -407,7 +414,8 @@ class SearchIndex:
 
     def _unit_matches(self, query: Query) -> list[_Matches]:
         """Return, for each unit of the query, the practices it matches and how well."""
-        units = list(zip(query.words, query.concepts or [frozenset()] * len(query.words)))
+        concepts = query.concepts or (frozenset(),) * len(query.words)
+        units = list(zip(query.words, concepts, strict=True))
         if len(units) > MAX_SCORED_WORDS:
             # A pasted paragraph is matched on its most distinctive known words: the common
             # ones would cost a walk over most of the catalogue each and tell little apart.
@@ -422,7 +430,7 @@ class SearchIndex:
         if " " not in unit:
             terms.append(f"w:{unit}")
             terms.extend(f"s:{lang}:{stem}" for lang, stem in self.vocabulary.stems(unit))
-        return max((len(self._postings.get(term, ())) for term in terms), default=0)
+        return max((len(self._postings_of(term)) for term in terms), default=0)
 
     def _unit_scores(self, unit: str, concepts: frozenset[str]) -> _Matches:
         """Return, for each practice a unit matches, the best weighted similarity."""
@@ -473,7 +481,7 @@ class SearchIndex:
                 *(f"s:{lang}:{stem}" for lang, stem in self.vocabulary.stems(word)),
             ]
             terms += [f"c:{c}" for c in self._word_concepts(word)]
-            holders.append(set().union(*(self._postings.get(term, {}) for term in terms)))
+            holders.append(set().union(*(self._postings_of(term) for term in terms)))
         if not holders:
             return
         for index in best:
@@ -484,10 +492,44 @@ class SearchIndex:
         spans = self.vocabulary.concept_spans([word])
         return spans[0][2] if spans else frozenset()
 
+    def _postings_of(self, term: str) -> dict[int, float]:
+        """Return the practices a term occurs in → the weight of its best field."""
+        if term.startswith("c:"):
+            return self._concept_postings(term[2:])
+        return self._postings.get(term, {})
+
+    def _concept_postings(self, concept: str) -> dict[int, float]:
+        """Return the practices that name a concept in any of its forms, or have its topic.
+
+        A form of several words matches a practice holding all of them, at the weight of
+        the weakest field among them.
+        """
+        found = self._concept_cache.get(concept)
+        if found is not None:
+            return found
+        found = {}
+        for form in self.vocabulary.concept_terms.get(concept, ()):
+            lists = sorted((self._postings.get(term, {}) for term in form), key=len)
+            if not lists[0]:
+                continue
+            for index, weight in lists[0].items():
+                for other in lists[1:]:
+                    if index not in other:
+                        break
+                    weight = min(weight, other[index])
+                else:
+                    if weight > found.get(index, 0.0):
+                        found[index] = weight
+        topic = self.vocabulary.concepts[concept].topic
+        for index, weight in self._postings.get(f"t:{topic}", {}).items() if topic else ():
+            found[index] = max(found.get(index, 0.0), weight)
+        self._concept_cache[concept] = found
+        return found
+
     def _collect(self, terms: dict[str, float]) -> dict[int, float]:
         best: dict[int, float] = {}
         for term, similarity in terms.items():
-            for index, weight in self._postings.get(term, {}).items():
+            for index, weight in self._postings_of(term).items():
                 score = similarity * weight
                 if score > best.get(index, 0.0):
                     best[index] = score
