@@ -41,7 +41,7 @@ FIELD_WEIGHTS = {
 # language), the start of a longer word, a word it names the topic of.
 EXACT, STEM, CONCEPT, PREFIX, TOPIC = 1.0, 0.95, 0.9, 0.85, 1.0
 # A partial match must cover at least this share of the query's meaning (IDF weight).
-MIN_COVERAGE = 0.3
+MIN_COVERAGE = 0.4
 # Among a phrase's matches, a practice holding the phrase's own words gains up to this much.
 PHRASE_BONUS = 0.1
 
@@ -552,7 +552,8 @@ class SearchIndex:
             ):
                 similarity = 1.0 - distance / (max(len(word), len(token)) + 1)
                 terms[f"w:{token}"] = max(terms.get(f"w:{token}", 0.0), similarity)
-            near = self.vocabulary.near_concepts(word, max_edits) if len(word) >= 7 else []
+            # Concept words of six languages are many: one typing error only, in long words.
+            near = self.vocabulary.near_concepts(word, 1) if len(word) >= 7 else []
             for concept, distance in near:
                 similarity = CONCEPT * (1.0 - distance / (len(word) + 1))
                 terms[f"c:{concept}"] = max(terms.get(f"c:{concept}", 0.0), similarity)

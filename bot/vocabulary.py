@@ -85,8 +85,10 @@ class Vocabulary:
             "abcdefghijklmnopqrstuvwxyz"
         )
         self.filler = frozenset(fold(w) for w in filler) - concept_words
+        # Greeting, thanks and help words, each word of their phrases ("guten tag").
         self.small_talk = {
-            kind: frozenset(fold(w) for w in words) for kind, words in small_talk.items()
+            kind: frozenset(w for phrase in words for w in fold(phrase).split())
+            for kind, words in small_talk.items()
         }
         # (language, stems of a form's words without glue) → concept ids
         self._forms: dict[tuple[str, tuple[str, ...]], set[str]] = {}
