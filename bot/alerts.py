@@ -17,7 +17,7 @@ from bot.cards import MAX_MESSAGE, card_keyboard, card_text, result_row, shorten
 from bot.models import Practice, Subscription
 from bot.query import Query, parse_query
 from bot.search import SearchIndex
-from bot.text import fold
+from bot.text import fold, telegram_length
 
 MAX_PLACE_WORDS = 4  # as search reads place names
 
@@ -222,7 +222,7 @@ def digest_text(practices: Sequence[Practice], why: Sequence[str], bot_username:
     for number, practice in enumerate(practices, start=1):
         row = "\n\n" + result_row(number, practice, bot_username)
         more = f"\n\n… and {len(practices) - number + 1} more: /latest"
-        if len(text) + len(row) + len(more) > MAX_MESSAGE - 20:
+        if telegram_length(text + row + more) > MAX_MESSAGE - 20:
             return text + more
         text += row
     return text

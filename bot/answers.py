@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from rapidfuzz import fuzz, process
 
+from bot.aliases import is_short, short_name_problem
 from bot.cards import shorten
 from bot.models import Practice, period_years
 from bot.template import FIELDS, FIELDS_BY_KEY, MIN_TEXT, TOPICS, Field
@@ -42,6 +43,8 @@ class Places(Protocol):
     def city(self, name: str) -> str | None: ...
 
     def country(self, name: str) -> str | None: ...
+
+    def country_or_code(self, name: str) -> str | None: ...
 
 
 def check_answer(field: Field, text: str, places: Places, current_year: int) -> Answer:
@@ -128,20 +131,22 @@ def _check_cities(field: Field, text: str, places: Places) -> Answer:
 
 
 def _check_country(text: str, places: Places) -> Answer:
-    country = places.country(text)
+    country = places.country_or_code(text)
     if country:
         return Answer(value=country)
+    shown = escape(shorten(" ".join(text.split()), 60))
+    if is_short(text):
+        return Answer(error=short_name_problem("country", shown))
     suggestions = country_suggestions(text, places)
     named = " or ".join(escape(name) for name in suggestions)
     hint = f" Did you mean {named}?" if suggestions else " Write its name in English."
-    shown = escape(shorten(" ".join(text.split()), 60))
     return Answer(error=f"I don't know the country ‘{shown}’.{hint}", suggestions=suggestions)
 
 
 def country_suggestions(text: str, places: Places, limit: int = 3) -> tuple[str, ...]:
     """Return the countries whose names (in any language) are closest to a misspelt name."""
     folded = fold(text)
-    if not folded:
+    if not folded or is_short(folded):  # see bot.aliases.SHORT_NAME
         return ()
     matches = process.extract(
         folded, list(places.countries), scorer=fuzz.WRatio, limit=30, score_cutoff=80

@@ -10,11 +10,15 @@ from collections.abc import Callable, Sequence
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.constants import InlineKeyboardButtonLimit, MessageLimit
 
 from bot.models import Practice
+from bot.text import cut_to_telegram_length, telegram_length
 
-MAX_MESSAGE = 4096
-MAX_CALLBACK_BYTES = 64
+# Telegram's limits. Lengths of text are counted as Telegram counts them, in UTF-16 code units
+# (`bot.text.telegram_length`), so every limit, budget and cut below is in those units.
+MAX_MESSAGE = MessageLimit.MAX_TEXT_LENGTH
+MAX_CALLBACK_BYTES = InlineKeyboardButtonLimit.MAX_CALLBACK_DATA
 PAGE_SIZE = 5
 TITLE_LIMIT = 200
 SUBTITLE_LIMIT = 300
@@ -39,24 +43,31 @@ QUERY_ECHO_BUDGET = 120
 
 
 def shorten(text: str, limit: int) -> str:
-    """Cut text to at most `limit` characters at a word boundary, ending with "…"."""
+    """Cut text to at most `limit` units of Telegram length at a word boundary, ending with "…".
+
+    An emoji or a mathematical letter counts two, as Telegram counts it.
+    """
     text = " ".join(text.split())
-    if len(text) <= limit:
+    if telegram_length(text) <= limit:
         return text
-    cut = text[: limit - 1]
-    if " " in cut[limit // 2 :]:
+    cut = cut_to_telegram_length(text, limit - 1)
+    if " " in cut[len(cut) // 2 :]:
         cut = cut[: cut.rindex(" ")]
     return cut.rstrip(" ,;:.-") + "…"
 
 
-def _fit(text: str, limit: int, budget: int) -> str:
-    """Return text cut to `limit` characters and escaped, within `budget` characters."""
+def fit(text: str, limit: int, budget: int) -> str:
+    """Return text shortened to `limit` and escaped, within `budget` (Telegram length).
+
+    Escaping can make a text six times longer ("'" is "&#x27;"), so a limit on the text alone
+    does not bound what a message holds. Returns "" when not even "…" fits the budget.
+    """
     text = shorten(text, limit)
     escaped = escape(text)
-    while len(escaped) > budget and limit > 1:
-        limit = max(1, min(limit - 1, limit * budget // len(escaped)))
+    while telegram_length(escaped) > budget and limit > 1:
+        limit = max(1, min(limit - 1, limit * budget // telegram_length(escaped)))
         escaped = escape(shorten(text, limit))
-    return escaped if len(escaped) <= budget else ""
+    return escaped if telegram_length(escaped) <= budget else ""
 
 
 def deep_link(bot_username: str, practice: Practice) -> str:
@@ -71,14 +82,14 @@ def callback(*parts: str | int) -> str | None:
 
 
 def _title_link(practice: Practice, bot_username: str) -> str:
-    title = _fit(practice.title, TITLE_LIMIT, TITLE_BUDGET)
+    title = fit(practice.title, TITLE_LIMIT, TITLE_BUDGET)
     return f'<a href="{escape(deep_link(bot_username, practice))}">{title}</a>'
 
 
 def _place_line(practice: Practice) -> str:
-    parts = [_fit(practice.place, PLACE_LIMIT, ROW_PLACE_BUDGET)] if practice.place else []
+    parts = [fit(practice.place, PLACE_LIMIT, ROW_PLACE_BUDGET)] if practice.place else []
     if practice.period:
-        parts.append(_fit(practice.period, 60, PERIOD_ROW_BUDGET))
+        parts.append(fit(practice.period, 60, PERIOD_ROW_BUDGET))
     return " · ".join(parts)
 
 
@@ -96,22 +107,22 @@ def card_text(practice: Practice, bot_username: str, note: str | None = None) ->
     lines = [note, ""] if note else []
     lines.append(f"<b>{_title_link(practice, bot_username)}</b>")
     if practice.subtitle:
-        lines.append(f"<i>{_fit(practice.subtitle, SUBTITLE_LIMIT, SUBTITLE_BUDGET)}</i>")
+        lines.append(f"<i>{fit(practice.subtitle, SUBTITLE_LIMIT, SUBTITLE_BUDGET)}</i>")
     if practice.place:
-        lines.append(f"📍 {_fit(practice.place, PLACE_LIMIT, PLACE_BUDGET)}")
+        lines.append(f"📍 {fit(practice.place, PLACE_LIMIT, PLACE_BUDGET)}")
     if practice.period:
-        lines.append(f"🗓 {_fit(practice.period, PERIOD_LIMIT, PERIOD_BUDGET)}")
+        lines.append(f"🗓 {fit(practice.period, PERIOD_LIMIT, PERIOD_BUDGET)}")
     if practice.topics:
         topics = " · ".join(practice.topics[:5])
-        lines.append(f"🏷 {_fit(topics, TOPICS_LIMIT, TOPICS_BUDGET)}")
+        lines.append(f"🏷 {fit(topics, TOPICS_LIMIT, TOPICS_BUDGET)}")
     text = "\n".join(lines)
     if practice.purpose:
         head = "\n\n<b>Purpose:</b> "
-        room = MAX_MESSAGE - len(text) - len(head)
+        room = MAX_MESSAGE - telegram_length(text) - telegram_length(head)
         if room > 0:
-            text += head + _fit(practice.purpose, PURPOSE_LIMIT, room)
+            text += head + fit(practice.purpose, PURPOSE_LIMIT, room)
     # Only a note longer than a message could still need this cut.
-    return text[:MAX_MESSAGE]
+    return cut_to_telegram_length(text, MAX_MESSAGE)
 
 
 def card_keyboard(
@@ -144,7 +155,7 @@ def result_row(number: int, practice: Practice, bot_username: str) -> str:
         row += f"\n     {place}"
     line = summary(practice)
     if line:
-        row += f"\n     <i>{_fit(line, SUMMARY_LIMIT, SUMMARY_BUDGET)}</i>"
+        row += f"\n     <i>{fit(line, SUMMARY_LIMIT, SUMMARY_BUDGET)}</i>"
     return row
 
 
@@ -160,7 +171,7 @@ def results_text(label: str, practices: Sequence[Practice], page: int, bot_usern
     total = len(practices)
     shown = practices[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
     pages = max(1, -(-total // PAGE_SIZE))
-    echo = _fit(label, QUERY_ECHO_LIMIT, QUERY_ECHO_BUDGET)
+    echo = fit(label, QUERY_ECHO_LIMIT, QUERY_ECHO_BUDGET)
     header = f"🔎 <b>{len(shown)} of {total}</b> for ‘{echo}’"
     if pages > 1:
         header += f" · page {page + 1} of {pages}"
@@ -168,7 +179,7 @@ def results_text(label: str, practices: Sequence[Practice], page: int, bot_usern
         result_row(page * PAGE_SIZE + n, practice, bot_username)
         for n, practice in enumerate(shown, start=1)
     ]
-    return "\n\n".join([header, *rows])[:MAX_MESSAGE]
+    return cut_to_telegram_length("\n\n".join([header, *rows]), MAX_MESSAGE)
 
 
 def results_keyboard(

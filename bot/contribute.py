@@ -9,9 +9,10 @@ from datetime import datetime
 from html import escape
 from typing import Any
 
-from bot.cards import MAX_MESSAGE, card_text, shorten
+from bot.cards import MAX_MESSAGE, card_text, fit, shorten
 from bot.models import Draft, Practice, Submission, practice_key
 from bot.template import FIELDS, FIELDS_BY_KEY, Field
+from bot.text import telegram_length
 
 TOTAL_STEPS = len(FIELDS)
 DETAIL_LIMIT = 300
@@ -107,19 +108,6 @@ def _details(answers: dict[str, Any], limit: int, contact: bool) -> list[str]:
     return lines
 
 
-def fit(text: str, limit: int, budget: int) -> str:
-    """Return text shortened to `limit` characters and escaped, within `budget` characters.
-
-    Escaping can make a text six times longer ("'" is "&#x27;"), so a limit in characters
-    alone does not bound what a message holds.
-    """
-    shown = escape(shorten(text, limit))
-    while len(shown) > budget and limit > 1:
-        limit = max(1, min(limit - 1, limit * budget // len(shown)))
-        shown = escape(shorten(text, limit))
-    return shown
-
-
 def with_details(card: str, answers: dict[str, Any], tail: str = "", contact: bool = True) -> str:
     """Return a card + the fields that are not on it + `tail`, within one message.
 
@@ -130,7 +118,7 @@ def with_details(card: str, answers: dict[str, Any], tail: str = "", contact: bo
     options = [*("\n".join(lines) for lines in shorter), READ_IN_FULL, ""]
     for details in options:
         text = "\n\n".join(part for part in (card, details, tail) if part)
-        if len(text) <= MAX_MESSAGE:
+        if telegram_length(text) <= MAX_MESSAGE:
             return text
     return card
 
@@ -194,6 +182,19 @@ def decided_text(submission: Submission) -> str:
     return f"#{submission.id} was already {verb} by {by} ({when(submission.decided_at)})."
 
 
+def reason_preview_text(number: int, title: str, reason: str) -> str:
+    """Return the rejection reason shown back to the moderator before it is sent.
+
+    Args:
+        number: the submission's number.
+        title, reason: already HTML-escaped.
+    """
+    return (
+        f"❌ Reject #{number} “{title}” with this reason?\n\n<i>{reason}</i>\n\n"
+        "Send it to the submitter, press Edit or type another reason to replace it, or Cancel."
+    )
+
+
 def _sections(answers: dict[str, Any], contact: bool) -> list[tuple[str, str]]:
     place = ", ".join([*answers.get("cities", []), answers.get("country") or ""]).strip(", ")
     sections = [(FIELDS_BY_KEY["title"].name, answers.get("title") or ""), ("Place", place)]
@@ -230,11 +231,6 @@ def full_text_parts(answers: dict[str, Any], contact: bool) -> list[str]:
         f"📄 <b>{title}</b> · full text {n}/{total}\n\n" + "\n\n".join(group)
         for n, group in enumerate(parts, start=1)
     ]
-
-
-def telegram_length(text: str) -> int:
-    """Return the length Telegram counts: UTF-16 code units (an emoji can count two)."""
-    return len(text.encode("utf-16-le")) // 2
 
 
 def split_text(text: str, budget: int) -> list[str]:

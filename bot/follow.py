@@ -12,7 +12,7 @@ from html import escape
 
 from rapidfuzz import fuzz, process
 
-from bot.aliases import Aliases
+from bot.aliases import Aliases, is_short, short_name_problem
 from bot.cards import QUERY_ECHO_LIMIT, shorten
 from bot.query import FILTER_NAMES, match_topics, parse_query
 from bot.text import fold
@@ -82,12 +82,14 @@ class Resolver:
         if kind == "topic":
             return self._topic(value)
         if kind == "country":
-            found = self.aliases.country(value)
-            return Resolution(kind, found) if found else self._unknown(kind, value, places)
-        found = self.aliases.city(value) or _same_name(value, places)
+            found = self.aliases.country_or_code(value)
+        else:
+            found = self.aliases.city(value) or _same_name(value, places)
         return Resolution(kind, found) if found else self._unknown(kind, value, places)
 
     def _topic(self, value: str) -> Resolution:
+        if is_short(value) and fold(value) not in self.aliases.topics:
+            return Resolution("topic", problem=_too_short("topic", value))
         found = match_topics(value, self.topics, self.aliases)
         if len(found) == 1:
             return Resolution("topic", found[0])
@@ -99,6 +101,8 @@ class Resolver:
         return Resolution("topic", choices=choices, problem=_unknown_line("topic", value))
 
     def _unknown(self, kind: str, value: str, places: set[str]) -> Resolution:
+        if is_short(value):
+            return Resolution(kind, problem=_too_short(kind, value))
         table = self.aliases.cities if kind == "city" else self.aliases.countries
         keys = self._city_keys if kind == "city" else self._country_keys
         choices = suggest(fold(value), table, keys, prefer=places)
@@ -147,7 +151,7 @@ def suggest(
     Names in `prefer` (places that have practices) come first.
     """
     choices: list[str] = []
-    if folded:
+    if folded and not is_short(folded):  # see bot.aliases.SHORT_NAME
         close = process.extract(
             folded, keys, scorer=fuzz.ratio, score_cutoff=_SUGGEST_CUTOFF, limit=30
         )
@@ -166,6 +170,10 @@ def _same_name(value: str, places: set[str]) -> str | None:
     """Return the catalogue's spelling of a place missing from the alias table."""
     folded = fold(value)
     return next((place for place in sorted(places) if fold(place) == folded), None)
+
+
+def _too_short(kind: str, value: str) -> str:
+    return short_name_problem(kind, escape(shorten(value, QUERY_ECHO_LIMIT)))
 
 
 def _unknown_line(kind: str, value: str) -> str:

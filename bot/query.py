@@ -232,7 +232,8 @@ def _take_filter(
         found = [aliases.city(value) or value] if fold(value) else []
         filters.cities.update(found)
     elif name == "country":
-        found = [aliases.country(value)] if aliases.country(value) else []
+        country = aliases.country_or_code(value)  # "country:IT" as well as "country:italy"
+        found = [country] if country else []
         filters.countries.update(found)
     else:
         year = value if _YEAR.match(value) else None

@@ -1,7 +1,12 @@
-"""Text folding shared by search, aliases and ids: case, accents and punctuation."""
+"""Text shared by search, aliases, ids and messages: folding, Telegram lengths, isolation.
+
+Pure: no Telegram I/O.
+"""
 
 import re
 import unicodedata
+
+from anyascii import anyascii
 
 # Letters that NFKD does not decompose into a base letter plus a combining mark.
 _SPECIAL = str.maketrans(
@@ -27,6 +32,23 @@ _SPECIAL = str.maketrans(
 _NON_WORD = re.compile(r"[\W_]+")
 
 
+# Bidi embeddings, overrides and isolates (LRE RLE PDF LRO RLO, LRI RLI FSI PDI): a member's
+# U+202E would reverse the rest of a line of ours. Unicode's isolates replace them (UAX #9).
+_BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+FIRST_STRONG_ISOLATE, POP_DIRECTIONAL_ISOLATE = "\u2068", "\u2069"
+
+
+def drop_invisible(text: str) -> str:
+    """Return text without format characters (Unicode category Cf).
+
+    Soft hyphen, zero-width space, joiner and non-joiner, word joiner, BOM, bidi marks: they
+    don't show, so a word typed or pasted with one inside must still match the word.
+    """
+    if text.isascii():
+        return text
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+
+
 def strip_accents(text: str) -> str:
     """Return text without diacritics, keeping case ("Zürich" → "Zurich")."""
     decomposed = unicodedata.normalize("NFKD", text.translate(_SPECIAL))
@@ -42,7 +64,7 @@ def fold(text: str) -> str:
     Returns:
         The folded text, e.g. "Berlin-Neukölln" → "berlin neukolln".
     """
-    return _NON_WORD.sub(" ", strip_accents(text).casefold()).strip()
+    return _NON_WORD.sub(" ", strip_accents(drop_invisible(text)).casefold()).strip()
 
 
 def words(text: str) -> list[str]:
@@ -53,7 +75,56 @@ def words(text: str) -> list[str]:
 def slugify(text: str) -> str:
     """Return the id slug of a title (DESIGN §3): lower case, no accents, '-' between words.
 
-    Words in scripts other than Latin are left out, since ids travel in links and buttons that
-    allow only ASCII; a title with none gives "".
+    Ids travel in links and buttons that allow only ASCII, so a word in another script
+    (Cyrillic, Greek, Arabic, Hebrew, CJK …) is transliterated with `anyascii`: "Кухня
+    соседей" gives "kukhnya-sosedei". Latin words are folded and, when a letter stays
+    non-ASCII ("ə"), left out as they always were, so the ids of Latin titles never change.
+    A title of no letters or digits gives "".
     """
-    return "-".join(word for word in words(text) if word.isascii())
+    ascii_words = []
+    for word in words(text):
+        if word.isascii():
+            ascii_words.append(word)
+        elif not _is_latin(word):
+            ascii_words += words(anyascii(word))
+    return "-".join(ascii_words)
+
+
+def _is_latin(word: str) -> bool:
+    return any(unicodedata.name(ch, "").startswith("LATIN") for ch in word)
+
+
+def telegram_length(text: str) -> int:
+    """Return the length of text as Telegram counts it: UTF-16 code units.
+
+    Telegram's limits (4096 a message, 1024 a caption …, `telegram.constants.MessageLimit`)
+    are in these units: a letter outside the Basic Multilingual Plane, such as most emoji or
+    "𝐁", counts two.
+    """
+    return len(text.encode("utf-16-le")) // 2
+
+
+def cut_to_telegram_length(text: str, limit: int) -> str:
+    """Return the longest start of text whose Telegram length is at most `limit`.
+
+    The cut never splits a character (a surrogate pair stays whole).
+    """
+    if len(text) * 2 <= limit or telegram_length(text) <= limit:
+        return text
+    used = 0
+    for index, ch in enumerate(text):
+        used += 2 if ord(ch) > 0xFFFF else 1
+        if used > limit:
+            return text[:index]
+    return text
+
+
+def isolate(text: str) -> str:
+    """Return a member's or an import's text ready to sit inside a sentence of ours.
+
+    Bidi controls in it are dropped and the whole is wrapped in FIRST STRONG ISOLATE … POP
+    DIRECTIONAL ISOLATE (Unicode UAX #9), so a right-to-left title, or one starting with
+    U+202E, neither reverses nor reorders the words around it. Apply it to the escaped text.
+    """
+    cleaned = text.translate(_BIDI_CONTROLS)
+    return f"{FIRST_STRONG_ISOLATE}{cleaned}{POP_DIRECTIONAL_ISOLATE}" if cleaned else cleaned

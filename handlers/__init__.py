@@ -27,8 +27,10 @@ from handlers import (
     browse,
     chat_state,
     contribute,
+    edits,
     fallback,
     forget,
+    gate,
     inline,
     search,
     start,
@@ -38,6 +40,8 @@ from handlers import (
 from handlers.errors import on_error
 
 PRIVATE = filters.ChatType.PRIVATE
+# New messages only: an edit is handled by `edits` alone and never taken for a new message.
+NEW = filters.UpdateType.MESSAGE
 
 COMMANDS = [
     BotCommand("search", "Find good practices: /search anti racism turin"),
@@ -58,7 +62,7 @@ COMMANDS = [
 def core_handlers() -> list[BaseHandler]:
     """Return the handlers of asking and browsing, in the order they are tried."""
     return [
-        CommandHandler("start", start.start),
+        CommandHandler("start", start.start, filters=~start.OWN_FLOW_LINK),
         CommandHandler("help", start.help_command),
         CommandHandler("search", search.search_command),
         CommandHandler("topics", browse.topics),
@@ -88,24 +92,35 @@ def follow_handlers() -> list[BaseHandler]:
         CallbackQueryHandler(subscribe.on_practice_follow, pattern=r"^fp\|"),
         CallbackQueryHandler(forget.on_forget_button, pattern=r"^fg\|"),
         MessageHandler(
-            filters.TEXT & ~filters.COMMAND & subscribe.PROMPT_REPLY, subscribe.on_prompt_reply
+            filters.TEXT & ~filters.COMMAND & subscribe.PROMPT_REPLY & NEW,
+            subscribe.on_prompt_reply,
         ),
         ChatMemberHandler(chat_state.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER),
+        MessageHandler(filters.StatusUpdate.MIGRATE, chat_state.on_migration),
     ]
 
 
 def fallback_handlers() -> list[BaseHandler]:
     """Return the handlers tried last: plain-text search and what nothing else took."""
     return [
-        MessageHandler(filters.TEXT & ~filters.COMMAND & PRIVATE, search.search_message),
-        MessageHandler(filters.COMMAND & PRIVATE, fallback.unknown_command),
-        MessageHandler(~filters.COMMAND & PRIVATE & ~filters.StatusUpdate.ALL, fallback.not_text),
+        MessageHandler(filters.TEXT & ~filters.COMMAND & PRIVATE & NEW, search.search_message),
+        MessageHandler(filters.COMMAND & PRIVATE & NEW, fallback.unknown_command),
+        MessageHandler(
+            ~filters.COMMAND & PRIVATE & ~filters.StatusUpdate.ALL & NEW, fallback.not_text
+        ),
         CallbackQueryHandler(fallback.stale_button),
     ]
 
 
+GATE_GROUP = -2  # before everything else
+
+
 def register(app: Application) -> None:
     """Add every handler and the error handler to the application."""
+    app.add_handler(MessageHandler(filters.UpdateType.CHANNEL_POSTS, gate.ignore), GATE_GROUP)
+    edited = MessageHandler(filters.UpdateType.EDITED_MESSAGE, edits.on_edited_message)
+    app.add_handler(edited, GATE_GROUP)
+    app.add_handler(CallbackQueryHandler(gate.on_group_button), GATE_GROUP)
     # Before everything else: a user who writes again can receive alerts again.
     app.add_handler(TypeHandler(Update, chat_state.reactivate_on_contact), group=-1)
     app.add_handlers(core_handlers())

@@ -2,7 +2,8 @@
 
 The draft (`store.submissions`) is the truth about where a dialogue stands: `draft.step` names
 the screen, `draft.rev` the version of it. The conversation state only routes typed messages,
-and `ask()` derives it from the draft, so both are written at every step.
+and `ask()` derives it from the draft: both are written in one write before the screen is
+shown, so after a crash the member goes on exactly where the last screen they saw says.
 
 Dialogue buttons carry `sb|<action>|<rev>[|<argument>]`; a button whose rev is not the draft's
 belongs to an older screen and is refused, whatever it says.
@@ -23,11 +24,13 @@ from bot.template import FIELD_KEYS
 from handlers import fallback, search
 from handlers.deps import submissions
 from handlers.screens import paused_keyboard, screen
+from store.submissions import DRAFT_RETENTION
 
 log = logging.getLogger(__name__)
 
 ASKING, PREVIEW, DUPLICATE = "asking", "preview", "duplicate"
 END = ConversationHandler.END
+CONVERSATION = "submit"  # the ConversationHandler's name, under which its states are stored
 IDLE_TIMEOUT = 2 * 60 * 60  # seconds without an answer before the dialogue pauses
 
 CLOSED = "This submission is not open any more. Send /submit to continue your draft."
@@ -88,6 +91,7 @@ async def ask(
     error: str | None = None,
     choices: Sequence[str] = (),
     same_screen: bool = False,
+    intro: str | None = None,
 ) -> str:
     """Show the draft's current screen, save the draft, and return the conversation state.
 
@@ -102,11 +106,18 @@ async def ask(
         choices: countries to offer on the country step.
         same_screen: the screen only changes in place (a topic ticked), so its buttons stay
             valid: several quick taps on it all count.
+        intro: a message sent before the screen (once the draft is saved).
     """
     if not same_screen:
         draft.rev += 1
     draft.active = True
     text, keyboard = screen(context, draft, error, choices)
+    state = state_of(draft)
+    # Saved before shown: the screen and the state that routes its answer, in one write.
+    store = submissions(context)
+    store.save_dialogue(draft, CONVERSATION, conversation_key(update), state)
+    if intro:
+        await context.bot.send_message(update.effective_chat.id, intro)
     query = update.callback_query
     if query and query.message and query.message.message_id == draft.prompt_message_id:
         await edit(query.message, text, keyboard)
@@ -116,8 +127,13 @@ async def ask(
             update.effective_chat.id, text, reply_markup=keyboard
         )
         draft.prompt_message_id = sent.message_id
-    submissions(context).save_draft(draft)
-    return state_of(draft)
+        store.note_prompt(draft.user_id, sent.message_id)
+    return state
+
+
+def conversation_key(update: Update) -> tuple[int, int]:
+    """Return the dialogue's ConversationHandler key for this update: (chat id, user id)."""
+    return (update.effective_chat.id, update.effective_user.id)
 
 
 async def edit(message: object, text: str, keyboard: InlineKeyboardMarkup | None) -> None:
@@ -197,13 +213,14 @@ def idle_seconds(draft: Draft) -> float:
 async def pause(update: Update, context: Context, draft: Draft, why: str = "") -> object:
     """Close the dialogue but keep the draft, and say how to go on with it."""
     draft.active = False
-    submissions(context).save_draft(draft)
+    store = submissions(context)
+    store.save_dialogue(draft, CONVERSATION, conversation_key(update), None)
     chat_id = update.effective_chat.id
     await strip_buttons(context, chat_id, draft.prompt_message_id)
     reason = why or "⏸ I've paused your submission: there was no answer for 2 hours."
     text = (
-        f"{reason}\nYour answers are kept. Send /submit or press Continue to go on from "
-        f"{step_label(draft.step)}."
+        f"{reason}\nYour answers are kept for {DRAFT_RETENTION.days} days. Send /submit or "
+        f"press Continue to go on from {step_label(draft.step)}."
     )
     await context.bot.send_message(chat_id, text, reply_markup=paused_keyboard())
     return END

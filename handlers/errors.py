@@ -16,10 +16,25 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     log.error("update %s failed", update_id, exc_info=context.error)
     if not isinstance(update, Update):
         return
+    if update.callback_query and await _answer_query(update):
+        return
+    chat = update.effective_chat
+    if chat is None or chat.type == chat.CHANNEL:  # channel posts get no answer, not even this
+        return
     try:
-        if update.callback_query:
-            await update.callback_query.answer(APOLOGY, show_alert=True)
-        elif update.effective_chat and update.effective_message:
-            await update.effective_chat.send_message(APOLOGY, parse_mode=None)
+        await chat.send_message(APOLOGY, parse_mode=None)
     except TelegramError:
         log.warning("could not send the apology for update %s", update_id)
+
+
+async def _answer_query(update: Update) -> bool:
+    """Apologise in the button's alert; False when the query was already answered.
+
+    A query can be answered once: a handler that failed after answering it leaves the
+    apology to the chat (Telegram refuses the second answer as "query is too old").
+    """
+    try:
+        await update.callback_query.answer(APOLOGY, show_alert=True)
+    except TelegramError:
+        return False
+    return True

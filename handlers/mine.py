@@ -8,6 +8,7 @@ from telegram.ext import ContextTypes
 from bot.cards import MAX_MESSAGE, callback
 from bot.contribute import draft_line, full_text_parts, public_answers, submission_line
 from bot.models import Practice
+from bot.text import telegram_length
 from handlers.deps import submissions
 from handlers.search import practice_of_button
 
@@ -50,7 +51,7 @@ async def my_submissions(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     shown = 0
     for submission in mine[:SHOWN]:
         line = submission_line(submission, context.bot.username)
-        if len("\n\n".join([*lines, line])) > MAX_MESSAGE - 100:
+        if telegram_length("\n\n".join([*lines, line])) > MAX_MESSAGE - 100:
             break
         lines.append(line)
         shown += 1

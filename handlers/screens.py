@@ -10,6 +10,7 @@ from bot.cards import MAX_MESSAGE, callback, card_keyboard, card_text
 from bot.contribute import consent_text, fit, preview_text, prompt_text
 from bot.models import Draft, Practice, new_practice_id
 from bot.template import FIELD_KEYS, FIELDS, FIELDS_BY_KEY, TOPICS, Field
+from bot.text import telegram_length
 from handlers.deps import services, submissions
 
 Context = ContextTypes.DEFAULT_TYPE
@@ -154,7 +155,7 @@ def _duplicate(context: Context, draft: Draft, found: Practice) -> Screen:
     head = "🤔 <b>Is it already in the catalogue?</b> This practice has a very similar title:"
     card = card_text(found, context.bot.username, note=head)
     question = "\n\nIs yours the same practice?"
-    text = card + question if len(card + question) <= MAX_MESSAGE else card
+    text = card + question if telegram_length(card + question) <= MAX_MESSAGE else card
     rows = [
         [button("Yes, the same one", draft, "same"), button("No, send mine", draft, "diff")],
         [button("◀️ Back to preview", draft, "v")],

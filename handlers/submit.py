@@ -16,14 +16,19 @@ from bot.models import Draft
 from handlers import drafts
 from handlers.deps import submissions
 from handlers.drafts import END, Context, ask, button_step, pause
+from handlers.gate import SUBMIT, private_link
 from handlers.screens import choice_keyboard
+from store.submissions import DRAFT_RETENTION
+
+DRAFT_DAYS = DRAFT_RETENTION.days
 
 log = logging.getLogger(__name__)
 INTRO = (
     "✍️ <b>Share a good practice</b>\n"
     "I'll ask for the 12 fields of the programme's template, one at a time. Optional steps can "
     "be skipped; ◀️ Back returns to the step before, and ✖️ Cancel stops with your answers "
-    "kept. Nothing is sent until you press <b>Send</b> on the preview at the end."
+    "kept. Nothing is sent until you press <b>Send</b> on the preview at the end. "
+    f"A draft left untouched for {DRAFT_DAYS} days is deleted."
 )
 
 
@@ -57,9 +62,8 @@ async def _begin(update: Update, context: Context) -> object:
     old = submissions(context).draft(update.effective_user.id)
     if old is not None:
         await drafts.strip_buttons(context, update.effective_chat.id, old.prompt_message_id)
-    submissions(context).delete_draft(update.effective_user.id)
-    await context.bot.send_message(update.effective_chat.id, INTRO)
-    return await ask(update, context, new_draft(update.effective_user.id))
+    # The new draft replaces the old one in the same write that starts the dialogue.
+    return await ask(update, context, new_draft(update.effective_user.id), intro=INTRO)
 
 
 async def on_continue(update: Update, context: Context) -> object:
@@ -158,11 +162,14 @@ async def on_closed_button(update: Update, context: Context) -> None:
 
 
 async def in_group(update: Update, context: Context) -> None:
-    """Point to the private chat: contributions and moderation are not done in groups."""
-    link = f"https://t.me/{context.bot.username}"
-    await update.effective_message.reply_text(
-        f'Please do this in <a href="{link}">a private chat with me</a>.'
-    )
+    """Point to the private chat: contributions and moderation are not done in groups.
+
+    /submit links to the private chat with the dialogue started there.
+    """
+    message = update.effective_message
+    is_submit = (message.text or "").split(maxsplit=1)[0].split("@")[0] == "/submit"
+    link = escape(private_link(context, SUBMIT if is_submit else None))
+    await message.reply_text(f'Please do this in <a href="{link}">a private chat with me</a>.')
 
 
 async def remind(update: Update, context: Context) -> None:

@@ -11,10 +11,12 @@ from bot.models import Draft, Submission
 from bot.template import FIELD_KEYS
 from handlers.deps import services, submissions
 from handlers.drafts import (
+    CONVERSATION,
     END,
     Context,
     ask,
     button_step,
+    conversation_key,
     go,
     pause,
     state_of,
@@ -98,7 +100,7 @@ async def send_submission(update: Update, context: Context, draft: Draft) -> obj
             store.save(submission)
         else:
             store.add(submission)
-        store.delete_draft(user.id)
+        store.end_dialogue(user.id, CONVERSATION, conversation_key(update))
     await strip_buttons(context, update.effective_chat.id, draft.prompt_message_id)
     title = escape(shorten(draft.answers.get("title") or "", 100))
     await context.bot.send_message(

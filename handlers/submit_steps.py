@@ -6,17 +6,18 @@ from telegram import Update
 
 from bot.answers import check_answer, toggle_topic
 from bot.cards import MAX_MESSAGE
-from bot.contribute import telegram_length
 from bot.models import Draft
 from bot.template import FIELD_KEYS, FIELDS_BY_KEY
-from bot.text import fold
+from bot.text import fold, telegram_length
 from bot.texts import WELCOME
 from handlers.deps import services, submissions
 from handlers.drafts import (
+    CONVERSATION,
     END,
     Context,
     ask,
     button_step,
+    conversation_key,
     go,
     message_step,
     next_step,
@@ -61,6 +62,8 @@ async def on_answer(update: Update, context: Context, draft: Draft) -> object:
     if _is_rest_of_refused_text(context, message.date):
         await message.reply_text(CONTINUATION)
         return None  # the step's question above stays the current screen
+    # Editing this message in Telegram later changes this answer (handlers/edits.py).
+    draft.last_answer_id, draft.last_answer_step = message.message_id, draft.step
     if draft.step == "consent":
         return await _typed_consent(update, context, draft, fold(message.text or ""))
     field = FIELDS_BY_KEY.get(draft.step)
@@ -115,13 +118,13 @@ async def on_back(update: Update, context: Context, draft: Draft, _: str) -> obj
 async def _back_to_menu(update: Update, context: Context, draft: Draft) -> object:
     """Leave the dialogue for the welcome menu; a draft with answers is kept for /submit."""
     await strip_buttons(context, update.effective_chat.id, draft.prompt_message_id)
-    kept = ""
+    kept, key = "", conversation_key(update)
     if draft.answers:
         draft.active = False
-        submissions(context).save_draft(draft)
+        submissions(context).save_dialogue(draft, CONVERSATION, key, None)
         kept = "\n\n<i>Your draft is kept: /submit to continue it.</i>"
     else:
-        submissions(context).delete_draft(draft.user_id)
+        submissions(context).end_dialogue(draft.user_id, CONVERSATION, key)
     await context.bot.send_message(
         update.effective_chat.id, WELCOME + kept, reply_markup=welcome_markup(context)
     )

@@ -1,18 +1,66 @@
-"""Open the TinyDB database: atomic writes, one owning process, a schema version."""
+"""Open the database: one TinyDB file per concern, one owning process, a schema version.
 
-import copy
-import fcntl
+The database is several files beside `DB_PATH`, so that a write rewrites only the concern it
+changed (a dialogue step never rewrites the catalogue or the outbox):
+
+| concern     | file (DB_PATH = data/bot.json)  | tables                                      |
+|-------------|---------------------------------|---------------------------------------------|
+| catalogue   | data/bot.json                   | meta, practices, submissions                |
+| members     | data/bot.members.json           | subscriptions, chats                        |
+| dialogues   | data/bot.dialogues.json         | drafts, conversations, reason_requests      |
+| outbox      | data/bot.outbox.json            | outbox, outbox_summary                      |
+|             | data/bot.json.outbox-journal    | marks of sent alerts, not yet folded        |
+
+Each file is replaced whole by rename. A transaction that changes several files first writes
+their new versions and a commit note naming them, then renames them: a crash before the note
+leaves the old files, a crash after it is completed at the next start. The lock is held on the
+main file (`store.lock`), the schema version is in its `meta` table.
+"""
+
+import errno
 import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from tinydb import TinyDB
-from tinydb.storages import MemoryStorage, Storage
+from tinydb.table import Table
 
-SCHEMA_VERSION = 1
+from store.files import (
+    FileStorage,
+    StorageCorrupt,
+    is_tinydb_document,
+    open_file,
+    replace,
+    sync_directory,
+    temporary_path,
+    write_atomically,
+    write_durably,
+)
+from store.keys import conversation_id
+from store.lock import DatabaseLock, LockHeld
+
+# 1: everything in DB_PATH. 2: one file per concern, drafts keyed by user id.
+SCHEMA_VERSION = 2
+CATALOGUE, MEMBERS, DIALOGUES, OUTBOX = "catalogue", "members", "dialogues", "outbox"
+CONCERNS = (CATALOGUE, MEMBERS, DIALOGUES, OUTBOX)
+TABLES = {
+    "meta": CATALOGUE,
+    "practices": CATALOGUE,
+    "submissions": CATALOGUE,
+    "subscriptions": MEMBERS,
+    "chats": MEMBERS,
+    "drafts": DIALOGUES,
+    "conversations": DIALOGUES,
+    "reason_requests": DIALOGUES,
+    "outbox": OUTBOX,
+    "outbox_summary": OUTBOX,
+}
+JOURNAL_SUFFIX = ".outbox-journal"
+COMMIT_SUFFIX = ".commit"
 
 
 class DatabaseError(Exception):
@@ -20,121 +68,318 @@ class DatabaseError(Exception):
 
 
 class DatabaseCorrupt(DatabaseError):
-    """The file is not a database this bot wrote; it is left untouched."""
+    """A file is not a database this bot wrote; it is left untouched."""
 
 
 class DatabaseLocked(DatabaseError):
-    """Another process owns the database file."""
+    """Another process owns the database."""
 
 
-class AtomicJSONStorage(Storage):
-    """A JSON file that is replaced whole by rename, so a crash never leaves half a file.
+def concern_path(db_path: Path, concern: str) -> Path:
+    """Return the file of one concern: `DB_PATH` itself for the catalogue, else beside it."""
+    if concern == CATALOGUE:
+        return db_path
+    return db_path.with_name(f"{db_path.stem}.{concern}{db_path.suffix}")
 
-    The parsed data is kept in memory because this process owns the file; a batch defers
-    writes so that several changes reach the disk in one rename, or not at all.
+
+def journal_path(db_path: Path) -> Path:
+    """Return the outbox journal's file (marks of sent alerts not yet folded)."""
+    return db_path.with_name(db_path.name + JOURNAL_SUFFIX)
+
+
+def database_files(db_path: Path) -> list[Path]:
+    """List every file that makes up the database at `db_path`, for backups and restores.
+
+    The four data files (catalogue first) and the outbox journal; the journal may not exist
+    (nothing to fold). Copy them together while this process's lock is held (or the bot is
+    stopped) and restore them together. `<DB_PATH>.lock` (a note of the owner's pid) and
+    temporary `.*.tmp` files are not part of the data.
+
+    Args:
+        db_path: the `DB_PATH` setting.
+
+    Returns:
+        Paths in a fixed order: catalogue, members, dialogues, outbox, journal.
     """
+    return [*(concern_path(db_path, c) for c in CONCERNS), journal_path(db_path)]
 
-    def __init__(self, path: Path) -> None:
+
+class Database:
+    """The bot's TinyDB files and the lock that makes this process their only writer."""
+
+    def __init__(self, path: Path | None, lock: DatabaseLock | None = None) -> None:
         self.path = path
-        self._cache: dict[str, Any] | None = None
-        self._batch_depth = 0
-        self._dirty = False
+        self._lock = lock
+        self._files: dict[str, TinyDB] = {
+            concern: open_file(
+                concern_path(path, concern) if path else None,
+                lock if concern == CATALOGUE else None,
+            )
+            for concern in CONCERNS
+        }
 
-    def read(self) -> dict[str, Any] | None:
-        if self._cache is None:
-            self._cache = self._load()
-        return self._cache
+    def storage(self, concern: str) -> FileStorage:
+        """Return the storage of one concern's file."""
+        return self._files[concern].storage  # type: ignore[return-value]
 
-    def write(self, data: dict[str, Any]) -> None:
-        self._cache = data
-        if self._batch_depth:
-            self._dirty = True
-        else:
-            self._flush()
-
-    def close(self) -> None:
-        self._cache = None
+    def table(self, name: str) -> Table:
+        """Return a TinyDB table, in the file of its concern (the catalogue's if unknown)."""
+        return self._files[TABLES.get(name, CATALOGUE)].table(name)
 
     @contextmanager
-    def batch(self) -> Iterator[None]:
-        """Write every change made inside the block at once at its end, or none on error."""
-        self._batch_depth += 1
+    def transaction(self) -> Iterator[None]:
+        """Apply every write inside the block at once at its end, or none on error.
+
+        Files that changed are written together: one rename for one file, a commit note and
+        one rename each for several.
+        """
+        storages = [self.storage(concern) for concern in CONCERNS]
+        for storage in storages:
+            storage.begin(snapshot=True)
         try:
             yield
         except BaseException:
-            self._batch_depth -= 1
-            if not self._batch_depth:
-                self._dirty, self._cache = False, None
+            for storage in storages:
+                storage.abort()
+            self._clear_query_caches()
             raise
-        self._batch_depth -= 1
-        if not self._batch_depth and self._dirty:
-            self._dirty = False
-            self._flush()
-
-    def _load(self) -> dict[str, Any] | None:
+        for storage in storages:
+            storage.end(flush=False)
+        if storages[0].depth:
+            return  # an inner transaction: the outer one writes
         try:
-            text = self.path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            return None
-        except (OSError, UnicodeDecodeError) as error:
-            raise DatabaseCorrupt(
-                f"{self.path} can't be read ({error}); it was left untouched."
-            ) from None
-        if not text.strip():
-            return None
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as error:
-            raise DatabaseCorrupt(_corrupt_message(self.path, str(error))) from None
-        if not _is_tinydb_document(data):
-            raise DatabaseCorrupt(_corrupt_message(self.path, "not a TinyDB document"))
-        return data
-
-    def _flush(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(f".{self.path.name}.tmp")
-        try:
-            with tmp.open("w", encoding="utf-8") as handle:
-                json.dump(
-                    self._cache,
-                    handle,
-                    ensure_ascii=False,
-                    separators=(",", ":"),
-                    cls=_OneShotEncoder,
-                )
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, self.path)
-            _sync_directory(self.path.parent)
+            self._commit([storage for storage in storages if storage.dirty])
         except BaseException:
-            # What is on disk is still the last good state; forget the unsaved one.
-            self._cache = None
+            self._clear_query_caches()
+            raise
+
+    def _commit(self, dirty: list[FileStorage]) -> None:
+        if len(dirty) <= 1 or self.path is None:
+            for storage in dirty:
+                storage.flush()
+            return
+        commit_files(self.path, dirty, self._lock)
+
+    def _clear_query_caches(self) -> None:
+        # Queries cached inside the block may have seen the writes that were undone.
+        for db in self._files.values():
+            for table in db._tables.values():
+                table.clear_cache()
+
+    def defer_update(self, table: str, doc_id: int, fields: dict[str, Any]) -> bool:
+        """Change a document in memory now; it reaches the disk with its file's next write.
+
+        For what a crash may lose without harm (which message shows a draft's screen), so that
+        it costs no write of its own. Returns False when there is no such document.
+        """
+        storage = self.storage(TABLES.get(table, CATALOGUE))
+        doc = (storage.read() or {}).get(table, {}).get(str(doc_id))
+        if doc is None:
+            return False
+        doc.update(fields)
+        storage.touch(table, [doc_id])
+        self.table(table).clear_cache()
+        return True
+
+    def close(self) -> None:
+        """Write what waits (`defer_update`), forget the data and release the lock."""
+        for db in self._files.values():
+            storage: FileStorage = db.storage  # type: ignore[assignment]
+            if storage.dirty and self._lock is not None and self._lock.held:
+                with suppress(OSError):  # only deferred details: losing them is harmless
+                    storage.flush()
+            db.close()
+        if self._lock:
+            self._lock.release()
+
+
+def commit_files(db_path: Path, dirty: list[FileStorage], lock: DatabaseLock | None) -> None:
+    """Write several files as one change: new versions, a commit note, then the renames."""
+    written: list[tuple[FileStorage, Path, int]] = []
+    note = db_path.with_name(db_path.name + COMMIT_SUFFIX)
+    try:
+        for storage in dirty:
+            assert storage.path is not None
+            tmp = temporary_path(storage.path)
+            written.append((storage, tmp, write_durably(tmp, storage.render())))
+        names = [[tmp.name, storage.path.name] for storage, tmp, _ in written]  # type: ignore[union-attr]
+        write_atomically(note, json.dumps({"rename": names}).encode())
+    except BaseException:
+        for _, tmp, fd in written:
+            os.close(fd)
             with suppress(OSError):
                 tmp.unlink()
-            raise
+        for storage in dirty:
+            storage.forget()
+        raise
+    # Committed: from here a crash is completed at the next start (`finish_commit`).
+    for storage, tmp, fd in written:
+        assert storage.path is not None
+        replace(tmp, storage.path, fd, lock if storage.lock is not None else None)
+        storage.writes += 1
+    sync_directory(db_path.parent)
+    note.unlink()
 
 
-class _OneShotEncoder(json.JSONEncoder):
-    """The C encoder for file output too: plain json.dump() to a file encodes in Python (~3x)."""
-
-    def iterencode(self, o: Any, _one_shot: bool = False) -> Any:
-        return super().iterencode(o, _one_shot=True)
-
-
-def _sync_directory(path: Path) -> None:
-    """Make a rename durable: the directory entry reaches the disk too."""
-    fd = os.open(path, os.O_RDONLY)
+def finish_commit(db_path: Path, lock: DatabaseLock) -> None:
+    """Complete the renames of a change that was committed when the process stopped."""
+    note = db_path.with_name(db_path.name + COMMIT_SUFFIX)
     try:
+        names = json.loads(note.read_text(encoding="utf-8"))["rename"]
+    except FileNotFoundError:
+        return
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+        raise DatabaseCorrupt(
+            f"{note} is not a valid commit note; it was left untouched. Restore a backup."
+        ) from None
+    for tmp_name, target_name in names:
+        tmp, target = db_path.with_name(tmp_name), db_path.with_name(target_name)
+        if tmp.exists():
+            fd = os.open(tmp, os.O_RDONLY)
+            replace(tmp, target, fd, lock if target == db_path else None)
+    sync_directory(db_path.parent)
+    note.unlink()
+
+
+def open_database(path: Path | None) -> Database:
+    """Open (or create) the database, taking its lock; migrate a schema 1 file.
+
+    Args:
+        path: `DB_PATH` (the main file), or None for an in-memory database (tests).
+
+    Returns:
+        The open database. Raises DatabaseLocked, DatabaseCorrupt or DatabaseError, each
+        with a one-line message; nothing is overwritten when opening fails.
+    """
+    if path is None:
+        database = Database(None)
+        database.table("meta").insert({"schema": SCHEMA_VERSION})
+        return database
+    lock = DatabaseLock(path)
+    try:
+        lock.acquire()
+    except LockHeld as held:
+        raise DatabaseLocked(
+            f"{path} is in use by another bot process (pid {held}); stop it first."
+        ) from None
+    except OSError as error:
+        raise DatabaseError(disk_message(path, error)) from None
+    try:
+        finish_commit(path, lock)
+        return _open_locked(path, lock)
+    except OSError as error:
+        lock.release()
+        raise DatabaseError(disk_message(path, error)) from None
+    except BaseException:
+        lock.release()
+        raise
+
+
+def _open_locked(path: Path, lock: DatabaseLock) -> Database:
+    main = _read(path)
+    check_room(path)
+    meta = main.get("meta", {}).get("1")
+    version = 1 if meta is None else meta.get("schema")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise DatabaseCorrupt(_corrupt_message(path, "no valid schema version"))
+    if version > SCHEMA_VERSION:
+        raise DatabaseError(
+            f"the database was written by a newer version of the bot (schema {version});"
+            " upgrade the bot to open it"
+        )
+    if version < SCHEMA_VERSION:
+        migrate(path, main, lock)
+    database = Database(path, lock)
+    for concern in CONCERNS:
+        storage = database.storage(concern)
+        assert storage.path is not None
+        if not storage.path.exists():
+            raise DatabaseError(
+                f"{storage.path} is missing: the database is incomplete. Restore the files of "
+                "a backup together, or move them all away to start afresh."
+            )
+        try:
+            storage.read()
+        except StorageCorrupt as error:
+            raise DatabaseCorrupt(_corrupt_message(storage.path, str(error))) from None
+    return database
+
+
+PROBE_SLACK = 1 << 20  # bytes of room wanted beyond one rewrite of every file
+
+
+def check_room(path: Path) -> None:
+    """Make sure every data file can be written once more, or raise OSError at start-up.
+
+    A full, read-only or non-writable disk is said in one line before the bot starts, rather
+    than at the first answer it can't save. Room is reserved (not written) for a probe file
+    as large as all data files plus 1 MB, then released.
+    """
+    size = PROBE_SLACK + sum(p.stat().st_size for p in database_files(path)[:-1] if p.exists())
+    probe = path.with_name(f".{path.name}.probe")
+    fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        try:
+            os.posix_fallocate(fd, 0, size)
+        except OSError as error:
+            if error.errno not in (errno.EOPNOTSUPP, errno.ENOSYS, errno.EINVAL):
+                raise
+            os.write(fd, b"\0" * 4096)  # no reservation on this file system: a small write
         os.fsync(fd)
     finally:
         os.close(fd)
+        with suppress(OSError):
+            probe.unlink()
 
 
-def _is_tinydb_document(data: Any) -> bool:
-    """Return True for {table: {doc id: {field: value}}}, the shape TinyDB writes."""
-    return isinstance(data, dict) and all(
-        isinstance(table, dict) and all(isinstance(doc, dict) for doc in table.values())
-        for table in data.values()
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_bytes().decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise DatabaseCorrupt(_corrupt_message(path, str(error))) from None
+    if not is_tinydb_document(data):
+        raise DatabaseCorrupt(_corrupt_message(path, "not a TinyDB document"))
+    return data
+
+
+def migrate(path: Path, old: dict[str, Any], lock: DatabaseLock) -> None:
+    """Split a schema 1 database (one file) into one file per concern.
+
+    The other concerns' files are written first, each durably; the main file is replaced
+    last, so until then the old file is whole and a crash only means migrating again.
+    """
+    files: dict[str, dict[str, Any]] = {concern: {} for concern in CONCERNS}
+    for name, table in old.items():
+        files[TABLES.get(name, CATALOGUE)][name] = table
+    dialogues = files[DIALOGUES]
+    # A draft's document id is its user's id from schema 2 on: found without a scan.
+    drafts = dialogues.get("drafts", {}).values()
+    dialogues["drafts"] = {str(doc["user_id"]): doc for doc in drafts if "user_id" in doc}
+    # A conversation state's id is derived from its name and key, its time is kept (pruning).
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    states = dialogues.get("conversations", {}).values()
+    dialogues["conversations"] = {
+        str(conversation_id(doc["name"], doc["key"])): {"at": now, **doc}
+        for doc in states
+        if "name" in doc and isinstance(doc.get("key"), list)
+    }
+    meta = files[CATALOGUE].setdefault("meta", {})
+    meta["1"] = {**meta.get("1", {}), "schema": SCHEMA_VERSION}
+    for concern in CONCERNS[1:]:
+        write_atomically(concern_path(path, concern), _dump(files[concern]))
+    write_atomically(path, _dump(files[CATALOGUE]), lock)
+
+
+def _dump(data: dict[str, Any]) -> bytes:
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return text.encode("utf-8", "backslashreplace")
+
+
+def disk_message(path: Path, error: OSError) -> str:
+    """Say in one line why the database's folder can't be used (full, read-only, denied)."""
+    where, reason = error.filename or path, error.strerror or str(error)
+    return (
+        f"can't use the database at {path}: {reason} ({where}); the files were left as they were."
     )
 
 
@@ -143,118 +388,3 @@ def _corrupt_message(path: Path | str, why: str) -> str:
         f"{path} is not a valid database file ({why}); it was left untouched. "
         "Restore a backup, or move it away to start with an empty database."
     )
-
-
-class DatabaseLock:
-    """An exclusive lock next to the database file, released when the process ends."""
-
-    def __init__(self, db_path: Path) -> None:
-        self.path = db_path.with_name(f"{db_path.name}.lock")
-        self._handle: Any = None
-
-    def acquire(self) -> None:
-        """Take the lock, or raise DatabaseLocked naming the process that holds it."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle = self.path.open("a+", encoding="utf-8")
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.seek(0)
-            holder = handle.read().strip() or "?"
-            handle.close()
-            raise DatabaseLocked(
-                f"{self.path.with_suffix('')} is in use by another bot process (pid {holder}); "
-                "stop it first."
-            ) from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(str(os.getpid()))
-        handle.flush()
-        self._handle = handle
-
-    def release(self) -> None:
-        """Let another process open the database."""
-        if self._handle is not None:
-            fcntl.flock(self._handle, fcntl.LOCK_UN)
-            self._handle.close()
-            self._handle = None
-
-
-class Database:
-    """The bot's TinyDB database and the lock that makes this process its only writer."""
-
-    def __init__(self, tinydb: TinyDB, lock: DatabaseLock | None = None) -> None:
-        self.tinydb = tinydb
-        self._lock = lock
-
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
-        """Apply every write inside the block in one atomic file write, or none on error."""
-        storage = self.tinydb.storage
-        try:
-            if isinstance(storage, AtomicJSONStorage):
-                with storage.batch():
-                    yield
-            else:
-                # In memory (tests) roll back to a copy, so that both behave the same.
-                snapshot = copy.deepcopy(storage.read())
-                try:
-                    yield
-                except BaseException:
-                    storage.write(snapshot)
-                    raise
-        except BaseException:
-            # Queries cached inside the block may have seen the writes that were undone.
-            for table in getattr(self.tinydb, "_tables", {}).values():
-                table.clear_cache()
-            raise
-
-    def table(self, name: str) -> Any:
-        """Return a TinyDB table."""
-        return self.tinydb.table(name)
-
-    def close(self) -> None:
-        """Close the file and release the lock."""
-        self.tinydb.close()
-        if self._lock:
-            self._lock.release()
-
-
-def open_database(path: Path | None) -> Database:
-    """Open (or create) the database, taking its lock.
-
-    Args:
-        path: the TinyDB file, or None for an in-memory database (tests).
-
-    Returns:
-        The open database. Raises DatabaseLocked, DatabaseCorrupt or DatabaseError.
-    """
-    if path is None:
-        database = Database(TinyDB(storage=MemoryStorage))
-    else:
-        lock = DatabaseLock(path)
-        lock.acquire()
-        try:
-            database = Database(TinyDB(path, storage=AtomicJSONStorage), lock)
-            database.tinydb.storage.read()
-        except BaseException:
-            lock.release()
-            raise
-    _check_schema(database, path or "the in-memory database")
-    return database
-
-
-def _check_schema(database: Database, name: Path | str) -> None:
-    meta = database.table("meta")
-    found = meta.get(doc_id=1)
-    if found is None:
-        meta.insert({"schema": SCHEMA_VERSION})
-    elif not isinstance(found.get("schema"), int):
-        database.close()
-        raise DatabaseCorrupt(_corrupt_message(name, "no valid schema version"))
-    elif found["schema"] > SCHEMA_VERSION:
-        database.close()
-        raise DatabaseError(
-            f"the database was written by a newer version of the bot (schema {found['schema']});"
-            " upgrade the bot to open it"
-        )

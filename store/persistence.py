@@ -5,12 +5,15 @@ must never be written; dialogue answers live in their own store (`store.submissi
 `user_data` / `chat_data` hold nothing that has to outlive a restart.
 """
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from telegram.ext import BasePersistence, PersistenceInput
 from tinydb import Query
+from tinydb.table import Document, Table
 
 from store.db import Database
+from store.keys import conversation_id
 
 # The shapes PTB hands over (as in `telegram.ext._utils.types`, which is private).
 ConversationKey = tuple[int | str, ...]
@@ -23,11 +26,47 @@ CONVERSATIONS_ONLY = PersistenceInput(
 )
 
 
+def set_state(table: Table, name: str, key: ConversationKey, state: object | None) -> None:
+    """Store one conversation's state in the `conversations` table (None deletes it).
+
+    The document id derives from name and key (`store.keys`), so nothing is scanned, and a
+    state that is already stored is not written again. The time is kept for pruning.
+    """
+    doc_id = conversation_id(name, key)
+    old = table.get(doc_id=doc_id)
+    if state is None:
+        if old is not None:
+            table.remove(doc_ids=[doc_id])
+        return
+    if not isinstance(state, str | int):
+        raise TypeError(f"conversation states must be str or int, got {state!r}")
+    if old is not None and old.get("state") == state:
+        return
+    at = datetime.now(UTC).isoformat(timespec="seconds")
+    table.upsert(Document({"name": name, "key": list(key), "state": state, "at": at}, doc_id))
+
+
+def prune_states(table: Table, older_than: timedelta, now: datetime | None = None) -> int:
+    """Delete conversation states last set longer ago than `older_than`; return how many.
+
+    Args:
+        table: the `conversations` table.
+        older_than: the age past which a state is stale.
+        now: the current time (tests); the clock's by default.
+    """
+    cutoff = ((now or datetime.now(UTC)) - older_than).isoformat(timespec="seconds")
+    stale = [doc.doc_id for doc in table.all() if doc.get("at", "") < cutoff]
+    if stale:
+        table.remove(doc_ids=stale)
+    return len(stale)
+
+
 class TinyDBPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
     """Conversation states in the `conversations` table, one document per conversation.
 
-    Each change is one atomic write of the database file, so the state on disk is never older
-    than the last `Application.update_persistence()`.
+    They live in the dialogues file beside the drafts: a dialogue step writes its draft and its
+    state in one write (`SubmissionStore.save_dialogue`) before showing the next screen, and the
+    same state handed over here afterwards by PTB costs no second write.
     """
 
     def __init__(self, database: Database, update_interval: float = 5) -> None:
@@ -43,13 +82,7 @@ class TinyDBPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any
         self, name: str, key: ConversationKey, new_state: object | None
     ) -> None:
         """Store a conversation's new state; None (the conversation ended) deletes it."""
-        where = (_Q.name == name) & (_Q.key == list(key))
-        if new_state is None:
-            self._table.remove(where)
-            return
-        if not isinstance(new_state, str | int):
-            raise TypeError(f"conversation states must be str or int, got {new_state!r}")
-        self._table.upsert({"name": name, "key": list(key), "state": new_state}, where)
+        set_state(self._table, name, key, new_state)
 
     async def flush(self) -> None:
         """Nothing to do: every update is already on disk."""

@@ -4,8 +4,10 @@ As PTB tests itself: real `Update` objects go through `Application.process_updat
 call the bot makes is recorded here instead of reaching the network.
 """
 
+import html
 import itertools
 import json
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +20,12 @@ from telegram.request import BaseRequest, RequestData
 from bot.app import build_application
 from bot.config import Settings
 from store.db import Database, open_database
+
+# Telegram's answers to calls that break its limits, as the real Bot API words them.
+TOO_LONG = "Bad Request: message is too long"
+BUTTON_DATA_INVALID = "Bad Request: BUTTON_DATA_INVALID"
+QUERY_TOO_OLD = "Bad Request: query is too old and response timeout expired or query ID is invalid"
+_TAG = re.compile(r"<[^>]*>")
 
 BOT_ID = 777000
 BOT_USERNAME = "icc_practice_bot"
@@ -72,6 +80,9 @@ class FakeRequest(BaseRequest):
 
     calls: list[Call] = field(default_factory=list)
     failures: dict[int, list[Failure]] = field(default_factory=dict)
+    # Messages users sent, by (chat id, message id): a bot message replying to one carries it.
+    user_messages: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)
+    _answered: set[str] = field(default_factory=set)
     _message_ids: itertools.count = field(default_factory=lambda: itertools.count(100))
 
     @property
@@ -110,10 +121,10 @@ class FakeRequest(BaseRequest):
     ) -> tuple[int, bytes]:
         name = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
-        for key in ("reply_markup", "results", "commands"):
+        for key in ("reply_markup", "results", "commands", "reply_parameters"):
             if isinstance(params.get(key), str):
                 params[key] = json.loads(params[key])
-        failure = self._failure_for(name, params)
+        failure = self._failure_for(name, params) or self._refusal(name, params)
         if failure is not None:
             body = {"ok": False, "error_code": failure.error_code}
             body["description"] = failure.description
@@ -137,6 +148,24 @@ class FakeRequest(BaseRequest):
                 queue.pop(0)
         return failure
 
+    def _refusal(self, method: str, params: dict[str, Any]) -> Failure | None:
+        """Return Telegram's refusal of a call that breaks one of its limits, if it does."""
+        if method == "answerCallbackQuery":
+            if params["callback_query_id"] in self._answered:
+                return Failure(400, QUERY_TOO_OLD)
+            self._answered.add(params["callback_query_id"])
+        text = params.get("text")
+        is_text = method in ("sendMessage", "editMessageText") and isinstance(text, str)
+        if is_text and telegram_length(shown_text(text, params.get("parse_mode"))) > 4096:
+            return Failure(400, TOO_LONG)
+        markup = params.get("reply_markup") or {}
+        for row in markup.get("inline_keyboard", []) if isinstance(markup, dict) else []:
+            for button in row:
+                data = button.get("callback_data")
+                if data is not None and not 1 <= len(data.encode()) <= 64:
+                    return Failure(400, BUTTON_DATA_INVALID)
+        return None
+
     def _result(self, method: str, params: dict[str, Any]) -> Any:
         if method == "getMe":
             return bot_user()
@@ -152,13 +181,42 @@ class FakeRequest(BaseRequest):
         message = {
             "message_id": message_id,
             "date": int(time.time()),
-            "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "group"},
+            "chat": chat(chat_id),
             "from": bot_user(),
             "text": params.get("text", "…"),
         }
-        if params.get("reply_markup"):
-            message["reply_markup"] = params["reply_markup"]
+        markup = params.get("reply_markup")
+        if isinstance(markup, dict) and "inline_keyboard" in markup:  # as Telegram returns it
+            message["reply_markup"] = markup
+        replied = (params.get("reply_parameters") or {}).get("message_id")
+        if replied and (chat_id, int(replied)) in self.user_messages:
+            message["reply_to_message"] = self.user_messages[(chat_id, int(replied))]
         return message
+
+
+def telegram_length(text: str) -> int:
+    """Return a text's length as Telegram counts it: UTF-16 code units."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def shown_text(text: str, parse_mode: str | None) -> str:
+    """Return what a member reads of a message: HTML tags dropped and entities decoded.
+
+    Telegram measures the 4096 limit on this text, after it has parsed the markup.
+    """
+    return html.unescape(_TAG.sub("", text)) if parse_mode == "HTML" else text
+
+
+def chat(chat_id: int, chat_type: str = "") -> dict[str, Any]:
+    """Return a chat as Telegram describes it; the type follows Telegram's id conventions."""
+    if not chat_type:
+        if chat_id > 0:
+            chat_type = "private"
+        else:
+            chat_type = "supergroup" if str(chat_id).startswith("-100") else "group"
+    if chat_type == "private":
+        return {"id": chat_id, "type": chat_type}
+    return {"id": chat_id, "type": chat_type, "title": chat_type.title()}
 
 
 def bot_user() -> dict[str, Any]:
@@ -196,6 +254,7 @@ class BotHarness:
         self.app: Application = build_application(settings, database, request=request)
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1)
+        self.last_message: dict[str, Any] = {}
 
     async def __aenter__(self) -> "BotHarness":
         await self.app.initialize()
@@ -217,26 +276,71 @@ class BotHarness:
         """Send a text message as a user (a private chat unless chat_id says otherwise)."""
         chat_id = user_id if chat_id is None else chat_id
         message = user_message(next(self._message_ids), text, user_id, chat_id, chat_type)
+        self.last_message = message
+        self.request.user_messages[(chat_id, message["message_id"])] = message
         return await self.feed({"message": message})
+
+    async def edit(self, message: dict[str, Any], text: str) -> list[Call]:
+        """Edit a message sent earlier (`last_message`, or any message the test built)."""
+        edited = {**message, "text": text, "edit_date": int(time.time())}
+        if text.startswith("/"):
+            length = len(text.split(maxsplit=1)[0])
+            edited["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+        else:
+            edited.pop("entities", None)
+        return await self.feed({"edited_message": edited})
+
+    async def channel_post(
+        self, text: str, chat_id: int = -1001234, edited: bool = False
+    ) -> list[Call]:
+        """Post in a channel where the bot is an administrator (as Telegram sends it)."""
+        post = user_message(next(self._message_ids), text, 0, chat_id, "channel")
+        del post["from"]
+        post["sender_chat"] = post["chat"]
+        if edited:
+            post["edit_date"] = int(time.time())
+        return await self.feed({"edited_channel_post" if edited else "channel_post": post})
+
+    async def migrate(
+        self, old_chat_id: int, new_chat_id: int, user_id: int = USER_ID
+    ) -> list[Call]:
+        """Upgrade a group to a supergroup: Telegram sends a notice in each chat."""
+        old = user_message(next(self._message_ids), "", user_id, old_chat_id, "group")
+        new = user_message(1, "", user_id, new_chat_id, "supergroup")
+        del old["text"], new["text"]
+        old["migrate_to_chat_id"], new["migrate_from_chat_id"] = new_chat_id, old_chat_id
+        calls = await self.feed({"message": old})
+        return calls + await self.feed({"message": new})
 
     async def send_message(self, message: dict[str, Any]) -> list[Call]:
         """Send any message object (photo, sticker …) built by the test."""
         return await self.feed({"message": message})
 
-    async def press(self, data: str, user_id: int = USER_ID, message_id: int = 100) -> list[Call]:
-        """Press an inline button with this callback data, on a message of the bot."""
+    async def press(
+        self,
+        data: str,
+        user_id: int = USER_ID,
+        message_id: int = 100,
+        message: dict[str, Any] | None = None,
+    ) -> list[Call]:
+        """Press an inline button with this callback data, on a message of the bot.
+
+        `message` is the bot's message as Telegram returned it (a group's, a reply …); by
+        default a message in the user's private chat.
+        """
+        shown = message or {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": {"id": user_id, "type": "private"},
+            "from": bot_user(),
+            "text": "…",
+        }
         query = {
             "id": str(next(self._update_ids)),
             "from": user(user_id),
             "chat_instance": "ci",
             "data": data,
-            "message": {
-                "message_id": message_id,
-                "date": int(time.time()),
-                "chat": {"id": user_id, "type": "private"},
-                "from": bot_user(),
-                "text": "…",
-            },
+            "message": shown,
         }
         return await self.feed({"callback_query": query})
 
@@ -245,9 +349,16 @@ class BotHarness:
         return await self.press(call.button(label_part)["callback_data"], user_id)
 
     async def click(self, call: Call, label_part: str, user_id: int = USER_ID) -> list[Call]:
-        """Press a button of a recorded message, on that very message (as a user would)."""
+        """Press a button of a recorded message, on that very message (as a user would).
+
+        In a private chat the message is the user's own chat with the bot; elsewhere it is the
+        message as Telegram returned it (its chat, and the message it replies to).
+        """
         data = call.button(label_part)["callback_data"]
-        return await self.press(data, user_id, message_id=call.message_id or 100)
+        chat_id = int(call.params.get("chat_id", user_id))
+        if chat_id > 0 or not isinstance(call.result, dict):
+            return await self.press(data, user_id, message_id=call.message_id or 100)
+        return await self.press(data, user_id, message=call.result)
 
     async def reply(self, call: Call, text: str, user_id: int = USER_ID) -> list[Call]:
         """Answer one of the bot's messages (a ForceReply question) with a text reply."""
@@ -272,16 +383,10 @@ def user_message(
     message_id: int, text: str, user_id: int, chat_id: int, chat_type: str = ""
 ) -> dict[str, Any]:
     """Return a text message from a user, with a command entity as Telegram adds one."""
-    kind = chat_type or ("private" if chat_id > 0 else "group")
     message: dict[str, Any] = {
         "message_id": message_id,
         "date": int(time.time()),
-        "chat": {"id": chat_id, "type": kind, "title": "Group"}
-        if kind != "private"
-        else {
-            "id": chat_id,
-            "type": kind,
-        },
+        "chat": chat(chat_id, chat_type),
         "from": user(user_id),
         "text": text,
     }

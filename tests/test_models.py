@@ -200,4 +200,6 @@ def test_place_joins_cities_and_country():
 def test_new_id_is_the_title_slug_made_unique():
     assert new_practice_id("Genève s’attaque aux mots", set()) == "geneve-s-attaque-aux-mots"
     assert new_practice_id("Roma", {"roma", "roma-2"}) == "roma-3"
-    assert new_practice_id("Καλωσόρισμα", set()) == "practice"
+    # A title in another script is transliterated (issue 12); one with no letters falls back.
+    assert new_practice_id("Καλωσόρισμα", set()) == "kalosorisma"
+    assert new_practice_id("🌍 🌍", set()) == "practice"

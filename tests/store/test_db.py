@@ -3,6 +3,7 @@
 As TinyDB tests itself, every test that can runs on an in-memory database and on a real file.
 """
 
+import errno
 import json
 import os
 from collections.abc import Iterator
@@ -19,6 +20,10 @@ from store.db import (
     DatabaseLock,
     DatabaseLocked,
     open_database,
+)
+
+DATA_FILES = sorted(
+    ["bot.json", "bot.json.lock", "bot.members.json", "bot.dialogues.json", "bot.outbox.json"]
 )
 
 
@@ -122,21 +127,23 @@ def test_transaction_reaches_the_disk_in_one_rename(path, monkeypatch):
     assert len(json.loads(path.read_text(encoding="utf-8"))["things"]) == 5
 
 
-@pytest.mark.parametrize("failing", ["replace", "dump"])
+@pytest.mark.parametrize("failing", ["replace", "write"])
 def test_crash_while_writing_leaves_the_old_file_intact(path, monkeypatch, failing):
     database = open_database(path)
     database.table("things").insert({"name": "old"})
     before = path.read_bytes()
 
-    def broken_dump(data, handle, **kwargs):
-        handle.write('{"things": {"1": {"name": "ha')  # half a file, then the crash
-        raise OSError("disk full")
+    real_write = os.write
+
+    def broken_write(fd, data):
+        real_write(fd, bytes(data)[:10])  # part of the file, then the disk is full
+        raise OSError(errno.ENOSPC, "No space left on device")
 
     def broken_replace(src, dst):
         raise OSError("power cut")
 
-    if failing == "dump":
-        monkeypatch.setattr(json, "dump", broken_dump)
+    if failing == "write":
+        monkeypatch.setattr(os, "write", broken_write)
     else:
         monkeypatch.setattr(os, "replace", broken_replace)
     with pytest.raises(OSError):
@@ -144,7 +151,7 @@ def test_crash_while_writing_leaves_the_old_file_intact(path, monkeypatch, faili
     monkeypatch.undo()
 
     assert path.read_bytes() == before
-    assert sorted(p.name for p in path.parent.iterdir()) == ["bot.json", "bot.json.lock"]
+    assert sorted(p.name for p in path.parent.iterdir()) == DATA_FILES
     assert database.table("things").all() == [{"name": "old"}]
     database.close()
     database = open_database(path)
@@ -187,12 +194,16 @@ def test_missing_folder_is_created(tmp_path):
 
 
 @pytest.mark.parametrize("content", [b"", b"  \n"])
-def test_empty_file_is_a_new_database(path, content):
+def test_empty_file_is_refused_like_any_invalid_file(path, content):
+    # An empty file is not a database the bot wrote (it never writes one): it may be what a
+    # full disk or a bad copy left, so it is not silently taken for a new database.
     path.parent.mkdir(parents=True)
     path.write_bytes(content)
-    database = open_database(path)
-    assert database.table("meta").all() == [{"schema": SCHEMA_VERSION}]
-    database.close()
+    with pytest.raises(DatabaseCorrupt) as caught:
+        open_database(path)
+    assert str(path) in str(caught.value)
+    assert path.read_bytes() == content
+    assert sorted(p.name for p in path.parent.iterdir()) == ["bot.json", "bot.json.lock"]
 
 
 # --- on file: schema -------------------------------------------------------------------------
