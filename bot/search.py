@@ -287,11 +287,9 @@ class SearchIndex:
     def _answer(self, query: Query) -> SearchResult:
         candidates = self._candidates(query)
         if not query.words:
-            return SearchResult(query, self._ordered(candidates, {}, query))
+            return SearchResult(query, self._ordered(self._every(candidates), {}, query))
         units = self._unit_matches(query)
-        full = set(candidates)
-        for matches in units:
-            full.intersection_update(matches)
+        full = _matching_all(units, candidates)
         if full:
             return SearchResult(query, self._ranked(full, units, query))
         if not any(units):  # no word means anything here: junk, not a partial match
@@ -300,7 +298,9 @@ class SearchIndex:
         if partial:
             return SearchResult(query, partial, partial=True)
         if query.has_filters and candidates:
-            return SearchResult(query, self._ordered(candidates, {}, query), filter_only=True)
+            return SearchResult(
+                query, self._ordered(sorted(candidates), {}, query), filter_only=True
+            )
         return SearchResult(query)
 
     def run(self, query: Query) -> list[Practice]:
@@ -313,18 +313,22 @@ class SearchIndex:
             return []
         candidates = self._candidates(query)
         if not query.words:
-            return self._ordered(candidates, {}, query)
+            return self._ordered(self._every(candidates), {}, query)
         units = self._unit_matches(query)
-        full = set(candidates)
-        for matches in units:
-            full.intersection_update(matches)
-        return self._ranked(full, units, query)
+        return self._ranked(_matching_all(units, candidates), units, query)
 
-    def _candidates(self, query: Query) -> list[int]:
+    def _candidates(self, query: Query) -> set[int] | None:
+        """Return the practices a query's filters let through; None when it has none."""
+        if not query.has_filters:
+            return None
         indexes: Iterable[int] = range(len(self._entries))
         if query.cities or query.countries:
-            indexes = sorted(self._in_places(query))
-        return [i for i in indexes if self._passes(i, self._entries[i], query)]
+            indexes = self._in_places(query)
+        return {i for i in indexes if self._passes(i, self._entries[i], query)}
+
+    def _every(self, candidates: set[int] | None) -> list[int]:
+        """Return the candidates in catalogue order (every practice for None)."""
+        return list(range(len(self._entries))) if candidates is None else sorted(candidates)
 
     def _in_places(self, query: Query) -> set[int]:
         """Return the entries in any of a query's cities (or their districts) or countries."""
@@ -344,7 +348,7 @@ class SearchIndex:
         return self._ordered(list(indexes), scores, query)
 
     def _partial(
-        self, candidates: list[int], units: list[_Matches], query: Query
+        self, candidates: set[int] | None, units: list[_Matches], query: Query
     ) -> list[Practice]:
         """Return practices matching part of the query, by the share of its meaning covered."""
         # A word the catalogue never uses counts as much as its rarest word: it says what
@@ -358,9 +362,15 @@ class SearchIndex:
             # evidence of what was meant: it covers half its weight.
             share = weight * (0.5 if matches.weak else 1.0)
             for i, similarity in matches.items():
-                scores[i] = scores.get(i, 0.0) + weight * min(1.0, similarity)
-                covered[i] = covered.get(i, 0.0) + share * min(1.0, similarity)
-        kept = [i for i in candidates if covered.get(i, 0.0) >= MIN_COVERAGE * total]
+                similarity = min(similarity, 1.0)
+                scores[i] = scores.get(i, 0.0) + weight * similarity
+                covered[i] = covered.get(i, 0.0) + share * similarity
+        needed = MIN_COVERAGE * total
+        kept = [
+            i
+            for i, share in covered.items()
+            if share >= needed and (candidates is None or i in candidates)
+        ]
         return self._ordered(kept, scores, query)
 
     def _idf(self, df: int) -> float:
@@ -583,6 +593,17 @@ class SearchIndex:
         if city in self.places:
             return Query(cities=frozenset({city}))
         return None
+
+
+def _matching_all(units: list[_Matches], candidates: set[int] | None) -> set[int]:
+    """Return the practices every unit matches, among the candidates (None: all)."""
+    if not units:
+        return set()
+    ordered = sorted(units, key=len)
+    found = set(ordered[0]) if candidates is None else set(ordered[0]) & candidates
+    for matches in ordered[1:]:
+        found = {i for i in found if i in matches}
+    return found
 
 
 @functools.lru_cache(maxsize=1024)
