@@ -180,9 +180,11 @@ def _units(
         if end - i == 1 and vocabulary.is_stop(unit):
             ids = frozenset()
             unit = ""
-        if unit and unit not in free:
-            free.append(unit)
-            concepts.append(ids)
+        parts = vocabulary.split_compound(unit) if unit and not ids else None
+        for part, part_ids in parts or [(unit, ids)]:
+            if part and part not in free:
+                free.append(part)
+                concepts.append(part_ids)
         i = end
     return tuple(free), tuple(concepts)
 

@@ -40,8 +40,8 @@ FIELD_WEIGHTS = {
 # Similarity of each kind of match: the word as typed, its stem, a concept it names (in any
 # language), the start of a longer word, a word it names the topic of.
 EXACT, STEM, CONCEPT, PREFIX, TOPIC = 1.0, 0.95, 0.9, 0.85, 1.0
-# A partial match must cover at least this share of the query's meaning (IDF weight).
-MIN_COVERAGE = 0.4
+# A partial match must cover more than a third of the query's meaning (IDF weight).
+MIN_COVERAGE = 0.34
 # Among a phrase's matches, a practice holding the phrase's own words gains up to this much.
 PHRASE_BONUS = 0.1
 
@@ -351,9 +351,12 @@ class SearchIndex:
         self, candidates: set[int] | None, units: list[_Matches], query: Query
     ) -> list[Practice]:
         """Return practices matching part of the query, by the share of its meaning covered."""
-        # A word the catalogue never uses counts as much as its rarest word: it says what
-        # the member wants as much as any, but how rare it is cannot be known.
-        weights = [self._idf(max(1, matches.df)) for matches in units]
+        # A word the catalogue never uses counts as much as the query's known words on
+        # average: how rare it is cannot be known, and in a question it is as often a verb
+        # ("accolgono") as a specific thing ("surf").
+        known = [self._idf(matches.df) for matches in units if matches.df]
+        unknown = sum(known) / len(known) if known else 0.0
+        weights = [self._idf(matches.df) if matches.df else unknown for matches in units]
         total = sum(weights)
         scores: dict[int, float] = {}
         covered: dict[int, float] = {}

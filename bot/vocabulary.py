@@ -42,6 +42,11 @@ _STEMMER_NAMES = {
 # Shorter stems say too little: "rom" is Rome and Roma in Italian, "par" a dozen words.
 MIN_STEM = 4
 MAX_PHRASE = 4
+# Compounds: words of at least MIN_COMPOUND letters, parts of at least MIN_PART, joined
+# directly or by one of _LINKS (German Fugen-s and -n: "Integration-s-kurse").
+MIN_COMPOUND = 9
+MIN_PART = 4
+_LINKS = "sn"
 # Words that join the words of a phrase and may be left out or changed without changing it
 # ("discours de haine", "discours haine"; "igualdade de género", "igualdade género").
 _GLUE_LENGTH = 3
@@ -197,6 +202,42 @@ class Vocabulary:
             if ids:
                 return end, frozenset(ids)
         return None
+
+    def split_compound(self, word: str) -> list[tuple[str, frozenset[str]]] | None:
+        """Split a long word made of concept words, as German writes them, into its parts.
+
+        "wohnungssuche" → [("wohnung", {housing})] (the filler "suche" is dropped),
+        "integrationskurse" → integration and learning, "antidiskriminierungsstrategie" →
+        anti-discrimination and strategy. A part may end in a linking "s" or "n". Returns
+        None when the word is short, or no split gives a concept word as its first part.
+
+        Returns:
+            (part, concepts) for each meaningful part, in order.
+        """
+        if len(word) < MIN_COMPOUND or not word.isalpha():
+            return None
+        head_only: list[tuple[str, frozenset[str]]] | None = None
+        for cut in range(len(word) - MIN_PART, MIN_PART - 1, -1):
+            left = self._part_concepts(word[:cut])
+            if not left:
+                continue
+            for right in (word[cut:], word[cut + 1 :]):
+                if right != word[cut:] and word[cut] not in _LINKS:
+                    continue
+                if len(right) < MIN_PART:
+                    continue
+                right_ids = self._part_concepts(right)
+                if right_ids or self.is_stop(right):
+                    parts = [(word[:cut], left)]
+                    return parts + ([(right, right_ids)] if right_ids else [])
+            if head_only is None and cut > MIN_PART:
+                # "Flüchtlingsunterkünfte": the first part alone, when the rest is unknown.
+                head_only = [(word[:cut], left)]
+        return head_only
+
+    def _part_concepts(self, part: str) -> frozenset[str]:
+        spans = self.concept_spans([part]) if not self.is_stop(part) else []
+        return spans[0][2] if spans else frozenset()
 
     def near_concepts(self, word: str, max_edits: int) -> list[tuple[str, int]]:
         """Return (concept id, edits) for concept words a few typing errors from a word."""
