@@ -11,11 +11,10 @@ Callback data (64 bytes at most; every handler re-checks what it names):
 """
 
 from collections.abc import Sequence
-from html import escape
 
 from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.cards import callback, shorten
+from bot.cards import callback, embed, shorten
 from bot.follow import MAX_SUBSCRIPTIONS
 from bot.models import Practice, Subscription
 
@@ -116,7 +115,7 @@ def list_text(subs: Sequence[Subscription]) -> str:
     """Return the list of a chat's subscriptions, numbered."""
     if not subs:
         return NOTHING_YET
-    rows = [f"{n}. {ICONS[s.kind]} {escape(shorten(s.label, 60))}" for n, s in enumerate(subs, 1)]
+    rows = [f"{n}. {ICONS[s.kind]} {embed(s.label, 60)}" for n, s in enumerate(subs, 1)]
     header = f"🔔 <b>What you follow</b> ({len(subs)} of at most {MAX_SUBSCRIPTIONS}):"
     footer = "Tap one to stop it."
     return "\n".join([header, *rows, "", footer])

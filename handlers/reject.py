@@ -1,10 +1,9 @@
 """Rejecting a submission: the moderator's next message is the reason, sent to its author."""
 
-from html import escape
-
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.answers import clean_text
+from bot.cards import embed
 from bot.contribute import decided_text
 from bot.models import Submission
 from handlers.deps import services, submissions
@@ -108,7 +107,7 @@ async def on_reason_timeout(update: Update, context: Context) -> None:
 
 
 async def _tell_rejected(context: Context, submission: Submission) -> None:
-    reason = escape(submission.reason or "")
+    reason = embed(submission.reason or "", REASON_LIMIT)
     reopen = InlineKeyboardButton(
         "✏️ Reopen, fix and send again", callback_data=f"sb|reopen|{submission.id}"
     )

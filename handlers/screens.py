@@ -6,8 +6,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.ext import ContextTypes
 
 from bot.answers import countries_of, find_same_title, practice_from_answers
-from bot.cards import MAX_MESSAGE, callback, card_keyboard, card_text
-from bot.contribute import consent_text, fit, preview_text, prompt_text
+from bot.cards import MAX_MESSAGE, callback, card_keyboard, card_text, embed
+from bot.contribute import consent_text, preview_text, prompt_text
 from bot.models import Draft, Practice, new_practice_id
 from bot.template import FIELD_KEYS, FIELDS, FIELDS_BY_KEY, TOPICS, Field
 from bot.text import telegram_length
@@ -124,7 +124,7 @@ def _preview(context: Context, draft: Draft, error: str | None) -> Screen:
     notes = [f"⚠️ {error}"] if error else []
     if draft.reopened_from:
         earlier = submissions(context).get(draft.reopened_from)
-        reason = fit(earlier.reason or "", 300, 600) if earlier else ""
+        reason = embed(earlier.reason or "", 300, 600) if earlier else ""
         notes.append(f"↩️ Submission #{draft.reopened_from} was not accepted: <i>{reason}</i>")
     practice = draft_practice(context, draft)
     text = preview_text(practice, draft.answers, context.bot.username, "\n".join(notes))
