@@ -6,7 +6,8 @@ six times longer ("'" becomes "&#x27;"), so each field also has a budget of esca
 a card, or a page of PAGE_SIZE rows, fits one message whatever the data holds.
 """
 
-from collections.abc import Callable, Sequence
+import hashlib
+from collections.abc import Callable, Iterable, Sequence
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -86,6 +87,35 @@ def callback(*parts: str | int) -> str | None:
     """Join callback parts with "|"; None when the result would exceed Telegram's 64 bytes."""
     data = "|".join(str(part) for part in parts)
     return data if len(data.encode()) <= MAX_CALLBACK_BYTES else None
+
+
+def name_token(name: str) -> str:
+    """Return the short stand-in of a name in callback data: "#" and 12 hex digits of its hash.
+
+    Stable across restarts; `named` turns it back into the name.
+    """
+    return "#" + hashlib.sha1(name.encode()).hexdigest()[:12]
+
+
+def named_callback(*parts: str | int, name: str) -> str:
+    """Return callback data that ends with a name, or with its token when the name won't fit.
+
+    A city such as "Sankt Marien im Langen Tal …" is longer than Telegram's 64 bytes of
+    callback data; its button keeps working with the token instead of disappearing.
+    """
+    return callback(*parts, name) or "|".join(str(part) for part in (*parts, name_token(name)))
+
+
+def named(argument: str, names: Iterable[str]) -> str | None:
+    """Return the name a button's argument stands for: itself, or the name of its token.
+
+    Args:
+        argument: the name or token from callback data (never trusted).
+        names: the names it may stand for (looked through only for a token).
+    """
+    if not argument.startswith("#"):
+        return argument
+    return next((name for name in names if name_token(name) == argument), None)
 
 
 def _title_link(practice: Practice, bot_username: str) -> str:

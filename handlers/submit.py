@@ -153,7 +153,8 @@ async def on_unknown_button(update: Update, context: Context, draft: Draft, _: s
 async def on_closed_button(update: Update, context: Context) -> None:
     """Answer a dialogue button pressed when no dialogue is open."""
     query = update.callback_query
-    await query.answer(drafts.CLOSED, show_alert=True)
+    draft = submissions(context).draft(update.effective_user.id)
+    await query.answer(drafts.closed_text(context, draft, update.effective_user.id), True)
     await drafts.strip_buttons(context, update.effective_chat.id, query.message.message_id)
 
 
