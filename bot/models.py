@@ -151,6 +151,9 @@ class Draft:
         prompt_message_id: the message with the current step's buttons.
         not_duplicate: the author said the practice is not the similar one found before sending.
         updated_at: ISO 8601 UTC time of the last change.
+        last_answer_id: the message id of the last typed answer, so that editing that message
+            in Telegram changes the answer.
+        last_answer_step: the step that message answered.
     """
 
     user_id: int
@@ -163,6 +166,8 @@ class Draft:
     prompt_message_id: int | None = None
     not_duplicate: bool = False
     updated_at: str | None = None
+    last_answer_id: int | None = None
+    last_answer_step: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Return every field, for storage."""

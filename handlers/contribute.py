@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from telegram import Bot, BotCommand, BotCommandScopeChat, InlineKeyboardButton, Update
 from telegram.error import TelegramError
 from telegram.ext import (
+    Application,
     BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
@@ -28,15 +29,21 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from handlers import drafts, mine, moderate, reject, submit, submit_preview, submit_steps
-from handlers.deps import SUBMISSIONS_KEY, Services
+from handlers.deps import SUBMISSIONS_KEY, Services, submissions
 from handlers.drafts import ASKING, DUPLICATE, PREVIEW, Context
+from handlers.start import OWN_FLOW_LINK
 from store.submissions import SubmissionStore
 
 log = logging.getLogger(__name__)
 PRIVATE = filters.ChatType.PRIVATE
-TYPED = filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGE
+# Dialogues run in private chats only (a group's buttons link there: handlers/gate.py).
+TYPED = filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGE & PRIVATE
 NOT_TYPED = (
-    ~filters.TEXT & ~filters.COMMAND & ~filters.StatusUpdate.ALL & filters.UpdateType.MESSAGE
+    ~filters.TEXT
+    & ~filters.COMMAND
+    & ~filters.StatusUpdate.ALL
+    & filters.UpdateType.MESSAGE
+    & PRIVATE
 )
 REMINDER_GROUP = 50  # after the handler that answered the command
 PERSISTENCE_GROUP = 100  # after every other handler of the update
@@ -58,6 +65,23 @@ BUTTONS = {
     "same": submit_preview.on_same_practice,
     "diff": submit_preview.on_different_practice,
 }
+
+
+PRUNE_JOB = "prune-dialogues"
+PRUNE_EVERY = 24 * 60 * 60  # seconds
+
+
+def schedule_pruning(app: Application) -> None:
+    """Delete old drafts and stale conversation states once a day while the bot runs."""
+    if app.job_queue is not None:
+        app.job_queue.run_repeating(prune_job, PRUNE_EVERY, first=60, name=PRUNE_JOB)
+
+
+async def prune_job(context: Context) -> None:
+    """Delete drafts idle past their retention and conversation states left over."""
+    drafts_deleted, states = submissions(context).prune(drafts.CONVERSATION)
+    if drafts_deleted or states:
+        log.info("pruned %d idle drafts and %d stale conversation states", drafts_deleted, states)
 
 
 def install(svc: Services) -> None:
@@ -85,6 +109,7 @@ def conversation(timeout: float | None = None) -> ConversationHandler:
         return ConversationHandler(
             entry_points=[
                 CommandHandler("submit", submit.start, filters=PRIVATE),
+                CommandHandler("start", submit.start, filters=OWN_FLOW_LINK),
                 CallbackQueryHandler(submit.start, pattern=r"^sb\|start$"),
                 CallbackQueryHandler(submit.on_continue, pattern=r"^sb\|go$"),
                 CallbackQueryHandler(submit.on_start_over, pattern=r"^sb\|over$"),
@@ -99,7 +124,7 @@ def conversation(timeout: float | None = None) -> ConversationHandler:
                 ConversationHandler.TIMEOUT: [TypeHandler(Update, submit.on_timeout)],
             },
             fallbacks=[
-                CommandHandler("cancel", submit.on_cancel),
+                CommandHandler("cancel", submit.on_cancel, filters=PRIVATE),
                 CallbackQueryHandler(submit.on_cancel, pattern=r"^sb\|x\|"),
                 *buttons,
                 CallbackQueryHandler(submit.on_unknown_button, pattern=r"^sb\|"),
@@ -178,6 +203,7 @@ def late_handlers() -> dict[int, BaseHandler]:
 MODERATOR_COMMANDS = [
     BotCommand("pending", "Submissions waiting for a decision"),
     BotCommand("alerts", "Alert delivery: pending, sent, failed, deactivated chats"),
+    BotCommand("stats", "Figures: practices, members, alerts, searches"),
 ]
 
 

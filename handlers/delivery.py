@@ -109,6 +109,8 @@ class Deliverer:
             wait = max(self.paused_until - now, self.pacer.delay(now))
             if len(self._tasks) >= MAX_IN_FLIGHT:
                 wait = MAX_NAP
+            elif not self.outbox.can_mark(len(self._tasks) + 1):
+                wait = MAX_NAP  # a send whose mark can't be written would repeat after a restart
             if wait > 0:
                 await self._nap(wait)
                 continue
@@ -211,8 +213,15 @@ class Deliverer:
                 self.outbox.mark(row.id, DROPPED, reason)
 
     def move_chat(self, old: int, new: int) -> None:
-        """Rewrite a chat id everywhere (a group that became a supergroup)."""
+        """Rewrite a chat id everywhere (a group that became a supergroup), merging duplicates.
+
+        The one path for both signs of an upgrade: Telegram's notice in the chat
+        (`migrate_to_chat_id` / `migrate_from_chat_id`) and a send refused with ChatMigrated.
+        """
         log.info("chat %s moved to %s", old, new)
         self.subscriptions.move_chat(old, new)
-        self.outbox.move_chat(old, new)
-        self.queue.move_chat(old, new)
+        dropped = self.outbox.move_chat(old, new)
+        for row in self.queue.remove_chat(old):
+            if row.id not in dropped:
+                row.chat_id = new
+                self.queue.add(row)

@@ -102,7 +102,7 @@ class SubmissionStore:
             ]
             if orphans:
                 self._states.remove(doc_ids=orphans)
-            states = len(orphans) + prune_states(self._states, DRAFT_RETENTION)
+            states = len(orphans) + prune_states(self._states, DRAFT_RETENTION, now)
         return len(old), states
 
     def add(self, submission: Submission) -> Submission:
