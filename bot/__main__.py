@@ -2,7 +2,6 @@
 
 import argparse
 import json
-import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -11,6 +10,7 @@ from telegram.error import InvalidToken, NetworkError
 
 from bot.aliases import load_aliases
 from bot.config import ConfigError, Settings, load_settings
+from bot.logs import configure_logging
 from store.db import Database, DatabaseError, open_database
 from store.importers import ImportFileError, read_practice_file
 from store.practices import PracticeStore
@@ -30,29 +30,13 @@ def _parser() -> argparse.ArgumentParser:
     exporter = commands.add_parser("export", help="write the published practices as JSON")
     exporter.add_argument("file", type=Path, help="where to write; '-' for standard output")
     commands.add_parser("stats", help="print counts")
+    commands.add_parser("backup", help="write a snapshot of the database to BACKUP_DIR now")
+    restorer = commands.add_parser("restore", help="replace the database by a snapshot")
+    restorer.add_argument("file", type=Path, help="a snapshot (.tar.gz) written by backup")
+    commands.add_parser(
+        "check", help="check configuration, database, token and webhook; exit 1 on a problem"
+    )
     return parser
-
-
-class RedactToken(logging.Filter):
-    """Replace the bot token in every log line: URLs of the Bot API contain it."""
-
-    def __init__(self, token: str | None) -> None:
-        super().__init__()
-        self._token = token
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if self._token and self._token in (message := record.getMessage()):
-            record.msg, record.args = message.replace(self._token, "<token>"), None
-        return True
-
-
-def configure_logging(level: str, token: str | None) -> None:
-    """Log to stderr without the token; keep httpx quiet, its request lines name the token."""
-    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=level)
-    for handler in logging.getLogger().handlers:
-        handler.addFilter(RedactToken(token))
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
 def run_bot(settings: Settings, database: Database) -> int:
@@ -121,12 +105,36 @@ def print_stats(database: Database) -> int:
     return 0
 
 
+def backup_or_restore(args: argparse.Namespace, settings: Settings) -> int:
+    """Take a snapshot now, or restore one; print what was done."""
+    from bot.operations import OperationError, backup, restore_snapshot
+    from store.backup import BackupError
+
+    try:
+        if args.command == "backup":
+            print(f"snapshot written to {backup(settings)}")
+            return 0
+        restored = restore_snapshot(settings, args.file)
+    except (OperationError, BackupError, DatabaseError, OSError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(f"restored {', '.join(restored.files)} from {args.file}")
+    print(f"the previous files are kept in {restored.aside}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; errors the operator can fix are one line on stderr, exit code 1."""
     args = _parser().parse_args(argv)
+    if args.command == "check":
+        from bot.check import run_check
+
+        return run_check()
     try:
         settings = load_settings()
-        configure_logging(settings.log_level, settings.token)
+        configure_logging(settings.log_level, settings.log_format, settings.secrets())
+        if args.command in ("backup", "restore"):
+            return backup_or_restore(args, settings)
         if (args.command or "run") == "run":
             settings.require_token()
         database = open_database(settings.db_path)

@@ -33,6 +33,18 @@ class Aliases:
     topics: dict[str, str] = field(default_factory=dict)
     city_countries: dict[str, list[str]] = field(default_factory=dict)
     country_codes: dict[str, str] = field(default_factory=dict)
+    _name_counts: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
+
+    def name_count(self, city: str) -> int:
+        """Return how many names (own and other-language) the table knows for a city.
+
+        GeoNames lists other-language names mostly for cities known beyond their region, so
+        this tells Stuttgart (20 names) from a small town that shares a word's spelling.
+        """
+        if not self._name_counts and self.cities:
+            for canonical in self.cities.values():
+                self._name_counts[canonical] = self._name_counts.get(canonical, 0) + 1
+        return self._name_counts.get(city, 0)
 
     def city(self, name: str) -> str | None:
         """Return the canonical name of a city, or None when it is not known."""

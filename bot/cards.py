@@ -28,10 +28,14 @@ PLACE_LIMIT = 200
 QUERY_ECHO_LIMIT = 60
 PERIOD_LIMIT = 100
 TOPICS_LIMIT = 300
-# Escaped characters each field may take. A result row is at most ~150 characters of markup
-# and link plus TITLE, PLACE and PERIOD_ROW budgets; five of them and a header fit 4096.
+SUMMARY_LIMIT = 90
+# Escaped characters each field may take. A result row is at most ~160 characters of markup
+# and link plus TITLE, ROW_PLACE, PERIOD_ROW and SUMMARY budgets; five of them and a header
+# fit 4096.
 TITLE_BUDGET = 300
 PLACE_BUDGET = 200
+ROW_PLACE_BUDGET = 120
+SUMMARY_BUDGET = 110
 PERIOD_ROW_BUDGET = 70
 SUBTITLE_BUDGET = 600
 PERIOD_BUDGET = 200
@@ -124,7 +128,7 @@ def _title_link(practice: Practice, bot_username: str) -> str:
 
 
 def _place_line(practice: Practice) -> str:
-    parts = [isolate(fit(practice.place, PLACE_LIMIT, PLACE_BUDGET))] if practice.place else []
+    parts = [isolate(fit(practice.place, PLACE_LIMIT, ROW_PLACE_BUDGET))] if practice.place else []
     if practice.period:
         parts.append(isolate(fit(practice.period, 60, PERIOD_ROW_BUDGET)))
     return " · ".join(parts)
@@ -174,11 +178,26 @@ def card_keyboard(
     return InlineKeyboardMarkup(rows) if rows else None
 
 
+def summary(practice: Practice, limit: int = SUMMARY_LIMIT) -> str:
+    """Return what a practice is, in one line of plain text (cut at a word with "…").
+
+    Its subtitle, else the start of its purpose, else its keywords; "" when it has none.
+    """
+    text = practice.subtitle or practice.purpose or " · ".join(practice.keywords[:4])
+    return shorten(text, limit) if text else ""
+
+
 def result_row(number: int, practice: Practice, bot_username: str) -> str:
-    """Return one short row of a result list: number, linked title, place and period."""
+    """Return one short row of a result list: number, linked title, place and period, and
+    a line saying what the practice is."""
     row = f"<b>{number}.</b> {_title_link(practice, bot_username)}"
     place = _place_line(practice)
-    return f"{row}\n     {place}" if place else row
+    if place:
+        row += f"\n     {place}"
+    line = summary(practice)
+    if line:
+        row += f"\n     <i>{fit(line, SUMMARY_LIMIT, SUMMARY_BUDGET)}</i>"
+    return row
 
 
 def results_text(label: str, practices: Sequence[Practice], page: int, bot_username: str) -> str:

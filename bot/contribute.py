@@ -183,6 +183,19 @@ def decided_text(submission: Submission) -> str:
     return f"#{submission.id} was already {verb} by {by} ({when(submission.decided_at)})."
 
 
+def reason_preview_text(number: int, title: str, reason: str) -> str:
+    """Return the rejection reason shown back to the moderator before it is sent.
+
+    Args:
+        number: the submission's number.
+        title, reason: already HTML-escaped.
+    """
+    return (
+        f"❌ Reject #{number} “{title}” with this reason?\n\n<i>{reason}</i>\n\n"
+        "Send it to the submitter, press Edit or type another reason to replace it, or Cancel."
+    )
+
+
 def _sections(answers: dict[str, Any], contact: bool) -> list[tuple[str, str]]:
     place = ", ".join([*answers.get("cities", []), answers.get("country") or ""]).strip(", ")
     sections = [(FIELDS_BY_KEY["title"].name, answers.get("title") or ""), ("Place", place)]

@@ -268,3 +268,23 @@ class Subscription:
     def label(self) -> str:
         """Return the name shown to users: "Refugees", or “housing” for a keyword."""
         return f"“{self.value}”" if self.kind == "keyword" else self.value
+
+
+@dataclass(slots=True)
+class ReasonRequest:
+    """A rejection waiting for its reason: the moderator's next typed message, for a while.
+
+    Attributes:
+        submission_id: the submission to reject.
+        started_at: when the moderator was last asked (Reject pressed, or the reason shown
+            back), in seconds since the epoch; 0 for a request stored without it.
+        reason: the reason typed, waiting for Send; None until typed.
+    """
+
+    submission_id: int
+    started_at: float = 0.0
+    reason: str | None = None
+
+    def expired(self, now: float, timeout: float) -> bool:
+        """Return True when more than `timeout` seconds have passed since `started_at`."""
+        return now - self.started_at > timeout

@@ -79,6 +79,8 @@ def delivery_report(state: Follow) -> str:
     lines += [
         f"  • {chat}: {escape(shorten(r, 80))}" for chat, r in list(inactive.items())[:SHOWN]
     ]
+    if stats.blocked:
+        lines.append(f"⚠️ Delivery is stopped: {escape(stats.blocked)}. Free disk space.")
     pause = deliverer.paused_until - deliverer.clock()
     if pause > 0:
         lines.append(f"Paused by Telegram's flood limit for {pause:.0f} more seconds.")

@@ -5,6 +5,7 @@ The states and their moves are drawn in `handlers/submit.mmd`. Buttons:
   sb|del     delete a paused draft                 sb|reopen|<n>     fix rejected submission n
   sb|<action>|<rev>[|<arg>]   a step's button (see BUTTONS), valid only on the current screen
   mod|a|<n> mod|r|<n> mod|f|<n> mod|x   approve, reject, read in full, no reason after all
+  mod|rs mod|re                         send the reason shown back, type it again
   ft|<key>   the full text of a submitted practice's card
 """
 
@@ -16,6 +17,7 @@ from collections.abc import Iterable
 from telegram import Bot, BotCommand, BotCommandScopeChat, InlineKeyboardButton, Update
 from telegram.error import TelegramError
 from telegram.ext import (
+    Application,
     BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
@@ -27,7 +29,7 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from handlers import drafts, mine, moderate, reject, submit, submit_preview, submit_steps
-from handlers.deps import SUBMISSIONS_KEY, Services
+from handlers.deps import SUBMISSIONS_KEY, Services, submissions
 from handlers.drafts import ASKING, DUPLICATE, PREVIEW, Context
 from handlers.start import OWN_FLOW_LINK
 from store.submissions import SubmissionStore
@@ -63,6 +65,23 @@ BUTTONS = {
     "same": submit_preview.on_same_practice,
     "diff": submit_preview.on_different_practice,
 }
+
+
+PRUNE_JOB = "prune-dialogues"
+PRUNE_EVERY = 24 * 60 * 60  # seconds
+
+
+def schedule_pruning(app: Application) -> None:
+    """Delete old drafts and stale conversation states once a day while the bot runs."""
+    if app.job_queue is not None:
+        app.job_queue.run_repeating(prune_job, PRUNE_EVERY, first=60, name=PRUNE_JOB)
+
+
+async def prune_job(context: Context) -> None:
+    """Delete drafts idle past their retention and conversation states left over."""
+    drafts_deleted, states = submissions(context).prune(drafts.CONVERSATION)
+    if drafts_deleted or states:
+        log.info("pruned %d idle drafts and %d stale conversation states", drafts_deleted, states)
 
 
 def install(svc: Services) -> None:
@@ -122,7 +141,10 @@ def reject_conversation() -> ConversationHandler:
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", ".*per_message=False", PTBUserWarning)
         return ConversationHandler(
-            entry_points=[CallbackQueryHandler(reject.on_reject, pattern=r"^mod\|r\|\d+$")],
+            entry_points=[
+                CallbackQueryHandler(reject.on_reject, pattern=r"^mod\|r\|\d+$"),
+                CallbackQueryHandler(reject.on_reason_edit, pattern=r"^mod\|re$"),
+            ],
             states={
                 reject.REASON: [
                     MessageHandler(TYPED, reject.on_reason),
@@ -133,6 +155,7 @@ def reject_conversation() -> ConversationHandler:
             fallbacks=[
                 CommandHandler("cancel", reject.on_reason_cancel),
                 CallbackQueryHandler(reject.on_reason_cancel, pattern=r"^mod\|x$"),
+                CallbackQueryHandler(reject.on_reason_send, pattern=r"^mod\|rs$"),
             ],
             allow_reentry=True,
             name="reject",
@@ -152,6 +175,7 @@ def other_handlers() -> list[BaseHandler]:
         CallbackQueryHandler(moderate.on_approve, pattern=r"^mod\|a\|\d+$"),
         CallbackQueryHandler(moderate.on_read_in_full, pattern=r"^mod\|f\|\d+$"),
         CallbackQueryHandler(reject.on_reason_cancel, pattern=r"^mod\|x$"),
+        CallbackQueryHandler(reject.on_reason_send, pattern=r"^mod\|rs$"),
         CallbackQueryHandler(moderate.on_unknown, pattern=r"^mod\|"),
         CallbackQueryHandler(mine.on_full_text, pattern=r"^ft\|"),
         CallbackQueryHandler(submit.on_closed_button, pattern=r"^sb\|"),

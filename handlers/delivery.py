@@ -13,13 +13,11 @@ decides what becomes of a row:
 
 import asyncio
 import contextlib
-import datetime as dtm
 import logging
 import time
-import warnings
 from collections.abc import Callable
+from typing import Any
 
-from telegram import Bot
 from telegram.error import (
     BadRequest,
     ChatMigrated,
@@ -28,11 +26,12 @@ from telegram.error import (
     RetryAfter,
     TelegramError,
 )
-from telegram.warnings import PTBDeprecationWarning
+from telegram.ext import ExtBot
 
 from bot.alerts import DROPPED, FAILED, SENT, OutboxRow, alert_message, row_practices
 from bot.catalog import Catalog
 from bot.dispatch import PER_CHAT_INTERVAL, DispatchQueue, Pacer
+from handlers.limiter import ALERT, retry_seconds
 from store.outbox import Outbox
 from store.subscriptions import SubscriptionStore
 
@@ -84,7 +83,9 @@ class Deliverer:
         """Return how many sends are waiting for Telegram's answer."""
         return len(self._tasks)
 
-    async def drain(self, bot: Bot, should_stop: Callable[[], bool] = lambda: False) -> None:
+    async def drain(
+        self, bot: ExtBot[Any], should_stop: Callable[[], bool] = lambda: False
+    ) -> None:
         """Send until the queue is empty, or until `should_stop()` says so.
 
         Flood-limit pauses and retry back-offs are waited out inside the drain. Sends already
@@ -101,13 +102,15 @@ class Deliverer:
             self.running = False
             self.outbox.fold()
 
-    async def _loop(self, bot: Bot, should_stop: Callable[[], bool]) -> None:
+    async def _loop(self, bot: ExtBot[Any], should_stop: Callable[[], bool]) -> None:
         while not should_stop():
             self.sync()
             now = self.clock()
             wait = max(self.paused_until - now, self.pacer.delay(now))
             if len(self._tasks) >= MAX_IN_FLIGHT:
                 wait = MAX_NAP
+            elif not self.outbox.can_mark(len(self._tasks) + 1):
+                wait = MAX_NAP  # a send whose mark can't be written would repeat after a restart
             if wait > 0:
                 await self._nap(wait)
                 continue
@@ -139,13 +142,13 @@ class Deliverer:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._wake.wait(), timeout=min(seconds, MAX_NAP))
 
-    def _launch(self, bot: Bot, row: OutboxRow, now: float) -> None:
+    def _launch(self, bot: ExtBot[Any], row: OutboxRow, now: float) -> None:
         self.queue.started(row.chat_id, now)
         task = asyncio.create_task(self._send(bot, row, row.chat_id))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _send(self, bot: Bot, row: OutboxRow, chat_id: int) -> None:
+    async def _send(self, bot: ExtBot[Any], row: OutboxRow, chat_id: int) -> None:
         try:
             await self._deliver(bot, row)
         except Exception as error:  # a bug must cost one row, not the whole delivery
@@ -155,14 +158,14 @@ class Deliverer:
             self.queue.finished(chat_id)
             self._wake.set()
 
-    async def _deliver(self, bot: Bot, row: OutboxRow) -> None:
+    async def _deliver(self, bot: ExtBot[Any], row: OutboxRow) -> None:
         practices = row_practices(row, self.catalog.get)
         if not practices:
             self.outbox.mark(row.id, DROPPED, GONE)
             return
         text, markup = alert_message(row, practices, bot.username)
         try:
-            await bot.send_message(row.chat_id, text, reply_markup=markup)
+            await bot.send_message(row.chat_id, text, reply_markup=markup, rate_limit_args=ALERT)
         except TelegramError as error:
             self._refused(row, error)
         else:
@@ -173,7 +176,7 @@ class Deliverer:
     def _refused(self, row: OutboxRow, error: TelegramError) -> None:
         """Decide what becomes of a row Telegram did not accept (see the module docstring)."""
         if isinstance(error, RetryAfter):
-            self._pause(_seconds(error))
+            self._pause(retry_seconds(error))
             self.queue.add(row, due=self.paused_until)
         elif isinstance(error, ChatMigrated):
             self.move_chat(row.chat_id, error.new_chat_id)
@@ -222,11 +225,3 @@ class Deliverer:
             if row.id not in dropped:
                 row.chat_id = new
                 self.queue.add(row)
-
-
-def _seconds(error: RetryAfter) -> float:
-    # PTB 22 warns that `retry_after` will become a timedelta; both forms are read here.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PTBDeprecationWarning)
-        value = error.retry_after
-    return value.total_seconds() if isinstance(value, dtm.timedelta) else float(value)

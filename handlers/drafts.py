@@ -24,6 +24,7 @@ from bot.template import FIELD_KEYS
 from handlers import fallback, search
 from handlers.deps import submissions
 from handlers.screens import paused_keyboard, screen
+from store.submissions import DRAFT_RETENTION
 
 log = logging.getLogger(__name__)
 
@@ -238,8 +239,8 @@ async def pause(update: Update, context: Context, draft: Draft, why: str = "") -
     await strip_buttons(context, chat_id, draft.prompt_message_id)
     reason = why or "⏸ I've paused your submission: there was no answer for 2 hours."
     text = (
-        f"{reason}\nYour answers are kept. Send /submit or press Continue to go on from "
-        f"{step_label(draft.step)}."
+        f"{reason}\nYour answers are kept for {DRAFT_RETENTION.days} days. Send /submit or "
+        f"press Continue to go on from {step_label(draft.step)}."
     )
     await context.bot.send_message(chat_id, text, reply_markup=paused_keyboard())
     return END

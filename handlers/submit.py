@@ -18,13 +18,17 @@ from handlers.deps import submissions
 from handlers.drafts import END, Context, ask, button_step, pause
 from handlers.gate import SUBMIT, private_link
 from handlers.screens import choice_keyboard
+from store.submissions import DRAFT_RETENTION
+
+DRAFT_DAYS = DRAFT_RETENTION.days
 
 log = logging.getLogger(__name__)
 INTRO = (
     "✍️ <b>Share a good practice</b>\n"
     "I'll ask for the 12 fields of the programme's template, one at a time. Optional steps can "
     "be skipped; ◀️ Back returns to the step before, and ✖️ Cancel stops with your answers "
-    "kept. Nothing is sent until you press <b>Send</b> on the preview at the end."
+    "kept. Nothing is sent until you press <b>Send</b> on the preview at the end. "
+    f"A draft left untouched for {DRAFT_DAYS} days is deleted."
 )
 
 

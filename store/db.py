@@ -17,6 +17,7 @@ leaves the old files, a crash after it is completed at the next start. The lock 
 main file (`store.lock`), the schema version is in its `meta` table.
 """
 
+import errno
 import json
 import os
 from collections.abc import Iterator
@@ -276,6 +277,7 @@ def open_database(path: Path | None) -> Database:
 
 def _open_locked(path: Path, lock: DatabaseLock) -> Database:
     main = _read(path)
+    check_room(path)
     meta = main.get("meta", {}).get("1")
     version = 1 if meta is None else meta.get("schema")
     if not isinstance(version, int) or isinstance(version, bool):
@@ -301,6 +303,33 @@ def _open_locked(path: Path, lock: DatabaseLock) -> Database:
         except StorageCorrupt as error:
             raise DatabaseCorrupt(_corrupt_message(storage.path, str(error))) from None
     return database
+
+
+PROBE_SLACK = 1 << 20  # bytes of room wanted beyond one rewrite of every file
+
+
+def check_room(path: Path) -> None:
+    """Make sure every data file can be written once more, or raise OSError at start-up.
+
+    A full, read-only or non-writable disk is said in one line before the bot starts, rather
+    than at the first answer it can't save. Room is reserved (not written) for a probe file
+    as large as all data files plus 1 MB, then released.
+    """
+    size = PROBE_SLACK + sum(p.stat().st_size for p in database_files(path)[:-1] if p.exists())
+    probe = path.with_name(f".{path.name}.probe")
+    fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        try:
+            os.posix_fallocate(fd, 0, size)
+        except OSError as error:
+            if error.errno not in (errno.EOPNOTSUPP, errno.ENOSYS, errno.EINVAL):
+                raise
+            os.write(fd, b"\0" * 4096)  # no reservation on this file system: a small write
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+        with suppress(OSError):
+            probe.unlink()
 
 
 def _read(path: Path) -> dict[str, Any]:

@@ -1,78 +1,50 @@
-"""The outbox: alerts waiting to be sent, and what became of them.
+"""The outbox: alerts waiting to be sent, and what became of them, in the outbox file.
 
-Rows are queued in TinyDB, one write per publication (inside the publication's own
-transaction, so a practice and its alerts are stored together or not at all). TinyDB rewrites
-its whole file on every write, so the mark that a row was sent is not written there row by
-row: each mark is one JSON line appended to a journal next to the database, which costs one
-small write. Marks are folded into TinyDB in one write now and then and at start-up, and
-then the journal is emptied; folding twice is harmless. A crash can lose only the mark being
-written (a torn last line is ignored), so at most one alert is sent again per crash.
+Rows are queued in TinyDB, one write per publication (in the publication's own transaction, so
+a practice and its alerts are stored together or not at all). The mark that a row was sent is
+one JSON line appended to a journal (`store.journal`), which costs one small write; marks are
+folded into TinyDB now and then and at start-up, and the journal is emptied; folding twice is
+harmless. A crash can lose only the mark being written (a torn last line is ignored), so at
+most the sends in flight are sent again per crash.
+
+Folding summarises: a row that is done (sent, failed, dropped) leaves the outbox and becomes a
+count in `outbox_summary`, per day and status (and reason, for failures), kept RETENTION. So
+the file holds what is pending plus a few counts, whatever the history.
+
+While marks can't be written (a full or read-only disk), `can_mark` says no and delivery sends
+nothing: an alert whose mark is lost would be sent again after a restart.
 """
 
-import json
 import logging
-import os
-import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from tinydb import Query
 
-from bot.alerts import DROPPED, FAILED, PENDING, OutboxRow
+from bot.alerts import DROPPED, FAILED, PENDING, SENT, OutboxRow
 from store.db import JOURNAL_SUFFIX as JOURNAL_SUFFIX  # where tests find it
 from store.db import Database, journal_path
+from store.journal import Journal
 from store.practices import utc_now
 
 log = logging.getLogger(__name__)
 _Q = Query()
 FOLD_AFTER = 2000
 RETENTION = timedelta(days=30)
-FSYNC_EVERY = 0.2  # seconds; a process crash loses nothing the OS has, a power cut this much
+DONE = frozenset({SENT, FAILED, DROPPED})
 
 
-class Journal:
-    """Append-only JSON lines; a None path keeps nothing on disk (in-memory databases)."""
-
-    def __init__(self, path: Path | None) -> None:
-        self.path = path
-        self._synced = 0.0
-
-    def append(self, mark: dict[str, Any]) -> None:
-        """Write one mark; it survives a crash of this process as soon as this returns."""
-        if self.path is None:
-            return
-        line = json.dumps(mark, ensure_ascii=False, separators=(",", ":")) + "\n"
-        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-        try:
-            os.write(fd, line.encode())
-            if time.monotonic() - self._synced >= FSYNC_EVERY:
-                os.fsync(fd)
-                self._synced = time.monotonic()
-        finally:
-            os.close(fd)
-
-    def read(self) -> list[dict[str, Any]]:
-        """Return every whole mark; a line torn by a crash is skipped."""
-        if self.path is None or not self.path.exists():
-            return []
-        marks = []
-        for line in self.path.read_text(encoding="utf-8", errors="replace").splitlines():
-            try:
-                mark = json.loads(line)
-            except json.JSONDecodeError:
-                log.warning("skipped a torn line of %s", self.path)
-                continue
-            if isinstance(mark, dict) and isinstance(mark.get("id"), int):
-                marks.append(mark)
-        return marks
-
-    def clear(self) -> None:
-        """Empty the journal once its marks are in the database."""
-        if self.path is not None and self.path.exists():
-            self.path.unlink()
+def is_mark(mark: dict[str, Any]) -> bool:
+    """Return True for a journal line this module wrote: a row id and a final status."""
+    reason = mark.get("r")
+    return (
+        isinstance(mark.get("id"), int)
+        and not isinstance(mark.get("id"), bool)
+        and mark.get("s") in DONE
+        and (reason is None or isinstance(reason, str))
+    )
 
 
 @dataclass(slots=True)
@@ -81,18 +53,22 @@ class OutboxStats:
 
     counts: Counter[str] = field(default_factory=Counter)
     failures: Counter[str] = field(default_factory=Counter)
+    blocked: str | None = None  # why delivery is stopped (marks can't be written), if it is
 
 
 class Outbox:
-    """The `outbox` table plus the journal of marks not yet folded into it."""
+    """The `outbox` and `outbox_summary` tables, plus the journal of marks not yet folded."""
 
     def __init__(self, database: Database) -> None:
         self._db = database
         self._table = database.table("outbox")
-        self._journal = Journal(journal_path(database.path) if database.path else None)
+        self._summary = database.table("outbox_summary")
+        self._journal = Journal(journal_path(database.path) if database.path else None, is_mark)
         self._marks: dict[int, dict[str, Any]] = {m["id"]: m for m in self._journal.read()}
+        self._unwritten: list[dict[str, Any]] = []
         self._recent: list[int] = []
-        self.fold()
+        self.blocked: str | None = None
+        self.fold(everything=True)
 
     def queue(self, rows: list[OutboxRow]) -> None:
         """Write rows in one write (or in the caller's transaction); set their ids."""
@@ -127,39 +103,112 @@ class Outbox:
     def _is_pending(self, row_id: int, doc: dict[str, Any]) -> bool:
         return doc.get("status") == PENDING and row_id not in self._marks
 
+    def can_mark(self, sends: int = 1) -> bool:
+        """Return True when the marks of `sends` more sends are sure to be written.
+
+        Reserves their room in the journal; while that fails (disk full, read-only), delivery
+        must send nothing. Logs when delivery stops and when it resumes.
+        """
+        try:
+            while self._unwritten:
+                self._journal.append(self._unwritten[0])
+                self._unwritten.pop(0)
+            self._journal.reserve(sends)
+        except OSError as error:
+            self._block(error)
+            return False
+        if self.blocked:
+            log.warning("alert marks can be written again: delivery resumes")
+            self.blocked = None
+        return True
+
+    def _block(self, error: OSError) -> None:
+        if self.blocked is None:
+            log.error(
+                "alert delivery stopped: the marks of sent alerts can't be written to %s (%s)",
+                self._journal.path,
+                error.strerror or error,
+            )
+        self.blocked = f"marks can't be written ({error.strerror or error})"
+
     def mark(self, row_id: int, status: str, reason: str | None = None) -> None:
-        """Record what became of a row (SENT, FAILED or DROPPED) in one small write."""
+        """Record what became of a row (SENT, FAILED or DROPPED) in one small write.
+
+        Never raises: a mark that can't be written is kept in memory, retried by `can_mark`,
+        and stops delivery until it is written.
+        """
         mark: dict[str, Any] = {"id": row_id, "s": status}
         if reason:
             mark["r"] = reason[:300]
-        self._journal.append(mark)
         self._marks[row_id] = mark
+        try:
+            if self._unwritten:
+                raise OSError("earlier marks are still unwritten")
+            self._journal.append(mark)
+        except OSError as error:
+            self._unwritten.append(mark)
+            self._block(error)
+            return
         if len(self._marks) >= FOLD_AFTER:
             self.fold()
 
-    def fold(self) -> None:
-        """Write the journal's marks into the table in one write, prune, empty the journal."""
-        if not self._marks:
-            self._journal.clear()
+    def fold(self, everything: bool = False) -> None:
+        """Summarise the marked rows into counts in one write, prune, empty the journal.
+
+        A write that fails (disk full) is logged and changes nothing: the marks stay in the
+        journal and in memory, and the next fold tries again.
+
+        Args:
+            everything: also look for finished rows a schema 1 file kept (at start-up).
+        """
+        if not self._marks and not everything:
+            if not self._unwritten:
+                self._journal.clear()
             return
-        groups: dict[tuple[str, str | None], list[int]] = {}
+        try:
+            with self._db.transaction():
+                self._fold()
+        except OSError as error:
+            log.error("could not fold alert marks into the outbox: %s", error)
+            return
+        if not self._unwritten:  # what could not be written stays for the next fold
+            self._journal.clear()
+            self._marks.clear()
+
+    def _fold(self) -> None:
+        day = datetime.now(UTC).date().isoformat()
+        done: Counter[tuple[str, str | None]] = Counter()
+        ids = []
         for row_id, mark in self._marks.items():
             if self._table.contains(doc_id=row_id):
-                groups.setdefault((mark["s"], mark.get("r")), []).append(row_id)
-        now = utc_now()
-        with self._db.transaction():
-            for (status, reason), ids in groups.items():
-                self._table.update(
-                    {"status": status, "reason": reason, "done_at": now}, doc_ids=ids
-                )
-            self._prune()
-        self._journal.clear()
-        self._marks.clear()
+                ids.append(row_id)
+                done[(mark["s"], mark.get("r") if mark["s"] == FAILED else None)] += 1
+        if ids:
+            self._table.remove(doc_ids=ids)
+        for (status, reason), count in done.items():
+            self._count(day, status, reason, count)
+        self._prune(day)
 
-    def _prune(self) -> None:
-        """Forget finished rows older than RETENTION, so the database does not grow forever."""
-        cutoff = (datetime.now(UTC) - RETENTION).isoformat(timespec="seconds")
-        self._table.remove((_Q.status != PENDING) & (_Q.done_at < cutoff))
+    def _count(self, day: str, status: str, reason: str | None, count: int) -> None:
+        where = (_Q.day == day) & (_Q.status == status) & (_Q.reason == reason)
+        found = self._summary.get(where)
+        if found is None:
+            self._summary.insert({"day": day, "status": status, "reason": reason, "count": count})
+        else:
+            self._summary.update({"count": found["count"] + count}, doc_ids=[found.doc_id])
+
+    def _prune(self, today: str) -> None:
+        """Forget counts older than RETENTION; fold finished rows a schema 1 file still has."""
+        cutoff = (datetime.fromisoformat(today) - RETENTION).date().isoformat()
+        self._summary.remove(_Q.day < cutoff)
+        finished = self._table.search(_Q.status.one_of(list(DONE)))
+        if finished:
+            for doc in finished:
+                day = str(doc.get("done_at") or today)[:10]
+                reason = doc.get("reason") if doc["status"] == FAILED else None
+                if day >= cutoff:
+                    self._count(day, doc["status"], reason, 1)
+            self._table.remove(doc_ids=[doc.doc_id for doc in finished])
 
     def move_chat(self, old: int, new: int) -> set[int]:
         """Send a chat's pending rows to its new id (a group that became a supergroup).
@@ -188,13 +237,19 @@ class Outbox:
         return len(self._table.remove(_Q.chat_id == chat_id))
 
     def stats(self) -> OutboxStats:
-        """Return row counts by status and the commonest failure reasons."""
+        """Return counts by status over RETENTION, and the commonest failure reasons."""
         self.fold()
-        stats = OutboxStats()
+        stats = OutboxStats(blocked=self.blocked)
         for doc in self._table.all():
-            stats.counts[doc.get("status", PENDING)] += 1
-            if doc.get("status") == FAILED:
-                stats.failures[doc.get("reason") or "unknown"] += 1
+            mark = self._marks.get(doc.doc_id)
+            status = mark["s"] if mark else doc.get("status", PENDING)
+            stats.counts[status] += 1
+            if status == FAILED:
+                stats.failures[(mark or doc).get("r" if mark else "reason") or "unknown"] += 1
+        for doc in self._summary.all():
+            stats.counts[doc["status"]] += doc["count"]
+            if doc["status"] == FAILED:
+                stats.failures[doc.get("reason") or "unknown"] += doc["count"]
         return stats
 
 

@@ -46,20 +46,16 @@ def set_state(table: Table, name: str, key: ConversationKey, state: object | Non
     table.upsert(Document({"name": name, "key": list(key), "state": state, "at": at}, doc_id))
 
 
-def prune_states(table: Table, older_than: timedelta, keep: set[int] | None = None) -> int:
+def prune_states(table: Table, older_than: timedelta, now: datetime | None = None) -> int:
     """Delete conversation states last set longer ago than `older_than`; return how many.
 
     Args:
         table: the `conversations` table.
         older_than: the age past which a state is stale.
-        keep: document ids to keep whatever their age (None: none).
+        now: the current time (tests); the clock's by default.
     """
-    cutoff = (datetime.now(UTC) - older_than).isoformat(timespec="seconds")
-    stale = [
-        doc.doc_id
-        for doc in table.all()
-        if doc.get("at", "") < cutoff and (keep is None or doc.doc_id not in keep)
-    ]
+    cutoff = ((now or datetime.now(UTC)) - older_than).isoformat(timespec="seconds")
+    stale = [doc.doc_id for doc in table.all() if doc.get("at", "") < cutoff]
     if stale:
         table.remove(doc_ids=stale)
     return len(stale)

@@ -24,6 +24,9 @@ TEXT_FIELDS = ("subtitle", "purpose", "rationale", "process", "impact")
 _ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _LANGUAGE_PATTERN = re.compile(r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$")
 _TOPICS_BY_FOLD = {fold(topic): topic for topic in TOPICS}
+# JSON can spell half of a UTF-16 pair ("\ud800"): Python reads it as a lone surrogate, which
+# is no character at all and can't be written as UTF-8 (or sent to Telegram).
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class InvalidRecord(ValueError):
@@ -42,7 +45,7 @@ def record_label(item: Any, number: int) -> str:
     """Name a record in the report: its title when it has a usable one, else its position."""
     title = item.get("title") if isinstance(item, dict) else None
     if isinstance(title, str) and title.strip():
-        title = " ".join(title.split())
+        title = _SURROGATE.sub("\ufffd", " ".join(title.split()))
         # A label is one line of a report, so a runaway title is cut short.
         return title if len(title) <= 80 else title[:79] + "…"
     return f"record {number}"
@@ -64,6 +67,11 @@ def validate_record(data: dict[str, Any], aliases: Aliases) -> Practice:
     Raises:
         InvalidRecord: the record breaks a rule; the message names each problem.
     """
+    broken = _fields_with_surrogates(data)
+    if broken:
+        raise InvalidRecord(
+            f"{', '.join(broken)}: not valid text (a lone UTF-16 surrogate such as \\ud800)"
+        )
     errors = [_unknown_keys_reason(data)] if set(data) - set(PRACTICE_FIELDS) else []
     values: dict[str, Any] = {}
     for name, check in _field_checks(aliases).items():
@@ -79,6 +87,25 @@ def validate_record(data: dict[str, Any], aliases: Aliases) -> Practice:
     if errors:
         raise InvalidRecord("; ".join(errors))
     return Practice(**values)
+
+
+def _fields_with_surrogates(data: dict[str, Any]) -> list[str]:
+    """Name the keys whose value (or the key itself) holds a lone surrogate, at any depth."""
+
+    def broken(value: Any) -> bool:
+        if isinstance(value, str):
+            return bool(_SURROGATE.search(value))
+        if isinstance(value, dict):
+            return any(broken(k) or broken(v) for k, v in value.items())
+        if isinstance(value, list):
+            return any(broken(item) for item in value)
+        return False
+
+    return [
+        _SURROGATE.sub("\ufffd", str(key))
+        for key, value in data.items()
+        if broken(key) or broken(value)
+    ]
 
 
 def _field_checks(aliases: Aliases) -> dict[str, Callable[[dict[str, Any]], Any]]:

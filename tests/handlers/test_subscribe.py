@@ -148,7 +148,7 @@ async def test_keywords_are_escaped_in_replies(harness: BotHarness) -> None:
 async def test_the_limit_of_fifty_is_explained(harness: BotHarness) -> None:
     for n in range(MAX_SUBSCRIPTIONS):
         await harness.send(f"/subscribe word{n}")
-    refused = last(await harness.send("/subscribe one more"))
+    refused = last(await harness.send("/subscribe mosques"))
     assert f"You follow {MAX_SUBSCRIPTIONS} things already" in refused.text
     assert len(followed(harness)) == MAX_SUBSCRIPTIONS
     listing = last(await harness.send("/subscriptions"))

@@ -1,12 +1,14 @@
 """The store of drafts, submissions and rejection-reason requests, in memory and on file."""
 
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.models import Draft, Submission
+from bot.models import Draft, ReasonRequest, Submission
 from store.db import Database
-from store.submissions import SubmissionStore
+from store.persistence import set_state
+from store.submissions import DRAFT_RETENTION, SubmissionStore
 
 
 @pytest.fixture
@@ -68,13 +70,21 @@ def test_queue_and_lists_come_in_their_order(store: SubmissionStore) -> None:
 def test_reason_request_is_remembered_per_moderator(
     store: SubmissionStore, reopened: Callable[[], SubmissionStore]
 ) -> None:
-    store.ask_reason(9001, 4)
-    store.ask_reason(9001, 5)
-    store.ask_reason(9002, 6)
+    store.ask_reason(9001, 4, started_at=100.0)
+    store.ask_reason(9001, 5, started_at=200.0, reason="Too vague.")
+    store.ask_reason(9002, 6, started_at=300.0)
     again = reopened()
-    assert again.reason_request(9001) == 5 and again.reason_request(9002) == 6
+    assert again.reason_request(9001) == ReasonRequest(5, 200.0, "Too vague.")
+    assert again.reason_request(9002) == ReasonRequest(6, 300.0, None)
     again.clear_reason_request(9001)
     assert again.reason_request(9001) is None
+
+
+def test_a_reason_request_expires_after_its_time_from_its_start() -> None:
+    request = ReasonRequest(5, started_at=1000.0)
+    assert not request.expired(1000.0 + 1800, timeout=1800)
+    assert request.expired(1000.0 + 1801, timeout=1800)
+    assert ReasonRequest(5).expired(1_700_000_000.0, timeout=1800)  # stored without a start
 
 
 def test_forget_erases_drafts_unpublished_submissions_and_contacts(
@@ -94,3 +104,30 @@ def test_forget_erases_drafts_unpublished_submissions_and_contacts(
     assert kept.status == "approved" and kept.answers == {"title": "T"}
     assert store.get(other.id).answers == answers
     assert store.add(Submission(user_id=9, answers={})).id == 4  # numbers are never reused
+
+
+def test_drafts_idle_past_the_retention_and_stale_states_are_pruned(
+    store: SubmissionStore, store_database: Database
+) -> None:
+    now = datetime.now(UTC)
+    for user_id in (1, 2):
+        store.save_dialogue(Draft(user_id=user_id), "submit", (user_id, user_id), "asking")
+    store.save_dialogue(Draft(user_id=3), "submit", (3, 3), "asking")
+    states = store_database.table("conversations")
+    # Draft 1 idle for longer than the retention; draft 2 just inside it.
+    old = (now - DRAFT_RETENTION - timedelta(minutes=1)).isoformat()
+    store_database.table("drafts").update({"updated_at": old}, doc_ids=[1])
+    store_database.table("drafts").update(
+        {"updated_at": (now - DRAFT_RETENTION + timedelta(minutes=1)).isoformat()}, doc_ids=[2]
+    )
+    # A state whose draft is gone, and an old one of another dialogue (a moderator's).
+    set_state(states, "submit", (4, 4), "asking")
+    set_state(states, "reject", (9, 9), "reason")
+    states.update({"at": old}, lambda doc: doc["name"] == "reject")
+    set_state(states, "reject", (8, 8), "reason")
+
+    assert store.prune("submit", now) == (1, 3)
+    assert store.draft(1) is None and store.draft(2) and store.draft(3)
+    left = sorted((doc["name"], doc["key"][0]) for doc in states.all())
+    assert left == [("reject", 8), ("submit", 2), ("submit", 3)]
+    assert store.prune("submit", now) == (0, 0)
