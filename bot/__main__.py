@@ -1,6 +1,7 @@
 """Command line: `python -m bot` runs the bot; `import`, `export` and `stats` manage data."""
 
 import argparse
+import html
 import json
 import sys
 from collections.abc import Sequence
@@ -29,7 +30,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     exporter = commands.add_parser("export", help="write the published practices as JSON")
     exporter.add_argument("file", type=Path, help="where to write; '-' for standard output")
-    commands.add_parser("stats", help="print counts")
+    stats = commands.add_parser("stats", help="print the figures /stats shows")
+    stats.add_argument("--json", action="store_true", help="as one JSON object")
     commands.add_parser("backup", help="write a snapshot of the database to BACKUP_DIR now")
     restorer = commands.add_parser("restore", help="replace the database by a snapshot")
     restorer.add_argument("file", type=Path, help="a snapshot (.tar.gz) written by backup")
@@ -95,13 +97,17 @@ def export_file(args: argparse.Namespace, database: Database) -> int:
     return 0
 
 
-def print_stats(database: Database) -> int:
-    """Print how many practices there are by status, topic and country."""
-    from bot.app import load_bundled_catalogue
+def print_stats(args: argparse.Namespace, settings: Settings, database: Database) -> int:
+    """Print the secretariat's figures (as /stats shows them), or them as JSON."""
+    from bot.app import build_services
+    from bot.stats import render
+    from handlers.stats import collect
 
-    load_bundled_catalogue(database, load_aliases())
-    counts = PracticeStore(database).count()
-    print("practices: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+    stats = collect(build_services(settings, database))
+    if args.json:
+        print(json.dumps(stats.to_json(), ensure_ascii=False, indent=1))
+    else:
+        print("\n".join(html.unescape(line) for line in render(stats, html=False)))
     return 0
 
 
@@ -147,7 +153,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "export":
             return export_file(args, database)
         if args.command == "stats":
-            return print_stats(database)
+            return print_stats(args, settings, database)
         return run_bot(settings, database)
     except (ImportFileError, DatabaseError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)

@@ -24,6 +24,7 @@ from handlers.deps import SERVICES_KEY, Services
 from handlers.follow import install as install_follow
 from handlers.follow import schedule_delivery
 from handlers.limiter import ReplyFirstLimiter
+from handlers.stats import install as install_stats
 from store.db import Database
 from store.importers import read_practice_file
 from store.persistence import TinyDBPersistence
@@ -66,6 +67,7 @@ def build_services(settings: Settings, database: Database) -> Services:
     )
     install_follow(svc)
     install_submissions(svc)
+    install_stats(svc)
     return svc
 
 

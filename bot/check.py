@@ -18,6 +18,7 @@ from telegram.error import InvalidToken, NetworkError, TelegramError
 from bot.config import ConfigError, Settings, load_settings
 from store.db import SCHEMA_VERSION, database_files
 from store.health import commit_note, inspect_file, is_journal, running_pid
+from store.search_log import search_log_path
 
 # More pending updates than this means the bot is not taking them (down, or the proxy is).
 PENDING_WARNING = 100
@@ -81,6 +82,11 @@ def check_database(db_path: Path) -> Iterator[Finding]:
             yield Finding(True, topic, f"{path}: made from {db_path} at the next start")
         else:
             yield Finding(False, topic, f"{path} is missing: restore a backup")
+    searches = inspect_file(search_log_path(db_path))
+    if searches.problem:
+        yield Finding(False, "searches", f"{searches.path} {searches.problem}")
+    elif searches.exists:
+        yield Finding(True, "searches", f"{searches.path}: {searches.detail}")
     if commit_note(db_path).exists():
         yield Finding(True, "database", "a change cut short will be completed at the next start")
 

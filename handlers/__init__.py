@@ -34,6 +34,7 @@ from handlers import (
     inline,
     search,
     start,
+    stats,
     subscribe,
     subscriptions,
 )
@@ -87,6 +88,7 @@ def follow_handlers() -> list[BaseHandler]:
         CommandHandler("unsubscribe", subscriptions.unsubscribe_command),
         CommandHandler("forget", forget.forget_command),
         CommandHandler("alerts", chat_state.alerts_command),
+        CommandHandler("stats", stats.stats_command),
         CallbackQueryHandler(subscriptions.on_list_button, pattern=r"^fl\|(list|ls|x|xa)(\||$)"),
         CallbackQueryHandler(subscribe.on_follow_button, pattern=r"^fl\|"),
         CallbackQueryHandler(subscribe.on_practice_follow, pattern=r"^fp\|"),
@@ -112,6 +114,7 @@ def fallback_handlers() -> list[BaseHandler]:
     ]
 
 
+MEMBERS_GROUP = -3
 GATE_GROUP = -2  # before everything else
 
 
@@ -121,6 +124,8 @@ def register(app: Application) -> None:
     edited = MessageHandler(filters.UpdateType.EDITED_MESSAGE, edits.on_edited_message)
     app.add_handler(edited, GATE_GROUP)
     app.add_handler(CallbackQueryHandler(gate.on_group_button), GATE_GROUP)
+    # Who wrote, in which language (the secretariat's figures), whatever happens next.
+    app.add_handler(TypeHandler(Update, stats.note_member), MEMBERS_GROUP)
     # Before everything else: a user who writes again can receive alerts again.
     app.add_handler(TypeHandler(Update, chat_state.reactivate_on_contact), group=-1)
     app.add_handlers(core_handlers())

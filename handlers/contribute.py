@@ -203,6 +203,7 @@ def late_handlers() -> dict[int, BaseHandler]:
 MODERATOR_COMMANDS = [
     BotCommand("pending", "Submissions waiting for a decision"),
     BotCommand("alerts", "Alert delivery: pending, sent, failed, deactivated chats"),
+    BotCommand("stats", "Figures: practices, members, alerts, searches"),
 ]
 
 

@@ -27,6 +27,7 @@ from bot.texts import (
     result_note,
 )
 from handlers.deps import services
+from handlers.stats import record_search
 
 # Queries too long for callback data are remembered here under a short id; after a restart
 # their buttons say they have expired.
@@ -82,6 +83,7 @@ async def reply_with_results(
     """
     svc = services(context)
     result = svc.catalog.search(text)
+    record_search(context, message, text, len(result.practices))
     follow_row = _follow_missing_place(result)
     if not result.practices:
         reply = not_found_text(text, result, svc.catalog.aliases)

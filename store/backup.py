@@ -26,6 +26,7 @@ from store.db import SCHEMA_VERSION, DatabaseLocked, database_files, open_databa
 from store.files import write_atomically
 from store.health import commit_note, inspect_content, is_journal
 from store.lock import DatabaseLock, LockHeld
+from store.search_log import search_log_path
 
 PREFIX = "icc-bot-"
 SUFFIX = ".tar.gz"
@@ -38,8 +39,9 @@ class BackupError(Exception):
 
 
 def backup_files(db_path: Path) -> list[Path]:
-    """Return the files a snapshot holds: the database's files, main file first."""
-    return database_files(db_path)
+    """Return the files a snapshot holds: the database's files, main file first, and the
+    search log (which a snapshot may lack: it is optional)."""
+    return [*database_files(db_path), search_log_path(db_path)]
 
 
 def read_files(db_path: Path) -> dict[str, bytes]:

@@ -124,6 +124,9 @@ class FakeRequest(BaseRequest):
         for key in ("reply_markup", "results", "commands", "reply_parameters"):
             if isinstance(params.get(key), str):
                 params[key] = json.loads(params[key])
+        if request_data and request_data.multipart_data:
+            # Uploads (sendPhoto, sendDocument): {part name: bytes}.
+            params["files"] = {k: v[1] for k, v in request_data.multipart_data.items()}
         failure = self._failure_for(name, params) or self._refusal(name, params)
         if failure is not None:
             body = {"ok": False, "error_code": failure.error_code}
@@ -171,6 +174,10 @@ class FakeRequest(BaseRequest):
             return bot_user()
         if method in ("sendMessage", "editMessageText", "editMessageReplyMarkup"):
             return self._message(params)
+        if method in ("sendPhoto", "sendDocument"):
+            message = self._message(params)
+            del message["text"]
+            return message
         if method == "getUpdates":
             return []
         return True

@@ -7,7 +7,7 @@ import json
 import signal
 from pathlib import Path
 
-from bot.alerts import SENT
+from bot.alerts import PENDING
 from bot.models import Subscription
 from store.db import open_database
 from store.outbox import Outbox
@@ -25,12 +25,16 @@ CHATS = range(30_001, 30_161)
 
 
 def sent_in(db_path: Path) -> set[int]:
-    """Open a database as the bot would and return the chats whose alert is marked sent."""
+    """Open a database as the bot would and return the chats whose alert is no longer pending
+    (every chat here has one alert; none fails)."""
     database = open_database(db_path)
     try:
-        Outbox(database)  # folds the journal, as at start-up
+        Outbox(database)  # folds the journal: sent rows become counts, as at start-up
         rows = database.table("outbox").all()
-        return {row["chat_id"] for row in rows if row["status"] == SENT}
+        assert sum(d["count"] for d in database.table("outbox_summary").all()) + len(rows) == len(
+            CHATS
+        )
+        return set(CHATS) - {row["chat_id"] for row in rows if row["status"] == PENDING}
     finally:
         database.close()
 
