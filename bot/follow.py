@@ -13,7 +13,7 @@ from html import escape
 from rapidfuzz import fuzz, process
 
 from bot.aliases import Aliases, is_short, short_name_problem
-from bot.cards import QUERY_ECHO_LIMIT, shorten
+from bot.cards import QUERY_ECHO_LIMIT, embed
 from bot.query import FILTER_NAMES, match_topics, parse_query
 from bot.text import fold
 from bot.texts import UNKNOWN_FILTER
@@ -117,7 +117,7 @@ class Resolver:
         query = parse_query(text, self.aliases, self.topics, places)
         if query.unknown:
             name, bad = query.unknown[0]
-            line = UNKNOWN_FILTER[name].format(value=escape(shorten(bad, QUERY_ECHO_LIMIT)))
+            line = UNKNOWN_FILTER[name].format(value=embed(bad, QUERY_ECHO_LIMIT))
             return Resolution("keyword", problem=line)
         if query.is_empty:
             return Resolution("keyword", problem=VAGUE_KEYWORD)
@@ -133,9 +133,9 @@ class Resolver:
 
     def describe(self, kind: str, value: str) -> str:
         """Return the escaped canonical form: "the city <b>Lisbon</b> (Portugal)"."""
-        name = f"<b>{escape(shorten(value, 80))}</b>"
+        name = f"<b>{embed(value, 80)}</b>"
         if kind == "keyword":
-            return f"the keyword <b>“{escape(shorten(value, 80))}”</b>"
+            return f"the keyword <b>“{embed(value, 80)}”</b>"
         if kind == "city":
             countries = self.aliases.city_countries.get(value, [])
             where = f" ({escape(', '.join(countries[:2]))})" if countries else ""
@@ -173,15 +173,15 @@ def _same_name(value: str, places: set[str]) -> str | None:
 
 
 def _too_short(kind: str, value: str) -> str:
-    return short_name_problem(kind, escape(shorten(value, QUERY_ECHO_LIMIT)))
+    return short_name_problem(kind, embed(value, QUERY_ECHO_LIMIT))
 
 
 def _unknown_line(kind: str, value: str) -> str:
-    return f"I don't know the {kind} ‘{escape(shorten(value, QUERY_ECHO_LIMIT))}’."
+    return f"I don't know the {kind} ‘{embed(value, QUERY_ECHO_LIMIT)}’."
 
 
 def _several(value: str) -> str:
-    return f"‘{escape(shorten(value, QUERY_ECHO_LIMIT))}’ fits several topics: pick one."
+    return f"‘{embed(value, QUERY_ECHO_LIMIT)}’ fits several topics: pick one."
 
 
 EMPTY_KEYWORD = "Type the words to follow, e.g. <code>/subscribe anti-rumour</code>."

@@ -180,9 +180,11 @@ def _units(
         if end - i == 1 and vocabulary.is_stop(unit):
             ids = frozenset()
             unit = ""
-        if unit and unit not in free:
-            free.append(unit)
-            concepts.append(ids)
+        parts = vocabulary.split_compound(unit) if unit and not ids else None
+        for part, part_ids in parts or [(unit, ids)]:
+            if part and part not in free:
+                free.append(part)
+                concepts.append(part_ids)
         i = end
     return tuple(free), tuple(concepts)
 
@@ -199,11 +201,12 @@ def small_talk(text: str) -> str | None:
     vocabulary = load_vocabulary()
     words = fold(text).split()
     talk = vocabulary.small_talk
-    said = [kind for kind in ("help", "greeting", "thanks") if any(w in talk[kind] for w in words)]
-    if not said:
+    counts = {kind: sum(w in talk[kind] for w in words) for kind in ("help", "greeting", "thanks")}
+    best = max(counts, key=lambda kind: counts[kind])  # on a tie, the first: help
+    if not counts[best]:
         return None
     if all(w in vocabulary.stop_words or any(w in talk[k] for k in talk) for w in words):
-        return said[0]
+        return best
     return None
 
 

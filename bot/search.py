@@ -26,7 +26,7 @@ from bot.aliases import Aliases
 from bot.models import Practice, period_years
 from bot.query import STOP_WORDS, Query, parse_query
 from bot.text import fold
-from bot.vocabulary import LANGUAGES, Vocabulary, load_vocabulary
+from bot.vocabulary import LANGUAGES, MIN_STEM, Vocabulary, load_vocabulary
 
 MAX_SCORED_WORDS = 8
 FIELD_WEIGHTS = {
@@ -40,10 +40,8 @@ FIELD_WEIGHTS = {
 # Similarity of each kind of match: the word as typed, its stem, a concept it names (in any
 # language), the start of a longer word, a word it names the topic of.
 EXACT, STEM, CONCEPT, PREFIX, TOPIC = 1.0, 0.95, 0.9, 0.85, 1.0
-# A partial match must cover at least this share of the query's meaning (IDF weight).
-MIN_COVERAGE = 0.3
-# How many words of a practice's long texts are read for concepts.
-TEXT_CONCEPT_WORDS = 60
+# A partial match must cover more than a third of the query's meaning (IDF weight).
+MIN_COVERAGE = 0.34
 # Among a phrase's matches, a practice holding the phrase's own words gains up to this much.
 PHRASE_BONUS = 0.1
 
@@ -110,6 +108,7 @@ class SearchIndex:
         self._entries: list[_Entry] = []
         self._titles: list[str] = []
         self._stem_term_cache: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = {}
+        self._part_cache: dict[tuple[str, tuple[str, ...], str], set[str]] = {}
         # folded city words (and each of their starts) and canonical countries → entries
         self._by_city: dict[tuple[str, ...], set[int]] = {}
         self._by_country: dict[str, set[int]] = {}
@@ -120,10 +119,8 @@ class SearchIndex:
         # Words of the practices' texts other than their places: "mobile" of "mobile app".
         self._text_words: set[str] = set()
         self._current_year = current_year
-        self._topic_concepts: dict[str, list[str]] = {}
-        for concept in self.vocabulary.concepts.values():
-            if concept.topic:
-                self._topic_concepts.setdefault(concept.topic, []).append(concept.id)
+        # concept id → the practices that name it (worked out at query time, then kept)
+        self._concept_cache: dict[str, dict[int, float]] = {}
         for practice in practices:
             self._add(practice)
         self._refresh()
@@ -151,6 +148,7 @@ class SearchIndex:
         return stems
 
     def _refresh(self) -> None:
+        self._concept_cache.clear()
         self._vocabulary = sorted(key[2:] for key in self._postings if key.startswith("w:"))
         self.places = self._place_names()
 
@@ -186,20 +184,30 @@ class SearchIndex:
         ):
             terms: set[str] = set()
             for part in parts:
-                terms |= self._terms(fold(part).split(), langs, name)
+                terms |= self._part_terms(part, langs, name)
             self._post(terms, index, FIELD_WEIGHTS[name])
-        topic_terms = {f"t:{topic}" for topic in practice.topics}
-        for topic in practice.topics:
-            topic_terms.update(f"c:{c}" for c in self._topic_concepts.get(topic, ()))
-        self._post(topic_terms, index, FIELD_WEIGHTS["topics"])
+        self._post({f"t:{topic}" for topic in practice.topics}, index, FIELD_WEIGHTS["topics"])
+
+    def _part_terms(self, part: str, langs: tuple[str, ...], field_name: str) -> set[str]:
+        """Return the terms of one part of a field; keywords and topics are tags that recur
+        across practices, so theirs are kept once worked out."""
+        if field_name not in ("keywords", "topics"):
+            return self._terms(fold(part).split(), langs, field_name)
+        key = (part, langs, field_name)
+        found = self._part_cache.get(key)
+        if found is None:
+            found = self._terms(fold(part).split(), langs, field_name)
+            self._part_cache[key] = found
+        else:
+            self._text_words.update(w[2:] for w in found if w.startswith("w:"))
+        return found
 
     def _terms(self, words: list[str], langs: tuple[str, ...], field_name: str) -> set[str]:
         """Return the terms a field's folded words are indexed under.
 
-        Places are indexed by their words only. The long texts (purpose, process …) are
-        indexed by their words, and by the concepts of their opening only, where a practice
-        says what it is: stems and concepts over whole texts would cost most of the start-up
-        and add little below the title, subtitle and keywords.
+        Places and the long texts (purpose, process …) are indexed by their words; the
+        other fields by their stems too (in the practice's language and English). Concepts
+        are not indexed: a concept's forms are looked up when a query names it.
         """
         kept = [w for w in words if w not in STOP_WORDS]
         terms = {f"w:{w}" for w in kept}
@@ -207,12 +215,9 @@ class SearchIndex:
             self._place_words.update(kept)
             return terms
         self._text_words.update(kept)
-        if field_name == "text":
-            words = words[:TEXT_CONCEPT_WORDS]
-        else:
+        if field_name != "text":
             for word in set(kept):
                 terms.update(self._stem_terms(word, langs))
-        terms.update(f"c:{c}" for c in self.vocabulary.all_concepts(words, langs))
         return terms
 
     def _stem_terms(self, word: str, langs: tuple[str, ...]) -> tuple[str, ...]:
@@ -221,7 +226,9 @@ class SearchIndex:
         found = self._stem_term_cache.get(key)
         if found is None:
             found = tuple(
-                f"s:{lang}:{stem}" for lang, stem in self.vocabulary.stems(word) if lang in langs
+                f"s:{lang}:{stem}"
+                for lang in langs
+                if len(stem := self.vocabulary.stem(word, lang)) >= MIN_STEM
             )
             self._stem_term_cache[key] = found
         return found
@@ -280,11 +287,9 @@ class SearchIndex:
     def _answer(self, query: Query) -> SearchResult:
         candidates = self._candidates(query)
         if not query.words:
-            return SearchResult(query, self._ordered(candidates, {}, query))
+            return SearchResult(query, self._ordered(self._every(candidates), {}, query))
         units = self._unit_matches(query)
-        full = set(candidates)
-        for matches in units:
-            full.intersection_update(matches)
+        full = _matching_all(units, candidates)
         if full:
             return SearchResult(query, self._ranked(full, units, query))
         if not any(units):  # no word means anything here: junk, not a partial match
@@ -293,7 +298,9 @@ class SearchIndex:
         if partial:
             return SearchResult(query, partial, partial=True)
         if query.has_filters and candidates:
-            return SearchResult(query, self._ordered(candidates, {}, query), filter_only=True)
+            return SearchResult(
+                query, self._ordered(sorted(candidates), {}, query), filter_only=True
+            )
         return SearchResult(query)
 
     def run(self, query: Query) -> list[Practice]:
@@ -306,18 +313,22 @@ class SearchIndex:
             return []
         candidates = self._candidates(query)
         if not query.words:
-            return self._ordered(candidates, {}, query)
+            return self._ordered(self._every(candidates), {}, query)
         units = self._unit_matches(query)
-        full = set(candidates)
-        for matches in units:
-            full.intersection_update(matches)
-        return self._ranked(full, units, query)
+        return self._ranked(_matching_all(units, candidates), units, query)
 
-    def _candidates(self, query: Query) -> list[int]:
+    def _candidates(self, query: Query) -> set[int] | None:
+        """Return the practices a query's filters let through; None when it has none."""
+        if not query.has_filters:
+            return None
         indexes: Iterable[int] = range(len(self._entries))
         if query.cities or query.countries:
-            indexes = sorted(self._in_places(query))
-        return [i for i in indexes if self._passes(i, self._entries[i], query)]
+            indexes = self._in_places(query)
+        return {i for i in indexes if self._passes(i, self._entries[i], query)}
+
+    def _every(self, candidates: set[int] | None) -> list[int]:
+        """Return the candidates in catalogue order (every practice for None)."""
+        return list(range(len(self._entries))) if candidates is None else sorted(candidates)
 
     def _in_places(self, query: Query) -> set[int]:
         """Return the entries in any of a query's cities (or their districts) or countries."""
@@ -337,12 +348,15 @@ class SearchIndex:
         return self._ordered(list(indexes), scores, query)
 
     def _partial(
-        self, candidates: list[int], units: list[_Matches], query: Query
+        self, candidates: set[int] | None, units: list[_Matches], query: Query
     ) -> list[Practice]:
         """Return practices matching part of the query, by the share of its meaning covered."""
-        # A word the catalogue never uses counts as much as its rarest word: it says what
-        # the member wants as much as any, but how rare it is cannot be known.
-        weights = [self._idf(max(1, matches.df)) for matches in units]
+        # A word the catalogue never uses counts as much as the query's known words on
+        # average: how rare it is cannot be known, and in a question it is as often a verb
+        # ("accolgono") as a specific thing ("surf").
+        known = [self._idf(matches.df) for matches in units if matches.df]
+        unknown = sum(known) / len(known) if known else 0.0
+        weights = [self._idf(matches.df) if matches.df else unknown for matches in units]
         total = sum(weights)
         scores: dict[int, float] = {}
         covered: dict[int, float] = {}
@@ -351,9 +365,15 @@ class SearchIndex:
             # evidence of what was meant: it covers half its weight.
             share = weight * (0.5 if matches.weak else 1.0)
             for i, similarity in matches.items():
-                scores[i] = scores.get(i, 0.0) + weight * min(1.0, similarity)
-                covered[i] = covered.get(i, 0.0) + share * min(1.0, similarity)
-        kept = [i for i in candidates if covered.get(i, 0.0) >= MIN_COVERAGE * total]
+                similarity = min(similarity, 1.0)
+                scores[i] = scores.get(i, 0.0) + weight * similarity
+                covered[i] = covered.get(i, 0.0) + share * similarity
+        needed = MIN_COVERAGE * total
+        kept = [
+            i
+            for i, share in covered.items()
+            if share >= needed and (candidates is None or i in candidates)
+        ]
         return self._ordered(kept, scores, query)
 
     def _idf(self, df: int) -> float:
@@ -407,17 +427,23 @@ class SearchIndex:
 
     def _unit_matches(self, query: Query) -> list[_Matches]:
         """Return, for each unit of the query, the practices it matches and how well."""
-        units = [
-            self._unit_scores(word, concepts)
-            for word, concepts in zip(
-                query.words, query.concepts or [frozenset()] * len(query.words), strict=True
-            )
-        ]
+        concepts = query.concepts or (frozenset(),) * len(query.words)
+        units = list(zip(query.words, concepts, strict=True))
         if len(units) > MAX_SCORED_WORDS:
-            # A pasted paragraph is matched on its most distinctive words: the common ones
-            # would cost a walk over most of the catalogue each and tell little apart.
-            units = sorted(units, key=lambda m: (not m, m.df))[:MAX_SCORED_WORDS]
-        return units
+            # A pasted paragraph is matched on its most distinctive known words: the common
+            # ones would cost a walk over most of the catalogue each and tell little apart.
+            sizes = [self._estimated_df(word, concepts) for word, concepts in units]
+            order = sorted(range(len(units)), key=lambda n: (sizes[n] == 0, sizes[n], n))
+            units = [units[n] for n in sorted(order[:MAX_SCORED_WORDS])]
+        return [self._unit_scores(word, concepts) for word, concepts in units]
+
+    def _estimated_df(self, unit: str, concepts: frozenset[str]) -> int:
+        """Return about how many practices a unit matches (its largest term), 0 if none."""
+        terms = [f"c:{c}" for c in concepts]
+        if " " not in unit:
+            terms.append(f"w:{unit}")
+            terms.extend(f"s:{lang}:{stem}" for lang, stem in self.vocabulary.stems(unit))
+        return max((len(self._postings_of(term)) for term in terms), default=0)
 
     def _unit_scores(self, unit: str, concepts: frozenset[str]) -> _Matches:
         """Return, for each practice a unit matches, the best weighted similarity."""
@@ -458,28 +484,65 @@ class SearchIndex:
         """Rank first, among a phrase's matches, the practices that hold its own words too.
 
         "equality data" names the concept data, whose practices include "migration data";
-        those that also say "equality" come first. A practice holding every word of the
-        phrase matches it even without the concept.
+        those that also say "equality" come first.
         """
         words = [w for w in phrase.split() if not self.vocabulary.is_stop(w)]
-        if not words:
+        holders: list[set[int]] = []
+        for word in words:
+            terms = [
+                f"w:{word}",
+                *(f"s:{lang}:{stem}" for lang, stem in self.vocabulary.stems(word)),
+            ]
+            terms += [f"c:{c}" for c in self._word_concepts(word)]
+            holders.append(set().union(*(self._postings_of(term) for term in terms)))
+        if not holders:
             return
-        matches = [self._unit_scores(w, self._word_concepts(w)) for w in words]
-        for index in set(best).union(*matches):
-            held = [m[index] for m in matches if index in m]
-            if len(held) == len(words):
-                best[index] = max(best.get(index, 0.0), CONCEPT * min(held))
-            if index in best:
-                best[index] += PHRASE_BONUS * len(held) / len(words)
+        for index in best:
+            held = sum(index in docs for docs in holders)
+            best[index] += PHRASE_BONUS * held / len(holders)
 
     def _word_concepts(self, word: str) -> frozenset[str]:
         spans = self.vocabulary.concept_spans([word])
         return spans[0][2] if spans else frozenset()
 
+    def _postings_of(self, term: str) -> dict[int, float]:
+        """Return the practices a term occurs in → the weight of its best field."""
+        if term.startswith("c:"):
+            return self._concept_postings(term[2:])
+        return self._postings.get(term, {})
+
+    def _concept_postings(self, concept: str) -> dict[int, float]:
+        """Return the practices that name a concept in any of its forms, or have its topic.
+
+        A form of several words matches a practice holding all of them, at the weight of
+        the weakest field among them.
+        """
+        found = self._concept_cache.get(concept)
+        if found is not None:
+            return found
+        found = {}
+        for form in self.vocabulary.concept_terms.get(concept, ()):
+            lists = sorted((self._postings.get(term, {}) for term in form), key=len)
+            if not lists[0]:
+                continue
+            for index, weight in lists[0].items():
+                for other in lists[1:]:
+                    if index not in other:
+                        break
+                    weight = min(weight, other[index])
+                else:
+                    if weight > found.get(index, 0.0):
+                        found[index] = weight
+        topic = self.vocabulary.concepts[concept].topic
+        for index, weight in self._postings.get(f"t:{topic}", {}).items() if topic else ():
+            found[index] = max(found.get(index, 0.0), weight)
+        self._concept_cache[concept] = found
+        return found
+
     def _collect(self, terms: dict[str, float]) -> dict[int, float]:
         best: dict[int, float] = {}
         for term, similarity in terms.items():
-            for index, weight in self._postings.get(term, {}).items():
+            for index, weight in self._postings_of(term).items():
                 score = similarity * weight
                 if score > best.get(index, 0.0):
                     best[index] = score
@@ -502,7 +565,8 @@ class SearchIndex:
             ):
                 similarity = 1.0 - distance / (max(len(word), len(token)) + 1)
                 terms[f"w:{token}"] = max(terms.get(f"w:{token}", 0.0), similarity)
-            near = self.vocabulary.near_concepts(word, max_edits) if len(word) >= 7 else []
+            # Concept words of six languages are many: one typing error only, in long words.
+            near = self.vocabulary.near_concepts(word, 1) if len(word) >= 7 else []
             for concept, distance in near:
                 similarity = CONCEPT * (1.0 - distance / (len(word) + 1))
                 terms[f"c:{concept}"] = max(terms.get(f"c:{concept}", 0.0), similarity)
@@ -532,6 +596,17 @@ class SearchIndex:
         if city in self.places:
             return Query(cities=frozenset({city}))
         return None
+
+
+def _matching_all(units: list[_Matches], candidates: set[int] | None) -> set[int]:
+    """Return the practices every unit matches, among the candidates (None: all)."""
+    if not units:
+        return set()
+    ordered = sorted(units, key=len)
+    found = set(ordered[0]) if candidates is None else set(ordered[0]) & candidates
+    for matches in ordered[1:]:
+        found = {i for i in found if i in matches}
+    return found
 
 
 @functools.lru_cache(maxsize=1024)

@@ -3,7 +3,7 @@
 from html import escape
 
 from bot.aliases import Aliases
-from bot.cards import QUERY_ECHO_LIMIT, shorten
+from bot.cards import QUERY_ECHO_LIMIT, embed, shorten
 from bot.query import MAX_QUERY_LENGTH, Query
 from bot.search import SearchResult
 
@@ -79,12 +79,12 @@ def not_found_text(text: str, result: SearchResult, aliases: Aliases) -> str:
     query = result.query
     if query.unknown:
         name, value = query.unknown[0]
-        return UNKNOWN_FILTER[name].format(value=escape(shorten(value, QUERY_ECHO_LIMIT)))
+        return UNKNOWN_FILTER[name].format(value=embed(value, QUERY_ECHO_LIMIT))
     if result.missing and not query.words:
         return f"{missing_place_line(result)}\n{NOT_FOUND_TIPS}"
     if query.is_empty:
         return EMPTY_QUERY
-    lines = [f"No practices match ‘{escape(shorten(text, QUERY_ECHO_LIMIT))}’."]
+    lines = [f"No practices match ‘{embed(text, QUERY_ECHO_LIMIT)}’."]
     if result.missing:
         lines.append(missing_place_line(result))
     lines.append(NOT_FOUND_TIPS)

@@ -42,6 +42,11 @@ _STEMMER_NAMES = {
 # Shorter stems say too little: "rom" is Rome and Roma in Italian, "par" a dozen words.
 MIN_STEM = 4
 MAX_PHRASE = 4
+# Compounds: words of at least MIN_COMPOUND letters, parts of at least MIN_PART, joined
+# directly or by one of _LINKS (German Fugen-s and -n: "Integration-s-kurse").
+MIN_COMPOUND = 9
+MIN_PART = 4
+_LINKS = "sn"
 # Words that join the words of a phrase and may be left out or changed without changing it
 # ("discours de haine", "discours haine"; "igualdade de género", "igualdade género").
 _GLUE_LENGTH = 3
@@ -75,9 +80,6 @@ class Vocabulary:
         self._stemmers = {lang: Stemmer.Stemmer(name) for lang, name in _STEMMER_NAMES.items()}
         self._stem_cache: dict[str, tuple[tuple[str, str], ...]] = {}
         self._map_cache: dict[str, dict[str, str]] = {}
-        self._start_cache: dict[
-            tuple[str, tuple[str, ...]], tuple[frozenset[str], tuple[str, ...]]
-        ] = {}
         self.concepts = {concept.id: concept for concept in concepts}
         # Words that name a concept alone are never stop words or filler ("young", "work").
         concept_words = {
@@ -88,8 +90,10 @@ class Vocabulary:
             "abcdefghijklmnopqrstuvwxyz"
         )
         self.filler = frozenset(fold(w) for w in filler) - concept_words
+        # Greeting, thanks and help words, each word of their phrases ("guten tag").
         self.small_talk = {
-            kind: frozenset(fold(w) for w in words) for kind, words in small_talk.items()
+            kind: frozenset(w for phrase in words for w in fold(phrase).split())
+            for kind, words in small_talk.items()
         }
         # (language, stems of a form's words without glue) → concept ids
         self._forms: dict[tuple[str, tuple[str, ...]], set[str]] = {}
@@ -112,18 +116,15 @@ class Vocabulary:
             ("", words[0]) for words in self._exact
         }
         self.words = frozenset(words[0] for words in self._exact if len(words) == 1)
-        # For fast scanning of practices: the first words (or a language and first stems) of
-        # forms of two words or more, and the forms each first pair starts.
-        self._long_starts: set[object] = set()
-        self._pairs: dict[tuple[str, str, str | None], list[tuple[str, ...]]] = {}
-        for words in self._exact:
-            if len(words) > 1:
-                self._long_starts.add(words[0])
-                self._pairs.setdefault(("", words[0], words[1]), []).append(words)
-        for lang, stems in self._forms:
-            if len(stems) > 1:
-                self._long_starts.add((lang, stems[0]))
-                self._pairs.setdefault((lang, stems[0], stems[1]), []).append(stems)
+        # concept id → its forms as index terms, one tuple of terms per form (all must match)
+        self.concept_terms: dict[str, list[tuple[str, ...]]] = {}
+        for words, ids in self._exact.items():
+            for concept in ids:
+                self.concept_terms.setdefault(concept, []).append(tuple(f"w:{w}" for w in words))
+        for (lang, stems), ids in self._forms.items():
+            for concept in ids:
+                terms = tuple(f"s:{lang}:{stem}" for stem in stems)
+                self.concept_terms.setdefault(concept, []).append(terms)
         self._single = {words[0]: ids for words, ids in self._exact.items() if len(words) == 1}
         self._single_keys = sorted(self._single)
 
@@ -202,62 +203,41 @@ class Vocabulary:
                 return end, frozenset(ids)
         return None
 
-    def all_concepts(self, words: Sequence[str], langs: Sequence[str] = LANGUAGES) -> set[str]:
-        """Return every concept that any run of the words names (a practice's field).
+    def split_compound(self, word: str) -> list[tuple[str, frozenset[str]]] | None:
+        """Split a long word made of concept words, as German writes them, into its parts.
 
-        Unlike `concept_spans`, a phrase does not hide its parts: "hate speech" names the
-        concept hate speech and the concept hate, so a query for either finds it. Stems are
-        read in `langs` only (the practice's language): the French stem of "policies" is
-        "polic", the stem of "police". Glue words are skipped ("discours de haine").
+        "wohnungssuche" → [("wohnung", {housing})] (the filler "suche" is dropped),
+        "integrationskurse" → integration and learning, "antidiskriminierungsstrategie" →
+        anti-discrimination and strategy. A part may end in a linking "s" or "n". Returns
+        None when the word is short, or no split gives a concept word as its first part.
+
+        Returns:
+            (part, concepts) for each meaningful part, in order.
         """
-        seq = [w for w in words if w not in self.glue]
-        found: set[str] = set()
-        last = len(seq) - 1
-        for i, word in enumerate(seq):
-            single, longer = self._starting(word, tuple(langs))
-            found |= single
-            if not longer or i == last:
+        if len(word) < MIN_COMPOUND or not word.isalpha():
+            return None
+        head_only: list[tuple[str, frozenset[str]]] | None = None
+        for cut in range(len(word) - MIN_PART, MIN_PART - 1, -1):
+            left = self._part_concepts(word[:cut])
+            if not left:
                 continue
-            here, after = self.stem_map(word), self.stem_map(seq[i + 1])
-            for lang in longer:
-                pair = (
-                    (lang, word, seq[i + 1]) if not lang else (lang, here[lang], after.get(lang))
-                )
-                for key in self._pairs.get(pair, ()):
-                    if self._follows(seq, i, key, lang):
-                        found |= self._forms[(lang, key)] if lang else self._exact[key]
-        return found
+            for right in (word[cut:], word[cut + 1 :]):
+                if right != word[cut:] and word[cut] not in _LINKS:
+                    continue
+                if len(right) < MIN_PART:
+                    continue
+                right_ids = self._part_concepts(right)
+                if right_ids or self.is_stop(right):
+                    parts = [(word[:cut], left)]
+                    return parts + ([(right, right_ids)] if right_ids else [])
+            if head_only is None and cut > MIN_PART:
+                # "Flüchtlingsunterkünfte": the first part alone, when the rest is unknown.
+                head_only = [(word[:cut], left)]
+        return head_only
 
-    def _follows(self, seq: Sequence[str], start: int, key: tuple[str, ...], lang: str) -> bool:
-        """Return True when the words from `start` on are the form `key` (stems in `lang`)."""
-        if start + len(key) > len(seq):
-            return False
-        for k in range(2, len(key)):
-            word = seq[start + k]
-            if (self.stem_map(word).get(lang) if lang else word) != key[k]:
-                return False
-        return True
-
-    def _starting(
-        self, word: str, langs: tuple[str, ...]
-    ) -> tuple[frozenset[str], tuple[str, ...]]:
-        """Return the concepts a word names alone, and the languages ("" for exact forms) in
-        which it starts a longer form; cached, since words recur."""
-        cache_key = (word, langs)
-        found = self._start_cache.get(cache_key)
-        if found is None:
-            stems = self.stem_map(word)
-            single = set(self._exact.get((word,), ()))
-            longer = [""] if word in self._long_starts else []
-            for lang in langs:
-                if lang in stems:
-                    single |= self._forms.get((lang, (stems[lang],)), set())
-                    if (lang, stems[lang]) in self._long_starts:
-                        longer.append(lang)
-            found = (frozenset(single), tuple(longer))
-            if len(self._start_cache) < 200_000:
-                self._start_cache[cache_key] = found
-        return found
+    def _part_concepts(self, part: str) -> frozenset[str]:
+        spans = self.concept_spans([part]) if not self.is_stop(part) else []
+        return spans[0][2] if spans else frozenset()
 
     def near_concepts(self, word: str, max_edits: int) -> list[tuple[str, int]]:
         """Return (concept id, edits) for concept words a few typing errors from a word."""

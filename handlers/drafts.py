@@ -33,7 +33,12 @@ END = ConversationHandler.END
 CONVERSATION = "submit"  # the ConversationHandler's name, under which its states are stored
 IDLE_TIMEOUT = 2 * 60 * 60  # seconds without an answer before the dialogue pauses
 
-CLOSED = "This submission is not open any more. Send /submit to continue your draft."
+CLOSED = "This submission is not open any more: it is paused. Send /submit to continue your draft."
+NO_DRAFT = "There is no draft open any more. Send /submit to start a new submission."
+ALREADY_SENT = (
+    "Your submission #{number} is already sent to the moderators: /mysubmissions shows where "
+    "it stands. Send /submit to start a new one."
+)
 OUTDATED = "That button belongs to an earlier screen. Here is where you are now."
 
 Context = ContextTypes.DEFAULT_TYPE
@@ -165,7 +170,7 @@ def button_step(func: ButtonStep) -> Callable[[Update, Context], Awaitable[objec
         draft = submissions(context).draft(update.effective_user.id)
         pressed = query.message.message_id if query.message else None
         if draft is None or not draft.active:
-            await query.answer(CLOSED, show_alert=True)
+            await query.answer(closed_text(context, draft, update.effective_user.id), True)
             await strip_buttons(context, update.effective_chat.id, pressed)
             return END
         if parsed is None or parsed[1] != draft.rev:
@@ -176,6 +181,21 @@ def button_step(func: ButtonStep) -> Callable[[Update, Context], Awaitable[objec
         return await func(update, context, draft, parsed[2])
 
     return handler
+
+
+def closed_text(context: Context, draft: Draft | None, user_id: int) -> str:
+    """Return what a button of a closed dialogue is answered: what is true of it now.
+
+    A paused draft waits for /submit; with no draft, the member's latest submission was most
+    likely sent from that very screen (a second press of Send), so it is named.
+    """
+    if draft is not None:
+        return CLOSED
+    sent = submissions(context).of_user(user_id)
+    if not sent:
+        return NO_DRAFT
+    latest = max(sent, key=lambda submission: (submission.sent_at or "", submission.id))
+    return ALREADY_SENT.format(number=latest.id)
 
 
 def message_step(func: MessageStep) -> Callable[[Update, Context], Awaitable[object]]:

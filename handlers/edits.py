@@ -15,11 +15,10 @@ from telegram import Message, Update
 from telegram.ext import ApplicationHandlerStop
 
 from bot.answers import check_answer
-from bot.cards import shorten
+from bot.cards import embed
 from bot.contribute import value_text
 from bot.models import Draft
 from bot.template import FIELDS_BY_KEY
-from bot.text import isolate
 from handlers import submit_steps
 from handlers.deps import services, submissions
 from handlers.drafts import Context, ask
@@ -69,6 +68,6 @@ async def _change_answer(update: Update, context: Context, draft: Draft, text: s
         return
     draft.answers[field.key] = answer.value
     submissions(context).save_draft(draft)
-    shown = isolate(escape(shorten(value_text(field.key, answer.value), 200)))
+    shown = embed(value_text(field.key, answer.value), 200)
     await update.effective_message.reply_text(f"✏️ Updated {escape(field.name)}: {shown}")
     await ask(update, context, draft)  # the current step again, below the confirmation

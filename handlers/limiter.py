@@ -67,6 +67,9 @@ class ReplyFirstLimiter(BaseRateLimiter[str]):
         self.group_rate, self.group_period = group_rate, group_period
         self.clock, self.sleep = clock, sleep
         self._groups: dict[int | str, AsyncLimiter] = {}
+        # One waiter per class watches the clock; the others queue behind it in order, so a
+        # slot wakes one task rather than every send in flight.
+        self._turns = {False: asyncio.Lock(), True: asyncio.Lock()}
 
     async def initialize(self) -> None:
         """Nothing to set up."""
@@ -117,12 +120,13 @@ class ReplyFirstLimiter(BaseRateLimiter[str]):
         if not alert:
             self.budget.replies_waiting += 1
         try:
-            while (wait := self.budget.delay(self.clock(), alert)) > 0:
-                await self.sleep(wait)
+            async with self._turns[alert]:
+                while (wait := self.budget.delay(self.clock(), alert)) > 0:
+                    await self.sleep(wait)
+                self.budget.take(self.clock(), alert)
         finally:
             if not alert:
                 self.budget.replies_waiting -= 1
-        self.budget.take(self.clock(), alert)
 
     def _group(self, chat_id: object) -> contextlib.AbstractAsyncContextManager[object]:
         """Return the limiter of a group or channel (negative or @name ids), as PTB does."""

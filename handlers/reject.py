@@ -8,12 +8,11 @@ conversation timeout does not survive a restart); a message after that is what i
 without the wait (a search). A command, or a text that starts with "/", is never a reason.
 """
 
-from html import escape
-
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 
 from bot.answers import clean_text
+from bot.cards import embed
 from bot.contribute import decided_text, reason_preview_text
 from bot.models import ReasonRequest, Submission
 from handlers import fallback, search
@@ -87,7 +86,7 @@ async def on_reason(update: Update, context: Context) -> object:
         return REASON
     submissions(context).ask_reason(moderator.id, submission.id, _now(context), reason)
     await message.reply_text(
-        reason_preview_text(submission.id, title_of(submission), escape(reason)),
+        reason_preview_text(submission.id, title_of(submission), embed(reason, REASON_LIMIT)),
         reply_markup=CONFIRM_KEYBOARD,
     )
     return REASON
@@ -221,7 +220,7 @@ async def _still_pending(
 
 
 async def _tell_rejected(context: Context, submission: Submission) -> None:
-    reason = escape(submission.reason or "")
+    reason = embed(submission.reason or "", REASON_LIMIT)
     reopen = InlineKeyboardButton(
         "✏️ Reopen, fix and send again", callback_data=f"sb|reopen|{submission.id}"
     )

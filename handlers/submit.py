@@ -10,7 +10,7 @@ from html import escape
 
 from telegram import Update
 
-from bot.cards import shorten
+from bot.cards import embed
 from bot.contribute import step_label
 from bot.models import Draft
 from handlers import drafts
@@ -48,7 +48,7 @@ async def start(update: Update, context: Context) -> object:
         draft.active = False
         submissions(context).save_draft(draft)
         await drafts.strip_buttons(context, update.effective_chat.id, draft.prompt_message_id)
-    title = escape(shorten(draft.answers.get("title") or "untitled", 80))
+    title = embed(draft.answers.get("title") or "untitled", 80)
     await context.bot.send_message(
         update.effective_chat.id,
         f"📝 You have a draft, “{title}”, at {step_label(draft.step)}. Continue it, or start "
@@ -157,7 +157,8 @@ async def on_unknown_button(update: Update, context: Context, draft: Draft, _: s
 async def on_closed_button(update: Update, context: Context) -> None:
     """Answer a dialogue button pressed when no dialogue is open."""
     query = update.callback_query
-    await query.answer(drafts.CLOSED, show_alert=True)
+    draft = submissions(context).draft(update.effective_user.id)
+    await query.answer(drafts.closed_text(context, draft, update.effective_user.id), True)
     await drafts.strip_buttons(context, update.effective_chat.id, query.message.message_id)
 
 

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 from telegram import Update
 
 from bot.answers import check_answer, toggle_topic
-from bot.cards import MAX_MESSAGE
+from bot.cards import MAX_MESSAGE, named
 from bot.models import Draft
 from bot.template import FIELD_KEYS, FIELDS_BY_KEY
 from bot.text import fold, telegram_length
@@ -172,9 +172,11 @@ async def on_topics_done(update: Update, context: Context, draft: Draft, _: str)
 
 @button_step
 async def on_country(update: Update, context: Context, draft: Draft, arg: str) -> object:
-    """Take a suggested country."""
-    country = services(context).catalog.aliases.country(arg)
-    if draft.step != "country" or country != arg:
+    """Take a suggested country (named in the button, or by its token when long)."""
+    aliases = services(context).catalog.aliases
+    name = named(arg, set(aliases.countries.values())) or ""
+    country = aliases.country(name)
+    if draft.step != "country" or not name or country != name:
         return await ask(update, context, draft, "That country is not in the list.")
     draft.answers["country"] = country
     go(draft, next_step(draft))
