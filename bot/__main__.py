@@ -11,6 +11,7 @@ from telegram.error import InvalidToken, NetworkError
 
 from bot.aliases import load_aliases
 from bot.config import ConfigError, Settings, load_settings
+from bot.import_report import import_lines
 from bot.logs import configure_logging
 from store.db import Database, DatabaseError, open_database
 from store.importers import ImportFileError, read_practice_file
@@ -73,12 +74,7 @@ def import_file(args: argparse.Namespace, settings: Settings, database: Database
     report = services.publisher.publish(
         batch.practices, alerts=not args.no_alerts, partial=batch.partial
     )
-    print(
-        f"added {len(report.added)}, updated {len(report.updated)}, "
-        f"unchanged {len(report.unchanged)}, rejected {len(batch.rejected)}"
-    )
-    for label, reason in batch.rejected:
-        print(f"  rejected {label}: {reason}")
+    print("\n".join(import_lines(report, batch.rejected)))
     return 0
 
 

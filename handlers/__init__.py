@@ -31,6 +31,7 @@ from handlers import (
     fallback,
     forget,
     gate,
+    imports,
     inline,
     search,
     start,
@@ -105,6 +106,9 @@ def follow_handlers() -> list[BaseHandler]:
 def fallback_handlers() -> list[BaseHandler]:
     """Return the handlers tried last: plain-text search and what nothing else took."""
     return [
+        # A moderator's practice file (caption /import, or after the /import prompt).
+        CommandHandler("import", imports.import_command, filters=PRIVATE),
+        MessageHandler(filters.Document.ALL & PRIVATE & NEW, imports.on_document),
         MessageHandler(filters.TEXT & ~filters.COMMAND & PRIVATE & NEW, search.search_message),
         MessageHandler(filters.COMMAND & PRIVATE & NEW, fallback.unknown_command),
         MessageHandler(

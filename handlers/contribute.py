@@ -204,6 +204,7 @@ MODERATOR_COMMANDS = [
     BotCommand("pending", "Submissions waiting for a decision"),
     BotCommand("alerts", "Alert delivery: pending, sent, failed, deactivated chats"),
     BotCommand("stats", "Figures: practices, members, alerts, searches"),
+    BotCommand("import", "Add or update practices from a file"),
 ]
 
 
