@@ -150,7 +150,7 @@ def bench_size(size: int, directory: Path, runs: int) -> tuple[dict, dict[str, S
         colds.append(times)
     assert catalog is not None
     cold = {key: statistics.median(t[key] for t in colds) for key in colds[0]}
-    cold["vocabulary"] = len(getattr(catalog.index, "_vocabulary", ()))
+    cold["vocabulary"] = len(catalog.index.terms.words)
     cold["file_mb"] = path.stat().st_size / 1e6
     latency = {}
     for kind, text in QUERIES:

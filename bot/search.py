@@ -1,10 +1,11 @@
 """Rank practices against a parsed query (`bot/query.py`): pure, no I/O.
 
 Each meaningful unit of a query (a word, or a phrase naming a concept) is matched against the
-terms of each practice field: the word itself, its stem in the field's language, the concepts
-it names in any of the network's languages (`bot.vocabulary`), the topic it names, and, for a
-word the catalogue does not hold, words one or two typing errors away. The field's weight says
-how much a match counts (title and keywords above place and topics above the longer texts).
+terms of each practice field (`bot.terms`): the word itself, its stem in the field's language,
+the concepts it names in any of the network's languages (`bot.vocabulary`), and, for a word
+the catalogue does not hold, words one or two typing errors away; here, also the topic it
+names and the place it names or whose people it names. The field's weight says how much a
+match counts (title and keywords above place and topics above the longer texts).
 
 Ranking is BM25-style: a unit counts by its inverse document frequency, so a rare, specific
 word ("islamophobia") weighs far more than a common one ("intercultural"). Practices that
@@ -13,20 +14,17 @@ meaning (the share of its IDF weight) come back, flagged as partial; a query non
 words means anything in the catalogue ("pizza recipe") finds nothing.
 """
 
-import bisect
 import functools
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
-
 from bot.aliases import Aliases
 from bot.models import Practice, period_years
-from bot.query import STOP_WORDS, Query, parse_query
+from bot.query import Query, parse_query
+from bot.terms import Matches, TermIndex
 from bot.text import fold
-from bot.vocabulary import LANGUAGES, MIN_STEM, Vocabulary, load_vocabulary
+from bot.vocabulary import LANGUAGES, Vocabulary, load_vocabulary
 
 MAX_SCORED_WORDS = 8
 FIELD_WEIGHTS = {
@@ -37,13 +35,10 @@ FIELD_WEIGHTS = {
     "topics": 0.7,
     "text": 0.5,
 }
-# Similarity of each kind of match: the word as typed, its stem, a concept it names (in any
-# language), the start of a longer word, a word it names the topic of.
-EXACT, STEM, CONCEPT, PREFIX, TOPIC = 1.0, 0.95, 0.9, 0.85, 1.0
+# Similarity of a match through the topic a word names ("réfugiés" → Refugees).
+TOPIC = 1.0
 # A partial match must cover more than a third of the query's meaning (IDF weight).
 MIN_COVERAGE = 0.34
-# Among a phrase's matches, a practice holding the phrase's own words gains up to this much.
-PHRASE_BONUS = 0.1
 
 
 @dataclass(slots=True)
@@ -67,19 +62,6 @@ class SearchResult:
     filter_only: bool = False
     missing: tuple[str, str] | None = None
     instead: str | None = None
-
-
-class _Matches(dict[int, float]):
-    """The practices one query unit matches → weighted similarity.
-
-    Attributes:
-        df: how many practices its words match (exactly, by stem, concept, prefix or typo),
-            not counting its topic or place readings: its rarity, for IDF.
-        weak: only prefixes or typos matched: it covers less of the query's meaning.
-    """
-
-    df: int = 0
-    weak: bool = False
 
 
 @dataclass(slots=True)
@@ -107,20 +89,11 @@ class SearchIndex:
         self.vocabulary = vocabulary or load_vocabulary()
         self._entries: list[_Entry] = []
         self._titles: list[str] = []
-        self._stem_term_cache: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = {}
-        self._part_cache: dict[tuple[str, tuple[str, ...], str], set[str]] = {}
         # folded city words (and each of their starts) and canonical countries → entries
         self._by_city: dict[tuple[str, ...], set[int]] = {}
         self._by_country: dict[str, set[int]] = {}
-        self._place_words: set[str] = set()
-        # term → {entry index: weight of the best field it occurs in}. Terms: "w:<word>",
-        # "s:<language>:<stem>", "c:<concept id>", "t:<topic>".
-        self._postings: dict[str, dict[int, float]] = {}
-        # Words of the practices' texts other than their places: "mobile" of "mobile app".
-        self._text_words: set[str] = set()
+        self.terms = TermIndex(self.vocabulary)
         self._current_year = current_year
-        # concept id → the practices that name it (worked out at query time, then kept)
-        self._concept_cache: dict[str, dict[int, float]] = {}
         for practice in practices:
             self._add(practice)
         self._refresh()
@@ -148,8 +121,7 @@ class SearchIndex:
         return stems
 
     def _refresh(self) -> None:
-        self._concept_cache.clear()
-        self._vocabulary = sorted(key[2:] for key in self._postings if key.startswith("w:"))
+        self.terms.refresh()
         self.places = self._place_names()
 
     def _add(self, practice: Practice) -> None:
@@ -182,62 +154,8 @@ class SearchIndex:
             ("keywords", practice.keywords),
             ("title", [practice.title]),
         ):
-            terms: set[str] = set()
-            for part in parts:
-                terms |= self._part_terms(part, langs, name)
-            self._post(terms, index, FIELD_WEIGHTS[name])
-        self._post({f"t:{topic}" for topic in practice.topics}, index, FIELD_WEIGHTS["topics"])
-
-    def _part_terms(self, part: str, langs: tuple[str, ...], field_name: str) -> set[str]:
-        """Return the terms of one part of a field; keywords and topics are tags that recur
-        across practices, so theirs are kept once worked out."""
-        if field_name not in ("keywords", "topics"):
-            return self._terms(fold(part).split(), langs, field_name)
-        key = (part, langs, field_name)
-        found = self._part_cache.get(key)
-        if found is None:
-            found = self._terms(fold(part).split(), langs, field_name)
-            self._part_cache[key] = found
-        else:
-            self._text_words.update(w[2:] for w in found if w.startswith("w:"))
-        return found
-
-    def _terms(self, words: list[str], langs: tuple[str, ...], field_name: str) -> set[str]:
-        """Return the terms a field's folded words are indexed under.
-
-        Places and the long texts (purpose, process …) are indexed by their words; the
-        other fields by their stems too (in the practice's language and English). Concepts
-        are not indexed: a concept's forms are looked up when a query names it.
-        """
-        kept = [w for w in words if w not in STOP_WORDS]
-        terms = {f"w:{w}" for w in kept}
-        if field_name == "place":
-            self._place_words.update(kept)
-            return terms
-        self._text_words.update(kept)
-        if field_name != "text":
-            for word in set(kept):
-                terms.update(self._stem_terms(word, langs))
-        return terms
-
-    def _stem_terms(self, word: str, langs: tuple[str, ...]) -> tuple[str, ...]:
-        """Return the stem terms of a word in a practice's languages (cached: words recur)."""
-        key = (word, langs)
-        found = self._stem_term_cache.get(key)
-        if found is None:
-            found = tuple(
-                f"s:{lang}:{stem}"
-                for lang in langs
-                if len(stem := self.vocabulary.stem(word, lang)) >= MIN_STEM
-            )
-            self._stem_term_cache[key] = found
-        return found
-
-    def _post(self, terms: Iterable[str], index: int, weight: float) -> None:
-        for term in terms:
-            postings = self._postings.setdefault(term, {})
-            if postings.get(index, 0.0) < weight:
-                postings[index] = weight
+            self.terms.add_field(index, name, parts, langs, FIELD_WEIGHTS[name])
+        self.terms.add_topics(index, practice.topics, FIELD_WEIGHTS["topics"])
 
     def _place_names(self) -> set[str]:
         names: set[str] = set()
@@ -248,7 +166,7 @@ class SearchIndex:
 
     def is_word(self, word: str) -> bool:
         """Return True when a folded word occurs in the practices' texts (not their places)."""
-        return word in self._text_words
+        return word in self.terms.text_words
 
     def parse(self, text: str) -> Query:
         """Parse a query against this catalogue's places and words."""
@@ -339,7 +257,7 @@ class SearchIndex:
             found |= self._by_country.get(country, set())
         return found
 
-    def _ranked(self, indexes: set[int], units: list[_Matches], query: Query) -> list[Practice]:
+    def _ranked(self, indexes: set[int], units: list[Matches], query: Query) -> list[Practice]:
         scores = {i: 0.0 for i in indexes}
         for matches in units:
             weight = self._idf(matches.df)
@@ -348,7 +266,7 @@ class SearchIndex:
         return self._ordered(list(indexes), scores, query)
 
     def _partial(
-        self, candidates: set[int] | None, units: list[_Matches], query: Query
+        self, candidates: set[int] | None, units: list[Matches], query: Query
     ) -> list[Practice]:
         """Return practices matching part of the query, by the share of its meaning covered."""
         # A word the catalogue never uses counts as much as the query's known words on
@@ -415,7 +333,7 @@ class SearchIndex:
         """Return True when the practice ran in the query's year (or names it, if typed)."""
         if entry.years and entry.years[0] <= (query.year or 0) <= entry.years[1]:
             return True
-        return query.year_in_text and index in self._postings.get(f"w:{query.year}", {})
+        return query.year_in_text and index in self.terms.postings(f"w:{query.year}")
 
     @staticmethod
     def _in_city(entry: _Entry, city: str) -> bool:
@@ -425,49 +343,27 @@ class SearchIndex:
             words[: len(wanted)] == wanted for words in entry.city_words
         )
 
-    def _unit_matches(self, query: Query) -> list[_Matches]:
+    def _unit_matches(self, query: Query) -> list[Matches]:
         """Return, for each unit of the query, the practices it matches and how well."""
         concepts = query.concepts or (frozenset(),) * len(query.words)
         units = list(zip(query.words, concepts, strict=True))
         if len(units) > MAX_SCORED_WORDS:
             # A pasted paragraph is matched on its most distinctive known words: the common
             # ones would cost a walk over most of the catalogue each and tell little apart.
-            sizes = [self._estimated_df(word, concepts) for word, concepts in units]
+            sizes = [self.terms.estimated_df(word, concepts) for word, concepts in units]
             order = sorted(range(len(units)), key=lambda n: (sizes[n] == 0, sizes[n], n))
             units = [units[n] for n in sorted(order[:MAX_SCORED_WORDS])]
         return [self._unit_scores(word, concepts) for word, concepts in units]
 
-    def _estimated_df(self, unit: str, concepts: frozenset[str]) -> int:
-        """Return about how many practices a unit matches (its largest term), 0 if none."""
-        terms = [f"c:{c}" for c in concepts]
-        if " " not in unit:
-            terms.append(f"w:{unit}")
-            terms.extend(f"s:{lang}:{stem}" for lang, stem in self.vocabulary.stems(unit))
-        return max((len(self._postings_of(term)) for term in terms), default=0)
-
-    def _unit_scores(self, unit: str, concepts: frozenset[str]) -> _Matches:
+    def _unit_scores(self, unit: str, concepts: frozenset[str]) -> Matches:
         """Return, for each practice a unit matches, the best weighted similarity."""
-        if unit in self._place_words and unit not in self.vocabulary.words:
-            # A place name is not read through stems: "romania" is not the Spanish "romaní".
-            concepts = frozenset()
-        terms: dict[str, float] = {f"c:{c}": CONCEPT for c in concepts}
-        if " " not in unit:
-            terms[f"w:{unit}"] = EXACT
-            for lang, stem in self.vocabulary.stems(unit):
-                terms.setdefault(f"s:{lang}:{stem}", STEM)
-        best = _Matches(self._collect(terms))
-        strong = bool(best)
-        if " " in unit:
-            self._add_phrase_words(unit, best)
-        else:
-            self._add_similar(unit, best, typos=not best)
-        best.df, best.weak = len(best), bool(best) and not strong
+        best = self.terms.matches(unit, concepts)
         # Wider readings, which do not make the word commoner: the programme topic it names
         # (a concept's own topic is indexed with it), and a place it names that has practices
         # although the word means something else first ("roma" is the topic and Rome's
         # Italian name) or names the place's people ("ucranianos").
         topic = self.aliases.topics.get(unit)
-        extra = self._collect({f"t:{topic}": TOPIC}) if topic else {}
+        extra = self.terms.collect({f"t:{topic}": TOPIC}) if topic else {}
         place = None
         if " " not in unit:
             place = self._place_query(unit) or (None if best else self._demonym_query(unit))
@@ -479,100 +375,6 @@ class SearchIndex:
                 best[index] = score
         best.df = best.df or len(best)
         return best
-
-    def _add_phrase_words(self, phrase: str, best: dict[int, float]) -> None:
-        """Rank first, among a phrase's matches, the practices that hold its own words too.
-
-        "equality data" names the concept data, whose practices include "migration data";
-        those that also say "equality" come first.
-        """
-        words = [w for w in phrase.split() if not self.vocabulary.is_stop(w)]
-        holders: list[set[int]] = []
-        for word in words:
-            terms = [
-                f"w:{word}",
-                *(f"s:{lang}:{stem}" for lang, stem in self.vocabulary.stems(word)),
-            ]
-            terms += [f"c:{c}" for c in self._word_concepts(word)]
-            holders.append(set().union(*(self._postings_of(term) for term in terms)))
-        if not holders:
-            return
-        for index in best:
-            held = sum(index in docs for docs in holders)
-            best[index] += PHRASE_BONUS * held / len(holders)
-
-    def _word_concepts(self, word: str) -> frozenset[str]:
-        spans = self.vocabulary.concept_spans([word])
-        return spans[0][2] if spans else frozenset()
-
-    def _postings_of(self, term: str) -> dict[int, float]:
-        """Return the practices a term occurs in → the weight of its best field."""
-        if term.startswith("c:"):
-            return self._concept_postings(term[2:])
-        return self._postings.get(term, {})
-
-    def _concept_postings(self, concept: str) -> dict[int, float]:
-        """Return the practices that name a concept in any of its forms, or have its topic.
-
-        A form of several words matches a practice holding all of them, at the weight of
-        the weakest field among them.
-        """
-        found = self._concept_cache.get(concept)
-        if found is not None:
-            return found
-        found = {}
-        for form in self.vocabulary.concept_terms.get(concept, ()):
-            lists = sorted((self._postings.get(term, {}) for term in form), key=len)
-            if not lists[0]:
-                continue
-            for index, weight in lists[0].items():
-                for other in lists[1:]:
-                    if index not in other:
-                        break
-                    weight = min(weight, other[index])
-                else:
-                    if weight > found.get(index, 0.0):
-                        found[index] = weight
-        topic = self.vocabulary.concepts[concept].topic
-        for index, weight in self._postings.get(f"t:{topic}", {}).items() if topic else ():
-            found[index] = max(found.get(index, 0.0), weight)
-        self._concept_cache[concept] = found
-        return found
-
-    def _collect(self, terms: dict[str, float]) -> dict[int, float]:
-        best: dict[int, float] = {}
-        for term, similarity in terms.items():
-            for index, weight in self._postings_of(term).items():
-                score = similarity * weight
-                if score > best.get(index, 0.0):
-                    best[index] = score
-        return best
-
-    def _add_similar(self, word: str, best: dict[int, float], typos: bool) -> None:
-        """Add words that start with this one and, for a word found nowhere, near spellings."""
-        terms: dict[str, float] = {}
-        if len(word) >= 4:
-            start = bisect.bisect_left(self._vocabulary, word)
-            for token in self._vocabulary[start:]:
-                if not token.startswith(word):
-                    break
-                if token != word:
-                    terms[f"w:{token}"] = PREFIX
-        max_edits = _max_edits(len(word))
-        if typos and max_edits:
-            for token, distance, _ in process.extract(
-                word, self._vocabulary, scorer=OSA.distance, score_cutoff=max_edits, limit=None
-            ):
-                similarity = 1.0 - distance / (max(len(word), len(token)) + 1)
-                terms[f"w:{token}"] = max(terms.get(f"w:{token}", 0.0), similarity)
-            # Concept words of six languages are many: one typing error only, in long words.
-            near = self.vocabulary.near_concepts(word, 1) if len(word) >= 7 else []
-            for concept, distance in near:
-                similarity = CONCEPT * (1.0 - distance / (len(word) + 1))
-                terms[f"c:{concept}"] = max(terms.get(f"c:{concept}", 0.0), similarity)
-        for index, score in self._collect(terms).items():
-            if score > best.get(index, 0.0):
-                best[index] = score
 
     def _demonym_query(self, word: str) -> Query | None:
         """Return a query for the country a word of its people names ("ucranianos" → Ukraine).
@@ -598,7 +400,7 @@ class SearchIndex:
         return None
 
 
-def _matching_all(units: list[_Matches], candidates: set[int] | None) -> set[int]:
+def _matching_all(units: list[Matches], candidates: set[int] | None) -> set[int]:
     """Return the practices every unit matches, among the candidates (None: all)."""
     if not units:
         return set()
@@ -613,10 +415,3 @@ def _matching_all(units: list[_Matches], candidates: set[int] | None) -> set[int
 def _folded_words(name: str) -> tuple[str, ...]:
     """Return the folded words of a place name (cached: filters test it against every entry)."""
     return tuple(fold(name).split())
-
-
-def _max_edits(length: int) -> int:
-    """Return how many typing errors a word of this length may hold and still match."""
-    if length < 5:
-        return 0
-    return 1 if length < 8 else 2

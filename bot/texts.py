@@ -3,7 +3,7 @@
 from html import escape
 
 from bot.aliases import Aliases
-from bot.cards import QUERY_ECHO_LIMIT, embed, shorten
+from bot.cards import QUERY_ECHO_LIMIT, embed
 from bot.query import MAX_QUERY_LENGTH, Query
 from bot.search import SearchResult
 
@@ -111,7 +111,7 @@ def result_note(result: SearchResult) -> str | None:
     """
     query = result.query
     if result.filter_only:
-        words = escape(shorten(" ".join(query.words), QUERY_ECHO_LIMIT))
+        words = embed(" ".join(query.words), QUERY_ECHO_LIMIT)
         return (
             f"Nothing {escape(filter_label(query))} matches ‘{words}’; here is everything "
             f"{escape(filter_label(query))}:"

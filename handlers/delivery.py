@@ -1,7 +1,9 @@
 """Deliver the outbox: paced sends, each marked as soon as Telegram accepts it.
 
 Sends run concurrently (a send's network time does not hold the next one back), at
-`ALERT_RATE` for all chats together and about one a second per chat. What Telegram answers
+`ALERT_RATE` for all chats together and about one a second per chat. Each send is marked as
+an alert for the send limiter (`handlers/limiter.py`), which lets members' answers go first
+and gives alerts the slots answers leave. What Telegram answers
 decides what becomes of a row:
   accepted                    → marked sent at once
   Forbidden, "chat not found" → the chat's subscriptions stop, its pending alerts are dropped

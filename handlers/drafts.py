@@ -12,7 +12,7 @@ belongs to an older screen and is refused, whatever it says.
 import functools
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden
@@ -22,7 +22,7 @@ from bot.contribute import step_label
 from bot.models import Draft
 from bot.template import FIELD_KEYS
 from handlers import fallback, search
-from handlers.deps import submissions
+from handlers.deps import services, submissions
 from handlers.screens import paused_keyboard, screen
 from store.submissions import DRAFT_RETENTION
 
@@ -208,26 +208,28 @@ def message_step(func: MessageStep) -> Callable[[Update, Context], Awaitable[obj
     @functools.wraps(func)
     async def handler(update: Update, context: Context) -> object:
         draft = submissions(context).draft(update.effective_user.id)
-        if draft is None or not draft.active:
-            # A conversation state outlived its draft (deleted by /forget, or paused just
-            # before a restart): the message is what it would be outside the dialogue.
-            if update.effective_message.text:
-                await search.search_message(update, context)
-            else:
-                await fallback.not_text(update, context)
-            return END
-        if idle_seconds(draft) > IDLE_TIMEOUT:
-            return await pause(update, context, draft)
-        return await func(update, context, draft)
+        if draft is not None and draft.active:
+            if idle_seconds(draft, services(context).clock()) <= IDLE_TIMEOUT:
+                return await func(update, context, draft)
+            # Idle too long (the timeout did not run: a restart came between): the dialogue
+            # pauses, and the message is not taken as an answer.
+            await pause(update, context, draft)
+        # No open dialogue (the state outlived its draft, deleted by /forget or paused): the
+        # message is what it would be outside the dialogue.
+        if update.effective_message.text:
+            await search.search_message(update, context)
+        else:
+            await fallback.not_text(update, context)
+        return END
 
     return handler
 
 
-def idle_seconds(draft: Draft) -> float:
-    """Return how long the draft has not changed."""
+def idle_seconds(draft: Draft, now: float) -> float:
+    """Return how long the draft has not changed, in seconds up to `now` (epoch seconds)."""
     if not draft.updated_at:
         return 0.0
-    return (datetime.now(UTC) - datetime.fromisoformat(draft.updated_at)).total_seconds()
+    return now - datetime.fromisoformat(draft.updated_at).timestamp()
 
 
 async def pause(update: Update, context: Context, draft: Draft, why: str = "") -> object:
