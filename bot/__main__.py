@@ -1,8 +1,8 @@
 """Command line: `python -m bot` runs the bot; `import`, `export` and `stats` manage data."""
 
 import argparse
+import html
 import json
-import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -11,6 +11,8 @@ from telegram.error import InvalidToken, NetworkError
 
 from bot.aliases import load_aliases
 from bot.config import ConfigError, Settings, load_settings
+from bot.import_report import import_lines
+from bot.logs import configure_logging
 from store.db import Database, DatabaseError, open_database
 from store.importers import ImportFileError, read_practice_file
 from store.practices import PracticeStore
@@ -29,30 +31,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     exporter = commands.add_parser("export", help="write the published practices as JSON")
     exporter.add_argument("file", type=Path, help="where to write; '-' for standard output")
-    commands.add_parser("stats", help="print counts")
+    stats = commands.add_parser("stats", help="print the figures /stats shows")
+    stats.add_argument("--json", action="store_true", help="as one JSON object")
+    commands.add_parser("backup", help="write a snapshot of the database to BACKUP_DIR now")
+    restorer = commands.add_parser("restore", help="replace the database by a snapshot")
+    restorer.add_argument("file", type=Path, help="a snapshot (.tar.gz) written by backup")
+    commands.add_parser(
+        "check", help="check configuration, database, token and webhook; exit 1 on a problem"
+    )
     return parser
-
-
-class RedactToken(logging.Filter):
-    """Replace the bot token in every log line: URLs of the Bot API contain it."""
-
-    def __init__(self, token: str | None) -> None:
-        super().__init__()
-        self._token = token
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if self._token and self._token in (message := record.getMessage()):
-            record.msg, record.args = message.replace(self._token, "<token>"), None
-        return True
-
-
-def configure_logging(level: str, token: str | None) -> None:
-    """Log to stderr without the token; keep httpx quiet, its request lines name the token."""
-    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=level)
-    for handler in logging.getLogger().handlers:
-        handler.addFilter(RedactToken(token))
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
 def run_bot(settings: Settings, database: Database) -> int:
@@ -87,12 +74,7 @@ def import_file(args: argparse.Namespace, settings: Settings, database: Database
     report = services.publisher.publish(
         batch.practices, alerts=not args.no_alerts, partial=batch.partial
     )
-    print(
-        f"added {len(report.added)}, updated {len(report.updated)}, "
-        f"unchanged {len(report.unchanged)}, rejected {len(batch.rejected)}"
-    )
-    for label, reason in batch.rejected:
-        print(f"  rejected {label}: {reason}")
+    print("\n".join(import_lines(report, batch.rejected)))
     return 0
 
 
@@ -111,22 +93,50 @@ def export_file(args: argparse.Namespace, database: Database) -> int:
     return 0
 
 
-def print_stats(database: Database) -> int:
-    """Print how many practices there are by status, topic and country."""
-    from bot.app import load_bundled_catalogue
+def print_stats(args: argparse.Namespace, settings: Settings, database: Database) -> int:
+    """Print the secretariat's figures (as /stats shows them), or them as JSON."""
+    from bot.app import build_services
+    from bot.stats import render
+    from handlers.stats import collect
 
-    load_bundled_catalogue(database, load_aliases())
-    counts = PracticeStore(database).count()
-    print("practices: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+    stats = collect(build_services(settings, database))
+    if args.json:
+        print(json.dumps(stats.to_json(), ensure_ascii=False, indent=1))
+    else:
+        print("\n".join(html.unescape(line) for line in render(stats, html=False)))
+    return 0
+
+
+def backup_or_restore(args: argparse.Namespace, settings: Settings) -> int:
+    """Take a snapshot now, or restore one; print what was done."""
+    from bot.operations import OperationError, backup, restore_snapshot
+    from store.backup import BackupError
+
+    try:
+        if args.command == "backup":
+            print(f"snapshot written to {backup(settings)}")
+            return 0
+        restored = restore_snapshot(settings, args.file)
+    except (OperationError, BackupError, DatabaseError, OSError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(f"restored {', '.join(restored.files)} from {args.file}")
+    print(f"the previous files are kept in {restored.aside}")
     return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; errors the operator can fix are one line on stderr, exit code 1."""
     args = _parser().parse_args(argv)
+    if args.command == "check":
+        from bot.check import run_check
+
+        return run_check()
     try:
         settings = load_settings()
-        configure_logging(settings.log_level, settings.token)
+        configure_logging(settings.log_level, settings.log_format, settings.secrets())
+        if args.command in ("backup", "restore"):
+            return backup_or_restore(args, settings)
         if (args.command or "run") == "run":
             settings.require_token()
         database = open_database(settings.db_path)
@@ -139,7 +149,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "export":
             return export_file(args, database)
         if args.command == "stats":
-            return print_stats(database)
+            return print_stats(args, settings, database)
         return run_bot(settings, database)
     except (ImportFileError, DatabaseError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)

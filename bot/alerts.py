@@ -8,12 +8,11 @@ other-language names, ranking and cut-off.
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.aliases import Aliases
-from bot.cards import MAX_MESSAGE, card_keyboard, card_text, result_row, shorten
+from bot.cards import MAX_MESSAGE, card_keyboard, card_text, embed, result_row
 from bot.models import Practice, Subscription
 from bot.query import Query, parse_query
 from bot.search import SearchIndex
@@ -204,7 +203,7 @@ def _merge(label_lists: Iterable[list[str]]) -> list[str]:
 
 def why_line(why: Sequence[str]) -> str:
     """Return the escaped line that says why an alert came: "🔔 You follow: Refugees"."""
-    return f"🔔 <i>You follow: {escape(shorten(' · '.join(why), WHY_LIMIT))}</i>"
+    return f"🔔 <i>You follow: {embed(' · '.join(why), WHY_LIMIT)}</i>"
 
 
 def alert_text(practice: Practice, why: Sequence[str], bot_username: str) -> str:

@@ -12,7 +12,8 @@ from urllib.parse import urlsplit
 
 from rapidfuzz import fuzz, process
 
-from bot.cards import shorten
+from bot.aliases import is_short, short_name_problem
+from bot.cards import embed
 from bot.models import Practice, period_years
 from bot.template import FIELDS, FIELDS_BY_KEY, MIN_TEXT, TOPICS, Field
 from bot.text import fold
@@ -42,6 +43,8 @@ class Places(Protocol):
     def city(self, name: str) -> str | None: ...
 
     def country(self, name: str) -> str | None: ...
+
+    def country_or_code(self, name: str) -> str | None: ...
 
 
 def check_answer(field: Field, text: str, places: Places, current_year: int) -> Answer:
@@ -116,7 +119,7 @@ def _check_cities(field: Field, text: str, places: Places) -> Answer:
     cities: list[str] = []
     for name in filter(None, names):
         if len(name) > 60 or not any(ch.isalpha() for ch in name):
-            return Answer(error=f"‘{escape(shorten(name, 60))}’ is not a city name.")
+            return Answer(error=f"‘{embed(name, 60)}’ is not a city name.")
         city = places.city(name) or name
         if fold(city) not in {fold(c) for c in cities}:
             cities.append(city)
@@ -128,20 +131,22 @@ def _check_cities(field: Field, text: str, places: Places) -> Answer:
 
 
 def _check_country(text: str, places: Places) -> Answer:
-    country = places.country(text)
+    country = places.country_or_code(text)
     if country:
         return Answer(value=country)
+    shown = embed(text, 60)
+    if is_short(text):
+        return Answer(error=short_name_problem("country", shown))
     suggestions = country_suggestions(text, places)
     named = " or ".join(escape(name) for name in suggestions)
     hint = f" Did you mean {named}?" if suggestions else " Write its name in English."
-    shown = escape(shorten(" ".join(text.split()), 60))
     return Answer(error=f"I don't know the country ‘{shown}’.{hint}", suggestions=suggestions)
 
 
 def country_suggestions(text: str, places: Places, limit: int = 3) -> tuple[str, ...]:
     """Return the countries whose names (in any language) are closest to a misspelt name."""
     folded = fold(text)
-    if not folded:
+    if not folded or is_short(folded):  # see bot.aliases.SHORT_NAME
         return ()
     matches = process.extract(
         folded, list(places.countries), scorer=fuzz.WRatio, limit=30, score_cutoff=80
@@ -201,7 +206,7 @@ def _check_links(field: Field, text: str) -> Answer:
 
 def url_problem(link: str) -> str | None:
     """Return what is wrong with a link (HTML), or None for an http or https URL."""
-    shown = escape(shorten(link, 80))
+    shown = embed(link, 80)
     if len(link) > 500:
         return f"‘{shown}’ is too long for a link (at most 500 characters)."
     try:
@@ -232,7 +237,7 @@ def _check_contact(field: Field, text: str) -> Answer:
         return Answer(error=f"I found {found}. Write one name and one e-mail.")
     email = emails[0].rstrip(".")
     if not email_is_valid(email):
-        return Answer(error=f"‘{escape(shorten(email, 80))}’ is not a valid e-mail address.")
+        return Answer(error=f"‘{embed(email, 80)}’ is not a valid e-mail address.")
     name = _EMPTY_BRACKETS.sub(" ", text.replace(emails[0], " "))
     name = " ".join(name.strip(" ,;:-–").split())
     if len(name) < 2 or not any(ch.isalpha() for ch in name):

@@ -8,19 +8,24 @@ from importlib import resources
 from telegram import Bot, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
+from telegram.ext import Application, ApplicationBuilder, Defaults
 from telegram.request import BaseRequest
 
 import handlers
 from bot.aliases import Aliases, load_aliases
 from bot.catalog import Catalog
 from bot.config import Settings
+from bot.logs import update_context
 from bot.publishing import Publisher
+from bot.webhook import webhook_options
+from handlers.backups import listen_for_requests, schedule_backups
 from handlers.contribute import install as install_submissions
 from handlers.contribute import schedule_pruning, set_moderator_commands
 from handlers.deps import SERVICES_KEY, Services
 from handlers.follow import install as install_follow
 from handlers.follow import schedule_delivery
+from handlers.limiter import ReplyFirstLimiter
+from handlers.stats import install as install_stats
 from store.db import Database
 from store.importers import read_practice_file
 from store.persistence import TinyDBPersistence
@@ -63,7 +68,16 @@ def build_services(settings: Settings, database: Database) -> Services:
     )
     install_follow(svc)
     install_submissions(svc)
+    install_stats(svc)
     return svc
+
+
+class _LoggingApplication(Application):
+    """An application whose log lines name the update being handled (`bot.logs`)."""
+
+    async def process_update(self, update: object) -> None:
+        with update_context(update.update_id if isinstance(update, Update) else None):
+            await super().process_update(update)
 
 
 def build_application(
@@ -78,6 +92,7 @@ def build_application(
     """
     builder = (
         ApplicationBuilder()
+        .application_class(_LoggingApplication)
         .token(settings.require_token())
         .base_url(settings.api_base_url)
         .base_file_url(settings.api_file_url)
@@ -87,11 +102,8 @@ def build_application(
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
-        .rate_limiter(
-            # Alerts are paced at ALERT_RATE by the delivery job; the headroom above it keeps
-            # answers to users from queuing behind alerts in this limiter.
-            AIORateLimiter(overall_max_rate=max(30.0, settings.alert_rate * 1.2), max_retries=0)
-        )
+        # Answers to members first; alerts in what they leave, up to ALERT_RATE.
+        .rate_limiter(ReplyFirstLimiter(alert_rate=settings.alert_rate))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         # Conversation states (the submission dialogue) survive a restart; bot_data is not kept.
@@ -104,6 +116,7 @@ def build_application(
     handlers.register(app)
     schedule_delivery(app)
     schedule_pruning(app)
+    schedule_backups(app)
     return app
 
 
@@ -114,6 +127,7 @@ async def _post_init(app: Application) -> None:
         log.warning("could not register the command menu: %s", error)
     admin_ids = app.bot_data[SERVICES_KEY].settings.admin_ids
     await set_moderator_commands(app.bot, admin_ids, handlers.COMMANDS)
+    listen_for_requests(app)
     freeze_startup_objects()
     log.info("@%s is ready", app.bot.username)
 
@@ -134,7 +148,11 @@ async def _post_shutdown(app: Application) -> None:
 
 
 def run(settings: Settings, database: Database) -> None:
-    """Run the bot with long polling until it is stopped.
+    """Run the bot until SIGINT or SIGTERM: long polling, or a webhook when WEBHOOK_URL is set.
+
+    On a stop signal PTB stops taking updates, lets the updates and jobs under way finish (an
+    alert drain stops launching sends and awaits those in flight), flushes persistence, and
+    `_post_shutdown` closes the database.
 
     Raises:
         InvalidToken or NetworkError: Telegram rejected the token or can't be reached; checked
@@ -142,7 +160,11 @@ def run(settings: Settings, database: Database) -> None:
     """
     app = build_application(settings, database)
     asyncio.run(_check_bot_api(app.bot))
-    app.run_polling(allowed_updates=Update.ALL_TYPES)
+    if settings.webhook_mode:
+        app.run_webhook(allowed_updates=Update.ALL_TYPES, **webhook_options(settings))
+    else:
+        # Polling deletes a webhook set by an earlier run in webhook mode.
+        app.run_polling(allowed_updates=Update.ALL_TYPES)
 
 
 async def _check_bot_api(bot: Bot) -> None:

@@ -6,14 +6,15 @@ six times longer ("'" becomes "&#x27;"), so each field also has a budget of esca
 a card, or a page of PAGE_SIZE rows, fits one message whatever the data holds.
 """
 
-from collections.abc import Callable, Sequence
+import hashlib
+from collections.abc import Callable, Iterable, Sequence
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import InlineKeyboardButtonLimit, MessageLimit
 
 from bot.models import Practice
-from bot.text import cut_to_telegram_length, telegram_length
+from bot.text import cut_to_telegram_length, isolate, telegram_length
 
 # Telegram's limits. Lengths of text are counted as Telegram counts them, in UTF-16 code units
 # (`bot.text.telegram_length`), so every limit, budget and cut below is in those units.
@@ -27,10 +28,14 @@ PLACE_LIMIT = 200
 QUERY_ECHO_LIMIT = 60
 PERIOD_LIMIT = 100
 TOPICS_LIMIT = 300
-# Escaped characters each field may take. A result row is at most ~150 characters of markup
-# and link plus TITLE, PLACE and PERIOD_ROW budgets; five of them and a header fit 4096.
+SUMMARY_LIMIT = 90
+# Escaped characters each field may take. A result row is at most ~160 characters of markup
+# and link plus TITLE, ROW_PLACE, PERIOD_ROW and SUMMARY budgets; five of them and a header
+# fit 4096.
 TITLE_BUDGET = 300
 PLACE_BUDGET = 200
+ROW_PLACE_BUDGET = 120
+SUMMARY_BUDGET = 110
 PERIOD_ROW_BUDGET = 70
 SUBTITLE_BUDGET = 600
 PERIOD_BUDGET = 200
@@ -66,6 +71,17 @@ def fit(text: str, limit: int, budget: int) -> str:
     return escaped if telegram_length(escaped) <= budget else ""
 
 
+def embed(text: str, limit: int, budget: int | None = None) -> str:
+    """Return a member's or an import's text ready to sit in a sentence of the bot's.
+
+    Shortened to `limit` (and, escaped, to `budget`), HTML-escaped, and isolated from the
+    sentence around it (`bot.text.isolate`), so a right-to-left name or a U+202E inside it
+    can't reorder the bot's own words. Every such text goes through here.
+    """
+    shown = fit(text, limit, budget) if budget else escape(shorten(text, limit))
+    return isolate(shown)
+
+
 def deep_link(bot_username: str, practice: Practice) -> str:
     """Return the link that opens this practice's card in the bot."""
     return f"https://t.me/{bot_username}?start=p_{practice.key}"
@@ -77,15 +93,44 @@ def callback(*parts: str | int) -> str | None:
     return data if len(data.encode()) <= MAX_CALLBACK_BYTES else None
 
 
+def name_token(name: str) -> str:
+    """Return the short stand-in of a name in callback data: "#" and 12 hex digits of its hash.
+
+    Stable across restarts; `named` turns it back into the name.
+    """
+    return "#" + hashlib.sha1(name.encode()).hexdigest()[:12]
+
+
+def named_callback(*parts: str | int, name: str) -> str:
+    """Return callback data that ends with a name, or with its token when the name won't fit.
+
+    A city such as "Sankt Marien im Langen Tal …" is longer than Telegram's 64 bytes of
+    callback data; its button keeps working with the token instead of disappearing.
+    """
+    return callback(*parts, name) or "|".join(str(part) for part in (*parts, name_token(name)))
+
+
+def named(argument: str, names: Iterable[str]) -> str | None:
+    """Return the name a button's argument stands for: itself, or the name of its token.
+
+    Args:
+        argument: the name or token from callback data (never trusted).
+        names: the names it may stand for (looked through only for a token).
+    """
+    if not argument.startswith("#"):
+        return argument
+    return next((name for name in names if name_token(name) == argument), None)
+
+
 def _title_link(practice: Practice, bot_username: str) -> str:
-    title = fit(practice.title, TITLE_LIMIT, TITLE_BUDGET)
+    title = isolate(fit(practice.title, TITLE_LIMIT, TITLE_BUDGET))
     return f'<a href="{escape(deep_link(bot_username, practice))}">{title}</a>'
 
 
 def _place_line(practice: Practice) -> str:
-    parts = [fit(practice.place, PLACE_LIMIT, PLACE_BUDGET)] if practice.place else []
+    parts = [isolate(fit(practice.place, PLACE_LIMIT, ROW_PLACE_BUDGET))] if practice.place else []
     if practice.period:
-        parts.append(fit(practice.period, 60, PERIOD_ROW_BUDGET))
+        parts.append(isolate(fit(practice.period, 60, PERIOD_ROW_BUDGET)))
     return " · ".join(parts)
 
 
@@ -103,20 +148,20 @@ def card_text(practice: Practice, bot_username: str, note: str | None = None) ->
     lines = [note, ""] if note else []
     lines.append(f"<b>{_title_link(practice, bot_username)}</b>")
     if practice.subtitle:
-        lines.append(f"<i>{fit(practice.subtitle, SUBTITLE_LIMIT, SUBTITLE_BUDGET)}</i>")
+        lines.append(f"<i>{embed(practice.subtitle, SUBTITLE_LIMIT, SUBTITLE_BUDGET)}</i>")
     if practice.place:
-        lines.append(f"📍 {fit(practice.place, PLACE_LIMIT, PLACE_BUDGET)}")
+        lines.append(f"📍 {embed(practice.place, PLACE_LIMIT, PLACE_BUDGET)}")
     if practice.period:
-        lines.append(f"🗓 {fit(practice.period, PERIOD_LIMIT, PERIOD_BUDGET)}")
+        lines.append(f"🗓 {embed(practice.period, PERIOD_LIMIT, PERIOD_BUDGET)}")
     if practice.topics:
         topics = " · ".join(practice.topics[:5])
-        lines.append(f"🏷 {fit(topics, TOPICS_LIMIT, TOPICS_BUDGET)}")
+        lines.append(f"🏷 {embed(topics, TOPICS_LIMIT, TOPICS_BUDGET)}")
     text = "\n".join(lines)
     if practice.purpose:
         head = "\n\n<b>Purpose:</b> "
         room = MAX_MESSAGE - telegram_length(text) - telegram_length(head)
         if room > 0:
-            text += head + fit(practice.purpose, PURPOSE_LIMIT, room)
+            text += head + embed(practice.purpose, PURPOSE_LIMIT, room - 2)
     # Only a note longer than a message could still need this cut.
     return cut_to_telegram_length(text, MAX_MESSAGE)
 
@@ -133,11 +178,26 @@ def card_keyboard(
     return InlineKeyboardMarkup(rows) if rows else None
 
 
+def summary(practice: Practice, limit: int = SUMMARY_LIMIT) -> str:
+    """Return what a practice is, in one line of plain text (cut at a word with "…").
+
+    Its subtitle, else the start of its purpose, else its keywords; "" when it has none.
+    """
+    text = practice.subtitle or practice.purpose or " · ".join(practice.keywords[:4])
+    return shorten(text, limit) if text else ""
+
+
 def result_row(number: int, practice: Practice, bot_username: str) -> str:
-    """Return one short row of a result list: number, linked title, place and period."""
+    """Return one short row of a result list: number, linked title, place and period, and
+    a line saying what the practice is."""
     row = f"<b>{number}.</b> {_title_link(practice, bot_username)}"
     place = _place_line(practice)
-    return f"{row}\n     {place}" if place else row
+    if place:
+        row += f"\n     {place}"
+    line = summary(practice)
+    if line:
+        row += f"\n     <i>{fit(line, SUMMARY_LIMIT, SUMMARY_BUDGET)}</i>"
+    return row
 
 
 def results_text(label: str, practices: Sequence[Practice], page: int, bot_username: str) -> str:
@@ -152,7 +212,7 @@ def results_text(label: str, practices: Sequence[Practice], page: int, bot_usern
     total = len(practices)
     shown = practices[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
     pages = max(1, -(-total // PAGE_SIZE))
-    echo = fit(label, QUERY_ECHO_LIMIT, QUERY_ECHO_BUDGET)
+    echo = embed(label, QUERY_ECHO_LIMIT, QUERY_ECHO_BUDGET)
     header = f"🔎 <b>{len(shown)} of {total}</b> for ‘{echo}’"
     if pages > 1:
         header += f" · page {page + 1} of {pages}"

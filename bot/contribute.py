@@ -9,10 +9,10 @@ from datetime import datetime
 from html import escape
 from typing import Any
 
-from bot.cards import MAX_MESSAGE, card_text, fit, shorten
+from bot.cards import MAX_MESSAGE, card_text, embed, shorten
 from bot.models import Draft, Practice, Submission, practice_key
 from bot.template import FIELDS, FIELDS_BY_KEY, Field
-from bot.text import telegram_length
+from bot.text import isolate, telegram_length
 
 TOTAL_STEPS = len(FIELDS)
 DETAIL_LIMIT = 300
@@ -77,14 +77,14 @@ def prompt_text(field: Field, answers: dict[str, Any], error: str | None = None)
     ]
     current = value_text(field.key, answers.get(field.key))
     if current:
-        lines += ["", f"<b>Now:</b> {escape(shorten(current, DETAIL_LIMIT))}"]
+        lines += ["", f"<b>Now:</b> {embed(current, DETAIL_LIMIT)}"]
     text = "\n".join(lines)
     return f"⚠️ {error}\n\n{text}" if error else text
 
 
 def consent_text(answers: dict[str, Any], error: str | None = None) -> str:
     """Return the contact step's second question: may the contact be published?"""
-    contact = escape(shorten(value_text("contact", answers.get("contact")), DETAIL_LIMIT))
+    contact = embed(value_text("contact", answers.get("contact")), DETAIL_LIMIT)
     text = (
         f"✍️ <b>Step {TOTAL_STEPS} of {TOTAL_STEPS} · Contact</b>\n"
         f"May <b>{contact}</b> be published with the practice, so that other cities can get "
@@ -99,11 +99,11 @@ def _details(answers: dict[str, Any], limit: int, contact: bool) -> list[str]:
         value = value_text(key, answers.get(key)).replace("\n", " · ")
         if value:
             name = FIELDS_BY_KEY[key].name
-            lines.append(f"<b>{escape(name)}:</b> {escape(shorten(value, limit))}")
+            lines.append(f"<b>{escape(name)}:</b> {embed(value, limit)}")
     person = answers.get("contact")
     if contact and person:
         shown = "published" if person.get("public") else "for the moderators only"
-        text = escape(shorten(value_text("contact", person), 200))
+        text = embed(value_text("contact", person), 200)
         lines.append(f"<b>Contact:</b> {text} ({shown})")
     return lines
 
@@ -143,14 +143,14 @@ def preview_text(
 
 def moderation_text(submission: Submission, practice: Practice, bot_username: str) -> str:
     """Return what moderators see: who sent it, the decision, the card and every field."""
-    who = fit(submission.user_name or "a member", 60, 120)
+    who = embed(submission.user_name or "a member", 60, 120)
     lines = [
         f"🆕 <b>Submission #{submission.id}</b> from {who} "
         f"(<code>{submission.user_id}</code>), sent {when(submission.sent_at)}"
     ]
     rejected = [e for e in submission.history if e.get("event") == "rejected"]
     if rejected and submission.status == "pending":
-        reason = fit(rejected[-1].get("reason") or "", 200, 400)
+        reason = embed(rejected[-1].get("reason") or "", 200, 400)
         lines.append(f"🔁 Sent again after a rejection: <i>{reason}</i>")
     outcome = outcome_line(submission, bot_username)
     lines += [outcome] if outcome else []
@@ -160,13 +160,13 @@ def moderation_text(submission: Submission, practice: Practice, bot_username: st
 
 def outcome_line(submission: Submission, bot_username: str) -> str:
     """Return the decision on a submission ("" while it is pending)."""
-    by = fit(submission.decided_by_name or "a moderator", 60, 120)
+    by = embed(submission.decided_by_name or "a moderator", 60, 120)
     at = when(submission.decided_at)
     if submission.status == "approved" and submission.practice_id:
         link = f"https://t.me/{bot_username}?start=p_{practice_key(submission.practice_id)}"
         return f'✅ <b>Approved</b> by {by}, {at}: <a href="{escape(link)}">published</a>.'
     if submission.status == "rejected":
-        reason = fit(submission.reason or "", 300, 600)
+        reason = embed(submission.reason or "", 300, 600)
         return f"❌ <b>Rejected</b> by {by}, {at}: <i>{reason}</i>"
     if submission.status == "withdrawn":
         return "↩️ <b>Withdrawn</b>: its author asked for their data to be erased."
@@ -178,8 +178,22 @@ def decided_text(submission: Submission) -> str:
     verb = {"approved": "approved", "rejected": "rejected"}.get(submission.status)
     if verb is None:
         return f"Submission #{submission.id} was withdrawn by its author."
-    by = submission.decided_by_name or "a moderator"
+    # Plain text (a button's alert, at most 200 characters): isolated, not escaped.
+    by = isolate(shorten(submission.decided_by_name or "a moderator", 60))
     return f"#{submission.id} was already {verb} by {by} ({when(submission.decided_at)})."
+
+
+def reason_preview_text(number: int, title: str, reason: str) -> str:
+    """Return the rejection reason shown back to the moderator before it is sent.
+
+    Args:
+        number: the submission's number.
+        title, reason: already HTML-escaped.
+    """
+    return (
+        f"❌ Reject #{number} “{title}” with this reason?\n\n<i>{reason}</i>\n\n"
+        "Send it to the submitter, press Edit or type another reason to replace it, or Cancel."
+    )
 
 
 def _sections(answers: dict[str, Any], contact: bool) -> list[tuple[str, str]]:
@@ -212,7 +226,7 @@ def full_text_parts(answers: dict[str, Any], contact: bool) -> list[str]:
         if parts[-1] and telegram_length("\n\n".join([*parts[-1], block])) > PART_BUDGET:
             parts.append([])
         parts[-1].append(block)
-    title = escape(shorten(answers.get("title") or "Practice", 100))
+    title = embed(answers.get("title") or "Practice", 100)
     total = len(parts)
     return [
         f"📄 <b>{title}</b> · full text {n}/{total}\n\n" + "\n\n".join(group)
@@ -245,18 +259,18 @@ def split_text(text: str, budget: int) -> list[str]:
 
 def draft_line(draft: Draft) -> str:
     """Return a draft's line in /mysubmissions."""
-    title = escape(shorten(draft.answers.get("title") or "untitled", 80))
+    title = embed(draft.answers.get("title") or "untitled", 80)
     return f"📝 <b>Draft</b> “{title}”: {step_label(draft.step)}. /submit to continue."
 
 
 def submission_line(submission: Submission, bot_username: str) -> str:
     """Return a submission's line in /mysubmissions: number, title and state."""
-    title = escape(shorten(submission.answers.get("title") or "(erased)", 80))
+    title = embed(submission.answers.get("title") or "(erased)", 80)
     head = f"<b>#{submission.id}</b> “{title}”"
     if submission.status == "pending":
         return f"{head}: ⏳ waiting for a moderator since {when(submission.sent_at)}."
     if submission.status == "rejected":
-        reason = escape(shorten(submission.reason or "", 300))
+        reason = embed(submission.reason or "", 300)
         return f"{head}: ❌ not accepted ({when(submission.decided_at)}): <i>{reason}</i>"
     if submission.status == "approved" and submission.practice_id:
         link = f"https://t.me/{bot_username}?start=p_{practice_key(submission.practice_id)}"

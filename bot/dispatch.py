@@ -119,3 +119,38 @@ class DispatchQueue:
     def forget_idle_chats(self, now: float) -> None:
         """Drop pace records that no longer hold anything back (keeps memory flat)."""
         self._chat_free = {c: t for c, t in self._chat_free.items() if t > now or c in self._busy}
+
+
+class SendBudget:
+    """The bot-wide send budget, shared by replies (first) and alerts (in what is left).
+
+    Telegram allows a bot about 30 messages a second in all (Bot API FAQ, "My bot is hitting
+    limits"). A reply takes the next slot of that budget. An alert takes a slot only when no
+    reply is waiting for one, at most `alert_rate` a second, and not during a flood pause.
+    """
+
+    def __init__(self, overall_rate: float, alert_rate: float) -> None:
+        self.overall = Pacer(max(overall_rate, alert_rate))
+        self.alerts = Pacer(alert_rate)
+        self.replies_waiting = 0
+        self.alerts_paused_until = 0.0
+
+    def delay(self, now: float, alert: bool) -> float:
+        """Return the seconds until a send of this class may take a slot (0: now)."""
+        wait = self.overall.delay(now)
+        if not alert:
+            return wait
+        wait = max(wait, self.alerts.delay(now), self.alerts_paused_until - now)
+        if self.replies_waiting:
+            wait = max(wait, self.overall.interval)  # look again once the reply has its slot
+        return wait
+
+    def take(self, now: float, alert: bool) -> None:
+        """Use a slot for a send made now."""
+        self.overall.take(now)
+        if alert:
+            self.alerts.take(now)
+
+    def pause_alerts(self, now: float, seconds: float) -> None:
+        """Hold alerts back for `seconds` (Telegram answered 429 Too Many Requests)."""
+        self.alerts_paused_until = max(self.alerts_paused_until, now + seconds)

@@ -12,8 +12,8 @@ from html import escape
 
 from rapidfuzz import fuzz, process
 
-from bot.aliases import Aliases
-from bot.cards import QUERY_ECHO_LIMIT, shorten
+from bot.aliases import Aliases, is_short, short_name_problem
+from bot.cards import QUERY_ECHO_LIMIT, embed
 from bot.query import FILTER_NAMES, match_topics, parse_query
 from bot.text import fold
 from bot.texts import UNKNOWN_FILTER
@@ -82,12 +82,14 @@ class Resolver:
         if kind == "topic":
             return self._topic(value)
         if kind == "country":
-            found = self.aliases.country(value)
-            return Resolution(kind, found) if found else self._unknown(kind, value, places)
-        found = self.aliases.city(value) or _same_name(value, places)
+            found = self.aliases.country_or_code(value)
+        else:
+            found = self.aliases.city(value) or _same_name(value, places)
         return Resolution(kind, found) if found else self._unknown(kind, value, places)
 
     def _topic(self, value: str) -> Resolution:
+        if is_short(value) and fold(value) not in self.aliases.topics:
+            return Resolution("topic", problem=_too_short("topic", value))
         found = match_topics(value, self.topics, self.aliases)
         if len(found) == 1:
             return Resolution("topic", found[0])
@@ -99,6 +101,8 @@ class Resolver:
         return Resolution("topic", choices=choices, problem=_unknown_line("topic", value))
 
     def _unknown(self, kind: str, value: str, places: set[str]) -> Resolution:
+        if is_short(value):
+            return Resolution(kind, problem=_too_short(kind, value))
         table = self.aliases.cities if kind == "city" else self.aliases.countries
         keys = self._city_keys if kind == "city" else self._country_keys
         choices = suggest(fold(value), table, keys, prefer=places)
@@ -113,7 +117,7 @@ class Resolver:
         query = parse_query(text, self.aliases, self.topics, places)
         if query.unknown:
             name, bad = query.unknown[0]
-            line = UNKNOWN_FILTER[name].format(value=escape(shorten(bad, QUERY_ECHO_LIMIT)))
+            line = UNKNOWN_FILTER[name].format(value=embed(bad, QUERY_ECHO_LIMIT))
             return Resolution("keyword", problem=line)
         if query.is_empty:
             return Resolution("keyword", problem=VAGUE_KEYWORD)
@@ -129,9 +133,9 @@ class Resolver:
 
     def describe(self, kind: str, value: str) -> str:
         """Return the escaped canonical form: "the city <b>Lisbon</b> (Portugal)"."""
-        name = f"<b>{escape(shorten(value, 80))}</b>"
+        name = f"<b>{embed(value, 80)}</b>"
         if kind == "keyword":
-            return f"the keyword <b>“{escape(shorten(value, 80))}”</b>"
+            return f"the keyword <b>“{embed(value, 80)}”</b>"
         if kind == "city":
             countries = self.aliases.city_countries.get(value, [])
             where = f" ({escape(', '.join(countries[:2]))})" if countries else ""
@@ -147,7 +151,7 @@ def suggest(
     Names in `prefer` (places that have practices) come first.
     """
     choices: list[str] = []
-    if folded:
+    if folded and not is_short(folded):  # see bot.aliases.SHORT_NAME
         close = process.extract(
             folded, keys, scorer=fuzz.ratio, score_cutoff=_SUGGEST_CUTOFF, limit=30
         )
@@ -168,12 +172,16 @@ def _same_name(value: str, places: set[str]) -> str | None:
     return next((place for place in sorted(places) if fold(place) == folded), None)
 
 
+def _too_short(kind: str, value: str) -> str:
+    return short_name_problem(kind, embed(value, QUERY_ECHO_LIMIT))
+
+
 def _unknown_line(kind: str, value: str) -> str:
-    return f"I don't know the {kind} ‘{escape(shorten(value, QUERY_ECHO_LIMIT))}’."
+    return f"I don't know the {kind} ‘{embed(value, QUERY_ECHO_LIMIT)}’."
 
 
 def _several(value: str) -> str:
-    return f"‘{escape(shorten(value, QUERY_ECHO_LIMIT))}’ fits several topics: pick one."
+    return f"‘{embed(value, QUERY_ECHO_LIMIT)}’ fits several topics: pick one."
 
 
 EMPTY_KEYWORD = "Type the words to follow, e.g. <code>/subscribe anti-rumour</code>."

@@ -5,17 +5,17 @@ Callback data (64 bytes at most; every handler re-checks what it names):
   fl|k|<kind>        pick a topic or country, or type a city or keywords
   fl|t|<n>           follow topic n of TOPICS           fl|c|<name>   follow a country
   fl|y|<name>        follow a city                      fp|<key>      follow a practice's …
+                     (a name over 64 bytes travels as its token: bot.cards.named_callback)
   fl|list / fl|ls    the chat's subscriptions, in place or new (from an alert)
   fl|x|<id>          stop one
   fl|xa / fl|xa|yes  stop all, then confirmed           fg|yes/fg|no  /forget confirmed or not
 """
 
 from collections.abc import Sequence
-from html import escape
 
 from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.cards import callback, shorten
+from bot.cards import callback, embed, named_callback, shorten
 from bot.follow import MAX_SUBSCRIPTIONS
 from bot.models import Practice, Subscription
 
@@ -91,7 +91,7 @@ def target_button(kind: str, name: str, topics: Sequence[str]) -> InlineKeyboard
     if kind == "topic":
         data = callback("fl", "t", topics.index(name)) if name in topics else None
     else:
-        data = callback("fl", "c" if kind == "country" else "y", name)
+        data = named_callback("fl", "c" if kind == "country" else "y", name=name)
     return InlineKeyboardButton(f"{ICONS[kind]} {name}", callback_data=data) if data else None
 
 
@@ -116,7 +116,7 @@ def list_text(subs: Sequence[Subscription]) -> str:
     """Return the list of a chat's subscriptions, numbered."""
     if not subs:
         return NOTHING_YET
-    rows = [f"{n}. {ICONS[s.kind]} {escape(shorten(s.label, 60))}" for n, s in enumerate(subs, 1)]
+    rows = [f"{n}. {ICONS[s.kind]} {embed(s.label, 60)}" for n, s in enumerate(subs, 1)]
     header = f"🔔 <b>What you follow</b> ({len(subs)} of at most {MAX_SUBSCRIPTIONS}):"
     footer = "Tap one to stop it."
     return "\n".join([header, *rows, "", footer])

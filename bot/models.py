@@ -151,6 +151,9 @@ class Draft:
         prompt_message_id: the message with the current step's buttons.
         not_duplicate: the author said the practice is not the similar one found before sending.
         updated_at: ISO 8601 UTC time of the last change.
+        last_answer_id: the message id of the last typed answer, so that editing that message
+            in Telegram changes the answer.
+        last_answer_step: the step that message answered.
     """
 
     user_id: int
@@ -163,6 +166,8 @@ class Draft:
     prompt_message_id: int | None = None
     not_duplicate: bool = False
     updated_at: str | None = None
+    last_answer_id: int | None = None
+    last_answer_step: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Return every field, for storage."""
@@ -263,3 +268,23 @@ class Subscription:
     def label(self) -> str:
         """Return the name shown to users: "Refugees", or “housing” for a keyword."""
         return f"“{self.value}”" if self.kind == "keyword" else self.value
+
+
+@dataclass(slots=True)
+class ReasonRequest:
+    """A rejection waiting for its reason: the moderator's next typed message, for a while.
+
+    Attributes:
+        submission_id: the submission to reject.
+        started_at: when the moderator was last asked (Reject pressed, or the reason shown
+            back), in seconds since the epoch; 0 for a request stored without it.
+        reason: the reason typed, waiting for Send; None until typed.
+    """
+
+    submission_id: int
+    started_at: float = 0.0
+    reason: str | None = None
+
+    def expired(self, now: float, timeout: float) -> bool:
+        """Return True when more than `timeout` seconds have passed since `started_at`."""
+        return now - self.started_at > timeout

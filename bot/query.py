@@ -6,31 +6,17 @@ Lisbon covering 2019 that match "refugees".
 """
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bot.aliases import Aliases
 from bot.text import fold
+from bot.vocabulary import Vocabulary, load_vocabulary
 
 MAX_QUERY_LENGTH = 200
-# Words that carry no meaning of their own in English, French, Spanish, Italian, German and
-# Portuguese queries, plus the programme's own generic words ("good practice").
-STOP_WORDS = frozenset(
-    fold(
-        """
-    a an and are as at be by for from has have how in into is it its of on or our the their
-    this that to was were what when where which who with about all any can do does i me my
-    we you your us show find search looking look want need some more other than
-    practice practices example examples good best
-    au aux avec ce ces dans de des du en et il la le les leur lui mais ou par pour qui que
-    sur un une d l s
-    el los las del y con por para una unos al lo se su sus
-    il gli di da dei della delle per con un una e
-    der die das den dem des und mit von zu im ein eine einer für
-    o os as do da dos das em um uma com para
-    """
-    ).split()
-)
+# Words that carry no meaning in a query: the stopwordsiso lists of the six languages and the
+# query filler of `bot/data/query_words.json` (see `bot.vocabulary`), minus the concept words.
+STOP_WORDS = load_vocabulary().stop_words | load_vocabulary().filler
 FILTER_NAMES = {
     "topic": "topic",
     "theme": "topic",
@@ -53,7 +39,9 @@ class Query:
     """A parsed query.
 
     Attributes:
-        words: folded free words that must match the practices' text.
+        words: the meaningful words, folded, in order; a phrase that names one concept
+            ("discours de haine") is one entry.
+        concepts: for each entry of `words`, the concepts it names (may be empty).
         topics: topic names a practice must have one of (from `topic:` or none).
         cities: canonical city names a practice must be in one of.
         countries: canonical country names a practice must be in one of.
@@ -62,9 +50,13 @@ class Query:
         too_long: the text was cut to MAX_QUERY_LENGTH characters.
         year_in_text: the year was typed as a plain word, so a practice whose text names it
             passes too (a pasted title like "... policy 2016-2020"); `year:` is strict.
+        missing: ("city" or "country", canonical name) of real places typed that have no
+            practice yet ("Stuttgart"); they restrict nothing.
+        phrase: the folded text without its filters, to know a pasted title.
     """
 
     words: tuple[str, ...] = ()
+    concepts: tuple[frozenset[str], ...] = ()
     topics: frozenset[str] = frozenset()
     cities: frozenset[str] = frozenset()
     countries: frozenset[str] = frozenset()
@@ -72,11 +64,13 @@ class Query:
     unknown: tuple[tuple[str, str], ...] = ()
     too_long: bool = False
     year_in_text: bool = False
+    missing: tuple[tuple[str, str], ...] = ()
+    phrase: str = ""
 
     @property
     def is_empty(self) -> bool:
         """Return True when the query asks for nothing at all."""
-        return not (self.words or self.has_filters or self.unknown)
+        return not (self.words or self.has_filters or self.unknown or self.missing)
 
     @property
     def has_filters(self) -> bool:
@@ -113,10 +107,15 @@ class _Filters:
         self.countries: set[str] = set()
         self.year: int | None = None
         self.unknown: list[tuple[str, str]] = []
+        self.missing: list[tuple[str, str]] = []
 
 
 def parse_query(
-    text: str, aliases: Aliases, topics: Sequence[str], known_places: set[str] | None = None
+    text: str,
+    aliases: Aliases,
+    topics: Sequence[str],
+    known_places: set[str] | None = None,
+    is_word: Callable[[str], bool] | None = None,
 ) -> Query:
     """Parse a query typed by a user.
 
@@ -126,24 +125,31 @@ def parse_query(
         topics: the programme's topics.
         known_places: canonical city and country names that have practices; a plain word that
             names one of them becomes a place filter (None: any known place does).
+        is_word: tells whether a folded word means something in the catalogue besides a place
+            (such a word naming a place with no practice stays a word: "mobile" in "mobile
+            app"); None: only the vocabulary decides.
 
     Returns:
         The parsed query.
     """
+    vocabulary = load_vocabulary()
     too_long = len(text) > MAX_QUERY_LENGTH
     text = text[:MAX_QUERY_LENGTH]
     filters = _Filters()
     rest = _FILTER.sub(lambda m: _take_filter(m, filters, aliases, topics), text)
-    words = _place_words(fold(rest).split(), filters, aliases, known_places)
-    free: list[str] = []
+    phrase = fold(rest)
+    words = _place_words(phrase.split(), filters, aliases, known_places, is_word)
+    kept: list[str] = []
     year_in_text = False
     for word in words:
         if _YEAR.match(word) and filters.year is None:
             filters.year, year_in_text = int(word), True
-        elif word not in STOP_WORDS and word not in free and _is_meaningful(word):
-            free.append(word)
+        elif _is_meaningful(word):
+            kept.append(word)
+    free, concepts = _units(kept, vocabulary)
     return Query(
-        words=tuple(free),
+        words=free,
+        concepts=concepts,
         topics=frozenset(filters.topics),
         cities=frozenset(filters.cities),
         countries=frozenset(filters.countries),
@@ -151,14 +157,64 @@ def parse_query(
         unknown=tuple(filters.unknown),
         too_long=too_long,
         year_in_text=year_in_text,
+        missing=tuple(filters.missing),
+        phrase=phrase,
     )
+
+
+def _units(
+    words: list[str], vocabulary: Vocabulary
+) -> tuple[tuple[str, ...], tuple[frozenset[str], ...]]:
+    """Group words into meaningful units: concept phrases, then single words.
+
+    A phrase naming a concept is one unit, even with stop words inside ("discours de haine");
+    a lone word counts only when it is not a stop word or filler ("how", "examples", "villes").
+    """
+    spans = {start: (end, ids) for start, end, ids in vocabulary.concept_spans(words)}
+    free: list[str] = []
+    concepts: list[frozenset[str]] = []
+    i = 0
+    while i < len(words):
+        end, ids = spans.get(i, (i + 1, frozenset()))
+        unit = " ".join(words[i:end])
+        if end - i == 1 and vocabulary.is_stop(unit):
+            ids = frozenset()
+            unit = ""
+        parts = vocabulary.split_compound(unit) if unit and not ids else None
+        for part, part_ids in parts or [(unit, ids)]:
+            if part and part not in free:
+                free.append(part)
+                concepts.append(part_ids)
+        i = end
+    return tuple(free), tuple(concepts)
+
+
+def small_talk(text: str) -> str | None:
+    """Return "help", "greeting" or "thanks" when a message is only that, else None.
+
+    A message is small talk when every word is a greeting, thanks or help word of one of the
+    network's languages (`bot/data/query_words.json`) or a stop word, and at least one is:
+    "hello!", "merci beaucoup", "Hilfe", "help me please". "help refugees" is a search.
+    """
+    if len(text) > 80:
+        return None
+    vocabulary = load_vocabulary()
+    words = fold(text).split()
+    talk = vocabulary.small_talk
+    counts = {kind: sum(w in talk[kind] for w in words) for kind in ("help", "greeting", "thanks")}
+    best = max(counts, key=lambda kind: counts[kind])  # on a tie, the first: help
+    if not counts[best]:
+        return None
+    if all(w in vocabulary.stop_words or any(w in talk[k] for k in talk) for w in words):
+        return best
+    return None
 
 
 def _is_meaningful(word: str) -> bool:
     """Return False for a lone Latin letter or digit, such as the "b" of a pasted "<b>" tag.
 
     It could match only a one-letter word exactly, so it would only sink the other words under
-    the "most words must match" rule.
+    the "every word must match" rule.
     """
     return len(word) > 1 or not word.isascii()
 
@@ -178,7 +234,8 @@ def _take_filter(
         found = [aliases.city(value) or value] if fold(value) else []
         filters.cities.update(found)
     elif name == "country":
-        found = [aliases.country(value)] if aliases.country(value) else []
+        country = aliases.country_or_code(value)  # "country:IT" as well as "country:italy"
+        found = [country] if country else []
         filters.countries.update(found)
     else:
         year = value if _YEAR.match(value) else None
@@ -190,9 +247,20 @@ def _take_filter(
 
 
 def _place_words(
-    words: list[str], filters: _Filters, aliases: Aliases, known: set[str] | None
+    words: list[str],
+    filters: _Filters,
+    aliases: Aliases,
+    known: set[str] | None,
+    is_word: Callable[[str], bool] | None,
 ) -> list[str]:
-    """Turn runs of words that name a known place into place filters; return the rest."""
+    """Turn runs of words that clearly name a place into place filters; return the rest.
+
+    A place with practices becomes a filter unless a lone word means something else first
+    (a stop word, a concept or topic word: "roma"); a real place with no practice yet is
+    noted in `filters.missing` when the word means nothing else in the vocabulary or the
+    catalogue and the place is well known (named in several languages: Stuttgart, not the
+    town of Wetter).
+    """
     rest: list[str] = []
     i = 0
     while i < len(words):
@@ -205,6 +273,11 @@ def _place_words(
                 filters.countries.add(country)
             elif city and (known is None or city in known):
                 filters.cities.add(city)
+            elif _clearly_absent_place(phrase, size, city, country, aliases, is_word):
+                kind = "country" if country else "city"
+                name = country or city or phrase
+                if (kind, name) not in filters.missing:
+                    filters.missing.append((kind, name))
             else:
                 continue
             i += size
@@ -215,8 +288,35 @@ def _place_words(
     return rest
 
 
-def _may_name_place(word: str, aliases: Aliases) -> bool:
-    """Return False for a lone word that means something else first ("roma", "the", "of")."""
-    if word in STOP_WORDS or word in aliases.topics:
+# A city counts as well known when GeoNames gives it this many names (own and other-language).
+MIN_PLACE_NAMES = 5
+
+
+def _clearly_absent_place(
+    phrase: str,
+    size: int,
+    city: str | None,
+    country: str | None,
+    aliases: Aliases,
+    is_word: Callable[[str], bool] | None,
+) -> bool:
+    """Return True when a phrase names a real place with no practice, and nothing else."""
+    if not (city or country):
         return False
-    return len(word) >= 3 or word == "uk"
+    if size == 1 and is_word is not None and is_word(phrase):
+        return False
+    return bool(country) or aliases.name_count(city or "") >= MIN_PLACE_NAMES
+
+
+def _may_name_place(word: str, aliases: Aliases) -> bool:
+    """Return False for a lone word that means something else first ("roma", "como", "of")."""
+    if word in _COUNTRY_ABBREVIATIONS:
+        return True
+    vocabulary = load_vocabulary()
+    if word in STOP_WORDS or word in aliases.topics or word in vocabulary.words:
+        return False
+    return len(word) >= 3
+
+
+# Country abbreviations that stop word lists hold too ("uk" is a Ukrainian code there).
+_COUNTRY_ABBREVIATIONS = frozenset({"uk", "usa"})

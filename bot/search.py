@@ -1,24 +1,30 @@
 """Rank practices against a parsed query (`bot/query.py`): pure, no I/O.
 
-Every word is matched against the words of each practice field, exactly, by prefix or by a small
-edit distance, and the field's weight says how much the match counts: title and keywords above
-place and topics above the longer texts. A practice is kept only when most query words match
-it, which drops the noise that a fuzzy score alone lets through.
+Each meaningful unit of a query (a word, or a phrase naming a concept) is matched against the
+terms of each practice field (`bot.terms`): the word itself, its stem in the field's language,
+the concepts it names in any of the network's languages (`bot.vocabulary`), and, for a word
+the catalogue does not hold, words one or two typing errors away; here, also the topic it
+names and the place it names or whose people it names. The field's weight says how much a
+match counts (title and keywords above place and topics above the longer texts).
+
+Ranking is BM25-style: a unit counts by its inverse document frequency, so a rare, specific
+word ("islamophobia") weighs far more than a common one ("intercultural"). Practices that
+match every unit come first. When none does, the practices covering the most of the query's
+meaning (the share of its IDF weight) come back, flagged as partial; a query none of whose
+words means anything in the catalogue ("pizza recipe") finds nothing.
 """
 
-import bisect
 import functools
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
+from dataclasses import dataclass, field, replace
 
 from bot.aliases import Aliases
 from bot.models import Practice, period_years
-from bot.query import STOP_WORDS, Query, parse_query
+from bot.query import Query, parse_query
+from bot.terms import Matches, TermIndex
 from bot.text import fold
+from bot.vocabulary import LANGUAGES, Vocabulary, load_vocabulary
 
 MAX_SCORED_WORDS = 8
 FIELD_WEIGHTS = {
@@ -29,15 +35,33 @@ FIELD_WEIGHTS = {
     "topics": 0.7,
     "text": 0.5,
 }
-EXACT, PREFIX = 1.0, 0.9
+# Similarity of a match through the topic a word names ("réfugiés" → Refugees).
+TOPIC = 1.0
+# A partial match must cover more than a third of the query's meaning (IDF weight).
+MIN_COVERAGE = 0.34
 
 
 @dataclass(slots=True)
 class SearchResult:
-    """Ranked practices for a query, best first."""
+    """Ranked practices for a query, best first, and how they answer it.
+
+    Attributes:
+        query: the parsed query.
+        practices: the results, best first.
+        partial: no practice matches every word: these match part of the query, ranked by
+            how much of its meaning they cover.
+        filter_only: the words found nothing within the filters; these are what the filters
+            alone find.
+        missing: ("city" or "country", name) of a real place typed that has no practice yet.
+        instead: the country whose practices are shown for that missing place, if any.
+    """
 
     query: Query
     practices: list[Practice] = field(default_factory=list)
+    partial: bool = False
+    filter_only: bool = False
+    missing: tuple[str, str] | None = None
+    instead: str | None = None
 
 
 @dataclass(slots=True)
@@ -58,17 +82,21 @@ class SearchIndex:
         aliases: Aliases,
         topics: Sequence[str],
         current_year: int,
+        vocabulary: Vocabulary | None = None,
     ) -> None:
         self.aliases = aliases
         self.topics = tuple(topics)
+        self.vocabulary = vocabulary or load_vocabulary()
         self._entries: list[_Entry] = []
-        # word → {entry index: weight of the best field it occurs in}
-        self._postings: dict[str, dict[int, float]] = {}
+        self._titles: list[str] = []
+        # folded city words (and each of their starts) and canonical countries → entries
+        self._by_city: dict[tuple[str, ...], set[int]] = {}
+        self._by_country: dict[str, set[int]] = {}
+        self.terms = TermIndex(self.vocabulary)
         self._current_year = current_year
         for practice in practices:
             self._add(practice)
-        self._vocabulary = sorted(self._postings)
-        self.places = self._place_names()
+        self._refresh()
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -82,12 +110,24 @@ class SearchIndex:
         """Make newly published practices searchable."""
         for practice in practices:
             self._add(practice)
-        self._vocabulary = sorted(self._postings)
+        self._refresh()
+
+    @functools.cached_property
+    def _demonyms(self) -> dict[str, str]:
+        stems: dict[str, str] = {}
+        for alias, country in self.aliases.countries.items():
+            if " " not in alias and len(alias) >= 5:
+                stems.setdefault(alias[:-1], country)
+        return stems
+
+    def _refresh(self) -> None:
+        self.terms.refresh()
         self.places = self._place_names()
 
     def _add(self, practice: Practice) -> None:
         index = len(self._entries)
         cities = [self.aliases.canonical_city(city) for city in practice.cities]
+        self._titles.append(fold(practice.title))
         self._entries.append(
             _Entry(
                 practice=practice,
@@ -97,21 +137,25 @@ class SearchIndex:
                 country=self.aliases.canonical_country(practice.country),
             )
         )
+        for words in self._entries[-1].city_words:
+            for size in range(1, len(words) + 1):
+                self._by_city.setdefault(words[:size], set()).add(index)
+        for city in cities:
+            self._by_city.setdefault(_folded_words(city), set()).add(index)
+        self._by_country.setdefault(self._entries[-1].country, set()).add(index)
+        langs = ("en", practice.language) if practice.language in LANGUAGES else ("en",)
         place = " ".join([*practice.cities, *cities, practice.country])
         texts = (practice.purpose, practice.rationale, practice.process, practice.impact)
-        for name, text in (
-            ("text", " ".join(t for t in texts if t)),
-            ("topics", " ".join(practice.topics)),
-            ("place", place),
-            ("subtitle", practice.subtitle or ""),
-            ("keywords", " ".join(practice.keywords)),
-            ("title", practice.title),
+        for name, parts in (
+            ("text", [t for t in texts if t]),
+            ("topics", practice.topics),
+            ("place", [place]),
+            ("subtitle", [practice.subtitle or ""]),
+            ("keywords", practice.keywords),
+            ("title", [practice.title]),
         ):
-            weight = FIELD_WEIGHTS[name]
-            for word in set(fold(text).split()) - STOP_WORDS:
-                postings = self._postings.setdefault(word, {})
-                if postings.get(index, 0.0) < weight:
-                    postings[index] = weight
+            self.terms.add_field(index, name, parts, langs, FIELD_WEIGHTS[name])
+        self.terms.add_topics(index, practice.topics, FIELD_WEIGHTS["topics"])
 
     def _place_names(self) -> set[str]:
         names: set[str] = set()
@@ -120,21 +164,158 @@ class SearchIndex:
             names.add(self.aliases.canonical_country(entry.practice.country))
         return names
 
+    def is_word(self, word: str) -> bool:
+        """Return True when a folded word occurs in the practices' texts (not their places)."""
+        return word in self.terms.text_words
+
+    def parse(self, text: str) -> Query:
+        """Parse a query against this catalogue's places and words."""
+        return parse_query(text, self.aliases, self.topics, self.places, self.is_word)
+
     def search(self, text: str) -> SearchResult:
-        """Parse a query and return the practices that match it, best first."""
-        query = parse_query(text, self.aliases, self.topics, self.places)
-        return SearchResult(query, self.run(query))
+        """Parse a query and return the practices that answer it, best first.
+
+        Beyond `run`: when no practice matches every word, the best partial matches; when
+        the words match nothing within the filters, what the filters alone find; for a real
+        place with no practice, the practices of its country.
+        """
+        query = self.parse(text)
+        if query.is_empty or query.unknown:
+            return SearchResult(query)
+        if query.missing and not (query.cities or query.countries):
+            return self._instead_of_missing(query)
+        return self._answer(query)
+
+    def _instead_of_missing(self, query: Query) -> SearchResult:
+        kind, name = query.missing[0]
+        country = (
+            name
+            if kind == "country"
+            else next(iter(self.aliases.city_countries.get(name, [])), None)
+        )
+        if country in self.places:
+            found = self._answer(replace(query, countries=frozenset({country})))
+            if found.practices and not found.filter_only:
+                found.query, found.missing, found.instead = query, (kind, name), country
+                return found
+        found = self._answer(query) if query.words or query.has_filters else SearchResult(query)
+        found.missing = (kind, name)
+        return found
+
+    def _answer(self, query: Query) -> SearchResult:
+        candidates = self._candidates(query)
+        if not query.words:
+            return SearchResult(query, self._ordered(self._every(candidates), {}, query))
+        units = self._unit_matches(query)
+        full = _matching_all(units, candidates)
+        if full:
+            return SearchResult(query, self._ranked(full, units, query))
+        if not any(units):  # no word means anything here: junk, not a partial match
+            return SearchResult(query)
+        partial = self._partial(candidates, units, query)
+        if partial:
+            return SearchResult(query, partial, partial=True)
+        if query.has_filters and candidates:
+            return SearchResult(
+                query, self._ordered(sorted(candidates), {}, query), filter_only=True
+            )
+        return SearchResult(query)
 
     def run(self, query: Query) -> list[Practice]:
-        """Return the practices that match a parsed query, best first."""
-        if query.is_empty or query.unknown:
+        """Return the practices that match every unit of a parsed query, best first.
+
+        This is the strict reading (alerts for followed keywords use it): no partial matches.
+        """
+        if query.is_empty or query.unknown or query.missing:
+            # A place with no practice yet: nothing can be from it (until it has one).
             return []
-        candidates = [i for i, entry in enumerate(self._entries) if self._passes(i, entry, query)]
+        candidates = self._candidates(query)
         if not query.words:
-            return [self._entries[i].practice for i in candidates]
-        scores = self._score(query.words, set(candidates))
-        ranked = sorted(scores, key=lambda i: (-scores[i], i))
-        return [self._entries[i].practice for i in ranked]
+            return self._ordered(self._every(candidates), {}, query)
+        units = self._unit_matches(query)
+        return self._ranked(_matching_all(units, candidates), units, query)
+
+    def _candidates(self, query: Query) -> set[int] | None:
+        """Return the practices a query's filters let through; None when it has none."""
+        if not query.has_filters:
+            return None
+        indexes: Iterable[int] = range(len(self._entries))
+        if query.cities or query.countries:
+            indexes = self._in_places(query)
+        return {i for i in indexes if self._passes(i, self._entries[i], query)}
+
+    def _every(self, candidates: set[int] | None) -> list[int]:
+        """Return the candidates in catalogue order (every practice for None)."""
+        return list(range(len(self._entries))) if candidates is None else sorted(candidates)
+
+    def _in_places(self, query: Query) -> set[int]:
+        """Return the entries in any of a query's cities (or their districts) or countries."""
+        found: set[int] = set()
+        for city in query.cities:
+            found |= self._by_city.get(_folded_words(city), set())
+        for country in query.countries:
+            found |= self._by_country.get(country, set())
+        return found
+
+    def _ranked(self, indexes: set[int], units: list[Matches], query: Query) -> list[Practice]:
+        scores = {i: 0.0 for i in indexes}
+        for matches in units:
+            weight = self._idf(matches.df)
+            for i in indexes:
+                scores[i] += weight * matches.get(i, 0.0)
+        return self._ordered(list(indexes), scores, query)
+
+    def _partial(
+        self, candidates: set[int] | None, units: list[Matches], query: Query
+    ) -> list[Practice]:
+        """Return practices matching part of the query, by the share of its meaning covered."""
+        # A word the catalogue never uses counts as much as the query's known words on
+        # average: how rare it is cannot be known, and in a question it is as often a verb
+        # ("accolgono") as a specific thing ("surf").
+        known = [self._idf(matches.df) for matches in units if matches.df]
+        unknown = sum(known) / len(known) if known else 0.0
+        weights = [self._idf(matches.df) if matches.df else unknown for matches in units]
+        total = sum(weights)
+        scores: dict[int, float] = {}
+        covered: dict[int, float] = {}
+        for weight, matches in zip(weights, units, strict=True):
+            # A unit matched only by a prefix or a typo ("train" in "training") is weak
+            # evidence of what was meant: it covers half its weight.
+            share = weight * (0.5 if matches.weak else 1.0)
+            for i, similarity in matches.items():
+                similarity = min(similarity, 1.0)
+                scores[i] = scores.get(i, 0.0) + weight * similarity
+                covered[i] = covered.get(i, 0.0) + share * similarity
+        needed = MIN_COVERAGE * total
+        kept = [
+            i
+            for i, share in covered.items()
+            if share >= needed and (candidates is None or i in candidates)
+        ]
+        return self._ordered(kept, scores, query)
+
+    def _idf(self, df: int) -> float:
+        """Return the BM25 inverse document frequency of a unit matching `df` practices."""
+        n = len(self._entries)
+        return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+
+    def _ordered(
+        self, indexes: list[int], scores: dict[int, float], query: Query
+    ) -> list[Practice]:
+        """Sort by score; with a year, practices of that year before long-running ones."""
+
+        pasted = f" {query.phrase} " if query.phrase.count(" ") >= 1 else None
+
+        def key(i: int) -> tuple[bool, float, int, int]:
+            span = 0
+            if query.year is not None:
+                years = self._entries[i].years
+                span = years[1] - years[0] if years else 1000
+            # A title typed or pasted whole (two words or more) finds its practice first.
+            title = pasted is not None and pasted in f" {self._titles[i]} "
+            return (not title, -round(scores.get(i, 0.0), 9), span, i)
+
+        return [self._entries[i].practice for i in sorted(indexes, key=key)]
 
     def _passes(self, index: int, entry: _Entry, query: Query) -> bool:
         practice = entry.practice
@@ -152,7 +333,7 @@ class SearchIndex:
         """Return True when the practice ran in the query's year (or names it, if typed)."""
         if entry.years and entry.years[0] <= (query.year or 0) <= entry.years[1]:
             return True
-        return query.year_in_text and index in self._postings.get(str(query.year), {})
+        return query.year_in_text and index in self.terms.postings(f"w:{query.year}")
 
     @staticmethod
     def _in_city(entry: _Entry, city: str) -> bool:
@@ -162,44 +343,52 @@ class SearchIndex:
             words[: len(wanted)] == wanted for words in entry.city_words
         )
 
-    def _score(self, words: tuple[str, ...], candidates: set[int]) -> dict[int, float]:
-        if len(words) > MAX_SCORED_WORDS:
-            # A pasted paragraph is matched on its most distinctive words: the common ones
-            # would cost a walk over most of the catalogue each and tell little apart.
-            words = tuple(
-                sorted(words, key=lambda w: len(self._postings.get(w, ())))[:MAX_SCORED_WORDS]
-            )
-        totals: dict[int, float] = {}
-        hits: dict[int, int] = {}
-        for word in words:
-            for index, score in self._word_scores(word).items():
-                if index in candidates:
-                    totals[index] = totals.get(index, 0.0) + score
-                    hits[index] = hits.get(index, 0) + 1
-        needed = _words_needed(len(words))
-        return {i: s / len(words) for i, s in totals.items() if hits[i] >= needed}
+    def _unit_matches(self, query: Query) -> list[Matches]:
+        """Return, for each unit of the query, the practices it matches and how well."""
+        concepts = query.concepts or (frozenset(),) * len(query.words)
+        units = list(zip(query.words, concepts, strict=True))
+        if len(units) > MAX_SCORED_WORDS:
+            # A pasted paragraph is matched on its most distinctive known words: the common
+            # ones would cost a walk over most of the catalogue each and tell little apart.
+            sizes = [self.terms.estimated_df(word, concepts) for word, concepts in units]
+            order = sorted(range(len(units)), key=lambda n: (sizes[n] == 0, sizes[n], n))
+            units = [units[n] for n in sorted(order[:MAX_SCORED_WORDS])]
+        return [self._unit_scores(word, concepts) for word, concepts in units]
 
-    def _word_scores(self, word: str) -> dict[int, float]:
-        """Return, for each practice the word matches, the best weighted similarity."""
-        best: dict[int, float] = {}
-        for similarity, token in self._similar_words(word):
-            for index, weight in self._postings[token].items():
-                score = similarity * weight
-                if score > best.get(index, 0.0):
-                    best[index] = score
-        topic = self.aliases.topics.get(word)
-        if topic:
-            for index, entry in enumerate(self._entries):
-                if topic in entry.practice.topics:
-                    best[index] = max(best.get(index, 0.0), FIELD_WEIGHTS["topics"])
-        place = self._place_query(word)
+    def _unit_scores(self, unit: str, concepts: frozenset[str]) -> Matches:
+        """Return, for each practice a unit matches, the best weighted similarity."""
+        best = self.terms.matches(unit, concepts)
+        # Wider readings, which do not make the word commoner: the programme topic it names
+        # (a concept's own topic is indexed with it), and a place it names that has practices
+        # although the word means something else first ("roma" is the topic and Rome's
+        # Italian name) or names the place's people ("ucranianos").
+        topic = self.aliases.topics.get(unit)
+        extra = self.terms.collect({f"t:{topic}": TOPIC}) if topic else {}
+        place = None
+        if " " not in unit:
+            place = self._place_query(unit) or (None if best else self._demonym_query(unit))
         if place:
-            # A place name kept as a word because it means something else first ("roma" is
-            # the topic and Rome's Italian name) still matches that place, below other fields.
-            for index, entry in enumerate(self._entries):
-                if self._passes(index, entry, place):
-                    best[index] = max(best.get(index, 0.0), FIELD_WEIGHTS["text"])
+            for index in self._in_places(place):
+                extra[index] = max(extra.get(index, 0.0), FIELD_WEIGHTS["text"])
+        for index, score in extra.items():
+            if score > best.get(index, 0.0):
+                best[index] = score
+        best.df = best.df or len(best)
         return best
+
+    def _demonym_query(self, word: str) -> Query | None:
+        """Return a query for the country a word of its people names ("ucranianos" → Ukraine).
+
+        Such words are the country's name (in any language) with another ending: the word
+        must start with the name less its last letter, and that stem be 4 letters or more.
+        """
+        if len(word) < 6:
+            return None
+        for size in range(len(word) - 1, 3, -1):
+            country = self._demonyms.get(word[:size])
+            if country:
+                return Query(countries=frozenset({country})) if country in self.places else None
+        return None
 
     def _place_query(self, word: str) -> Query | None:
         """Return a query for the known place a word names in another language, if any."""
@@ -210,41 +399,19 @@ class SearchIndex:
             return Query(cities=frozenset({city}))
         return None
 
-    def _similar_words(self, word: str) -> list[tuple[float, str]]:
-        """Return indexed words close to this one, with a similarity in (0, 1]."""
-        found: dict[str, float] = {}
-        if word in self._postings:
-            found[word] = EXACT
-        if len(word) >= 4:
-            start = bisect.bisect_left(self._vocabulary, word)
-            for token in self._vocabulary[start:]:
-                if not token.startswith(word):
-                    break
-                found.setdefault(token, PREFIX)
-        max_edits = _max_edits(len(word))
-        if max_edits:
-            for token, distance, _ in process.extract(
-                word, self._vocabulary, scorer=OSA.distance, score_cutoff=max_edits, limit=None
-            ):
-                similarity = 1.0 - distance / (max(len(word), len(token)) + 1)
-                if similarity > found.get(token, 0.0):
-                    found[token] = similarity
-        return [(similarity, token) for token, similarity in found.items()]
+
+def _matching_all(units: list[Matches], candidates: set[int] | None) -> set[int]:
+    """Return the practices every unit matches, among the candidates (None: all)."""
+    if not units:
+        return set()
+    ordered = sorted(units, key=len)
+    found = set(ordered[0]) if candidates is None else set(ordered[0]) & candidates
+    for matches in ordered[1:]:
+        found = {i for i in found if i in matches}
+    return found
 
 
 @functools.lru_cache(maxsize=1024)
 def _folded_words(name: str) -> tuple[str, ...]:
     """Return the folded words of a place name (cached: filters test it against every entry)."""
     return tuple(fold(name).split())
-
-
-def _max_edits(length: int) -> int:
-    """Return how many typing errors a word of this length may hold and still match."""
-    if length < 5:
-        return 0
-    return 1 if length < 8 else 2
-
-
-def _words_needed(count: int) -> int:
-    """Return how many of a query's words a practice must match to be kept."""
-    return count if count <= 2 else math.ceil(count * 0.6)

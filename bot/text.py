@@ -36,6 +36,7 @@ _NON_WORD = re.compile(r"[\W_]+")
 # U+202E would reverse the rest of a line of ours. Unicode's isolates replace them (UAX #9).
 _BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
 FIRST_STRONG_ISOLATE, POP_DIRECTIONAL_ISOLATE = "\u2068", "\u2069"
+_RIGHT_TO_LEFT = frozenset({"R", "AL"})
 
 
 def drop_invisible(text: str) -> str:
@@ -122,9 +123,15 @@ def cut_to_telegram_length(text: str, limit: int) -> str:
 def isolate(text: str) -> str:
     """Return a member's or an import's text ready to sit inside a sentence of ours.
 
-    Bidi controls in it are dropped and the whole is wrapped in FIRST STRONG ISOLATE … POP
-    DIRECTIONAL ISOLATE (Unicode UAX #9), so a right-to-left title, or one starting with
-    U+202E, neither reverses nor reorders the words around it. Apply it to the escaped text.
+    Bidi embeddings, overrides and isolates in it are dropped, so a U+202E can't reverse the
+    rest of our line; text with right-to-left letters (Arabic, Hebrew …) is then wrapped in
+    FIRST STRONG ISOLATE … POP DIRECTIONAL ISOLATE (Unicode UAX #9), so it can't reorder
+    the words and numbers around it either. Left-to-right text comes back as it was. Apply
+    it to the escaped text.
     """
+    if text.isascii():
+        return text
     cleaned = text.translate(_BIDI_CONTROLS)
-    return f"{FIRST_STRONG_ISOLATE}{cleaned}{POP_DIRECTIONAL_ISOLATE}" if cleaned else cleaned
+    if any(unicodedata.bidirectional(ch) in _RIGHT_TO_LEFT for ch in cleaned):
+        return f"{FIRST_STRONG_ISOLATE}{cleaned}{POP_DIRECTIONAL_ISOLATE}"
+    return cleaned

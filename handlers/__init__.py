@@ -27,18 +27,23 @@ from handlers import (
     browse,
     chat_state,
     contribute,
+    edits,
     fallback,
     forget,
     gate,
+    imports,
     inline,
     search,
     start,
+    stats,
     subscribe,
     subscriptions,
 )
 from handlers.errors import on_error
 
 PRIVATE = filters.ChatType.PRIVATE
+# New messages only: an edit is handled by `edits` alone and never taken for a new message.
+NEW = filters.UpdateType.MESSAGE
 
 COMMANDS = [
     BotCommand("search", "Find good practices: /search anti racism turin"),
@@ -59,7 +64,7 @@ COMMANDS = [
 def core_handlers() -> list[BaseHandler]:
     """Return the handlers of asking and browsing, in the order they are tried."""
     return [
-        CommandHandler("start", start.start),
+        CommandHandler("start", start.start, filters=~start.OWN_FLOW_LINK),
         CommandHandler("help", start.help_command),
         CommandHandler("search", search.search_command),
         CommandHandler("topics", browse.topics),
@@ -84,33 +89,47 @@ def follow_handlers() -> list[BaseHandler]:
         CommandHandler("unsubscribe", subscriptions.unsubscribe_command),
         CommandHandler("forget", forget.forget_command),
         CommandHandler("alerts", chat_state.alerts_command),
+        CommandHandler("stats", stats.stats_command),
         CallbackQueryHandler(subscriptions.on_list_button, pattern=r"^fl\|(list|ls|x|xa)(\||$)"),
         CallbackQueryHandler(subscribe.on_follow_button, pattern=r"^fl\|"),
         CallbackQueryHandler(subscribe.on_practice_follow, pattern=r"^fp\|"),
         CallbackQueryHandler(forget.on_forget_button, pattern=r"^fg\|"),
         MessageHandler(
-            filters.TEXT & ~filters.COMMAND & subscribe.PROMPT_REPLY, subscribe.on_prompt_reply
+            filters.TEXT & ~filters.COMMAND & subscribe.PROMPT_REPLY & NEW,
+            subscribe.on_prompt_reply,
         ),
         ChatMemberHandler(chat_state.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER),
+        MessageHandler(filters.StatusUpdate.MIGRATE, chat_state.on_migration),
     ]
 
 
 def fallback_handlers() -> list[BaseHandler]:
     """Return the handlers tried last: plain-text search and what nothing else took."""
     return [
-        MessageHandler(filters.TEXT & ~filters.COMMAND & PRIVATE, search.search_message),
-        MessageHandler(filters.COMMAND & PRIVATE, fallback.unknown_command),
-        MessageHandler(~filters.COMMAND & PRIVATE & ~filters.StatusUpdate.ALL, fallback.not_text),
+        # A moderator's practice file (caption /import, or after the /import prompt).
+        CommandHandler("import", imports.import_command, filters=PRIVATE),
+        MessageHandler(filters.Document.ALL & PRIVATE & NEW, imports.on_document),
+        MessageHandler(filters.TEXT & ~filters.COMMAND & PRIVATE & NEW, search.search_message),
+        MessageHandler(filters.COMMAND & PRIVATE & NEW, fallback.unknown_command),
+        MessageHandler(
+            ~filters.COMMAND & PRIVATE & ~filters.StatusUpdate.ALL & NEW, fallback.not_text
+        ),
         CallbackQueryHandler(fallback.stale_button),
     ]
 
 
+MEMBERS_GROUP = -3
 GATE_GROUP = -2  # before everything else
 
 
 def register(app: Application) -> None:
     """Add every handler and the error handler to the application."""
     app.add_handler(MessageHandler(filters.UpdateType.CHANNEL_POSTS, gate.ignore), GATE_GROUP)
+    edited = MessageHandler(filters.UpdateType.EDITED_MESSAGE, edits.on_edited_message)
+    app.add_handler(edited, GATE_GROUP)
+    app.add_handler(CallbackQueryHandler(gate.on_group_button), GATE_GROUP)
+    # Who wrote, in which language (the secretariat's figures), whatever happens next.
+    app.add_handler(TypeHandler(Update, stats.note_member), MEMBERS_GROUP)
     # Before everything else: a user who writes again can receive alerts again.
     app.add_handler(TypeHandler(Update, chat_state.reactivate_on_contact), group=-1)
     app.add_handlers(core_handlers())

@@ -5,7 +5,7 @@ from html import escape
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import ContextTypes
 
-from bot.cards import PAGE_SIZE, callback, results_keyboard, results_text
+from bot.cards import PAGE_SIZE, named, named_callback, results_keyboard, results_text
 from bot.texts import STALE_BUTTON
 from handlers.deps import services
 from handlers.search import edit_or_ignore, page_callbacks
@@ -31,9 +31,10 @@ def topics_markup(context: ContextTypes.DEFAULT_TYPE) -> InlineKeyboardMarkup:
 def countries_markup(context: ContextTypes.DEFAULT_TYPE) -> InlineKeyboardMarkup:
     """Return one button per country that has practices."""
     buttons = [
-        InlineKeyboardButton(f"{country} ({count})", callback_data=callback("cn", country))
+        InlineKeyboardButton(
+            f"{country} ({count})", callback_data=named_callback("cn", name=country)
+        )
         for country, count in services(context).catalog.country_counts()
-        if callback("cn", country)
     ]
     return _grid(buttons)
 
@@ -99,7 +100,8 @@ async def on_empty_topic(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 async def on_country(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Show the cities of a country, and a button for all its practices."""
     query = update.callback_query
-    country = query.data.partition("|")[2]
+    countries = [name for name, _ in services(context).catalog.country_counts()]
+    country = named(query.data.partition("|")[2], countries) or ""
     cities = services(context).catalog.city_counts(country)
     total = sum(c for name, c in services(context).catalog.country_counts() if name == country)
     if not total or not isinstance(query.message, Message):

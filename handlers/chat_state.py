@@ -1,4 +1,4 @@
-"""Whether a chat can get alerts: blocked or removed, back again; `/alerts` for moderators."""
+"""Whether and where a chat gets alerts: blocked, back, upgraded to a supergroup; `/alerts`."""
 
 import logging
 from html import escape
@@ -27,6 +27,23 @@ async def on_my_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         state.deliverer.deactivate(chat_id, who)
     elif status in BACK_STATUSES and state.subscriptions.reactivate(chat_id):
         log.info("chat %s is back: alerts resume", chat_id)
+
+
+async def on_migration(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Move a group's subscriptions, pending alerts and chat data to its supergroup's id.
+
+    Telegram posts a notice in each chat: `migrate_to_chat_id` in the old group and
+    `migrate_from_chat_id` in the new supergroup. Either one moves everything; the second
+    finds nothing left to move.
+    """
+    message = update.effective_message
+    old = message.migrate_from_chat_id or message.chat.id
+    new = message.migrate_to_chat_id or message.chat.id
+    if old == new:
+        return
+    follow(context).deliverer.move_chat(old, new)
+    if context.application.chat_data.get(old):
+        context.application.migrate_chat_data(old_chat_id=old, new_chat_id=new)
 
 
 async def reactivate_on_contact(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -5,6 +5,7 @@ The states and their moves are drawn in `handlers/submit.mmd`. Buttons:
   sb|del     delete a paused draft                 sb|reopen|<n>     fix rejected submission n
   sb|<action>|<rev>[|<arg>]   a step's button (see BUTTONS), valid only on the current screen
   mod|a|<n> mod|r|<n> mod|f|<n> mod|x   approve, reject, read in full, no reason after all
+  mod|rs mod|re                         send the reason shown back, type it again
   ft|<key>   the full text of a submitted practice's card
 """
 
@@ -30,13 +31,19 @@ from telegram.warnings import PTBUserWarning
 from handlers import drafts, mine, moderate, reject, submit, submit_preview, submit_steps
 from handlers.deps import SUBMISSIONS_KEY, Services, submissions
 from handlers.drafts import ASKING, DUPLICATE, PREVIEW, Context
+from handlers.start import OWN_FLOW_LINK
 from store.submissions import SubmissionStore
 
 log = logging.getLogger(__name__)
 PRIVATE = filters.ChatType.PRIVATE
-TYPED = filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGE
+# Dialogues run in private chats only (a group's buttons link there: handlers/gate.py).
+TYPED = filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGE & PRIVATE
 NOT_TYPED = (
-    ~filters.TEXT & ~filters.COMMAND & ~filters.StatusUpdate.ALL & filters.UpdateType.MESSAGE
+    ~filters.TEXT
+    & ~filters.COMMAND
+    & ~filters.StatusUpdate.ALL
+    & filters.UpdateType.MESSAGE
+    & PRIVATE
 )
 REMINDER_GROUP = 50  # after the handler that answered the command
 PERSISTENCE_GROUP = 100  # after every other handler of the update
@@ -102,6 +109,7 @@ def conversation(timeout: float | None = None) -> ConversationHandler:
         return ConversationHandler(
             entry_points=[
                 CommandHandler("submit", submit.start, filters=PRIVATE),
+                CommandHandler("start", submit.start, filters=OWN_FLOW_LINK),
                 CallbackQueryHandler(submit.start, pattern=r"^sb\|start$"),
                 CallbackQueryHandler(submit.on_continue, pattern=r"^sb\|go$"),
                 CallbackQueryHandler(submit.on_start_over, pattern=r"^sb\|over$"),
@@ -116,7 +124,7 @@ def conversation(timeout: float | None = None) -> ConversationHandler:
                 ConversationHandler.TIMEOUT: [TypeHandler(Update, submit.on_timeout)],
             },
             fallbacks=[
-                CommandHandler("cancel", submit.on_cancel),
+                CommandHandler("cancel", submit.on_cancel, filters=PRIVATE),
                 CallbackQueryHandler(submit.on_cancel, pattern=r"^sb\|x\|"),
                 *buttons,
                 CallbackQueryHandler(submit.on_unknown_button, pattern=r"^sb\|"),
@@ -133,7 +141,10 @@ def reject_conversation() -> ConversationHandler:
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", ".*per_message=False", PTBUserWarning)
         return ConversationHandler(
-            entry_points=[CallbackQueryHandler(reject.on_reject, pattern=r"^mod\|r\|\d+$")],
+            entry_points=[
+                CallbackQueryHandler(reject.on_reject, pattern=r"^mod\|r\|\d+$"),
+                CallbackQueryHandler(reject.on_reason_edit, pattern=r"^mod\|re$"),
+            ],
             states={
                 reject.REASON: [
                     MessageHandler(TYPED, reject.on_reason),
@@ -144,6 +155,7 @@ def reject_conversation() -> ConversationHandler:
             fallbacks=[
                 CommandHandler("cancel", reject.on_reason_cancel),
                 CallbackQueryHandler(reject.on_reason_cancel, pattern=r"^mod\|x$"),
+                CallbackQueryHandler(reject.on_reason_send, pattern=r"^mod\|rs$"),
             ],
             allow_reentry=True,
             name="reject",
@@ -163,6 +175,7 @@ def other_handlers() -> list[BaseHandler]:
         CallbackQueryHandler(moderate.on_approve, pattern=r"^mod\|a\|\d+$"),
         CallbackQueryHandler(moderate.on_read_in_full, pattern=r"^mod\|f\|\d+$"),
         CallbackQueryHandler(reject.on_reason_cancel, pattern=r"^mod\|x$"),
+        CallbackQueryHandler(reject.on_reason_send, pattern=r"^mod\|rs$"),
         CallbackQueryHandler(moderate.on_unknown, pattern=r"^mod\|"),
         CallbackQueryHandler(mine.on_full_text, pattern=r"^ft\|"),
         CallbackQueryHandler(submit.on_closed_button, pattern=r"^sb\|"),
@@ -190,6 +203,8 @@ def late_handlers() -> dict[int, BaseHandler]:
 MODERATOR_COMMANDS = [
     BotCommand("pending", "Submissions waiting for a decision"),
     BotCommand("alerts", "Alert delivery: pending, sent, failed, deactivated chats"),
+    BotCommand("stats", "Figures: practices, members, alerts, searches"),
+    BotCommand("import", "Add or update practices from a file"),
 ]
 
 

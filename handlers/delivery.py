@@ -1,7 +1,9 @@
 """Deliver the outbox: paced sends, each marked as soon as Telegram accepts it.
 
 Sends run concurrently (a send's network time does not hold the next one back), at
-`ALERT_RATE` for all chats together and about one a second per chat. What Telegram answers
+`ALERT_RATE` for all chats together and about one a second per chat. Each send is marked as
+an alert for the send limiter (`handlers/limiter.py`), which lets members' answers go first
+and gives alerts the slots answers leave. What Telegram answers
 decides what becomes of a row:
   accepted                    → marked sent at once
   Forbidden, "chat not found" → the chat's subscriptions stop, its pending alerts are dropped
@@ -13,13 +15,11 @@ decides what becomes of a row:
 
 import asyncio
 import contextlib
-import datetime as dtm
 import logging
 import time
-import warnings
 from collections.abc import Callable
+from typing import Any
 
-from telegram import Bot
 from telegram.error import (
     BadRequest,
     ChatMigrated,
@@ -28,11 +28,12 @@ from telegram.error import (
     RetryAfter,
     TelegramError,
 )
-from telegram.warnings import PTBDeprecationWarning
+from telegram.ext import ExtBot
 
 from bot.alerts import DROPPED, FAILED, SENT, OutboxRow, alert_message, row_practices
 from bot.catalog import Catalog
 from bot.dispatch import PER_CHAT_INTERVAL, DispatchQueue, Pacer
+from handlers.limiter import ALERT, retry_seconds
 from store.outbox import Outbox
 from store.subscriptions import SubscriptionStore
 
@@ -84,7 +85,9 @@ class Deliverer:
         """Return how many sends are waiting for Telegram's answer."""
         return len(self._tasks)
 
-    async def drain(self, bot: Bot, should_stop: Callable[[], bool] = lambda: False) -> None:
+    async def drain(
+        self, bot: ExtBot[Any], should_stop: Callable[[], bool] = lambda: False
+    ) -> None:
         """Send until the queue is empty, or until `should_stop()` says so.
 
         Flood-limit pauses and retry back-offs are waited out inside the drain. Sends already
@@ -101,7 +104,7 @@ class Deliverer:
             self.running = False
             self.outbox.fold()
 
-    async def _loop(self, bot: Bot, should_stop: Callable[[], bool]) -> None:
+    async def _loop(self, bot: ExtBot[Any], should_stop: Callable[[], bool]) -> None:
         while not should_stop():
             self.sync()
             now = self.clock()
@@ -141,13 +144,13 @@ class Deliverer:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._wake.wait(), timeout=min(seconds, MAX_NAP))
 
-    def _launch(self, bot: Bot, row: OutboxRow, now: float) -> None:
+    def _launch(self, bot: ExtBot[Any], row: OutboxRow, now: float) -> None:
         self.queue.started(row.chat_id, now)
         task = asyncio.create_task(self._send(bot, row, row.chat_id))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _send(self, bot: Bot, row: OutboxRow, chat_id: int) -> None:
+    async def _send(self, bot: ExtBot[Any], row: OutboxRow, chat_id: int) -> None:
         try:
             await self._deliver(bot, row)
         except Exception as error:  # a bug must cost one row, not the whole delivery
@@ -157,14 +160,14 @@ class Deliverer:
             self.queue.finished(chat_id)
             self._wake.set()
 
-    async def _deliver(self, bot: Bot, row: OutboxRow) -> None:
+    async def _deliver(self, bot: ExtBot[Any], row: OutboxRow) -> None:
         practices = row_practices(row, self.catalog.get)
         if not practices:
             self.outbox.mark(row.id, DROPPED, GONE)
             return
         text, markup = alert_message(row, practices, bot.username)
         try:
-            await bot.send_message(row.chat_id, text, reply_markup=markup)
+            await bot.send_message(row.chat_id, text, reply_markup=markup, rate_limit_args=ALERT)
         except TelegramError as error:
             self._refused(row, error)
         else:
@@ -175,7 +178,7 @@ class Deliverer:
     def _refused(self, row: OutboxRow, error: TelegramError) -> None:
         """Decide what becomes of a row Telegram did not accept (see the module docstring)."""
         if isinstance(error, RetryAfter):
-            self._pause(_seconds(error))
+            self._pause(retry_seconds(error))
             self.queue.add(row, due=self.paused_until)
         elif isinstance(error, ChatMigrated):
             self.move_chat(row.chat_id, error.new_chat_id)
@@ -212,16 +215,15 @@ class Deliverer:
                 self.outbox.mark(row.id, DROPPED, reason)
 
     def move_chat(self, old: int, new: int) -> None:
-        """Rewrite a chat id everywhere (a group that became a supergroup)."""
+        """Rewrite a chat id everywhere (a group that became a supergroup), merging duplicates.
+
+        The one path for both signs of an upgrade: Telegram's notice in the chat
+        (`migrate_to_chat_id` / `migrate_from_chat_id`) and a send refused with ChatMigrated.
+        """
         log.info("chat %s moved to %s", old, new)
         self.subscriptions.move_chat(old, new)
-        self.outbox.move_chat(old, new)
-        self.queue.move_chat(old, new)
-
-
-def _seconds(error: RetryAfter) -> float:
-    # PTB 22 warns that `retry_after` will become a timedelta; both forms are read here.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PTBDeprecationWarning)
-        value = error.retry_after
-    return value.total_seconds() if isinstance(value, dtm.timedelta) else float(value)
+        dropped = self.outbox.move_chat(old, new)
+        for row in self.queue.remove_chat(old):
+            if row.id not in dropped:
+                row.chat_id = new
+                self.queue.add(row)

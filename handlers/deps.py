@@ -1,5 +1,6 @@
 """The services every handler reaches through `context.bot_data`, built once in `bot.app`."""
 
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,6 +38,8 @@ class Services:
     card_buttons: list[Callable[[Practice], Sequence[InlineKeyboardButton]]] = field(
         default_factory=list
     )
+    # Seconds since the epoch, for waits that must expire also across restarts (tests set it).
+    clock: Callable[[], float] = time.time
 
     def is_admin(self, user_id: int | None) -> bool:
         """Return True when this Telegram user is a configured moderator."""

@@ -12,7 +12,7 @@ belongs to an older screen and is refused, whatever it says.
 import functools
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden
@@ -22,7 +22,7 @@ from bot.contribute import step_label
 from bot.models import Draft
 from bot.template import FIELD_KEYS
 from handlers import fallback, search
-from handlers.deps import submissions
+from handlers.deps import services, submissions
 from handlers.screens import paused_keyboard, screen
 from store.submissions import DRAFT_RETENTION
 
@@ -33,7 +33,12 @@ END = ConversationHandler.END
 CONVERSATION = "submit"  # the ConversationHandler's name, under which its states are stored
 IDLE_TIMEOUT = 2 * 60 * 60  # seconds without an answer before the dialogue pauses
 
-CLOSED = "This submission is not open any more. Send /submit to continue your draft."
+CLOSED = "This submission is not open any more: it is paused. Send /submit to continue your draft."
+NO_DRAFT = "There is no draft open any more. Send /submit to start a new submission."
+ALREADY_SENT = (
+    "Your submission #{number} is already sent to the moderators: /mysubmissions shows where "
+    "it stands. Send /submit to start a new one."
+)
 OUTDATED = "That button belongs to an earlier screen. Here is where you are now."
 
 Context = ContextTypes.DEFAULT_TYPE
@@ -165,7 +170,7 @@ def button_step(func: ButtonStep) -> Callable[[Update, Context], Awaitable[objec
         draft = submissions(context).draft(update.effective_user.id)
         pressed = query.message.message_id if query.message else None
         if draft is None or not draft.active:
-            await query.answer(CLOSED, show_alert=True)
+            await query.answer(closed_text(context, draft, update.effective_user.id), True)
             await strip_buttons(context, update.effective_chat.id, pressed)
             return END
         if parsed is None or parsed[1] != draft.rev:
@@ -178,6 +183,21 @@ def button_step(func: ButtonStep) -> Callable[[Update, Context], Awaitable[objec
     return handler
 
 
+def closed_text(context: Context, draft: Draft | None, user_id: int) -> str:
+    """Return what a button of a closed dialogue is answered: what is true of it now.
+
+    A paused draft waits for /submit; with no draft, the member's latest submission was most
+    likely sent from that very screen (a second press of Send), so it is named.
+    """
+    if draft is not None:
+        return CLOSED
+    sent = submissions(context).of_user(user_id)
+    if not sent:
+        return NO_DRAFT
+    latest = max(sent, key=lambda submission: (submission.sent_at or "", submission.id))
+    return ALREADY_SENT.format(number=latest.id)
+
+
 def message_step(func: MessageStep) -> Callable[[Update, Context], Awaitable[object]]:
     """Wrap a typed answer's handler: check the draft is open and has not been idle too long.
 
@@ -188,26 +208,28 @@ def message_step(func: MessageStep) -> Callable[[Update, Context], Awaitable[obj
     @functools.wraps(func)
     async def handler(update: Update, context: Context) -> object:
         draft = submissions(context).draft(update.effective_user.id)
-        if draft is None or not draft.active:
-            # A conversation state outlived its draft (deleted by /forget, or paused just
-            # before a restart): the message is what it would be outside the dialogue.
-            if update.effective_message.text:
-                await search.search_message(update, context)
-            else:
-                await fallback.not_text(update, context)
-            return END
-        if idle_seconds(draft) > IDLE_TIMEOUT:
-            return await pause(update, context, draft)
-        return await func(update, context, draft)
+        if draft is not None and draft.active:
+            if idle_seconds(draft, services(context).clock()) <= IDLE_TIMEOUT:
+                return await func(update, context, draft)
+            # Idle too long (the timeout did not run: a restart came between): the dialogue
+            # pauses, and the message is not taken as an answer.
+            await pause(update, context, draft)
+        # No open dialogue (the state outlived its draft, deleted by /forget or paused): the
+        # message is what it would be outside the dialogue.
+        if update.effective_message.text:
+            await search.search_message(update, context)
+        else:
+            await fallback.not_text(update, context)
+        return END
 
     return handler
 
 
-def idle_seconds(draft: Draft) -> float:
-    """Return how long the draft has not changed."""
+def idle_seconds(draft: Draft, now: float) -> float:
+    """Return how long the draft has not changed, in seconds up to `now` (epoch seconds)."""
     if not draft.updated_at:
         return 0.0
-    return (datetime.now(UTC) - datetime.fromisoformat(draft.updated_at)).total_seconds()
+    return now - datetime.fromisoformat(draft.updated_at).timestamp()
 
 
 async def pause(update: Update, context: Context, draft: Draft, why: str = "") -> object:

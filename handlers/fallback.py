@@ -1,11 +1,9 @@
 """What is left over: unknown commands, non-text messages and expired buttons."""
 
-from html import escape
-
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.cards import shorten
+from bot.cards import embed
 from bot.texts import STALE_BUTTON
 
 NOT_TEXT = "I can only read text. Type what you are looking for, or see /help."
@@ -15,7 +13,7 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     """Say that a command is unknown and where the known ones are."""
     command = (update.effective_message.text or "").split(maxsplit=1)[0]
     await update.effective_message.reply_text(
-        f"I don't know {escape(shorten(command, 40))}. /help shows what I can do."
+        f"I don't know {embed(command, 40)}. /help shows what I can do."
     )
 
 

@@ -73,20 +73,8 @@ def follow(context: ContextTypes.DEFAULT_TYPE) -> Follow:
     return services(context).extra[FOLLOW_KEY]
 
 
-class _HandledFloodLimit(logging.Filter):
-    """Drop the limiter's traceback for a 429 it passes on: delivery waits it out itself."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not record.getMessage().startswith("Rate limit hit after maximum of 0 retries")
-
-
-_LIMITER_LOG = logging.getLogger("telegram.ext.AIORateLimiter")
-
-
 def schedule_delivery(app: Application) -> None:
     """Run the delivery job every second while the application runs."""
-    if not any(isinstance(f, _HandledFloodLimit) for f in _LIMITER_LOG.filters):
-        _LIMITER_LOG.addFilter(_HandledFloodLimit())
     if app.job_queue is None:
         log.warning("no job queue: alerts will not be delivered (install the job-queue extra)")
         return

@@ -1,12 +1,14 @@
 """`/forget`: delete everything the bot keeps about a user, after a confirmation."""
 
 import logging
+from html import escape
 
 from telegram import Message, Update
 from telegram.ext import ContextTypes
 
 from bot import follow_texts as t
 from handlers.deps import services
+from handlers.gate import FORGET, private_link
 
 log = logging.getLogger(__name__)
 PARTLY = "Some of your data could not be deleted just now. Please try /forget again later."
@@ -16,7 +18,8 @@ async def forget_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     """Ask for a confirmation before deleting the user's data."""
     message = update.effective_message
     if message.chat.type != "private":
-        await message.reply_text(t.FORGET_IN_PRIVATE)
+        link = escape(private_link(context, FORGET))
+        await message.reply_text(f'{t.FORGET_IN_PRIVATE} <a href="{link}">Open it here</a>.')
         return
     await message.reply_text(t.FORGET_ASK, reply_markup=t.forget_markup())
 

@@ -1,13 +1,65 @@
-"""What the bot answers at all, tried before every other handler.
+"""What the bot answers at all, and where: tried before every other handler.
 
-Channel posts (and their edits) get no answer: a channel has no member to talk to, and an
-answer there would be posted to every subscriber of the channel.
+* Channel posts (and their edits) get no answer: a channel has no member to talk to, and an
+  answer there would be posted to every subscriber of the channel.
+* In groups, a button is for the member it was shown to: the bot's answers in groups quote
+  the member's message, so a button on one belongs to that member. Anyone else who presses it
+  is told so privately (an alert only they see), and nothing changes.
+* In groups, buttons that start a private flow (the submission dialogue, a question that needs
+  a typed answer, /forget) open the bot's private chat through a deep link
+  (`t.me/<bot>?start=<payload>`, which /start there turns into that flow), instead of running
+  it in front of the group.
 """
 
-from telegram import Update
+import re
+
+from telegram import Chat, Update
 from telegram.ext import ApplicationHandlerStop, ContextTypes
+from telegram.helpers import create_deep_linked_url
+
+# Deep-link payloads (/start <payload> in the private chat) of the flows that run there only.
+SUBMIT, FOLLOW_CITY, FOLLOW_KEYWORD, FORGET = "submit", "follow_city", "follow_keyword", "forget"
+# Callback data of the buttons that start those flows → the payload that starts it privately.
+_PRIVATE_BUTTONS = (
+    (re.compile(r"^sb\|"), SUBMIT),
+    (re.compile(r"^fl\|k\|city$"), FOLLOW_CITY),
+    (re.compile(r"^fl\|k\|keyword$"), FOLLOW_KEYWORD),
+    (re.compile(r"^fg\|"), FORGET),
+)
+NOT_YOURS = (
+    "This button belongs to the member who asked. Send the command yourself to get your own "
+    "buttons: /start, /search, /subscribe …"
+)
 
 
 async def ignore(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Leave the update unanswered: no later handler sees it."""
     raise ApplicationHandlerStop
+
+
+def private_link(context: ContextTypes.DEFAULT_TYPE, payload: str | None = None) -> str:
+    """Return the link to the bot's private chat, starting the flow `payload` names."""
+    return create_deep_linked_url(context.bot.username, payload)
+
+
+def private_flow(data: str) -> str | None:
+    """Return the deep-link payload of a button that starts a private flow, or None."""
+    return next((payload for pattern, payload in _PRIVATE_BUTTONS if pattern.match(data)), None)
+
+
+async def on_group_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Keep group buttons to their member, and private flows out of groups."""
+    query = update.callback_query
+    message = query.message
+    if message is None or message.chat.type == Chat.PRIVATE:
+        return
+    asked = message.reply_to_message
+    owner = asked.from_user if asked is not None else None
+    if owner is not None and not owner.is_bot and owner.id != query.from_user.id:
+        await query.answer(NOT_YOURS, show_alert=True)
+        raise ApplicationHandlerStop
+    payload = private_flow(query.data or "")
+    if payload is not None:
+        # Telegram opens a t.me/<bot>?start= link given as the answer's url in the private chat.
+        await query.answer(url=private_link(context, payload))
+        raise ApplicationHandlerStop

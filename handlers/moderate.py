@@ -6,14 +6,13 @@ submission still waits for a decision; a second decision changes nothing.
 """
 
 import logging
-from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update, User
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes, ConversationHandler
 
 from bot.answers import practice_from_answers
-from bot.cards import shorten
+from bot.cards import embed
 from bot.contribute import decided_text, full_text_parts, moderation_text
 from bot.models import Practice, Submission, new_practice_id
 from handlers.deps import services, submissions
@@ -198,8 +197,8 @@ async def pending(update: Update, context: Context) -> None:
 
 
 def title_of(submission: Submission) -> str:
-    """Return a submission's title, shortened and escaped."""
-    return escape(shorten(submission.answers.get("title") or "", 100))
+    """Return a submission's title, shortened, escaped and isolated for a sentence."""
+    return embed(submission.answers.get("title") or "", 100)
 
 
 async def tell_author(

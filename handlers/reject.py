@@ -1,12 +1,21 @@
-"""Rejecting a submission: the moderator's next message is the reason, sent to its author."""
+"""Rejecting a submission: the moderator types a reason, sees it back, and sends it.
 
-from html import escape
+Reject (`mod|r|<n>`) opens a wait of `REASON_MINUTES`: the moderator's next typed message is
+the reason. It is shown back with Send (`mod|rs`), Edit (`mod|re`) and Cancel (`mod|x`), and
+only Send rejects the submission and tells its author. The wait is stored with its start
+time, so it closes after its stated time also when the bot restarted meanwhile (PTB's
+conversation timeout does not survive a restart); a message after that is what it would be
+without the wait (a search). A command, or a text that starts with "/", is never a reason.
+"""
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ChatType
 
 from bot.answers import clean_text
-from bot.contribute import decided_text
-from bot.models import Submission
+from bot.cards import embed
+from bot.contribute import decided_text, reason_preview_text
+from bot.models import ReasonRequest, Submission
+from handlers import fallback, search
 from handlers.deps import services, submissions
 from handlers.drafts import strip_buttons
 from handlers.moderate import (
@@ -23,8 +32,19 @@ from handlers.moderate import (
 
 REASON = "reason"
 REASON_LIMIT = 1000
-REASON_TIMEOUT = 30 * 60
+REASON_MINUTES = 30
+REASON_TIMEOUT = REASON_MINUTES * 60  # seconds
 NO_REASON_WAITING = "No rejection is waiting for a reason."
+NOT_A_REASON = (
+    "A command is not taken as a reason. Type the reason as plain text, or press Cancel."
+)
+CANCEL_BUTTON = InlineKeyboardButton("✖️ Cancel", callback_data="mod|x")
+CONFIRM_KEYBOARD = InlineKeyboardMarkup(
+    [
+        [InlineKeyboardButton("✅ Send to the submitter", callback_data="mod|rs")],
+        [InlineKeyboardButton("✏️ Edit", callback_data="mod|re"), CANCEL_BUTTON],
+    ]
+)
 
 
 async def on_reject(update: Update, context: Context) -> object:
@@ -32,53 +52,91 @@ async def on_reject(update: Update, context: Context) -> object:
     submission = await checked_submission(update, context)
     if submission is None:
         return END
-    query = update.callback_query
-    await query.answer()
-    submissions(context).ask_reason(update.effective_user.id, submission.id)
-    cancel = InlineKeyboardButton("✖️ Cancel", callback_data="mod|x")
+    await update.callback_query.answer()
+    submissions(context).ask_reason(update.effective_user.id, submission.id, _now(context))
     await context.bot.send_message(
         update.effective_chat.id,
-        f"✍️ Why is #{submission.id} “{title_of(submission)}” not accepted? Write the reason in "
-        "one message: it is sent to the submitter as you write it, and they can fix the "
-        "submission and send it again.",
-        reply_markup=InlineKeyboardMarkup([[cancel]]),
+        f"✍️ Why is #{submission.id} “{title_of(submission)}” not accepted? Type the reason in "
+        "one message. You will see it before it is sent; the submitter can then fix the "
+        f"submission and send it again. (I wait {REASON_MINUTES} minutes.)",
+        reply_markup=InlineKeyboardMarkup([[CANCEL_BUTTON]]),
     )
     return REASON
 
 
 async def on_reason(update: Update, context: Context) -> object:
-    """Reject the submission with the reason typed, and tell its author."""
-    moderator, store = update.effective_user, submissions(context)
-    number = store.reason_request(moderator.id)
-    submission = store.get(number) if number else None
-    message = update.effective_message
-    if submission is None or not services(context).is_admin(moderator.id):
-        store.clear_reason_request(moderator.id)
-        await message.reply_text(MODERATORS_ONLY if submission else UNKNOWN)
+    """Show the typed reason back with Send / Edit / Cancel; nothing is rejected yet."""
+    moderator, message = update.effective_user, update.effective_message
+    request = await _open_request(update, context)
+    if request is None:
         return END
-    if submission.status != "pending":
-        store.clear_reason_request(moderator.id)
-        await message.reply_text(decided_text(submission) + " Your reason was not sent.")
+    text = message.text or ""
+    if text.lstrip().startswith("/"):
+        await message.reply_text(NOT_A_REASON)
+        return REASON
+    submission = await _still_pending(update, context, request)
+    if submission is None:
         return END
-    reason = clean_text(message.text or "")
+    reason = clean_text(text)
     if len(reason) > REASON_LIMIT:
         await message.reply_text(
             f"That is {len(reason):,} characters; please keep the reason under "
             f"{REASON_LIMIT:,} and send it again."
         )
         return REASON
+    submissions(context).ask_reason(moderator.id, submission.id, _now(context), reason)
+    await message.reply_text(
+        reason_preview_text(submission.id, title_of(submission), embed(reason, REASON_LIMIT)),
+        reply_markup=CONFIRM_KEYBOARD,
+    )
+    return REASON
+
+
+async def on_reason_send(update: Update, context: Context) -> object:
+    """Reject the submission with the reason shown, and tell its author."""
+    query, store, moderator = update.callback_query, submissions(context), update.effective_user
+    request = await _open_request(update, context)
+    if request is None or request.reason is None:
+        return END
+    await query.answer()
+    await strip_buttons(context, update.effective_chat.id, query.message.message_id)
+    submission = await _still_pending(update, context, request)
+    if submission is None:
+        return END
     with services(context).database.transaction():
-        decide(submission, "rejected", moderator, reason)
+        decide(submission, "rejected", moderator, request.reason)
         store.save(submission)
         store.clear_reason_request(moderator.id)
-    await message.reply_text(f"❌ Rejected #{submission.id}; the submitter is told why.")
+    await context.bot.send_message(
+        update.effective_chat.id, f"❌ Rejected #{submission.id}; the submitter is told why."
+    )
     await mark_copies(context, submission)
     await _tell_rejected(context, submission)
     return END
 
 
+async def on_reason_edit(update: Update, context: Context) -> object:
+    """Ask for the reason again; the next typed message replaces the one shown."""
+    query = update.callback_query
+    request = await _open_request(update, context)
+    if request is None:
+        return END
+    await query.answer()
+    await strip_buttons(context, update.effective_chat.id, query.message.message_id)
+    store = submissions(context)
+    store.ask_reason(update.effective_user.id, request.submission_id, _now(context))
+    await context.bot.send_message(
+        update.effective_chat.id,
+        f"✍️ Type the new reason for #{request.submission_id}.",
+        reply_markup=InlineKeyboardMarkup([[CANCEL_BUTTON]]),
+    )
+    return REASON
+
+
 async def on_reason_not_text(update: Update, context: Context) -> object:
     """Ask for the reason as text."""
+    if await _open_request(update, context) is None:
+        return END
     await update.effective_message.reply_text("Please type the reason, or press Cancel.")
     return REASON
 
@@ -86,29 +144,83 @@ async def on_reason_not_text(update: Update, context: Context) -> object:
 async def on_reason_cancel(update: Update, context: Context) -> object:
     """Give up rejecting: the submission stays pending."""
     store, query = submissions(context), update.callback_query
-    waiting = store.reason_request(update.effective_user.id)
+    request = store.reason_request(update.effective_user.id)
     store.clear_reason_request(update.effective_user.id)
     if query:
-        await query.answer(None if waiting else NO_REASON_WAITING, show_alert=not waiting)
+        await query.answer(None if request else NO_REASON_WAITING, show_alert=not request)
         await strip_buttons(context, update.effective_chat.id, query.message.message_id)
-    if waiting:
+    if request:
         await context.bot.send_message(
-            update.effective_chat.id, f"OK, #{waiting} is not rejected: it is still waiting."
+            update.effective_chat.id,
+            f"OK, #{request.submission_id} is not rejected: it is still waiting.",
         )
     return END
 
 
 async def on_reason_timeout(update: Update, context: Context) -> None:
-    """Forget a reason that never came."""
+    """Forget a reason that never came (while the bot ran; `_open_request` after a restart)."""
     submissions(context).clear_reason_request(update.effective_user.id)
-    await context.bot.send_message(
-        update.effective_chat.id,
-        "No reason came for 30 minutes, so nothing was rejected. Press Reject again to retry.",
+    await context.bot.send_message(update.effective_chat.id, _closed_text(None))
+
+
+def _now(context: Context) -> float:
+    return services(context).clock()
+
+
+async def _open_request(update: Update, context: Context) -> ReasonRequest | None:
+    """Return the moderator's open rejection, or close an expired one and answer for it.
+
+    When the wait is over (or its record is gone), a typed message is handled as it would be
+    without the wait: a search in a private chat.
+    """
+    moderator_id, store = update.effective_user.id, submissions(context)
+    request = store.reason_request(moderator_id)
+    if request is not None and not request.expired(_now(context), REASON_TIMEOUT):
+        return request
+    store.clear_reason_request(moderator_id)
+    chat_id, query = update.effective_chat.id, update.callback_query
+    if query is not None:
+        await query.answer(_closed_text(request) if request else NO_REASON_WAITING, True)
+        await strip_buttons(context, chat_id, query.message.message_id)
+        return None
+    if request is not None:
+        await context.bot.send_message(chat_id, _closed_text(request))
+    if update.effective_chat.type == ChatType.PRIVATE:
+        if update.effective_message.text:
+            await search.search_message(update, context)
+        else:
+            await fallback.not_text(update, context)
+    return None
+
+
+def _closed_text(request: ReasonRequest | None) -> str:
+    which = f"The rejection of #{request.submission_id}" if request else "The rejection"
+    return (
+        f"⌛ {which} waited {REASON_MINUTES} minutes for a reason, so it was dropped: nothing "
+        "was rejected. Press Reject again to retry."
     )
 
 
+async def _still_pending(
+    update: Update, context: Context, request: ReasonRequest
+) -> Submission | None:
+    """Return the submission to reject, or close the request and say why it can't be."""
+    moderator_id, store = update.effective_user.id, submissions(context)
+    submission = store.get(request.submission_id)
+    why = None
+    if submission is None or not services(context).is_admin(moderator_id):
+        why = MODERATORS_ONLY if submission else UNKNOWN
+    elif submission.status != "pending":
+        why = decided_text(submission) + " Your reason was not sent."
+    if why is None:
+        return submission
+    store.clear_reason_request(moderator_id)
+    await context.bot.send_message(update.effective_chat.id, why)
+    return None
+
+
 async def _tell_rejected(context: Context, submission: Submission) -> None:
-    reason = escape(submission.reason or "")
+    reason = embed(submission.reason or "", REASON_LIMIT)
     reopen = InlineKeyboardButton(
         "✏️ Reopen, fix and send again", callback_data=f"sb|reopen|{submission.id}"
     )

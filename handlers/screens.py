@@ -6,8 +6,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.ext import ContextTypes
 
 from bot.answers import countries_of, find_same_title, practice_from_answers
-from bot.cards import MAX_MESSAGE, callback, card_keyboard, card_text
-from bot.contribute import consent_text, fit, preview_text, prompt_text
+from bot.cards import MAX_MESSAGE, callback, card_keyboard, card_text, embed, name_token
+from bot.contribute import consent_text, preview_text, prompt_text
 from bot.models import Draft, Practice, new_practice_id
 from bot.template import FIELD_KEYS, FIELDS, FIELDS_BY_KEY, TOPICS, Field
 from bot.text import telegram_length
@@ -97,12 +97,16 @@ def _field_keyboard(
     if field.kind == "country":
         places = services(context).catalog.aliases
         offered = list(choices) or countries_of(draft.answers.get("cities") or [], places)
-        fits = [name for name in offered if callback("sb", "c", draft.rev, name)]
-        buttons = [button(name, draft, "c", name) for name in fits]
+        buttons = [button(name, draft, "c", _argument(name)) for name in offered]
         rows += [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
     rows.append(_nav_row(draft, field))
     rows.append([button("✖️ Cancel", draft, "x")])
     return InlineKeyboardMarkup([row for row in rows if row])
+
+
+def _argument(name: str) -> str:
+    """Return a name as a dialogue button's argument: itself, or its token if too long."""
+    return name if callback("sb", "c", 2**53, name) else name_token(name)
 
 
 def _consent_keyboard(draft: Draft) -> InlineKeyboardMarkup:
@@ -124,7 +128,7 @@ def _preview(context: Context, draft: Draft, error: str | None) -> Screen:
     notes = [f"⚠️ {error}"] if error else []
     if draft.reopened_from:
         earlier = submissions(context).get(draft.reopened_from)
-        reason = fit(earlier.reason or "", 300, 600) if earlier else ""
+        reason = embed(earlier.reason or "", 300, 600) if earlier else ""
         notes.append(f"↩️ Submission #{draft.reopened_from} was not accepted: <i>{reason}</i>")
     practice = draft_practice(context, draft)
     text = preview_text(practice, draft.answers, context.bot.username, "\n".join(notes))

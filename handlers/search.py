@@ -8,9 +8,26 @@ from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot.cards import PAGE_SIZE, callback, card_keyboard, card_text, results_keyboard, results_text
+from bot.follow_texts import target_button
 from bot.models import Practice
-from bot.texts import NOTHING_LEFT, STALE_BUTTON, TOO_LONG, UNKNOWN_PRACTICE, not_found_text
+from bot.query import small_talk
+from bot.search import SearchResult
+from bot.template import TOPICS
+from bot.texts import (
+    NOTHING_LEFT,
+    SEARCH_USAGE,
+    STALE_BUTTON,
+    THANKS,
+    TOO_LONG,
+    UNKNOWN_PRACTICE,
+    WELCOME,
+    help_text,
+    missing_place_line,
+    not_found_text,
+    result_note,
+)
 from handlers.deps import services
+from handlers.stats import record_search
 
 # Queries too long for callback data are remembered here under a short id; after a restart
 # their buttons say they have expired.
@@ -33,33 +50,68 @@ async def search_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     message = update.effective_message
     parts = (message.text or "").split(maxsplit=1)
     if len(parts) < 2:
-        await message.reply_text(
-            "Add what you are looking for: <code>/search anti racism turin</code>. "
-            "/help shows the filters."
-        )
+        await message.reply_text(SEARCH_USAGE)
         return
     await reply_with_results(message, context, parts[1])
 
 
 async def search_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Treat a plain message in a private chat as a search."""
-    await reply_with_results(update.effective_message, context, update.effective_message.text)
+    """Treat a plain message in a private chat as a search, unless it is a greeting, thanks
+    or a call for help, which get the welcome or /help instead."""
+    message = update.effective_message
+    kind = small_talk(message.text or "")
+    if kind is None:
+        await reply_with_results(message, context, message.text)
+        return
+    # Imported here: handlers.start imports this module for its cards.
+    from handlers.start import welcome_markup
+
+    if kind == "help":
+        await message.reply_text(help_text(context.bot.username))
+    else:
+        text = THANKS if kind == "thanks" else WELCOME
+        await message.reply_text(text, reply_markup=welcome_markup(context))
 
 
 async def reply_with_results(
     message: Message, context: ContextTypes.DEFAULT_TYPE, text: str, label: str | None = None
 ) -> None:
-    """Search and reply with the first page of results, or say why there are none."""
+    """Search and reply with the first page of results, or say why there are none.
+
+    A real place with no practice yet gets its own line with a button to follow it, above
+    the practices of its country when there are some.
+    """
     svc = services(context)
     result = svc.catalog.search(text)
+    record_search(context, message, text, len(result.practices))
+    follow_row = _follow_missing_place(result)
     if not result.practices:
         reply = not_found_text(text, result, svc.catalog.aliases)
-        await message.reply_text(reply, reply_markup=BROWSE_BUTTONS)
+        rows = [*BROWSE_BUTTONS.inline_keyboard, *follow_row]
+        await message.reply_text(reply, reply_markup=InlineKeyboardMarkup(rows))
         return
+    if result.missing:
+        await message.reply_text(
+            missing_place_line(result), reply_markup=InlineKeyboardMarkup(follow_row)
+        )
     page_text, keyboard = results_page(context, text, result.practices, 0, label)
+    note = result_note(result)
+    if note:
+        page_text = f"{note}\n\n{page_text}"
     if result.query.too_long:
         page_text = f"{TOO_LONG}\n\n{page_text}"
     await message.reply_text(page_text, reply_markup=keyboard)
+
+
+def _follow_missing_place(result: SearchResult) -> list[list[InlineKeyboardButton]]:
+    """Return a row with the button that follows the place a search named but has none of."""
+    if not result.missing:
+        return []
+    kind, name = result.missing
+    button = target_button(kind, name, TOPICS)
+    if button is None:
+        return []
+    return [[InlineKeyboardButton(f"🔔 Follow {name}", callback_data=button.callback_data)]]
 
 
 def results_page(
@@ -107,7 +159,8 @@ async def on_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not number.isdigit() or text is None:
         await query.answer(STALE_BUTTON, show_alert=True)
         return
-    practices = services(context).catalog.search(text).practices
+    result = services(context).catalog.search(text)
+    practices = result.practices
     if not practices:
         await query.answer(NOTHING_LEFT, show_alert=True)
         return
@@ -116,6 +169,9 @@ async def on_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     page = min(int(number), (len(practices) - 1) // PAGE_SIZE)
     page_text, keyboard = results_page(context, text, practices, page)
+    note = result_note(result)
+    if note:
+        page_text = f"{note}\n\n{page_text}"
     await query.answer()
     await edit_or_ignore(query.message, page_text, keyboard)
 

@@ -10,12 +10,13 @@ from html import escape
 
 from telegram import Update
 
-from bot.cards import shorten
+from bot.cards import embed
 from bot.contribute import step_label
 from bot.models import Draft
 from handlers import drafts
 from handlers.deps import submissions
 from handlers.drafts import END, Context, ask, button_step, pause
+from handlers.gate import SUBMIT, private_link
 from handlers.screens import choice_keyboard
 from store.submissions import DRAFT_RETENTION
 
@@ -47,7 +48,7 @@ async def start(update: Update, context: Context) -> object:
         draft.active = False
         submissions(context).save_draft(draft)
         await drafts.strip_buttons(context, update.effective_chat.id, draft.prompt_message_id)
-    title = escape(shorten(draft.answers.get("title") or "untitled", 80))
+    title = embed(draft.answers.get("title") or "untitled", 80)
     await context.bot.send_message(
         update.effective_chat.id,
         f"📝 You have a draft, “{title}”, at {step_label(draft.step)}. Continue it, or start "
@@ -156,16 +157,20 @@ async def on_unknown_button(update: Update, context: Context, draft: Draft, _: s
 async def on_closed_button(update: Update, context: Context) -> None:
     """Answer a dialogue button pressed when no dialogue is open."""
     query = update.callback_query
-    await query.answer(drafts.CLOSED, show_alert=True)
+    draft = submissions(context).draft(update.effective_user.id)
+    await query.answer(drafts.closed_text(context, draft, update.effective_user.id), True)
     await drafts.strip_buttons(context, update.effective_chat.id, query.message.message_id)
 
 
 async def in_group(update: Update, context: Context) -> None:
-    """Point to the private chat: contributions and moderation are not done in groups."""
-    link = f"https://t.me/{context.bot.username}"
-    await update.effective_message.reply_text(
-        f'Please do this in <a href="{link}">a private chat with me</a>.'
-    )
+    """Point to the private chat: contributions and moderation are not done in groups.
+
+    /submit links to the private chat with the dialogue started there.
+    """
+    message = update.effective_message
+    is_submit = (message.text or "").split(maxsplit=1)[0].split("@")[0] == "/submit"
+    link = escape(private_link(context, SUBMIT if is_submit else None))
+    await message.reply_text(f'Please do this in <a href="{link}">a private chat with me</a>.')
 
 
 async def remind(update: Update, context: Context) -> None:

@@ -5,7 +5,7 @@ from html import escape
 from telegram import Update
 
 from bot.answers import missing_fields
-from bot.cards import shorten
+from bot.cards import embed
 from bot.contribute import full_text_parts
 from bot.models import Draft, Submission
 from bot.template import FIELD_KEYS
@@ -102,7 +102,7 @@ async def send_submission(update: Update, context: Context, draft: Draft) -> obj
             store.add(submission)
         store.end_dialogue(user.id, CONVERSATION, conversation_key(update))
     await strip_buttons(context, update.effective_chat.id, draft.prompt_message_id)
-    title = escape(shorten(draft.answers.get("title") or "", 100))
+    title = embed(draft.answers.get("title") or "", 100)
     await context.bot.send_message(
         update.effective_chat.id,
         f"📨 <b>Thank you!</b> “{title}” is sent to the programme's moderators as submission "

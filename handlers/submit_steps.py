@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 from telegram import Update
 
 from bot.answers import check_answer, toggle_topic
-from bot.cards import MAX_MESSAGE
+from bot.cards import MAX_MESSAGE, named
 from bot.models import Draft
 from bot.template import FIELD_KEYS, FIELDS_BY_KEY
 from bot.text import fold, telegram_length
@@ -62,6 +62,8 @@ async def on_answer(update: Update, context: Context, draft: Draft) -> object:
     if _is_rest_of_refused_text(context, message.date):
         await message.reply_text(CONTINUATION)
         return None  # the step's question above stays the current screen
+    # Editing this message in Telegram later changes this answer (handlers/edits.py).
+    draft.last_answer_id, draft.last_answer_step = message.message_id, draft.step
     if draft.step == "consent":
         return await _typed_consent(update, context, draft, fold(message.text or ""))
     field = FIELDS_BY_KEY.get(draft.step)
@@ -170,9 +172,11 @@ async def on_topics_done(update: Update, context: Context, draft: Draft, _: str)
 
 @button_step
 async def on_country(update: Update, context: Context, draft: Draft, arg: str) -> object:
-    """Take a suggested country."""
-    country = services(context).catalog.aliases.country(arg)
-    if draft.step != "country" or country != arg:
+    """Take a suggested country (named in the button, or by its token when long)."""
+    aliases = services(context).catalog.aliases
+    name = named(arg, set(aliases.countries.values())) or ""
+    country = aliases.country(name)
+    if draft.step != "country" or not name or country != name:
         return await ask(update, context, draft, "That country is not in the list.")
     draft.answers["country"] = country
     go(draft, next_step(draft))

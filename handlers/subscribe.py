@@ -1,9 +1,13 @@
 """Subscribe: `/subscribe` typed or with buttons, the card's Follow button, typed replies."""
 
+import itertools
+from collections.abc import Iterable
+
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.ext import ContextTypes, filters
 
 from bot import follow_texts as t
+from bot.cards import named
 from bot.follow import MAX_SUBSCRIPTIONS, parse_follow
 from bot.models import Subscription
 from bot.template import TOPICS
@@ -128,12 +132,21 @@ async def _follow_pressed(
     places = services(context).catalog.index.places
     if kind == "topic":
         name = TOPICS[int(name)] if name.isdigit() and int(name) < len(TOPICS) else ""
+    else:
+        name = named(name, _known_names(context, kind, places)) or ""
     if not name or not follow(context).resolver.is_known(kind, name, places):
         await query.answer(STALE_BUTTON, show_alert=True)
         return
     text, markup = subscribe(context, query.message.chat.id, query.from_user.id, kind, name)
     await query.answer("🔔 Following" if text.startswith("🔔") else None)
     await edit_or_ignore(query.message, text, markup)
+
+
+def _known_names(context: ContextTypes.DEFAULT_TYPE, kind: str, places: set[str]) -> Iterable[str]:
+    """Return the names a country's or city's button may stand for (its token, if long)."""
+    aliases = services(context).catalog.aliases
+    table = aliases.countries if kind == "country" else aliases.cities
+    return itertools.chain(places, set(table.values()))
 
 
 async def on_practice_follow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

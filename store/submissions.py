@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 from tinydb import Query
 from tinydb.table import Document
 
-from bot.models import Draft, Submission
+from bot.models import Draft, ReasonRequest, Submission
 from store.db import Database
 from store.keys import conversation_id
 from store.persistence import ConversationKey, prune_states, set_state
@@ -138,15 +138,38 @@ class SubmissionStore:
         doc = self._submissions.get(_Q.practice_id == practice_id)
         return Submission.from_dict(doc, doc.doc_id) if doc else None
 
-    def ask_reason(self, moderator_id: int, submission_id: int) -> None:
-        """Remember that the moderator's next message is the reason to reject a submission."""
-        record = {"moderator_id": moderator_id, "submission_id": submission_id}
+    def ask_reason(
+        self, moderator_id: int, submission_id: int, started_at: float, reason: str | None = None
+    ) -> None:
+        """Remember that the moderator's next message is the reason to reject a submission.
+
+        Args:
+            moderator_id: the moderator's Telegram user id.
+            submission_id: the submission to reject.
+            started_at: when the moderator was asked, in seconds since the epoch; the wait
+                expires a stated time after it, also across restarts.
+            reason: the reason typed so far, when it is shown back for confirmation.
+        """
+        record = {
+            "moderator_id": moderator_id,
+            "submission_id": submission_id,
+            "started_at": started_at,
+            "reason": reason,
+        }
         self._reasons.upsert(record, _Q.moderator_id == moderator_id)
 
-    def reason_request(self, moderator_id: int) -> int | None:
-        """Return the submission the moderator is writing a rejection reason for, or None."""
+    def reason_request(self, moderator_id: int) -> ReasonRequest | None:
+        """Return the rejection the moderator is writing a reason for, or None.
+
+        A request stored before waits had a start time comes back with `started_at` 0, so it
+        counts as expired.
+        """
         doc = self._reasons.get(_Q.moderator_id == moderator_id)
-        return doc["submission_id"] if doc else None
+        if doc is None:
+            return None
+        return ReasonRequest(
+            int(doc["submission_id"]), float(doc.get("started_at") or 0.0), doc.get("reason")
+        )
 
     def clear_reason_request(self, moderator_id: int) -> None:
         """Forget that the moderator was asked for a reason."""

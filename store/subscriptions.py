@@ -159,17 +159,39 @@ class SubscriptionStore:
         """Return the chats alerts are stopped for, with the reason."""
         return dict(self._inactive)
 
-    def move_chat(self, old: int, new: int) -> None:
-        """Rewrite a chat id (a group that became a supergroup)."""
+    def move_chat(self, old: int, new: int) -> int:
+        """Give a chat's subscriptions and state to its new id (a group became a supergroup).
+
+        A subscription the new chat has already (a member followed it again after the
+        upgrade) is merged into that one, so each practice still comes once.
+
+        Returns:
+            How many duplicates were merged away.
+        """
+        followed = {sub.target for sub in self.for_chat(new)}
+        moving = self.for_chat(old)
+        merged = [sub.id for sub in moving if sub.target in followed]
         with self._db.transaction():
+            if merged:
+                self._table.remove(doc_ids=merged)
             self._table.update({"chat_id": new}, _Q.chat_id == old)
-            self._chats.update({"chat_id": new}, _Q.chat_id == old)
-        for sub in self._by_chat.pop(old, {}).values():
+            if new in self._inactive:
+                self._chats.remove(_Q.chat_id == old)
+            else:
+                self._chats.update({"chat_id": new}, _Q.chat_id == old)
+        moved = self._by_chat.pop(old, {})
+        for sub_id in merged:
+            del self._subs[sub_id]
+            self._targets.pop(sub_id, None)
+            moved.pop(sub_id, None)
+        for sub in moving:
             sub.chat_id = new
-            self._by_chat.setdefault(new, {})[sub.id] = sub
+        self._by_chat.setdefault(new, {}).update(moved)
         if old in self._inactive:
-            self._inactive[new] = self._inactive.pop(old)
+            reason = self._inactive.pop(old)
+            self._inactive.setdefault(new, reason)
         self._changed()
+        return len(merged)
 
 
 def _to_doc(sub: Subscription) -> dict[str, object]:

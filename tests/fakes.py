@@ -124,6 +124,9 @@ class FakeRequest(BaseRequest):
         for key in ("reply_markup", "results", "commands", "reply_parameters"):
             if isinstance(params.get(key), str):
                 params[key] = json.loads(params[key])
+        if request_data and request_data.multipart_data:
+            # Uploads (sendPhoto, sendDocument): {part name: bytes}.
+            params["files"] = {k: v[1] for k, v in request_data.multipart_data.items()}
         failure = self._failure_for(name, params) or self._refusal(name, params)
         if failure is not None:
             body = {"ok": False, "error_code": failure.error_code}
@@ -171,6 +174,10 @@ class FakeRequest(BaseRequest):
             return bot_user()
         if method in ("sendMessage", "editMessageText", "editMessageReplyMarkup"):
             return self._message(params)
+        if method in ("sendPhoto", "sendDocument"):
+            message = self._message(params)
+            del message["text"]
+            return message
         if method == "getUpdates":
             return []
         return True
@@ -185,13 +192,9 @@ class FakeRequest(BaseRequest):
             "from": bot_user(),
             "text": params.get("text", "…"),
         }
-        # A sent message carries only an inline keyboard; ForceReply and reply keyboards
-        # are not part of the Message Telegram returns.
-        if (
-            isinstance(params.get("reply_markup"), dict)
-            and "inline_keyboard" in params["reply_markup"]
-        ):
-            message["reply_markup"] = params["reply_markup"]
+        markup = params.get("reply_markup")
+        if isinstance(markup, dict) and "inline_keyboard" in markup:  # as Telegram returns it
+            message["reply_markup"] = markup
         replied = (params.get("reply_parameters") or {}).get("message_id")
         if replied and (chat_id, int(replied)) in self.user_messages:
             message["reply_to_message"] = self.user_messages[(chat_id, int(replied))]

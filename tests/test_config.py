@@ -51,7 +51,7 @@ def test_dotenv_is_read_when_the_environment_lacks_a_setting(tmp_path):
     settings = settings_from(
         {}, tmp_path, "TELEGRAM_BOT_TOKEN=from-file\nADMIN_IDS=5\nLOG_LEVEL=WARNING\n"
     )
-    assert settings.token == "from-file"
+    assert settings.require_token() == "from-file"
     assert settings.admin_ids == {5}
     assert settings.log_level == "WARNING"
 
@@ -62,7 +62,7 @@ def test_environment_wins_over_dotenv(tmp_path):
         tmp_path,
         "TELEGRAM_BOT_TOKEN=from-file\nALERT_RATE=5\nDB_PATH=file.json\n",
     )
-    assert settings.token == "from-env"
+    assert settings.require_token() == "from-env"
     assert settings.alert_rate == 10
     assert settings.db_path == Path("file.json")
 
@@ -71,7 +71,7 @@ def test_an_empty_environment_variable_does_not_hide_dotenv(tmp_path):
     settings = settings_from(
         {"TELEGRAM_BOT_TOKEN": ""}, tmp_path, "TELEGRAM_BOT_TOKEN=from-file\n"
     )
-    assert settings.token == "from-file"
+    assert settings.require_token() == "from-file"
 
 
 def test_missing_dotenv_is_not_an_error(tmp_path):
@@ -162,3 +162,89 @@ def test_settings_are_read_from_os_environ_by_default(tmp_path, monkeypatch):
     settings = load_settings()
     assert settings.alert_rate == 3
     assert settings.log_level == "ERROR"
+
+
+def test_dotenv_inline_comments_are_dropped_as_people_write_them(tmp_path):
+    settings = settings_from(
+        {},
+        tmp_path,
+        "ADMIN_IDS=1,2  # moderators\nALERT_RATE=10 # per second\n"
+        "DB_PATH='kept # inside quotes.json'\n",
+    )
+    assert settings.admin_ids == {1, 2}
+    assert settings.alert_rate == 10
+    assert settings.db_path == Path("kept # inside quotes.json")
+
+
+def test_unknown_variables_in_dotenv_are_ignored(tmp_path):
+    assert settings_from({}, tmp_path, "EDITOR=vim\nPATH_EXTRA=x\n").token is None
+
+
+def test_the_token_never_appears_in_repr_or_errors(tmp_path):
+    secret = "987654:VERY-SECRET-VALUE"
+    settings = settings_from({"TELEGRAM_BOT_TOKEN": secret, "WEBHOOK_SECRET": "s3cr3t"}, tmp_path)
+    assert secret not in repr(settings) and secret not in str(settings)
+    assert "s3cr3t" not in repr(settings)
+    assert settings.secrets() == [secret, "s3cr3t"]
+    with pytest.raises(ConfigError) as caught:
+        settings_from({"TELEGRAM_BOT_TOKEN": secret, "WEBHOOK_SECRET": "bad secret!"}, tmp_path)
+    assert secret not in str(caught.value) and "bad secret" not in str(caught.value)
+
+
+def test_operations_settings_have_defaults(tmp_path):
+    settings = settings_from({"DB_PATH": "/srv/icc/bot.json"}, tmp_path)
+    assert settings.log_format == "text"
+    assert not settings.webhook_mode
+    assert settings.webhook_listen == "127.0.0.1" and settings.webhook_port == 8080
+    assert settings.backups == Path("/srv/icc/backups")
+    assert settings.backup_time.strftime("%H:%M") == "03:30"
+    assert settings.backup_keep == 14
+
+
+def test_operations_settings_are_read(tmp_path):
+    settings = settings_from(
+        {
+            "LOG_FORMAT": "JSON",
+            "WEBHOOK_URL": "https://bot.example.org/telegram",
+            "WEBHOOK_SECRET": "abc-DEF_123",
+            "WEBHOOK_LISTEN": "0.0.0.0",
+            "WEBHOOK_PORT": "8443",
+            "BACKUP_DIR": "/backups",
+            "BACKUP_TIME": "4:05",
+            "BACKUP_KEEP": "30",
+        },
+        tmp_path,
+    )
+    assert settings.log_format == "json"
+    assert settings.webhook_mode and settings.webhook_url == "https://bot.example.org/telegram"
+    assert settings.webhook_listen == "0.0.0.0" and settings.webhook_port == 8443
+    assert settings.backups == Path("/backups")
+    assert settings.backup_time.strftime("%H:%M") == "04:05"
+    assert settings.backup_keep == 30
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("LOG_FORMAT", "xml"),
+        ("WEBHOOK_URL", "http://bot.example.org/hook"),
+        ("WEBHOOK_URL", "bot.example.org"),
+        ("WEBHOOK_SECRET", "has space"),
+        ("WEBHOOK_SECRET", "x" * 257),
+        ("WEBHOOK_PORT", "http"),
+        ("WEBHOOK_PORT", "70000"),
+        ("BACKUP_TIME", "25:00"),
+        ("BACKUP_TIME", "noon"),
+        ("BACKUP_KEEP", "0"),
+    ],
+)
+def test_malformed_operations_setting_stops_with_one_line_naming_it(tmp_path, name, value):
+    with pytest.raises(ConfigError) as caught:
+        settings_from({name: value}, tmp_path)
+    assert name in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_webhook_mode_needs_a_secret(tmp_path):
+    with pytest.raises(ConfigError, match="WEBHOOK_SECRET"):
+        settings_from({"WEBHOOK_URL": "https://bot.example.org/hook"}, tmp_path)

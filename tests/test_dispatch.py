@@ -1,7 +1,7 @@
 """When alerts may go: the global pace, the per-chat pace, retries (made-up clocks)."""
 
 from bot.alerts import OutboxRow
-from bot.dispatch import DispatchQueue, Pacer
+from bot.dispatch import DispatchQueue, Pacer, SendBudget
 
 
 def row(row_id: int, chat_id: int) -> OutboxRow:
@@ -76,3 +76,38 @@ def test_rows_of_a_removed_or_moved_chat() -> None:
     queue.move_chat(2, -100)
     moved, _ = queue.next(0.0)
     assert moved.chat_id == -100 and len(queue) == 0
+
+
+def test_a_reply_takes_the_next_slot_and_alerts_wait_while_one_is_waiting() -> None:
+    budget = SendBudget(overall_rate=10, alert_rate=10)
+    budget.take(0.0, alert=True)
+    budget.take(0.0, alert=True)  # the burst allowance is used
+    assert budget.delay(0.0, alert=False) > 0
+    budget.replies_waiting = 1
+    reply_at = budget.delay(0.0, alert=False)
+    assert budget.delay(reply_at, alert=True) > 0  # the slot is the reply's
+    budget.take(reply_at, alert=False)
+    budget.replies_waiting = 0
+    assert budget.delay(reply_at, alert=True) > 0  # the alert takes the one after
+
+
+def test_alerts_keep_their_own_rate_below_the_bot_wide_one() -> None:
+    budget, now, alerts = SendBudget(overall_rate=30, alert_rate=5), 0.0, 0
+    while now < 2.0:
+        if budget.delay(now, alert=True) == 0:
+            budget.take(now, alert=True)
+            alerts += 1
+        now += 0.001
+    assert 10 <= alerts <= 10 + 2  # 5 a second, plus the burst allowance
+
+
+def test_a_flood_pause_holds_alerts_and_not_replies() -> None:
+    budget = SendBudget(overall_rate=30, alert_rate=25)
+    budget.pause_alerts(100.0, 3.0)
+    assert budget.delay(100.0, alert=False) == 0
+    assert budget.delay(100.0, alert=True) == 3.0
+    assert budget.delay(103.0, alert=True) == 0
+
+
+def test_the_bot_wide_budget_is_raised_to_a_higher_alert_rate() -> None:
+    assert SendBudget(overall_rate=30, alert_rate=200).overall.interval == 1 / 200

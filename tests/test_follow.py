@@ -69,9 +69,17 @@ def test_misspelt_names_get_suggestions(
 
 
 def test_an_ambiguous_topic_offers_the_topics_it_fits(resolver: Resolver) -> None:
-    found = resolver.resolve("topic", "e", PLACES)
+    found = resolver.resolve("topic", "anti", PLACES)
     assert found.value is None and len(found.choices) > 1
-    assert "Education" in found.choices
+    assert "Anti-rumour methodologies" in found.choices
+
+
+def test_a_one_or_two_letter_name_is_refused_not_guessed(resolver: Resolver) -> None:
+    # Since issue 12: "e" used to offer every topic with an e-word.
+    for kind, value in (("topic", "e"), ("city", "xy"), ("country", "XQ")):
+        found = resolver.resolve(kind, value, PLACES)
+        assert found.value is None and found.choices == ()
+        assert "too short" in (found.problem or "")
 
 
 def test_nonsense_gets_no_suggestion_but_an_explanation(resolver: Resolver) -> None:

@@ -590,7 +590,6 @@ def test_equal_scores_keep_catalogue_order(index):
         "les des et",
         "xylophone",
         "weather forecast",
-        "refugees pizza",
         "spain pizza",
         "topic:roma pizza",
         "bitcoin price today",

@@ -190,7 +190,7 @@ def _parse_multipart(content_type: str, body: bytes) -> Params:
         payload = part.get_payload(decode=True) or b""
         filename = part.get_filename()
         if filename is not None:
-            params[str(name)] = {"filename": filename, "size": len(payload)}
+            params[str(name)] = {"filename": filename, "size": len(payload), "content": payload}
         else:
             params[str(name)] = _decode_value(str(name), payload.decode("utf-8"))
     return params
@@ -301,6 +301,17 @@ class _RequestHandler(BaseHTTPRequestHandler):
             self.server.connections.discard(self.connection)
         super().finish()
 
+    def do_GET(self) -> None:
+        content = self.server.api.file_content(self.path)
+        if content is None:
+            self.do_POST()
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "application/octet-stream")
+        self.send_header("Content-Length", str(len(content)))
+        self.end_headers()
+        self.wfile.write(content)
+
     def do_POST(self) -> None:
         status, payload = self.server.api.handle_http(
             self.path, self.headers.get("Content-Type", ""), self._read_body()
@@ -311,8 +322,6 @@ class _RequestHandler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
-
-    do_GET = do_POST
 
     def _read_body(self) -> bytes:
         if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
@@ -395,6 +404,10 @@ class FakeBotApi:
         self._faults: dict[int | None, list[_Fault]] = defaultdict(list)
         self._commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self._descriptions: dict[str, str] = {}
+        self.webhook: dict[str, Any] | None = None
+        #: getWebhookInfo's last_error_message while a webhook is set (tests set it).
+        self.webhook_error: str | None = None
+        self._files: dict[str, tuple[str, bytes]] = {}
 
     # ----- lifecycle -------------------------------------------------------------------------
 
@@ -463,7 +476,7 @@ class FakeBotApi:
 
     @property
     def file_url(self) -> str:
-        """Value for ``Bot(base_file_url=...)``; file downloads always answer 404."""
+        """Value for ``Bot(base_file_url=...)``; serves files added with :meth:`add_file`."""
         return f"http://127.0.0.1:{self.port}/file/bot"
 
     @property
@@ -787,11 +800,11 @@ class FakeBotApi:
             },
             "getUpdates": self._get_updates,
             "deleteWebhook": self._delete_webhook,
-            "getWebhookInfo": lambda _: {
-                "url": "",
-                "has_custom_certificate": False,
-                "pending_update_count": len(self.pending_updates),
-            },
+            "getWebhookInfo": self._get_webhook_info,
+            "setWebhook": self._set_webhook,
+            "getFile": self._get_file,
+            "sendPhoto": lambda p: self._send_media("photo", p),
+            "sendDocument": lambda p: self._send_media("document", p),
             "setMyCommands": self._set_my_commands,
             "getMyCommands": self._get_my_commands,
             "deleteMyCommands": self._delete_my_commands,
@@ -816,6 +829,8 @@ class FakeBotApi:
 
     def _get_updates(self, params: Params) -> list[dict[str, Any]]:
         """Confirm by ``offset``, then long-poll up to ``timeout`` seconds for updates."""
+        if self.webhook is not None:
+            raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active")
         offset = int(params.get("offset") or 0)
         limit = min(max(int(params.get("limit") or 100), 1), 100)
         deadline = time.monotonic() + max(float(params.get("timeout") or 0), 0.0)
@@ -847,10 +862,101 @@ class FakeBotApi:
         return bool(kinds & self._allowed_updates)
 
     def _delete_webhook(self, params: Params) -> bool:
-        if params.get("drop_pending_updates"):
-            with self._changed:
+        with self._changed:
+            self.webhook = None
+            if params.get("drop_pending_updates"):
                 self._updates.clear()
         return True
+
+    # ----- webhooks, files and media ----------------------------------------------------------
+
+    def _set_webhook(self, params: Params) -> bool:
+        """Remember the webhook as Telegram would (getUpdates then answers 409)."""
+        with self._changed:
+            self.webhook = {k: v for k, v in params.items() if k != "certificate"}
+            if params.get("drop_pending_updates"):
+                self._updates.clear()
+            self._changed.notify_all()
+        return True
+
+    def _get_webhook_info(self, params: Params) -> dict[str, Any]:
+        webhook = self.webhook or {}
+        info: dict[str, Any] = {
+            "url": webhook.get("url", ""),
+            "has_custom_certificate": False,
+            "pending_update_count": len(self.pending_updates),
+        }
+        if webhook and self.webhook_error:
+            info["last_error_date"] = int(time.time())
+            info["last_error_message"] = self.webhook_error
+        return info
+
+    def add_file(self, content: bytes, file_name: str, mime_type: str) -> dict[str, Any]:
+        """Store a file a user sends; return its ``Document`` for :meth:`push_document`."""
+        with self._changed:
+            file_id = f"file-{len(self._files) + 1}"
+            self._files[file_id] = (f"documents/{file_id}-{file_name}", content)
+        return {
+            "file_id": file_id,
+            "file_unique_id": f"u{file_id}",
+            "file_name": file_name,
+            "mime_type": mime_type,
+            "file_size": len(content),
+        }
+
+    def push_document(
+        self, chat_id: int, document: dict[str, Any], caption: str | None = None
+    ) -> dict[str, Any]:
+        """A user in a private chat sends a document (from :meth:`add_file`)."""
+        message: dict[str, Any] = {
+            "message_id": next(self._message_ids[chat_id]),
+            "date": int(time.time()),
+            "chat": self._remember_chat(chat_id, "private", _user(chat_id, None)),
+            "from": _user(chat_id, None),
+            "document": document,
+        }
+        if caption:
+            message["caption"] = caption
+            message["caption_entities"] = command_entities(caption)
+        return self.push_update({"message": message})
+
+    def _get_file(self, params: Params) -> dict[str, Any]:
+        file_id = str(_require(params, "file_id"))
+        if file_id not in self._files:
+            raise ApiError(400, "Bad Request: invalid file_id")
+        path, content = self._files[file_id]
+        return {
+            "file_id": file_id,
+            "file_unique_id": f"u{file_id}",
+            "file_size": len(content),
+            "file_path": path,
+        }
+
+    def file_content(self, path: str) -> bytes | None:
+        """Return the bytes served at ``/file/bot<token>/<path>`` (None: 404)."""
+        match = re.match(r"^/file/bot[^/]+/(?P<path>.+)$", urlsplit(path).path)
+        with self._lock:
+            found = [c for p, c in self._files.values() if match and p == match["path"]]
+        return found[0] if found else None
+
+    def _send_media(self, kind: str, params: Params) -> dict[str, Any]:
+        chat_id = _as_chat_id(_require(params, "chat_id"))
+        self._raise_fault(f"send{kind.title()}", chat_id)
+        upload = params.get(kind)
+        with self._changed:
+            message = self._bot_message(chat_id, next(self._message_ids[chat_id]), "")
+            del message["text"]
+            size = upload.get("size", 0) if isinstance(upload, dict) else 0
+            message[kind] = (
+                [{"file_id": "sent", "file_unique_id": "sent", "width": 1, "height": 1}]
+                if kind == "photo"
+                else {"file_id": "sent", "file_unique_id": "sent", "file_size": size}
+            )
+            if params.get("caption"):
+                message["caption"] = params["caption"]
+            self._delivered.append((f"send{kind.title()}", params))
+            self._changed.notify_all()
+            return dict(message)
 
     def _send_message(self, params: Params) -> dict[str, Any]:
         """Deliver unless a fault is injected; the arrival time feeds the rate metrics."""

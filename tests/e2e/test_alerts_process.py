@@ -7,7 +7,6 @@ runs again; and a bot killed (SIGKILL) in the middle of a drain, restarted on th
 from __future__ import annotations
 
 import json
-from collections import Counter
 from pathlib import Path
 
 from bot.models import Subscription
@@ -15,27 +14,15 @@ from store.db import open_database
 from store.subscriptions import SubscriptionStore
 from tests.e2e.process import (
     ADMIN_ID,
+    ROMA_IN_BARCELONA,
     Launcher,
     RecordingBotApi,
+    alerts_by_chat,
     bot_env,
     run_cli,
     say,
     wait_polling,
 )
-
-ROMA_IN_BARCELONA = {
-    "title": "Roma mentors for Barcelona secondary schools",
-    "cities": ["Barcelona"],
-    "country": "Spain",
-    "period": "2024 - ongoing",
-    "topics": ["Roma", "Education"],
-    "purpose": "Young Roma adults mentor pupils through secondary school.",
-}
-
-
-def alerts_by_chat(api: RecordingBotApi) -> Counter[int]:
-    sent = [m for m in api.bot_messages if "You follow:" in m["params"].get("text", "")]
-    return Counter(m["chat"]["id"] for m in sent)
 
 
 def write_import(tmp_path: Path) -> None:

@@ -36,6 +36,13 @@ def copy_of(calls: list[Call], admin_id: int = ADMIN_ID) -> Call:
     return next(c for c in screens(calls, admin_id) if "Submission #" in c.text)
 
 
+async def reject(bot: BotHarness, copy: Call, reason: str, admin_id: int = ADMIN_ID) -> list[Call]:
+    """Press Reject, type the reason, and press Send on the reason shown back."""
+    await bot.click(copy, "Reject", admin_id)
+    shown = screens(await bot.send(reason, admin_id), admin_id)[-1]
+    return await bot.click(shown, "Send", admin_id)
+
+
 async def test_every_moderator_gets_the_card_with_approve_and_reject(bot: BotHarness) -> None:
     sent = await submit(bot)
     for admin_id in (ADMIN_ID, OTHER_ADMIN):
@@ -117,7 +124,12 @@ async def test_reject_asks_a_reason_and_sends_it_to_the_author(bot: BotHarness) 
     sent = await submit(bot)
     asked = screens(await bot.click(copy_of(sent), "Reject", ADMIN_ID), ADMIN_ID)[-1]
     assert "Why is #1" in asked.text
-    calls = await bot.send("Please add <b>figures</b> to the impact.", ADMIN_ID)
+    typed = await bot.send("Please add <b>figures</b> to the impact.", ADMIN_ID)
+    shown = screens(typed, ADMIN_ID)[-1]
+    assert "<i>Please add &lt;b&gt;figures&lt;/b&gt; to the impact.</i>" in shown.text
+    assert [b["text"] for b in shown.buttons] == ["✅ Send to the submitter", "✏️ Edit", "✖️ Cancel"]
+    assert store(bot).get(1).status == "pending" and screens(typed, USER_ID) == []
+    calls = await bot.click(shown, "Send", ADMIN_ID)
     submission = store(bot).get(1)
     assert submission.status == "rejected"
     assert submission.reason == "Please add <b>figures</b> to the impact."
@@ -140,8 +152,7 @@ async def test_cancelled_rejection_leaves_the_submission_pending(bot: BotHarness
 
 async def test_rejected_submission_is_reopened_fixed_and_sent_again(bot: BotHarness) -> None:
     sent = await submit(bot)
-    await bot.click(copy_of(sent), "Reject", ADMIN_ID)
-    told = screens(await bot.send("Add the impact, please.", ADMIN_ID), USER_ID)[-1]
+    told = screens(await reject(bot, copy_of(sent), "Add the impact, please."), USER_ID)[-1]
     preview = screens(await bot.click(told, "Reopen"))[-1]
     assert "Preview" in preview.text and "Add the impact, please." in preview.text
     fields = screens(await bot.click(preview, "Edit a field"))[-1]
@@ -160,8 +171,7 @@ async def test_rejected_submission_is_reopened_fixed_and_sent_again(bot: BotHarn
 
 async def test_only_its_author_can_reopen_a_rejected_submission(bot: BotHarness) -> None:
     sent = await submit(bot)
-    await bot.click(copy_of(sent), "Reject", ADMIN_ID)
-    await bot.send("Not a practice.", ADMIN_ID)
+    await reject(bot, copy_of(sent), "Not a practice.")
     calls = await bot.press("sb|reopen|1", STRANGER)
     assert "can't be reopened" in alert(calls)
     assert store(bot).draft(STRANGER) is None
@@ -204,15 +214,17 @@ async def test_an_overlong_reason_is_asked_again(bot: BotHarness) -> None:
     refused = screens(await bot.send("r" * 1500, ADMIN_ID), ADMIN_ID)[-1]
     assert "1,500 characters" in refused.text
     assert store(bot).get(1).status == "pending"
-    await bot.send("Too vague.", ADMIN_ID)
+    shown = screens(await bot.send("Too vague.", ADMIN_ID), ADMIN_ID)[-1]
+    await bot.click(shown, "Send", ADMIN_ID)
     assert store(bot).get(1).reason == "Too vague."
 
 
 async def test_reason_after_another_moderator_approved_is_not_sent(bot: BotHarness) -> None:
     sent = await submit(bot)
     await bot.click(copy_of(sent), "Reject", ADMIN_ID)
+    shown = screens(await bot.send("Not a practice.", ADMIN_ID), ADMIN_ID)[-1]
     await bot.click(copy_of(sent, OTHER_ADMIN), "Approve", OTHER_ADMIN)
-    calls = await bot.send("Not a practice.", ADMIN_ID)
+    calls = await bot.click(shown, "Send", ADMIN_ID)
     assert "already approved by User9002" in screens(calls, ADMIN_ID)[-1].text
     assert store(bot).get(1).status == "approved" and store(bot).get(1).reason is None
     assert not any("not accepted" in c.text for c in screens(calls, USER_ID))

@@ -104,9 +104,10 @@ async def test_an_unknown_name_gets_suggestions_that_can_be_pressed(harness: Bot
 
 
 async def test_an_ambiguous_topic_offers_a_choice(harness: BotHarness) -> None:
-    answer = last(await harness.send("/subscribe topic:e"))
+    # (A one-letter topic is refused as too short since issue 12; a longer prefix is read.)
+    answer = last(await harness.send("/subscribe topic:anti"))
     assert "fits several topics" in answer.text
-    assert any("Education" in b["text"] for b in answer.buttons)
+    assert any("Anti-rumour" in b["text"] for b in answer.buttons)
     assert followed(harness) == []
 
 
@@ -147,7 +148,7 @@ async def test_keywords_are_escaped_in_replies(harness: BotHarness) -> None:
 async def test_the_limit_of_fifty_is_explained(harness: BotHarness) -> None:
     for n in range(MAX_SUBSCRIPTIONS):
         await harness.send(f"/subscribe word{n}")
-    refused = last(await harness.send("/subscribe one more"))
+    refused = last(await harness.send("/subscribe mosques"))
     assert f"You follow {MAX_SUBSCRIPTIONS} things already" in refused.text
     assert len(followed(harness)) == MAX_SUBSCRIPTIONS
     listing = last(await harness.send("/subscriptions"))

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.models import Draft, Submission
+from bot.models import Draft, ReasonRequest, Submission
 from store.db import Database
 from store.persistence import set_state
 from store.submissions import DRAFT_RETENTION, SubmissionStore
@@ -70,13 +70,21 @@ def test_queue_and_lists_come_in_their_order(store: SubmissionStore) -> None:
 def test_reason_request_is_remembered_per_moderator(
     store: SubmissionStore, reopened: Callable[[], SubmissionStore]
 ) -> None:
-    store.ask_reason(9001, 4)
-    store.ask_reason(9001, 5)
-    store.ask_reason(9002, 6)
+    store.ask_reason(9001, 4, started_at=100.0)
+    store.ask_reason(9001, 5, started_at=200.0, reason="Too vague.")
+    store.ask_reason(9002, 6, started_at=300.0)
     again = reopened()
-    assert again.reason_request(9001) == 5 and again.reason_request(9002) == 6
+    assert again.reason_request(9001) == ReasonRequest(5, 200.0, "Too vague.")
+    assert again.reason_request(9002) == ReasonRequest(6, 300.0, None)
     again.clear_reason_request(9001)
     assert again.reason_request(9001) is None
+
+
+def test_a_reason_request_expires_after_its_time_from_its_start() -> None:
+    request = ReasonRequest(5, started_at=1000.0)
+    assert not request.expired(1000.0 + 1800, timeout=1800)
+    assert request.expired(1000.0 + 1801, timeout=1800)
+    assert ReasonRequest(5).expired(1_700_000_000.0, timeout=1800)  # stored without a start
 
 
 def test_forget_erases_drafts_unpublished_submissions_and_contacts(

@@ -1,0 +1,108 @@
+"""The secretariat's figures: what `/stats` and `python -m bot stats` show.
+
+`Stats` holds plain counts gathered from the stores (`handlers.stats.collect`); this module
+only turns them into text (HTML for Telegram, plain for a terminal) and JSON.
+"""
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from html import escape
+from typing import Any
+
+TOP = 10  # queries shown in each list
+NAME_SHOWN = 60  # characters of a query or name shown
+CHART_HINT = "For a chart, install the charts extra: pip install 'icc-practice-bot[charts]'."
+
+
+@dataclass(slots=True)
+class Stats:
+    """Figures at one moment. Weeks are ISO weeks (Monday first), days UTC.
+
+    Attributes:
+        practices_by_status: {"published": 80, "pending": 2, …}.
+        practices_by_topic, practices_by_country: published practices, most first.
+        members: people who used the bot; members_active: of them, seen in the last 30 days.
+        members_by_language: Telegram's language_code ("" when unknown) → members.
+        subscriptions_by_kind: active subscriptions by kind (topic, country, city, keyword).
+        alerts_week: alerts sent and failed in the last 7 days, and pending now.
+        submissions: "started" (drafts in progress and sent), "sent", and by decision.
+        searches_per_week: (Monday, counted searches), oldest first.
+        top_queries, zero_result_queries: (query, count) over the last 30 days.
+    """
+
+    practices_by_status: dict[str, int]
+    practices_by_topic: list[tuple[str, int]]
+    practices_by_country: list[tuple[str, int]]
+    members: int
+    members_active: int
+    members_by_language: dict[str, int]
+    subscriptions_by_kind: dict[str, int]
+    alerts_week: dict[str, int]
+    submissions: dict[str, int]
+    searches_per_week: list[tuple[date, int]] = field(default_factory=list)
+    top_queries: list[tuple[str, int]] = field(default_factory=list)
+    zero_result_queries: list[tuple[str, int]] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the figures as JSON-ready data (dates as ISO strings, pairs as objects)."""
+        data = asdict(self)
+        data["practices_by_topic"] = dict(self.practices_by_topic)
+        data["practices_by_country"] = dict(self.practices_by_country)
+        data["searches_per_week"] = {d.isoformat(): n for d, n in self.searches_per_week}
+        data["top_queries"] = dict(self.top_queries)
+        data["zero_result_queries"] = dict(self.zero_result_queries)
+        return data
+
+
+def _pairs(pairs: list[tuple[str, int]] | dict[str, int], limit: int | None = None) -> str:
+    items = list(pairs.items() if isinstance(pairs, dict) else pairs)[:limit]
+    shown = (f"{escape((name or 'unknown')[:NAME_SHOWN])} {count}" for name, count in items)
+    return ", ".join(shown) or "none"
+
+
+def chunks(lines: list[str], limit: int = 4096) -> list[str]:
+    """Join lines into messages of at most `limit` characters (Telegram's limit), whole lines
+    kept together; a line longer than the limit is cut."""
+    messages: list[str] = []
+    for line in lines:
+        line = line[:limit]
+        if messages and len(messages[-1]) + 1 + len(line) <= limit:
+            messages[-1] += "\n" + line
+        else:
+            messages.append(line)
+    return messages
+
+
+def render(stats: Stats, html: bool = True) -> list[str]:
+    """Return the report as lines; `html` makes headings bold for Telegram.
+
+    Every name (topic, country, query, language) is HTML-escaped either way.
+    """
+
+    def head(text: str) -> str:
+        return f"<b>{text}</b>" if html else text.upper()
+
+    week = stats.alerts_week
+    subs = stats.submissions
+    weeks = ", ".join(f"{d:%d %b} {n}" for d, n in stats.searches_per_week) or "none"
+    return [
+        head("Practices"),
+        f"By status: {_pairs(stats.practices_by_status)}",
+        f"By topic: {_pairs(stats.practices_by_topic)}",
+        f"By country: {_pairs(stats.practices_by_country)}",
+        "",
+        head("Members"),
+        f"Members: {stats.members} ({stats.members_active} active in the last 30 days)",
+        f"By language: {_pairs(sorted(stats.members_by_language.items(), key=lambda i: -i[1]))}",
+        f"Subscriptions by kind: {_pairs(stats.subscriptions_by_kind)}",
+        f"Alerts, last 7 days: sent {week.get('sent', 0)}, failed {week.get('failed', 0)}; "
+        f"pending now {week.get('pending', 0)}",
+        f"Submissions: started {subs.get('started', 0)}, sent {subs.get('sent', 0)}, "
+        f"approved {subs.get('approved', 0)}, rejected {subs.get('rejected', 0)}, "
+        f"pending {subs.get('pending', 0)}",
+        "",
+        head("Searches"),
+        f"Per week (from Monday): {weeks}",
+        f"Most frequent, 30 days: {_pairs(stats.top_queries, TOP)}",
+        f"Found nothing, 30 days: {_pairs(stats.zero_result_queries, TOP)}",
+    ]

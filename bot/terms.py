@@ -1,0 +1,277 @@
+"""The terms practices are indexed under, and how one unit of a query matches them. Pure.
+
+A practice's fields are indexed by their folded words ("w:refugees") and, except places and
+long texts, by their Snowball stems in the practice's language and English
+("s:en:refuge"); topics by name ("t:Refugees"). Concepts ("c:refugee") are not indexed: a
+concept's forms in the six languages (`bot.vocabulary`) are looked up in these postings when
+a query names it, then kept. A unit of a query (a word, or a phrase naming a concept)
+matches a practice exactly, by stem, by concept, as the start of a longer word, or, for a
+word found nowhere, by a word one or two typing errors away.
+"""
+
+import bisect
+from collections.abc import Iterable
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from bot.query import STOP_WORDS
+from bot.text import fold
+from bot.vocabulary import MIN_STEM, Vocabulary
+
+# Similarity of each kind of match: the word as typed, its stem, a concept it names (in any
+# language), the start of a longer word.
+EXACT, STEM, CONCEPT, PREFIX = 1.0, 0.95, 0.9, 0.85
+# Among a phrase's matches, a practice holding the phrase's own words gains up to this much.
+PHRASE_BONUS = 0.1
+
+
+class Matches(dict[int, float]):
+    """The practices one query unit matches → weighted similarity.
+
+    Attributes:
+        df: how many practices its words match (exactly, by stem, concept, prefix or typo),
+            not counting its topic or place readings: its rarity, for IDF.
+        weak: only prefixes or typos matched: it covers less of the query's meaning.
+    """
+
+    df: int = 0
+    weak: bool = False
+
+
+class TermIndex:
+    """Postings of the practices' terms: term → {practice index: weight of its best field}."""
+
+    def __init__(self, vocabulary: Vocabulary) -> None:
+        self.vocabulary = vocabulary
+        self._postings: dict[str, dict[int, float]] = {}
+        self._stem_term_cache: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = {}
+        self._part_cache: dict[tuple[str, tuple[str, ...], str], set[str]] = {}
+        # concept id → the practices that name it (worked out at query time, then kept)
+        self._concept_cache: dict[str, dict[int, float]] = {}
+        # Words of the practices' places, and of their other fields ("mobile" of "mobile app").
+        self.place_words: set[str] = set()
+        self.text_words: set[str] = set()
+        self.words: list[str] = []
+
+    def add_field(
+        self,
+        index: int,
+        field_name: str,
+        parts: Iterable[str],
+        langs: tuple[str, ...],
+        weight: float,
+    ) -> None:
+        """Index one field of a practice.
+
+        Args:
+            index: the practice's position in the catalogue.
+            field_name: "title", "keywords", "subtitle", "place", "topics" or "text".
+            parts: its texts (one per keyword, topic or long text).
+            langs: the languages its stems are read in (English and the practice's).
+            weight: how much a match in this field counts, in (0, 1].
+        """
+        terms: set[str] = set()
+        for part in parts:
+            terms |= self._part_terms(part, langs, field_name)
+        self._post(terms, index, weight)
+
+    def add_topics(self, index: int, topics: Iterable[str], weight: float) -> None:
+        """Index a practice's topics by name."""
+        self._post({f"t:{topic}" for topic in topics}, index, weight)
+
+    def refresh(self) -> None:
+        """Make what was added since the last refresh findable by prefix and typo."""
+        self._concept_cache.clear()
+        self.words = sorted(key[2:] for key in self._postings if key.startswith("w:"))
+
+    def postings(self, term: str) -> dict[int, float]:
+        """Return the practices a term occurs in → the weight of its best field."""
+        return self._postings_of(term)
+
+    def matches(self, unit: str, concepts: frozenset[str]) -> Matches:
+        """Return the practices a unit of a query matches by its words and concepts.
+
+        Args:
+            unit: a folded word, or a phrase of folded words naming a concept.
+            concepts: the concepts it names.
+
+        Returns:
+            Practice index → best similarity × field weight, with `df` and `weak` set.
+        """
+        if unit in self.place_words and unit not in self.vocabulary.words:
+            # A place name is not read through stems: "romania" is not the Spanish "romaní".
+            concepts = frozenset()
+        terms: dict[str, float] = {f"c:{c}": CONCEPT for c in concepts}
+        if " " not in unit:
+            terms[f"w:{unit}"] = EXACT
+            for lang, stem in self.vocabulary.stems(unit):
+                terms.setdefault(f"s:{lang}:{stem}", STEM)
+        best = Matches(self.collect(terms))
+        strong = bool(best)
+        if " " in unit:
+            self._add_phrase_words(unit, best)
+        else:
+            self._add_similar(unit, best, typos=not best)
+        best.df, best.weak = len(best), bool(best) and not strong
+        return best
+
+    def _part_terms(self, part: str, langs: tuple[str, ...], field_name: str) -> set[str]:
+        """Return the terms of one part of a field; keywords and topics are tags that recur
+        across practices, so theirs are kept once worked out."""
+        if field_name not in ("keywords", "topics"):
+            return self._terms(fold(part).split(), langs, field_name)
+        key = (part, langs, field_name)
+        found = self._part_cache.get(key)
+        if found is None:
+            found = self._terms(fold(part).split(), langs, field_name)
+            self._part_cache[key] = found
+        else:
+            self.text_words.update(w[2:] for w in found if w.startswith("w:"))
+        return found
+
+    def _terms(self, words: list[str], langs: tuple[str, ...], field_name: str) -> set[str]:
+        """Return the terms a field's folded words are indexed under.
+
+        Places and the long texts (purpose, process …) are indexed by their words; the
+        other fields by their stems too (in the practice's language and English). Concepts
+        are not indexed: a concept's forms are looked up when a query names it.
+        """
+        kept = [w for w in words if w not in STOP_WORDS]
+        terms = {f"w:{w}" for w in kept}
+        if field_name == "place":
+            self.place_words.update(kept)
+            return terms
+        self.text_words.update(kept)
+        if field_name != "text":
+            for word in set(kept):
+                terms.update(self._stem_terms(word, langs))
+        return terms
+
+    def _stem_terms(self, word: str, langs: tuple[str, ...]) -> tuple[str, ...]:
+        """Return the stem terms of a word in a practice's languages (cached: words recur)."""
+        key = (word, langs)
+        found = self._stem_term_cache.get(key)
+        if found is None:
+            found = tuple(
+                f"s:{lang}:{stem}"
+                for lang in langs
+                if len(stem := self.vocabulary.stem(word, lang)) >= MIN_STEM
+            )
+            self._stem_term_cache[key] = found
+        return found
+
+    def _post(self, terms: Iterable[str], index: int, weight: float) -> None:
+        for term in terms:
+            postings = self._postings.setdefault(term, {})
+            if postings.get(index, 0.0) < weight:
+                postings[index] = weight
+
+    def estimated_df(self, unit: str, concepts: frozenset[str]) -> int:
+        """Return about how many practices a unit matches (its largest term), 0 if none."""
+        terms = [f"c:{c}" for c in concepts]
+        if " " not in unit:
+            terms.append(f"w:{unit}")
+            terms.extend(f"s:{lang}:{stem}" for lang, stem in self.vocabulary.stems(unit))
+        return max((len(self._postings_of(term)) for term in terms), default=0)
+
+    def _add_phrase_words(self, phrase: str, best: dict[int, float]) -> None:
+        """Rank first, among a phrase's matches, the practices that hold its own words too.
+
+        "equality data" names the concept data, whose practices include "migration data";
+        those that also say "equality" come first.
+        """
+        words = [w for w in phrase.split() if not self.vocabulary.is_stop(w)]
+        holders: list[set[int]] = []
+        for word in words:
+            terms = [
+                f"w:{word}",
+                *(f"s:{lang}:{stem}" for lang, stem in self.vocabulary.stems(word)),
+            ]
+            terms += [f"c:{c}" for c in self._word_concepts(word)]
+            holders.append(set().union(*(self._postings_of(term) for term in terms)))
+        if not holders:
+            return
+        for index in best:
+            held = sum(index in docs for docs in holders)
+            best[index] += PHRASE_BONUS * held / len(holders)
+
+    def _word_concepts(self, word: str) -> frozenset[str]:
+        spans = self.vocabulary.concept_spans([word])
+        return spans[0][2] if spans else frozenset()
+
+    def _postings_of(self, term: str) -> dict[int, float]:
+        """Return the practices a term occurs in → the weight of its best field."""
+        if term.startswith("c:"):
+            return self._concept_postings(term[2:])
+        return self._postings.get(term, {})
+
+    def _concept_postings(self, concept: str) -> dict[int, float]:
+        """Return the practices that name a concept in any of its forms, or have its topic.
+
+        A form of several words matches a practice holding all of them, at the weight of
+        the weakest field among them.
+        """
+        found = self._concept_cache.get(concept)
+        if found is not None:
+            return found
+        found = {}
+        for form in self.vocabulary.concept_terms.get(concept, ()):
+            lists = sorted((self._postings.get(term, {}) for term in form), key=len)
+            if not lists[0]:
+                continue
+            for index, weight in lists[0].items():
+                for other in lists[1:]:
+                    if index not in other:
+                        break
+                    weight = min(weight, other[index])
+                else:
+                    if weight > found.get(index, 0.0):
+                        found[index] = weight
+        topic = self.vocabulary.concepts[concept].topic
+        for index, weight in self._postings.get(f"t:{topic}", {}).items() if topic else ():
+            found[index] = max(found.get(index, 0.0), weight)
+        self._concept_cache[concept] = found
+        return found
+
+    def collect(self, terms: dict[str, float]) -> dict[int, float]:
+        best: dict[int, float] = {}
+        for term, similarity in terms.items():
+            for index, weight in self._postings_of(term).items():
+                score = similarity * weight
+                if score > best.get(index, 0.0):
+                    best[index] = score
+        return best
+
+    def _add_similar(self, word: str, best: dict[int, float], typos: bool) -> None:
+        """Add words that start with this one and, for a word found nowhere, near spellings."""
+        terms: dict[str, float] = {}
+        if len(word) >= 4:
+            start = bisect.bisect_left(self.words, word)
+            for token in self.words[start:]:
+                if not token.startswith(word):
+                    break
+                if token != word:
+                    terms[f"w:{token}"] = PREFIX
+        max_edits = _max_edits(len(word))
+        if typos and max_edits:
+            for token, distance, _ in process.extract(
+                word, self.words, scorer=OSA.distance, score_cutoff=max_edits, limit=None
+            ):
+                similarity = 1.0 - distance / (max(len(word), len(token)) + 1)
+                terms[f"w:{token}"] = max(terms.get(f"w:{token}", 0.0), similarity)
+            # Concept words of six languages are many: one typing error only, in long words.
+            near = self.vocabulary.near_concepts(word, 1) if len(word) >= 7 else []
+            for concept, distance in near:
+                similarity = CONCEPT * (1.0 - distance / (len(word) + 1))
+                terms[f"c:{concept}"] = max(terms.get(f"c:{concept}", 0.0), similarity)
+        for index, score in self.collect(terms).items():
+            if score > best.get(index, 0.0):
+                best[index] = score
+
+
+def _max_edits(length: int) -> int:
+    """Return how many typing errors a word of this length may hold and still match."""
+    if length < 5:
+        return 0
+    return 1 if length < 8 else 2

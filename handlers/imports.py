@@ -1,0 +1,106 @@
+"""In-chat import: a moderator sends a practice file (JSON, or the listing page's text).
+
+The file comes with the caption `/import`, or answers the bot's `/import` prompt. It goes
+through the command-line import's path (`store.importers.read_practice_file`, then
+`Publisher.publish` with alerts), so validation, idempotence by id and alerts are the same;
+the moderator gets the counts and each rejection with its reason. Refused with a reason: a
+member who is not a moderator, a file of another type, a file over MAX_BYTES.
+"""
+
+import tempfile
+from html import escape
+from pathlib import Path
+
+from telegram import Document, ForceReply, Message, Update
+from telegram.ext import ContextTypes
+
+from bot.import_report import import_lines
+from bot.stats import chunks
+from handlers import fallback
+from handlers.deps import services
+from store.importers import ImportFileError, read_practice_file
+
+MAX_BYTES = 2 * 1024 * 1024  # far above the whole catalogue as JSON (~0.3 MB for 360)
+SUFFIXES = (".json", ".txt")
+AWAITING_KEY = "awaiting_import"
+PROMPT = (
+    "Send the file of practices as a reply to this message: a .json file (the data model's "
+    "shape, a list or one practice) or a .txt file with the text of the programme's listing "
+    f"page; at most {MAX_BYTES // (1024 * 1024)} MB."
+)
+MODERATORS_ONLY = "Importing practices is for moderators."
+WRONG_TYPE = (
+    "I can import a .json file (the data model's shape) or a .txt file of the listing page, "
+    "not {name}."
+)
+TOO_BIG = "{name} is {size:.1f} MB; the limit is {limit} MB. Split it into several files."
+
+
+async def import_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answer `/import`: moderators get the prompt for the file, others a refusal."""
+    message = update.effective_message
+    user = update.effective_user
+    if not services(context).is_admin(user.id if user else None):
+        await message.reply_text(MODERATORS_ONLY)
+        return
+    context.user_data[AWAITING_KEY] = True
+    await message.reply_text(PROMPT, reply_markup=ForceReply(selective=True))
+
+
+async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Import a document sent for import; any other document gets the non-text answer."""
+    message = update.effective_message
+    if not _meant_for_import(message, context):
+        await fallback.not_text(update, context)
+        return
+    user = update.effective_user
+    if not services(context).is_admin(user.id if user else None):
+        await message.reply_text(MODERATORS_ONLY)
+        return
+    context.user_data.pop(AWAITING_KEY, None)
+    refusal = _refusal(message.document)
+    if refusal:
+        await message.reply_text(escape(refusal))
+        return
+    for text in chunks(await _import(message.document, context)):
+        await message.reply_text(text)
+
+
+def _meant_for_import(message: Message, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    caption = (message.caption or "").split(maxsplit=1)
+    by_caption = bool(caption) and caption[0].split("@")[0].lower() == "/import"
+    answer = message.reply_to_message
+    by_reply = answer is not None and (answer.text or "").startswith(PROMPT[:40])
+    return by_caption or by_reply or bool(context.user_data.get(AWAITING_KEY))
+
+
+def _refusal(document: Document) -> str | None:
+    name = document.file_name or "this file"
+    if not name.lower().endswith(SUFFIXES):
+        return WRONG_TYPE.format(name=name)
+    if (document.file_size or 0) > MAX_BYTES:
+        size = (document.file_size or 0) / (1024 * 1024)
+        return TOO_BIG.format(name=name, size=size, limit=MAX_BYTES // (1024 * 1024))
+    return None
+
+
+async def _import(document: Document, context: ContextTypes.DEFAULT_TYPE) -> list[str]:
+    """Download, read, publish; return the report's lines (HTML-escaped)."""
+    svc = services(context)
+    name = Path(document.file_name or "practices.json").name
+    data = await (await context.bot.get_file(document.file_id)).download_as_bytearray()
+    if len(data) > MAX_BYTES:
+        return [
+            escape(TOO_BIG.format(name=name, size=len(data) / 2**20, limit=MAX_BYTES // 2**20))
+        ]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / name
+        path.write_bytes(bytes(data))
+        try:
+            batch = read_practice_file(path, svc.catalog.aliases)
+        except ImportFileError as error:
+            reason = str(error).replace(str(path), name)
+            return [f"Nothing was imported: {escape(reason)}"]
+    report = svc.publisher.publish(batch.practices, alerts=True, partial=batch.partial)
+    lines = import_lines(report, batch.rejected)
+    return [f"<b>{escape(name)}</b>: {lines[0]}", *(escape(line) for line in lines[1:])]

@@ -1,0 +1,100 @@
+"""Insight for the secretariat: `/stats` for moderators, and what feeds it.
+
+Members are noted on every update (their Telegram language), searches are counted in the
+search log (`store.search_log`); `collect` gathers every figure for `/stats` and for
+`python -m bot stats`.
+"""
+
+import asyncio
+import logging
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+
+from telegram import Message, Update
+from telegram.ext import ContextTypes
+
+from bot import chart
+from bot.stats import CHART_HINT, Stats, chunks, render
+from handlers.deps import Services, services
+from handlers.follow import FOLLOW_KEY, Follow
+from store.figures import alert_counts, submission_counts
+from store.members import MemberStore
+from store.search_log import SearchLog, search_log_path
+
+log = logging.getLogger(__name__)
+MEMBERS_KEY = "members"
+SEARCH_LOG_KEY = "search_log"
+MODERATORS_ONLY = "This command is for moderators."
+WEEKS = 12
+ACTIVE_DAYS = 30
+QUERY_DAYS = 30
+
+
+def install(svc: Services) -> None:
+    """Open the members table and the search log; /forget deletes a member's entry."""
+    members = MemberStore(svc.database)
+    path = svc.database.path
+    svc.extra[MEMBERS_KEY] = members
+    svc.extra[SEARCH_LOG_KEY] = SearchLog(search_log_path(path) if path else None)
+    svc.forget_hooks.append(members.forget)
+
+
+def collect(svc: Services, now: datetime | None = None) -> Stats:
+    """Gather every figure from the stores."""
+    now = now or datetime.now(UTC)
+    follow: Follow = svc.extra[FOLLOW_KEY]
+    search_log: SearchLog = svc.extra[SEARCH_LOG_KEY]
+    follow.outbox.fold()
+    week_ago = (now - timedelta(days=6)).date().isoformat()  # 7 days, today included
+    since = (now - timedelta(days=ACTIVE_DAYS - 1)).date().isoformat()
+    members, active, languages = svc.extra[MEMBERS_KEY].counts(since)
+    countries = sorted(svc.catalog.country_counts(), key=lambda item: (-item[1], item[0]))
+    return Stats(
+        practices_by_status=svc.practices.count(),
+        practices_by_topic=sorted(svc.catalog.topic_counts(), key=lambda item: -item[1]),
+        practices_by_country=countries,
+        members=members,
+        members_active=active,
+        members_by_language=languages,
+        subscriptions_by_kind=dict(Counter(s.kind for s in follow.subscriptions.active())),
+        alerts_week=alert_counts(svc.database, week_ago),
+        submissions=submission_counts(svc.database),
+        searches_per_week=search_log.per_week(WEEKS),
+        top_queries=search_log.top(QUERY_DAYS, 10),
+        zero_result_queries=search_log.top(QUERY_DAYS, 10, zero_only=True),
+    )
+
+
+async def note_member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Note who wrote and in which interface language (before every other handler)."""
+    user = update.effective_user
+    if user is None or user.is_bot or update.my_chat_member:
+        return
+    services(context).extra[MEMBERS_KEY].seen(user.id, user.language_code)
+
+
+def record_search(
+    context: ContextTypes.DEFAULT_TYPE, message: Message, query: str, found: int
+) -> None:
+    """Count the search a member's message made, in the search log (without who asked)."""
+    if message.from_user is not None and not message.from_user.is_bot:
+        services(context).extra[SEARCH_LOG_KEY].record(message.from_user.id, query, found)
+
+
+async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Show moderators the figures, with the chart when the charts extra is installed."""
+    user, message = update.effective_user, update.effective_message
+    svc = services(context)
+    if not svc.is_admin(user.id if user else None):
+        await message.reply_text(MODERATORS_ONLY)
+        return
+    stats = collect(svc)
+    lines = render(stats)
+    if not chart.available():
+        lines += ["", CHART_HINT]
+    for text in chunks(lines):
+        await message.reply_text(text)
+    if not chart.available():
+        return
+    png = await asyncio.to_thread(chart.render_png, stats)
+    await message.reply_photo(png, caption="Searches per week and practices per topic")

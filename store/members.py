@@ -1,0 +1,62 @@
+"""Members: the people who use the bot, with the interface language Telegram reports.
+
+One document per user, its id the user's id (no scan): `{"language": "fr", "first_seen":
+"2026-11-30", "last_seen": "2026-11-30"}`. Written only when something changes (a new member,
+another language, a new day), so an ordinary message costs no write. /forget deletes it.
+"""
+
+from datetime import UTC, datetime
+
+from tinydb.table import Document
+
+from store.db import Database
+
+
+class MemberStore:
+    """The `members` table, with an in-memory copy of what was last written."""
+
+    def __init__(self, database: Database) -> None:
+        self._table = database.table("members")
+        self._known: dict[int, tuple[str, str]] = {
+            doc.doc_id: (doc.get("language") or "", doc.get("last_seen") or "")
+            for doc in self._table.all()
+        }
+
+    def seen(self, user_id: int, language: str | None, now: datetime | None = None) -> bool:
+        """Note that a user wrote to the bot today; return True when that cost a write.
+
+        Args:
+            user_id: the Telegram user id.
+            language: Telegram's `language_code` (IETF tag such as "en" or "pt-br"), or None.
+            now: the current time (UTC); tests pass it.
+        """
+        day = (now or datetime.now(UTC)).date().isoformat()
+        language = (language or "").strip().lower()[:16]
+        known = self._known.get(user_id)
+        if known == (language, day):
+            return False
+        doc = self._table.get(doc_id=user_id)
+        fields = {"language": language, "last_seen": day}
+        if doc is None:
+            self._table.insert(Document({**fields, "first_seen": day}, doc_id=user_id))
+        else:
+            self._table.update(fields, doc_ids=[user_id])
+        self._known[user_id] = (language, day)
+        return True
+
+    def forget(self, user_id: int) -> None:
+        """Delete what is kept about a user."""
+        if self._known.pop(user_id, None) is not None:
+            self._table.remove(doc_ids=[user_id])
+
+    def counts(self, since: str) -> tuple[int, int, dict[str, int]]:
+        """Return (members, members seen since the ISO day `since`, members by language).
+
+        A member whose Telegram reports no language counts under "".
+        """
+        languages: dict[str, int] = {}
+        active = 0
+        for language, last_seen in self._known.values():
+            languages[language] = languages.get(language, 0) + 1
+            active += last_seen >= since
+        return len(self._known), active, languages
