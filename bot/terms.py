@@ -7,6 +7,12 @@ concept's forms in the six languages (`bot.vocabulary`) are looked up in these p
 a query names it, then kept. A unit of a query (a word, or a phrase naming a concept)
 matches a practice exactly, by stem, by concept, as the start of a longer word, or, for a
 word found nowhere, by a word one or two typing errors away.
+
+How strong each match is decides how much it counts: the form as typed (a phrase's own words)
+in a title or keyword ≫ its stem or a concept synonym there ≫ the long texts ≫ a topic-only
+reading (the programme topic a concept belongs to: "museum" → every Culture practice). A
+topic-only reading is kept apart (`Matches.readings`): it adds a little to the score, but is
+not evidence that a practice covers the word.
 """
 
 import bisect
@@ -20,8 +26,12 @@ from bot.text import fold
 from bot.vocabulary import MIN_STEM, Vocabulary
 
 # Similarity of each kind of match: the word as typed, its stem, a concept it names (in any
-# language), the start of a longer word.
-EXACT, STEM, CONCEPT, PREFIX = 1.0, 0.95, 0.9, 0.85
+# language: a translation or a broader synonym), the start of a longer word. A concept counts
+# clearly less than the form typed, so that a practice naming "action plan" beats one that only
+# says "strategy", while a translation in a title still beats the typed word in a long text.
+EXACT, STEM, CONCEPT, PREFIX = 1.0, 0.9, 0.75, 0.7
+# Similarity of a topic-only reading: the programme topic a word or its concept belongs to.
+READING = 0.3
 # Among a phrase's matches, a practice holding the phrase's own words gains up to this much.
 PHRASE_BONUS = 0.1
 
@@ -33,10 +43,24 @@ class Matches(dict[int, float]):
         df: how many practices its words match (exactly, by stem, concept, prefix or typo),
             not counting its topic or place readings: its rarity, for IDF.
         weak: only prefixes or typos matched: it covers less of the query's meaning.
+        size: how many meaningful words the unit holds (a phrase counts as its words).
+        readings: practices reached only through a topic the unit names (topic-only
+            readings) → weighted similarity; never a practice of the dict itself.
     """
 
     df: int = 0
     weak: bool = False
+    size: int = 1
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.readings: dict[int, float] = {}
+
+    def add_readings(self, found: dict[int, float]) -> None:
+        """Keep topic-only readings for the practices the unit does not match otherwise."""
+        for index, score in found.items():
+            if index not in self and score > self.readings.get(index, 0.0):
+                self.readings[index] = score
 
 
 class TermIndex:
@@ -108,12 +132,15 @@ class TermIndex:
             for lang, stem in self.vocabulary.stems(unit):
                 terms.setdefault(f"s:{lang}:{stem}", STEM)
         best = Matches(self.collect(terms))
-        strong = bool(best)
         if " " in unit:
             self._add_phrase_words(unit, best)
-        else:
+        strong = bool(best)
+        if " " not in unit:
             self._add_similar(unit, best, typos=not best)
         best.df, best.weak = len(best), bool(best) and not strong
+        best.size = max(1, sum(not self.vocabulary.is_stop(w) for w in unit.split()))
+        topics = {f"t:{t}": READING for c in concepts if (t := self.vocabulary.concepts[c].topic)}
+        best.add_readings(self.collect(topics))
         return best
 
     def _part_terms(self, part: str, langs: tuple[str, ...], field_name: str) -> set[str]:
@@ -176,22 +203,32 @@ class TermIndex:
         return max((len(self._postings_of(term)) for term in terms), default=0)
 
     def _add_phrase_words(self, phrase: str, best: dict[int, float]) -> None:
-        """Rank first, among a phrase's matches, the practices that hold its own words too.
+        """Match a phrase by its own words, and rank first the practices holding them.
 
-        "equality data" names the concept data, whose practices include "migration data";
-        those that also say "equality" come first.
+        A practice holding every word of the phrase ("action" and "plan") matches it as
+        typed, at the weight of the weakest field among them. Among the concept's other
+        matches ("equality data" names the concept data, whose practices include "migration
+        data"), those that also say some of its words ("equality") gain a little.
         """
         words = [w for w in phrase.split() if not self.vocabulary.is_stop(w)]
         holders: list[set[int]] = []
+        own: dict[int, float] | None = None
         for word in words:
-            terms = [
-                f"w:{word}",
-                *(f"s:{lang}:{stem}" for lang, stem in self.vocabulary.stems(word)),
-            ]
-            terms += [f"c:{c}" for c in self._word_concepts(word)]
-            holders.append(set().union(*(self._postings_of(term) for term in terms)))
+            exact = {f"w:{word}": EXACT}
+            exact.update((f"s:{lang}:{stem}", STEM) for lang, stem in self.vocabulary.stems(word))
+            found = self.collect(exact)
+            own = (
+                found
+                if own is None
+                else {i: min(w, found[i]) for i, w in own.items() if i in found}
+            )
+            terms = [f"c:{c}" for c in self._word_concepts(word)]
+            holders.append(set(found).union(*(self._postings_of(term) for term in terms)))
         if not holders:
             return
+        for index, score in (own or {}).items():
+            if score > best.get(index, 0.0):
+                best[index] = score
         for index in best:
             held = sum(index in docs for docs in holders)
             best[index] += PHRASE_BONUS * held / len(holders)
@@ -207,7 +244,7 @@ class TermIndex:
         return self._postings.get(term, {})
 
     def _concept_postings(self, concept: str) -> dict[int, float]:
-        """Return the practices that name a concept in any of its forms, or have its topic.
+        """Return the practices that name a concept in any of its forms.
 
         A form of several words matches a practice holding all of them, at the weight of
         the weakest field among them.
@@ -228,9 +265,6 @@ class TermIndex:
                 else:
                     if weight > found.get(index, 0.0):
                         found[index] = weight
-        topic = self.vocabulary.concepts[concept].topic
-        for index, weight in self._postings.get(f"t:{topic}", {}).items() if topic else ():
-            found[index] = max(found.get(index, 0.0), weight)
         self._concept_cache[concept] = found
         return found
 
