@@ -51,6 +51,10 @@ NEAR_BEST = 0.8
 # Evidence this strong covers its unit fully (a concept in a title or keyword); weaker evidence
 # (the long texts) covers its share.
 COVERS = CONCEPT
+# A practice matching a unit whose topic (or its concept's) it also has gains this much.
+TOPIC_AGREES = 0.1
+# Each word of a phrase beyond the first adds this share of the phrase's weight.
+PHRASE_WORD = 0.5
 # A topic-only reading covers this share of a unit's meaning: alone it can answer a one-word
 # query ("theatre" → Culture practices), but it does not make a full match.
 READING_COVER = 0.5
@@ -295,10 +299,13 @@ class SearchIndex:
         # ("accolgono") as a specific thing ("surf").
         known = [self._idf(matches.df) for matches in units if matches.df]
         unknown = sum(known) / len(known) if known else 0.0
-        # A phrase counts as its words do in BM25, each weighing in: "hate speech" is two
-        # words of the query, so it outweighs the one word "online".
+        # A phrase weighs more than one word, as its words would in BM25 ("hate speech" over
+        # "online"), but less than its words apart: they are not independent.
         weights = [
-            (self._idf(matches.df) if matches.df else unknown) * matches.size for matches in units
+            (self._idf(matches.df) if matches.df else unknown)
+            * (1.0 + PHRASE_WORD * (matches.size - 1))
+            * matches.share
+            for matches in units
         ]
         scores: dict[int, float] = {}
         covered: dict[int, float] = {}
@@ -311,6 +318,11 @@ class SearchIndex:
                 covered[i] = covered.get(i, 0.0) + share * min(similarity / COVERS, 1.0)
             reading_share = weight * READING_COVER / READING
             for i, similarity in matches.readings.items():
+                if i in matches:
+                    # Evidence and topic agree ("Mehrsprachigkeit" in a Multilingualism
+                    # practice rather than "discriminatory language" elsewhere): a small boost.
+                    scores[i] += weight * TOPIC_AGREES
+                    continue
                 scores[i] = scores.get(i, 0.0) + weight * similarity
                 covered[i] = covered.get(i, 0.0) + reading_share * similarity
         needed = MIN_COVERAGE * sum(weights)
@@ -379,14 +391,20 @@ class SearchIndex:
     def _unit_matches(self, query: Query) -> list[Matches]:
         """Return, for each unit of the query, the practices it matches and how well."""
         concepts = query.concepts or (frozenset(),) * len(query.words)
-        units = list(zip(query.words, concepts, strict=True))
+        shares = query.shares or (1.0,) * len(query.words)
+        units = list(zip(query.words, concepts, shares, strict=True))
         if len(units) > MAX_SCORED_WORDS:
             # A pasted paragraph is matched on its most distinctive known words: the common
             # ones would cost a walk over most of the catalogue each and tell little apart.
-            sizes = [self.terms.estimated_df(word, concepts) for word, concepts in units]
+            sizes = [self.terms.estimated_df(word, concepts) for word, concepts, _ in units]
             order = sorted(range(len(units)), key=lambda n: (sizes[n] == 0, sizes[n], n))
             units = [units[n] for n in sorted(order[:MAX_SCORED_WORDS])]
-        return [self._unit_scores(word, concepts) for word, concepts in units]
+        found = []
+        for word, word_concepts, share in units:
+            matches = self._unit_scores(word, word_concepts)
+            matches.share = share
+            found.append(matches)
+        return found
 
     def _unit_scores(self, unit: str, concepts: frozenset[str]) -> Matches:
         """Return, for each practice a unit matches, the best weighted similarity."""

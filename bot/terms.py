@@ -44,22 +44,24 @@ class Matches(dict[int, float]):
             not counting its topic or place readings: its rarity, for IDF.
         weak: only prefixes or typos matched: it covers less of the query's meaning.
         size: how many meaningful words the unit holds (a phrase counts as its words).
-        readings: practices reached only through a topic the unit names (topic-only
-            readings) → weighted similarity; never a practice of the dict itself.
+        share: the share of a typed word the unit is (a compound's part: 1/parts).
+        readings: practices reached through a topic the unit names (topic readings) →
+            weighted similarity; for a practice not in the dict itself, a topic-only reading.
     """
 
     df: int = 0
     weak: bool = False
     size: int = 1
+    share: float = 1.0
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.readings: dict[int, float] = {}
 
     def add_readings(self, found: dict[int, float]) -> None:
-        """Keep topic-only readings for the practices the unit does not match otherwise."""
+        """Keep the practices a topic the unit names reaches → weighted similarity."""
         for index, score in found.items():
-            if index not in self and score > self.readings.get(index, 0.0):
+            if score > self.readings.get(index, 0.0):
                 self.readings[index] = score
 
 
