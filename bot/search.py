@@ -309,29 +309,39 @@ class SearchIndex:
         ]
         scores: dict[int, float] = {}
         covered: dict[int, float] = {}
+        reached: dict[int, int] = {}  # how many units reach each practice (evidence or topic)
         for weight, matches in zip(weights, units, strict=True):
             # A unit matched only by a prefix or a typo ("train" in "training") is weak
             # evidence of what was meant: it covers half its weight.
-            share = weight * (0.5 if matches.weak else 1.0)
+            share = weight * (0.5 if matches.weak else 1.0) / COVERS
+            cap = share * COVERS
+            get_score, get_covered, get_reached = scores.get, covered.get, reached.get
             for i, similarity in matches.items():
-                scores[i] = scores.get(i, 0.0) + weight * similarity
-                covered[i] = covered.get(i, 0.0) + share * min(similarity / COVERS, 1.0)
-            reading_share = weight * READING_COVER / READING
-            for i, similarity in matches.readings.items():
-                if i in matches:
-                    # Evidence and topic agree ("Mehrsprachigkeit" in a Multilingualism
-                    # practice rather than "discriminatory language" elsewhere): a small boost.
-                    scores[i] += weight * TOPIC_AGREES
-                    continue
-                scores[i] = scores.get(i, 0.0) + weight * similarity
-                covered[i] = covered.get(i, 0.0) + reading_share * similarity
+                scores[i] = get_score(i, 0.0) + weight * similarity
+                part = share * similarity
+                covered[i] = get_covered(i, 0.0) + (part if part < cap else cap)
+                reached[i] = get_reached(i, 0) + 1
+            readings = matches.readings
+            if not readings:
+                continue
+            # Evidence and topic agree ("Mehrsprachigkeit" in a Multilingualism practice
+            # rather than "discriminatory language" elsewhere): a small boost.
+            agrees = weight * TOPIC_AGREES
+            for i in readings & matches.keys():
+                scores[i] += agrees
+            reading_score, reading_share = weight * READING, weight * READING_COVER
+            for i in readings - matches.keys():
+                scores[i] = get_score(i, 0.0) + reading_score
+                covered[i] = get_covered(i, 0.0) + reading_share
+                reached[i] = get_reached(i, 0) + 1
         needed = MIN_COVERAGE * sum(weights)
         floor = NEAR_BEST * max((scores[i] for i in full), default=0.0)
+        every = len(units)
         kept = [
             i
             for i, share in covered.items()
-            if (candidates is None or i in candidates)
-            and (i in full or _met_by_all(i, units) or (share >= needed and scores[i] >= floor))
+            if (reached[i] == every or (share >= needed and scores[i] >= floor) or i in full)
+            and (candidates is None or i in candidates)
         ]
         return self._order(kept, scores, query)
 
@@ -418,13 +428,14 @@ class SearchIndex:
         if " " not in unit:
             place = self._place_query(unit) or (None if best else self._demonym_query(unit))
         if place:
-            for index in self._in_places(place):
+            places = self._in_places(place)
+            best.readings = best.readings - places
+            for index in places:
                 if FIELD_WEIGHTS["text"] > best.get(index, 0.0):
                     best[index] = FIELD_WEIGHTS["text"]
-                best.readings.pop(index, None)
         topic = self.aliases.topics.get(unit)
         if topic:
-            best.add_readings(self.terms.collect({f"t:{topic}": READING}))
+            best.add_readings(self.terms.topic_members(topic))
         best.df = best.df or len(best) or len(best.readings)
         return best
 
@@ -462,11 +473,6 @@ def _matching_all(units: list[Matches], candidates: set[int] | None) -> set[int]
     for matches in ordered[1:]:
         found = {i for i in found if i in matches}
     return found
-
-
-def _met_by_all(index: int, units: list[Matches]) -> bool:
-    """Return True when every unit reaches a practice, by evidence or topic-only reading."""
-    return all(index in matches or index in matches.readings for matches in units)
 
 
 @functools.lru_cache(maxsize=1024)

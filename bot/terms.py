@@ -31,7 +31,7 @@ from bot.vocabulary import MIN_STEM, Vocabulary
 # says "strategy", while a translation in a title still beats the typed word in a long text.
 EXACT, STEM, CONCEPT, PREFIX = 1.0, 0.9, 0.75, 0.7
 # Similarity of a topic-only reading: the programme topic a word or its concept belongs to.
-READING = 0.3
+READING = 0.2
 # Among a phrase's matches, a practice holding the phrase's own words gains up to this much.
 PHRASE_BONUS = 0.1
 
@@ -45,8 +45,9 @@ class Matches(dict[int, float]):
         weak: only prefixes or typos matched: it covers less of the query's meaning.
         size: how many meaningful words the unit holds (a phrase counts as its words).
         share: the share of a typed word the unit is (a compound's part: 1/parts).
-        readings: practices reached through a topic the unit names (topic readings) →
-            weighted similarity; for a practice not in the dict itself, a topic-only reading.
+        readings: practices reached through a topic the unit names (topic readings), each
+            at similarity READING; for a practice not in the dict itself, a topic-only
+            reading.
     """
 
     df: int = 0
@@ -56,13 +57,11 @@ class Matches(dict[int, float]):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.readings: dict[int, float] = {}
+        self.readings: frozenset[int] = frozenset()
 
-    def add_readings(self, found: dict[int, float]) -> None:
-        """Keep the practices a topic the unit names reaches → weighted similarity."""
-        for index, score in found.items():
-            if score > self.readings.get(index, 0.0):
-                self.readings[index] = score
+    def add_readings(self, found: frozenset[int]) -> None:
+        """Keep the practices a topic the unit names reaches."""
+        self.readings = self.readings | found if self.readings else found
 
 
 class TermIndex:
@@ -75,6 +74,7 @@ class TermIndex:
         self._part_cache: dict[tuple[str, tuple[str, ...], str], set[str]] = {}
         # concept id → the practices that name it (worked out at query time, then kept)
         self._concept_cache: dict[str, dict[int, float]] = {}
+        self._topic_cache: dict[str, frozenset[int]] = {}
         # Words of the practices' places, and of their other fields ("mobile" of "mobile app").
         self.place_words: set[str] = set()
         self.text_words: set[str] = set()
@@ -109,6 +109,7 @@ class TermIndex:
     def refresh(self) -> None:
         """Make what was added since the last refresh findable by prefix and typo."""
         self._concept_cache.clear()
+        self._topic_cache.clear()
         self.words = sorted(key[2:] for key in self._postings if key.startswith("w:"))
 
     def postings(self, term: str) -> dict[int, float]:
@@ -141,9 +142,19 @@ class TermIndex:
             self._add_similar(unit, best, typos=not best)
         best.df, best.weak = len(best), bool(best) and not strong
         best.size = max(1, sum(not self.vocabulary.is_stop(w) for w in unit.split()))
-        topics = {f"t:{t}": READING for c in concepts if (t := self.vocabulary.concepts[c].topic)}
-        best.add_readings(self.collect(topics))
+        for concept in concepts:
+            topic = self.vocabulary.concepts[concept].topic
+            if topic:
+                best.add_readings(self.topic_members(topic))
         return best
+
+    def topic_members(self, topic: str) -> frozenset[int]:
+        """Return the practices that have a topic (kept until the next refresh)."""
+        found = self._topic_cache.get(topic)
+        if found is None:
+            found = frozenset(self._postings.get(f"t:{topic}", ()))
+            self._topic_cache[topic] = found
+        return found
 
     def _part_terms(self, part: str, langs: tuple[str, ...], field_name: str) -> set[str]:
         """Return the terms of one part of a field; keywords and topics are tags that recur
