@@ -67,8 +67,8 @@ class SearchResult:
     Attributes:
         query: the parsed query.
         practices: the results, best first.
-        partial: no practice matches every word: these match part of the query, ranked by
-            how much of its meaning they cover.
+        partial: the first result does not match every word with real evidence (it may
+            still outrank weaker full matches): the results match part of the query.
         filter_only: the words found nothing within the filters; these are what the filters
             alone find.
         missing: ("city" or "country", name) of a real place typed that has no practice yet.
@@ -194,7 +194,7 @@ class SearchIndex:
     def search(self, text: str) -> SearchResult:
         """Parse a query and return the practices that answer it, best first.
 
-        Beyond `run`: when no practice matches every word, the best partial matches; when
+        Beyond `run`: the strong partial matches beside (or instead of) full ones; when
         the words match nothing within the filters, what the filters alone find; for a real
         place with no practice, the practices of its country.
         """
