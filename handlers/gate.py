@@ -26,6 +26,7 @@ _PRIVATE_BUTTONS = (
     (re.compile(r"^fl\|k\|keyword$"), FOLLOW_KEYWORD),
     (re.compile(r"^fg\|"), FORGET),
 )
+IN_PRIVATE = "This is done in our private chat:"
 NOT_YOURS = (
     "This button belongs to the member who asked. Send the command yourself to get your own "
     "buttons: /start, /search, /subscribe …"
@@ -77,5 +78,6 @@ async def on_group_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     payload = private_flow(query.data or "")
     if payload is not None:
         # Telegram opens a t.me/<bot>?start= link given as the answer's url in the private chat.
-        await query.answer(url=private_link(context, payload))
+        link = private_link(context, payload)
+        await query.answer(f"{IN_PRIVATE} {link}", url=link)
         raise ApplicationHandlerStop
