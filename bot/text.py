@@ -65,6 +65,8 @@ def fold(text: str) -> str:
     Returns:
         The folded text, e.g. "Berlin-Neukölln" → "berlin neukolln".
     """
+    if text.isascii():  # the common case, and the same result: nothing to drop or decompose
+        return _NON_WORD.sub(" ", text.lower()).strip()
     return _NON_WORD.sub(" ", strip_accents(drop_invisible(text)).casefold()).strip()
 
 
@@ -102,6 +104,8 @@ def telegram_length(text: str) -> int:
     are in these units: a letter outside the Basic Multilingual Plane, such as most emoji or
     "𝐁", counts two.
     """
+    if text.isascii():  # most text: one unit a character, without encoding it
+        return len(text)
     return len(text.encode("utf-16-le")) // 2
 
 

@@ -8,6 +8,7 @@ from telegram.ext import ContextTypes
 from bot.cards import PAGE_SIZE, named, named_callback, results_keyboard, results_text
 from bot.texts import STALE_BUTTON
 from handlers.deps import services
+from handlers.gate import kept_for_member
 from handlers.search import edit_or_ignore, page_callbacks
 
 COUNTRIES = "🌍 <b>Countries</b>: pick one, then a city."
@@ -77,7 +78,12 @@ async def on_browse(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         text, keyboard = COUNTRIES, countries_markup(context)
     else:
         text, keyboard = TOPICS_TEXT, topics_markup(context)
-    await context.bot.send_message(query.message.chat.id, text, reply_markup=keyboard)
+    await context.bot.send_message(
+        query.message.chat.id,
+        text,
+        reply_markup=keyboard,
+        reply_parameters=kept_for_member(update),
+    )
 
 
 async def on_latest_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

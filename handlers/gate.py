@@ -13,7 +13,7 @@
 
 import re
 
-from telegram import Chat, Update
+from telegram import Chat, ReplyParameters, Update
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 from telegram.helpers import create_deep_linked_url
 
@@ -26,6 +26,7 @@ _PRIVATE_BUTTONS = (
     (re.compile(r"^fl\|k\|keyword$"), FOLLOW_KEYWORD),
     (re.compile(r"^fg\|"), FORGET),
 )
+IN_PRIVATE = "This is done in our private chat:"
 NOT_YOURS = (
     "This button belongs to the member who asked. Send the command yourself to get your own "
     "buttons: /start, /search, /subscribe …"
@@ -47,6 +48,22 @@ def private_flow(data: str) -> str | None:
     return next((payload for pattern, payload in _PRIVATE_BUTTONS if pattern.match(data)), None)
 
 
+def kept_for_member(update: Update) -> ReplyParameters | None:
+    """Return how a new message sent for a group's button stays the member's (None elsewhere).
+
+    It quotes the member's message that the pressed one quoted, so its own buttons belong to
+    the same member.
+    """
+    query = update.callback_query
+    message = query.message if query else None
+    if message is None or message.chat.type == Chat.PRIVATE:
+        return None
+    asked = message.reply_to_message
+    if asked is None:
+        return None
+    return ReplyParameters(asked.message_id, allow_sending_without_reply=True)
+
+
 async def on_group_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Keep group buttons to their member, and private flows out of groups."""
     query = update.callback_query
@@ -61,5 +78,6 @@ async def on_group_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     payload = private_flow(query.data or "")
     if payload is not None:
         # Telegram opens a t.me/<bot>?start= link given as the answer's url in the private chat.
-        await query.answer(url=private_link(context, payload))
+        link = private_link(context, payload)
+        await query.answer(f"{IN_PRIVATE} {link}", url=link)
         raise ApplicationHandlerStop

@@ -1,11 +1,12 @@
 """Rejecting a submission: the moderator types a reason, sees it back, and sends it.
 
 Reject (`mod|r|<n>`) opens a wait of `REASON_MINUTES`: the moderator's next typed message is
-the reason. It is shown back with Send (`mod|rs`), Edit (`mod|re`) and Cancel (`mod|x`), and
-only Send rejects the submission and tells its author. The wait is stored with its start
-time, so it closes after its stated time also when the bot restarted meanwhile (PTB's
-conversation timeout does not survive a restart); a message after that is what it would be
-without the wait (a search). A command, or a text that starts with "/", is never a reason.
+the reason. It is shown back with Send (`mod|rs`), Edit (`mod|re`), Cancel (`mod|x`) and
+"It was a search" (`mod|rq`: searches it, and the reason is still awaited); only Send rejects
+the submission and tells its author. The wait is stored with its start time, so it closes
+after its stated time also when the bot restarted meanwhile (PTB's conversation timeout does
+not survive a restart); a message after that is what it would be without the wait (a
+search). A command, or a text that starts with "/", is never a reason.
 """
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -43,6 +44,8 @@ CONFIRM_KEYBOARD = InlineKeyboardMarkup(
     [
         [InlineKeyboardButton("✅ Send to the submitter", callback_data="mod|rs")],
         [InlineKeyboardButton("✏️ Edit", callback_data="mod|re"), CANCEL_BUTTON],
+        # A moderator checking for a duplicate may type a search while the reason is awaited.
+        [InlineKeyboardButton("🔎 It was a search: search it", callback_data="mod|rq")],
     ]
 )
 
@@ -128,6 +131,25 @@ async def on_reason_edit(update: Update, context: Context) -> object:
     await context.bot.send_message(
         update.effective_chat.id,
         f"✍️ Type the new reason for #{request.submission_id}.",
+        reply_markup=InlineKeyboardMarkup([[CANCEL_BUTTON]]),
+    )
+    return REASON
+
+
+async def on_reason_search(update: Update, context: Context) -> object:
+    """Search for the text shown back instead of sending it; the reason is still awaited."""
+    query = update.callback_query
+    request = await _open_request(update, context)
+    if request is None or request.reason is None:
+        return END if request is None else REASON
+    await query.answer()
+    await strip_buttons(context, update.effective_chat.id, query.message.message_id)
+    submissions(context).ask_reason(update.effective_user.id, request.submission_id, _now(context))
+    await search.reply_with_results(query.message, context, request.reason)
+    await context.bot.send_message(
+        update.effective_chat.id,
+        f"✍️ The rejection of #{request.submission_id} still waits for its reason: type it "
+        "when you are ready, or press Cancel.",
         reply_markup=InlineKeyboardMarkup([[CANCEL_BUTTON]]),
     )
     return REASON

@@ -3,7 +3,7 @@
 from collections import OrderedDict
 from collections.abc import Callable
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, ReplyParameters, Update
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
@@ -27,6 +27,7 @@ from bot.texts import (
     result_note,
 )
 from handlers.deps import services
+from handlers.gate import kept_for_member
 from handlers.stats import record_search
 
 # Queries too long for callback data are remembered here under a short id; after a restart
@@ -192,16 +193,22 @@ async def on_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     practice = await practice_of_button(update, context)
     if practice is not None:
         await update.callback_query.answer()
-        await send_card(context, update.effective_chat.id, practice)
+        await send_card(context, update.effective_chat.id, practice, kept_for_member(update))
 
 
-async def send_card(context: ContextTypes.DEFAULT_TYPE, chat_id: int, practice: Practice) -> None:
-    """Send a practice's card with its buttons."""
+async def send_card(
+    context: ContextTypes.DEFAULT_TYPE,
+    chat_id: int,
+    practice: Practice,
+    reply: ReplyParameters | None = None,
+) -> None:
+    """Send a practice's card with its buttons (quoting `reply`, in a group)."""
     buttons = [button for extra in services(context).card_buttons for button in extra(practice)]
     await context.bot.send_message(
         chat_id,
         card_text(practice, context.bot.username),
         reply_markup=card_keyboard(practice, buttons),
+        reply_parameters=reply,
     )
 
 

@@ -11,7 +11,7 @@ from telegram.ext import ContextTypes, filters
 from bot import follow_texts as t
 from bot.texts import UNKNOWN_PRACTICE, WELCOME, help_text
 from handlers.deps import services
-from handlers.gate import FOLLOW_CITY, FOLLOW_KEYWORD, FORGET, SUBMIT
+from handlers.gate import FOLLOW_CITY, FOLLOW_KEYWORD, FORGET, SUBMIT, kept_for_member
 from handlers.search import send_card
 
 PRACTICE_PREFIX = "p_"
@@ -72,4 +72,8 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 async def on_help_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answer the welcome's "How to search" button."""
     await update.callback_query.answer()
-    await context.bot.send_message(update.effective_chat.id, help_text(context.bot.username))
+    await context.bot.send_message(
+        update.effective_chat.id,
+        help_text(context.bot.username),
+        reply_parameters=kept_for_member(update),
+    )

@@ -14,6 +14,7 @@ from bot.template import TOPICS
 from bot.texts import STALE_BUTTON
 from handlers.deps import services
 from handlers.follow import follow
+from handlers.gate import kept_for_member
 from handlers.search import edit_or_ignore, practice_of_button
 from store.subscriptions import ADDED, DUPLICATE
 
@@ -103,7 +104,9 @@ async def on_follow_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         await edit_or_ignore(query.message, t.MENU, t.menu_markup())
     elif action == "new":
         await query.answer()
-        await query.message.chat.send_message(t.MENU, reply_markup=t.menu_markup())
+        await query.message.chat.send_message(
+            t.MENU, reply_markup=t.menu_markup(), reply_parameters=kept_for_member(update)
+        )
     elif action == "k":
         await _pick_kind(query, context, arg)
     elif action in _BUTTON_KINDS:
@@ -167,4 +170,6 @@ async def on_practice_follow(update: Update, context: ContextTypes.DEFAULT_TYPE)
     ]
     await query.answer()
     markup = InlineKeyboardMarkup([[b] for b in buttons if b])
-    await query.message.chat.send_message(t.PRACTICE_PICK, reply_markup=markup)
+    await query.message.chat.send_message(
+        t.PRACTICE_PICK, reply_markup=markup, reply_parameters=kept_for_member(update)
+    )

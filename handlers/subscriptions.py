@@ -9,6 +9,7 @@ from bot.models import Subscription
 from bot.texts import STALE_BUTTON
 from handlers.deps import services
 from handlers.follow import follow
+from handlers.gate import kept_for_member
 from handlers.search import edit_or_ignore
 
 UNSUBSCRIBE_HELP = (
@@ -91,7 +92,11 @@ async def on_list_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     elif action == "ls":
         await query.answer()
         subs = follow(context).subscriptions.for_chat(query.message.chat.id)
-        await query.message.chat.send_message(t.list_text(subs), reply_markup=t.list_markup(subs))
+        await query.message.chat.send_message(
+            t.list_text(subs),
+            reply_markup=t.list_markup(subs),
+            reply_parameters=kept_for_member(update),
+        )
     elif action == "x" and arg.isdigit():
         await _stop_one(query, context, int(arg))
     elif action == "xa":
