@@ -117,7 +117,8 @@ def result_note(result: SearchResult) -> str | None:
             f"{escape(filter_label(query))}:"
         )
     if result.partial:
-        return "No practice matches every word: these match only part of your query."
+        # Practices matching every word may follow, below stronger partial answers.
+        return "The best answers match only part of your query."
     return None
 
 
