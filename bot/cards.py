@@ -13,7 +13,9 @@ from html import escape
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import InlineKeyboardButtonLimit, MessageLimit
 
+from bot.i18n import ENGLISH, Translator
 from bot.models import Practice
+from bot.template import topic_name
 from bot.text import cut_to_telegram_length, isolate, telegram_length
 
 # Telegram's limits. Lengths of text are counted as Telegram counts them, in UTF-16 code units
@@ -134,13 +136,16 @@ def _place_line(practice: Practice) -> str:
     return " · ".join(parts)
 
 
-def card_text(practice: Practice, bot_username: str, note: str | None = None) -> str:
+def card_text(
+    practice: Practice, bot_username: str, note: str | None = None, t: Translator = ENGLISH
+) -> str:
     """Return the full card of a practice.
 
     Args:
         practice: the practice to show.
         bot_username: the bot's username, for the deep link on the title.
         note: an already escaped line to show above the card (e.g. why an alert came).
+        t: the reader's language (labels and topic names; the practice stays as written).
 
     Returns:
         HTML text within Telegram's message limit.
@@ -154,11 +159,11 @@ def card_text(practice: Practice, bot_username: str, note: str | None = None) ->
     if practice.period:
         lines.append(f"🗓 {embed(practice.period, PERIOD_LIMIT, PERIOD_BUDGET)}")
     if practice.topics:
-        topics = " · ".join(practice.topics[:5])
+        topics = " · ".join(topic_name(t, topic) for topic in practice.topics[:5])
         lines.append(f"🏷 {embed(topics, TOPICS_LIMIT, TOPICS_BUDGET)}")
     text = "\n".join(lines)
     if practice.purpose:
-        head = "\n\n<b>Purpose:</b> "
+        head = "\n\n<b>" + t._("Purpose:") + "</b> "
         room = MAX_MESSAGE - telegram_length(text) - telegram_length(head)
         if room > 0:
             text += head + embed(practice.purpose, PURPOSE_LIMIT, room - 2)
@@ -167,12 +172,12 @@ def card_text(practice: Practice, bot_username: str, note: str | None = None) ->
 
 
 def card_keyboard(
-    practice: Practice, extra: Sequence[InlineKeyboardButton] = ()
+    practice: Practice, extra: Sequence[InlineKeyboardButton] = (), t: Translator = ENGLISH
 ) -> InlineKeyboardMarkup | None:
     """Return the card's buttons: "Read more" to the full practice, then any extra buttons."""
     rows: list[list[InlineKeyboardButton]] = []
     if practice.url and practice.url.startswith(("https://", "http://")):
-        rows.append([InlineKeyboardButton("📖 Read more", url=practice.url)])
+        rows.append([InlineKeyboardButton(t._("📖 Read more"), url=practice.url)])
     if extra:
         rows.append(list(extra))
     return InlineKeyboardMarkup(rows) if rows else None
@@ -200,7 +205,13 @@ def result_row(number: int, practice: Practice, bot_username: str) -> str:
     return row
 
 
-def results_text(label: str, practices: Sequence[Practice], page: int, bot_username: str) -> str:
+def results_text(
+    label: str,
+    practices: Sequence[Practice],
+    page: int,
+    bot_username: str,
+    t: Translator = ENGLISH,
+) -> str:
     """Return one page of results with a header like "5 of 23 for ‘refugees’".
 
     Args:
@@ -208,14 +219,19 @@ def results_text(label: str, practices: Sequence[Practice], page: int, bot_usern
         practices: every result, best first.
         page: the page to show, from 0.
         bot_username: the bot's username, for deep links.
+        t: the reader's language.
     """
     total = len(practices)
     shown = practices[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
     pages = max(1, -(-total // PAGE_SIZE))
     echo = embed(label, QUERY_ECHO_LIMIT, QUERY_ECHO_BUDGET)
-    header = f"🔎 <b>{len(shown)} of {total}</b> for ‘{echo}’"
+    header = "🔎 " + t.ngettext(
+        "<b>{shown} of {total}</b> result for ‘{query}’",
+        "<b>{shown} of {total}</b> results for ‘{query}’",
+        total,
+    ).format(shown=len(shown), total=t.format_number(total), query=echo)
     if pages > 1:
-        header += f" · page {page + 1} of {pages}"
+        header += " · " + t._("page {page} of {pages}").format(page=page + 1, pages=pages)
     rows = [
         result_row(page * PAGE_SIZE + n, practice, bot_username)
         for n, practice in enumerate(shown, start=1)
@@ -224,7 +240,10 @@ def results_text(label: str, practices: Sequence[Practice], page: int, bot_usern
 
 
 def results_keyboard(
-    practices: Sequence[Practice], page: int, page_callback: Callable[[int], str]
+    practices: Sequence[Practice],
+    page: int,
+    page_callback: Callable[[int], str],
+    t: Translator = ENGLISH,
 ) -> InlineKeyboardMarkup:
     """Return buttons that open each shown result's card, then Back / Next.
 
@@ -232,6 +251,7 @@ def results_keyboard(
         practices: every result, best first.
         page: the page shown, from 0.
         page_callback: the callback data that shows a given page.
+        t: the reader's language.
     """
     first = page * PAGE_SIZE
     shown = practices[first : first + PAGE_SIZE]
@@ -241,9 +261,9 @@ def results_keyboard(
     ]
     nav_row = []
     if page > 0:
-        nav_row.append(InlineKeyboardButton("◀ Back", callback_data=page_callback(page - 1)))
+        nav_row.append(InlineKeyboardButton(t._("◀ Back"), callback_data=page_callback(page - 1)))
     if first + PAGE_SIZE < len(practices):
-        nav_row.append(InlineKeyboardButton("Next ▶", callback_data=page_callback(page + 1)))
+        nav_row.append(InlineKeyboardButton(t._("Next ▶"), callback_data=page_callback(page + 1)))
     return InlineKeyboardMarkup([row for row in (open_row, nav_row) if row])
 
 

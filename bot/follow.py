@@ -15,8 +15,8 @@ from rapidfuzz import fuzz, process
 from bot.aliases import Aliases, is_short, short_name_problem
 from bot.cards import QUERY_ECHO_LIMIT, embed
 from bot.query import FILTER_NAMES, match_topics, parse_query
+from bot.search_texts import UNKNOWN_FILTER
 from bot.text import fold
-from bot.texts import UNKNOWN_FILTER
 
 MAX_KEYWORD = 100
 MAX_SUBSCRIPTIONS = 50

@@ -4,31 +4,47 @@ Pure data: the submission dialogue asks FIELDS in this order; `bot.answers` chec
 """
 
 from dataclasses import dataclass
+from functools import cache
 
-# The programme's own areas, in the order its site lists them (DESIGN §3).
+from bot.i18n import N_, Translator, languages, translator
+
+# The programme's own areas, in the order its site lists them (DESIGN §3). Stored and matched
+# in English; shown in the user's language (`topic_name`).
 TOPICS: tuple[str, ...] = (
-    "Anti-discrimination and equality",
-    "Anti-rumour methodologies",
-    "Business and employment",
-    "Communication and public awareness",
-    "Culture, leisure and heritage",
-    "Openness and interculturality",
-    "Education",
-    "Gender equality and intersectionality",
-    "Health, social care and family support",
-    "Housing and urban planning",
-    "Leadership and political commitment",
-    "Mediation and conflict resolution",
-    "Multilingualism",
-    "Political and public participation",
-    "Public and community services",
-    "Refugees",
-    "Religion and interfaith",
-    "Roma",
-    "Security, justice and safety",
-    "Welcoming and social integration",
-    "International outlook",
+    N_("Anti-discrimination and equality"),
+    N_("Anti-rumour methodologies"),
+    N_("Business and employment"),
+    N_("Communication and public awareness"),
+    N_("Culture, leisure and heritage"),
+    N_("Openness and interculturality"),
+    N_("Education"),
+    N_("Gender equality and intersectionality"),
+    N_("Health, social care and family support"),
+    N_("Housing and urban planning"),
+    N_("Leadership and political commitment"),
+    N_("Mediation and conflict resolution"),
+    N_("Multilingualism"),
+    N_("Political and public participation"),
+    N_("Public and community services"),
+    N_("Refugees"),
+    N_("Religion and interfaith"),
+    N_("Roma"),
+    N_("Security, justice and safety"),
+    N_("Welcoming and social integration"),
+    N_("International outlook"),
 )
+
+
+def topic_name(t: Translator, topic: str) -> str:
+    """Return a programme topic's name in t's language (the topic itself for another name)."""
+    return t.gettext(topic)
+
+
+@cache
+def names_in_every_language(topic: str) -> tuple[str, ...]:
+    """Return a topic's names in each of the bot's languages, English first, without repeats."""
+    names = (translator(code).gettext(topic) for code in languages())
+    return tuple(dict.fromkeys(names))
 
 
 @dataclass(frozen=True, slots=True)

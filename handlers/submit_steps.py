@@ -7,9 +7,9 @@ from telegram import Update
 from bot.answers import check_answer, toggle_topic
 from bot.cards import MAX_MESSAGE, named
 from bot.models import Draft
+from bot.search_texts import WELCOME
 from bot.template import FIELD_KEYS, FIELDS_BY_KEY
 from bot.text import fold, telegram_length
-from bot.texts import WELCOME
 from handlers.deps import services, submissions
 from handlers.drafts import (
     CONVERSATION,
@@ -24,6 +24,7 @@ from handlers.drafts import (
     previous_step,
     strip_buttons,
 )
+from handlers.language import tr
 from handlers.start import welcome_markup
 
 NOT_TEXT = "I can only take text here, not photos, stickers or files. Please type your answer."
@@ -118,15 +119,18 @@ async def on_back(update: Update, context: Context, draft: Draft, _: str) -> obj
 async def _back_to_menu(update: Update, context: Context, draft: Draft) -> object:
     """Leave the dialogue for the welcome menu; a draft with answers is kept for /submit."""
     await strip_buttons(context, update.effective_chat.id, draft.prompt_message_id)
+    t = tr(update, context)
     kept, key = "", conversation_key(update)
     if draft.answers:
         draft.active = False
         submissions(context).save_dialogue(draft, CONVERSATION, key, None)
-        kept = "\n\n<i>Your draft is kept: /submit to continue it.</i>"
+        kept = "\n\n<i>" + t._("Your draft is kept: /submit to continue it.") + "</i>"
     else:
         submissions(context).end_dialogue(draft.user_id, CONVERSATION, key)
     await context.bot.send_message(
-        update.effective_chat.id, WELCOME + kept, reply_markup=welcome_markup(context)
+        update.effective_chat.id,
+        t.gettext(WELCOME) + kept,
+        reply_markup=welcome_markup(context, t),
     )
     return END
 

@@ -10,8 +10,8 @@ from bot import follow_texts as t
 from bot.cards import named
 from bot.follow import MAX_SUBSCRIPTIONS, parse_follow
 from bot.models import Subscription
+from bot.search_texts import STALE_BUTTON
 from bot.template import TOPICS
-from bot.texts import STALE_BUTTON
 from handlers.deps import services
 from handlers.follow import follow
 from handlers.search import edit_or_ignore, practice_of_button

@@ -6,7 +6,7 @@ from telegram.ext import ContextTypes
 from bot import follow_texts as t
 from bot.follow import parse_follow
 from bot.models import Subscription
-from bot.texts import STALE_BUTTON
+from bot.search_texts import STALE_BUTTON
 from handlers.deps import services
 from handlers.follow import follow
 from handlers.search import edit_or_ignore
