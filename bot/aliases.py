@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass, field
 from importlib import resources
 
+from bot.i18n import ENGLISH, N_, Translator
 from bot.template import TOPICS
 from bot.text import fold
 
@@ -134,16 +135,24 @@ def is_short(name: str) -> bool:
     return len(fold(name).replace(" ", "")) <= SHORT_NAME
 
 
-def short_name_problem(kind: str, shown: str) -> str:
+_TOO_SHORT = {
+    "country": N_(
+        "‘{value}’ is too short to tell which country you mean, and it is no country code. "
+        "Please write the country's name, or its ISO code (IT or ITA for Italy)."
+    ),
+    "city": N_("‘{value}’ is too short to tell which city you mean. Please write its full name."),
+    "topic": N_(
+        "‘{value}’ is too short to tell which topic you mean. Please write its full name."
+    ),
+}
+
+
+def short_name_problem(kind: str, shown: str, t: Translator = ENGLISH) -> str:
     """Return why a short answer that names nothing exactly is refused (HTML).
 
     Args:
         kind: "country", "city" or "topic".
         shown: the answer, already escaped.
+        t: the user's language.
     """
-    if kind == "country":
-        return (
-            f"‘{shown}’ is too short to tell which country you mean, and it is no country code. "
-            "Please write the country's name, or its ISO code (IT or ITA for Italy)."
-        )
-    return f"‘{shown}’ is too short to tell which {kind} you mean. Please write its full name."
+    return t.gettext(_TOO_SHORT[kind]).format(value=shown)

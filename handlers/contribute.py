@@ -48,7 +48,7 @@ NOT_TYPED = (
 )
 REMINDER_GROUP = 50  # after the handler that answered the command
 PERSISTENCE_GROUP = 100  # after every other handler of the update
-SUBMIT_BUTTON = InlineKeyboardButton("✍️ Submit a practice", callback_data="sb|start")
+SUBMIT_BUTTON = InlineKeyboardButton(N_("✍️ Submit a practice"), callback_data="sb|start")
 BUTTONS = {
     "b": submit_steps.on_back,
     "s": submit_steps.on_skip,

@@ -10,10 +10,11 @@ from telegram.ext import ContextTypes
 from bot.i18n import Translator, language_name, languages, resolve, translator
 from bot.search_texts import STALE_BUTTON
 from handlers.deps import Services, services
-from handlers.stats import MEMBERS_KEY
 from store.members import MemberStore
 
 LANGUAGE_PREFIX = "lg|"
+# Where `handlers.stats.install` puts the members store in `Services.extra`.
+MEMBERS_KEY = "members"
 
 
 def members(svc: Services) -> MemberStore:

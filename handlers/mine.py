@@ -7,6 +7,7 @@ from telegram.ext import ContextTypes
 
 from bot.cards import MAX_MESSAGE, callback
 from bot.contribute import draft_line, full_text_parts, public_answers, submission_line
+from bot.i18n import N_
 from bot.models import Practice
 from bot.text import telegram_length
 from handlers.deps import submissions
@@ -22,7 +23,7 @@ def full_text_button(practice: Practice) -> Sequence[InlineKeyboardButton]:
     Their cards have no programme page behind "Read more", so the full text is sent in the chat.
     """
     data = callback("ft", practice.key) if practice.source == "submission" else None
-    return [InlineKeyboardButton("📄 Full text", callback_data=data)] if data else []
+    return [InlineKeyboardButton(N_("📄 Full text"), callback_data=data)] if data else []
 
 
 async def on_full_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -8,7 +8,7 @@ the submission dialogue, so it is an entry point of that dialogue (`OWN_FLOW_LIN
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import ContextTypes, filters
 
-from bot import follow_texts as t
+from bot import follow_texts as ft
 from bot.i18n import Translator
 from bot.search_texts import UNKNOWN_PRACTICE, WELCOME, help_text
 from handlers.deps import services
@@ -43,7 +43,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     t = tr(update, context)
     payload = context.args[0] if context.args else ""
-    if message.chat.type == message.chat.PRIVATE and await _start_flow(message, payload):
+    if message.chat.type == message.chat.PRIVATE and await _start_flow(message, payload, t):
         return
     if payload.startswith(PRACTICE_PREFIX):
         practice = services(context).catalog.get(payload.removeprefix(PRACTICE_PREFIX))
@@ -55,13 +55,14 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await message.reply_text(t.gettext(WELCOME), reply_markup=welcome_markup(context, t))
 
 
-async def _start_flow(message: Message, payload: str) -> bool:
+async def _start_flow(message: Message, payload: str, t: Translator) -> bool:
     """Start the private flow a deep link names; False when it names none."""
     if payload in (FOLLOW_CITY, FOLLOW_KEYWORD):
         kind = payload.removeprefix("follow_")
-        await message.reply_text(t.PROMPTS[kind], reply_markup=t.prompt_markup(kind))
+        prompt = t.gettext(ft.PROMPTS[kind])
+        await message.reply_text(prompt, reply_markup=ft.prompt_markup(kind))
     elif payload == FORGET:
-        await message.reply_text(t.FORGET_ASK, reply_markup=t.forget_markup())
+        await message.reply_text(t.gettext(ft.FORGET_ASK), reply_markup=ft.forget_markup(t))
     else:
         return False
     return True

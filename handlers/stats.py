@@ -17,12 +17,12 @@ from bot import chart
 from bot.stats import CHART_HINT, Stats, chunks, render
 from handlers.deps import Services, services
 from handlers.follow import FOLLOW_KEY, Follow
+from handlers.language import MEMBERS_KEY
 from store.figures import alert_counts, submission_counts
 from store.members import MemberStore
 from store.search_log import SearchLog, search_log_path
 
 log = logging.getLogger(__name__)
-MEMBERS_KEY = "members"
 SEARCH_LOG_KEY = "search_log"
 MODERATORS_ONLY = "This command is for moderators."
 WEEKS = 12

@@ -19,6 +19,7 @@ SAME_AS_ENGLISH = frozenset(
     {
         "Roma",  # the programme's topic: the German word too
         "in {places}",  # German uses the same preposition ("in Oslo")
+        "<b>{name}:</b> {value}",  # German punctuates a label as English does
     }
 )
 PLACEHOLDER = re.compile(r"\{[a-z_]*\}|%\(?\w*\)?[sd]")
