@@ -65,6 +65,8 @@ def fold(text: str) -> str:
     Returns:
         The folded text, e.g. "Berlin-Neukölln" → "berlin neukolln".
     """
+    if text.isascii():  # the common case, and the same result: nothing to drop or decompose
+        return _NON_WORD.sub(" ", text.lower()).strip()
     return _NON_WORD.sub(" ", strip_accents(drop_invisible(text)).casefold()).strip()
 
 

@@ -227,10 +227,10 @@ class Vocabulary:
                 if len(right) < MIN_PART:
                     continue
                 right_ids = self._part_concepts(right)
-                if right_ids or self.is_stop(right):
+                if right_ids or (self.is_stop(right) and len(right) > MIN_PART):
                     parts = [(word[:cut], left)]
                     return parts + ([(right, right_ids)] if right_ids else [])
-            if head_only is None and cut > MIN_PART:
+            if head_only is None and cut > MIN_PART + 1:
                 # "Flüchtlingsunterkünfte": the first part alone, when the rest is unknown.
                 head_only = [(word[:cut], left)]
         return head_only

@@ -10,6 +10,7 @@ from bot.i18n import N_, Translator
 from bot.search_texts import STALE_BUTTON
 from bot.template import topic_name
 from handlers.deps import services
+from handlers.gate import kept_for_member
 from handlers.language import tr
 from handlers.search import edit_or_ignore, page_callbacks
 
@@ -87,7 +88,12 @@ async def on_browse(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         text, keyboard = t.gettext(COUNTRIES), countries_markup(context)
     else:
         text, keyboard = t.gettext(TOPICS_TEXT), topics_markup(context, t)
-    await context.bot.send_message(query.message.chat.id, text, reply_markup=keyboard)
+    await context.bot.send_message(
+        query.message.chat.id,
+        text,
+        reply_markup=keyboard,
+        reply_parameters=kept_for_member(update),
+    )
 
 
 async def on_latest_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

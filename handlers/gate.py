@@ -13,7 +13,7 @@
 
 import re
 
-from telegram import Chat, Update
+from telegram import Chat, ReplyParameters, Update
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 from telegram.helpers import create_deep_linked_url
 
@@ -45,6 +45,22 @@ def private_link(context: ContextTypes.DEFAULT_TYPE, payload: str | None = None)
 def private_flow(data: str) -> str | None:
     """Return the deep-link payload of a button that starts a private flow, or None."""
     return next((payload for pattern, payload in _PRIVATE_BUTTONS if pattern.match(data)), None)
+
+
+def kept_for_member(update: Update) -> ReplyParameters | None:
+    """Return how a new message sent for a group's button stays the member's (None elsewhere).
+
+    It quotes the member's message that the pressed one quoted, so its own buttons belong to
+    the same member.
+    """
+    query = update.callback_query
+    message = query.message if query else None
+    if message is None or message.chat.type == Chat.PRIVATE:
+        return None
+    asked = message.reply_to_message
+    if asked is None:
+        return None
+    return ReplyParameters(asked.message_id, allow_sending_without_reply=True)
 
 
 async def on_group_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -3,19 +3,20 @@
 from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
 from telegram.ext import ContextTypes
 
-from bot.cards import card_keyboard, card_text, deep_link, inline_description
+from bot.cards import card_keyboard, card_text, deep_link, inline_description, shorten
 from bot.models import Practice
 from handlers.deps import services
 from handlers.start import PRACTICE_PREFIX
 
 MAX_RESULTS = 20
 CACHE_SECONDS = 60
+INLINE_TITLE_LIMIT = 200  # Telegram length (UTF-16 units): a result's title is one line
 
 
 def _article(practice: Practice, bot_username: str) -> InlineQueryResultArticle:
     return InlineQueryResultArticle(
         id=practice.key,
-        title=practice.title[:200],
+        title=shorten(practice.title, INLINE_TITLE_LIMIT),
         description=inline_description(practice),
         url=deep_link(bot_username, practice),
         input_message_content=InputTextMessageContent(card_text(practice, bot_username)),

@@ -3,7 +3,7 @@
 from collections import OrderedDict
 from collections.abc import Callable
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, ReplyParameters, Update
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
@@ -28,6 +28,7 @@ from bot.search_texts import (
 )
 from bot.template import TOPICS
 from handlers.deps import services
+from handlers.gate import kept_for_member
 from handlers.language import tr, tr_for, tr_user, translated
 from handlers.stats import record_search
 
@@ -199,16 +200,24 @@ async def on_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     practice = await practice_of_button(update, context)
     if practice is not None:
         await update.callback_query.answer()
-        await send_card(context, update.effective_chat.id, practice, tr(update, context))
+        await send_card(
+            context,
+            update.effective_chat.id,
+            practice,
+            kept_for_member(update),
+            tr(update, context),
+        )
 
 
 async def send_card(
     context: ContextTypes.DEFAULT_TYPE,
     chat_id: int,
     practice: Practice,
+    reply: ReplyParameters | None = None,
     t: Translator | None = None,
 ) -> None:
-    """Send a practice's card with its buttons, in t's language (else the chat's user's)."""
+    """Send a practice's card with its buttons (quoting `reply`, in a group), in t's language
+    (else the language of the chat's member)."""
     svc = services(context)
     t = t or tr_for(svc, chat_id)
     buttons = [translated(b, t) for extra in svc.card_buttons for b in extra(practice)]
@@ -216,6 +225,7 @@ async def send_card(
         chat_id,
         card_text(practice, context.bot.username, t=t),
         reply_markup=card_keyboard(practice, buttons, t),
+        reply_parameters=reply,
     )
 
 

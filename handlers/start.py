@@ -12,7 +12,7 @@ from bot import follow_texts as ft
 from bot.i18n import Translator
 from bot.search_texts import UNKNOWN_PRACTICE, WELCOME, help_text
 from handlers.deps import services
-from handlers.gate import FOLLOW_CITY, FOLLOW_KEYWORD, FORGET, SUBMIT
+from handlers.gate import FOLLOW_CITY, FOLLOW_KEYWORD, FORGET, SUBMIT, kept_for_member
 from handlers.language import tr, translated
 from handlers.search import send_card
 
@@ -50,7 +50,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if practice is None:
             await message.reply_text(t.gettext(UNKNOWN_PRACTICE))
         else:
-            await send_card(context, message.chat.id, practice, t)
+            await send_card(context, message.chat.id, practice, t=t)
         return
     await message.reply_text(t.gettext(WELCOME), reply_markup=welcome_markup(context, t))
 
@@ -77,5 +77,8 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 async def on_help_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answer the welcome's "How to search" button."""
     await update.callback_query.answer()
-    text = help_text(tr(update, context), context.bot.username)
-    await context.bot.send_message(update.effective_chat.id, text)
+    await context.bot.send_message(
+        update.effective_chat.id,
+        help_text(tr(update, context), context.bot.username),
+        reply_parameters=kept_for_member(update),
+    )

@@ -15,6 +15,7 @@ from bot.search_texts import STALE_BUTTON
 from bot.template import TOPICS
 from handlers.deps import services
 from handlers.follow import follow
+from handlers.gate import kept_for_member
 from handlers.language import tr
 from handlers.search import edit_or_ignore, practice_of_button
 from store.subscriptions import ADDED, DUPLICATE
@@ -113,7 +114,11 @@ async def on_follow_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         await edit_or_ignore(query.message, t.gettext(ft.MENU), ft.menu_markup(t))
     elif action == "new":
         await query.answer()
-        await query.message.chat.send_message(t.gettext(ft.MENU), reply_markup=ft.menu_markup(t))
+        await query.message.chat.send_message(
+            t.gettext(ft.MENU),
+            reply_markup=ft.menu_markup(t),
+            reply_parameters=kept_for_member(update),
+        )
     elif action == "k":
         await _pick_kind(query, context, arg, t)
     elif action in _BUTTON_KINDS:
@@ -184,4 +189,6 @@ async def on_practice_follow(update: Update, context: ContextTypes.DEFAULT_TYPE)
     ]
     await query.answer()
     markup = InlineKeyboardMarkup([[b] for b in buttons if b])
-    await query.message.chat.send_message(t.gettext(ft.PRACTICE_PICK), reply_markup=markup)
+    await query.message.chat.send_message(
+        t.gettext(ft.PRACTICE_PICK), reply_markup=markup, reply_parameters=kept_for_member(update)
+    )

@@ -10,6 +10,7 @@ from bot.models import Subscription
 from bot.search_texts import STALE_BUTTON
 from handlers.deps import services
 from handlers.follow import follow
+from handlers.gate import kept_for_member
 from handlers.language import tr
 from handlers.search import edit_or_ignore
 
@@ -112,7 +113,9 @@ async def on_list_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await query.answer()
         subs = follow(context).subscriptions.for_chat(query.message.chat.id)
         await query.message.chat.send_message(
-            ft.list_text(t, subs), reply_markup=ft.list_markup(t, subs)
+            ft.list_text(t, subs),
+            reply_markup=ft.list_markup(t, subs),
+            reply_parameters=kept_for_member(update),
         )
     elif action == "x" and arg.isdigit():
         await _stop_one(query, context, int(arg), t)

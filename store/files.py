@@ -10,7 +10,8 @@ nothing reaches no disk at all.
 import copy
 import json
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, Protocol
@@ -55,23 +56,26 @@ class FileStorage(Storage):
         self._depth = 0
         self._touched: Touched = {}
         self._snapshot: dict[str, Any] | None = None
-        self._docs: dict[str, dict[str, str]] = {}  # table → doc id → '"id":{…}'
-        self._tables: dict[str, str] = {}  # table → '"name":{…}' of an unchanged table
+        # The file's JSON by table, so that a write encodes only the documents it changed.
+        self._tables: dict[str, EncodedTable] = {}
 
     # --- the TinyDB storage interface ---
 
     def read(self) -> dict[str, Any] | None:
         if self._cache is None:
             self._cache = self._load() if self.path is not None else {}
-            self._docs.clear()
             self._tables.clear()
+            if self.path is not None:
+                # Encoded now, at start-up, rather than all at once at the first write.
+                for name, table in self._cache.items():
+                    self._tables[name] = EncodedTable(name, table)
         return self._cache
 
     def write(self, data: dict[str, Any]) -> None:
         self._cache = data
         if not self._depth:  # a write TinyDB made on its own (drop_table): all may have changed
             self._touched.update(dict.fromkeys(data, ALL))
-            self._touched.update(dict.fromkeys(self._docs, ALL))
+            self._touched.update(dict.fromkeys(self._tables, ALL))
             self.flush()
 
     def close(self) -> None:
@@ -127,7 +131,6 @@ class FileStorage(Storage):
         else:
             self._cache = None
         self._touched.clear()
-        self._docs.clear()
         self._tables.clear()
 
     def touch(self, table: str, ids: Iterable[int | str] | None) -> None:
@@ -166,33 +169,26 @@ class FileStorage(Storage):
             raise
         self.writes += 1
 
-    def render(self) -> bytes:
-        """Return the file's new content, re-encoding only the documents that changed."""
+    def render(self) -> list[bytes]:
+        """Return the file's new content in pieces, re-encoding only the changed documents."""
         data = self.read() or {}
         touched, self._touched = self._touched, {}
-        parts = []
+        pieces = [b"{"]
         for name, table in data.items():
-            if name in touched or name not in self._tables:
-                self._tables[name] = self._table_text(name, table, touched.get(name, ALL))
-            parts.append(self._tables[name])
+            encoded = self._tables.get(name)
+            if encoded is None or (name in touched and touched[name] is ALL):
+                encoded = self._tables[name] = EncodedTable(name, table)
+            elif name in touched:
+                encoded.update(table, touched[name] or ())
+            pieces += encoded.pieces()
+            pieces.append(b",")
         for name in set(self._tables) - set(data):
             del self._tables[name]
-            self._docs.pop(name, None)
-        # A lone surrogate (from a client or a file) can't be UTF-8: its JSON escape can, and
-        # reads back as the same string.
-        return ("{" + ",".join(parts) + "}").encode("utf-8", "backslashreplace")
-
-    def _table_text(self, name: str, table: Mapping[str, Any], ids: set[str] | None) -> str:
-        docs = self._docs.get(name)
-        if docs is None or ids is ALL:
-            docs = self._docs[name] = {key: _doc_text(key, doc) for key, doc in table.items()}
+        if len(pieces) > 1:
+            pieces[-1] = b"}"
         else:
-            for key in ids:
-                if key in table:
-                    docs[key] = _doc_text(key, table[key])
-                else:
-                    docs.pop(key, None)
-        return _encode(name) + ":{" + ",".join(docs.values()) + "}"
+            pieces.append(b"}")
+        return pieces
 
     def _load(self) -> dict[str, Any] | None:
         assert self.path is not None
@@ -209,12 +205,89 @@ class FileStorage(Storage):
         return data
 
 
-def _encode(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+def _encode(value: Any) -> bytes:
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    # A lone surrogate (from a client or a file) can't be UTF-8: its JSON escape can, and
+    # reads back as the same string.
+    return text.encode("utf-8", "backslashreplace")
 
 
-def _doc_text(key: str, doc: Any) -> str:
-    return _encode(key) + ":" + _encode(doc)
+def _doc_text(key: str, doc: Any) -> bytes:
+    return _encode(key) + b":" + _encode(doc)
+
+
+class EncodedTable:
+    """The JSON of one table, kept in blocks of documents: a write re-joins only its blocks.
+
+    Documents with TinyDB's own consecutive ids share blocks of 256 in id order, so the file
+    keeps the table's order; ids derived from users or hashes (from 2**24 on) are spread over
+    64 blocks after them. At 100,000 documents a write then joins a few hundred bytes objects
+    instead of one per document.
+    """
+
+    __slots__ = ("blocks", "docs", "head", "joined", "order")
+
+    def __init__(self, name: str, table: Mapping[str, Any]) -> None:
+        self.head = _encode(name) + b":{"
+        self.docs: dict[str, bytes] = {}
+        self.blocks: dict[int, dict[str, None]] = {}
+        self.joined: dict[int, bytes] = {}
+        self.order: list[int] | None = None
+        for key, doc in table.items():
+            self._set(key, doc)
+
+    @staticmethod
+    def block_of(key: str) -> int:
+        """Return the block a document id belongs to."""
+        number = int(key) if key.isdigit() else zlib.crc32(key.encode())
+        return number >> 8 if number < 1 << 24 else (1 << 16) + number % 64
+
+    def update(self, table: Mapping[str, Any], ids: Iterable[str]) -> None:
+        """Encode these documents again (or forget those no longer in the table)."""
+        for key in ids:
+            if key in table:
+                self._set(key, table[key])
+            else:
+                self._drop(key)
+
+    def pieces(self) -> list[bytes]:
+        """Return the table's JSON (`"name":{…}`) in pieces, in block order."""
+        if self.order is None:
+            self.order = sorted(self.blocks)
+        out = [self.head]
+        for block in self.order:
+            joined = self.joined.get(block)
+            if joined is None:
+                joined = self.joined[block] = b",".join(
+                    map(self.docs.__getitem__, self.blocks[block])
+                )
+            out += [joined, b","]
+        if len(out) > 1:
+            out[-1] = b"}"
+        else:
+            out.append(b"}")
+        return out
+
+    def _set(self, key: str, doc: Any) -> None:
+        block = self.block_of(key)
+        self.docs[key] = _doc_text(key, doc)
+        members = self.blocks.get(block)
+        if members is None:
+            members = self.blocks[block] = {}
+            self.order = None
+        members[key] = None
+        self.joined.pop(block, None)
+
+    def _drop(self, key: str) -> None:
+        if self.docs.pop(key, None) is None:
+            return
+        block = self.block_of(key)
+        members = self.blocks[block]
+        del members[key]
+        self.joined.pop(block, None)
+        if not members:
+            del self.blocks[block]
+            self.order = None
 
 
 def is_tinydb_document(data: Any) -> bool:
@@ -230,14 +303,17 @@ def temporary_path(path: Path) -> Path:
     return path.with_name(f".{path.name}.tmp")
 
 
-def write_durably(path: Path, data: bytes) -> int:
-    """Write a file, flushed to the disk; return its open descriptor (the caller closes it)."""
+def write_durably(path: Path, data: bytes | list[bytes]) -> int:
+    """Write a file (bytes, or pieces of it), flushed to the disk; return its descriptor.
+
+    The caller closes the descriptor (or gives it to the lock).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
+        pieces = [data] if isinstance(data, bytes) else data
+        for start in range(0, len(pieces), 512):  # IOV_MAX is 1024 on Linux
+            _write_all(fd, pieces[start : start + 512])
         os.fsync(fd)
     except BaseException:
         os.close(fd)
@@ -245,7 +321,20 @@ def write_durably(path: Path, data: bytes) -> int:
     return fd
 
 
-def write_atomically(path: Path, data: bytes, lock: Lock | None = None) -> None:
+def _write_all(fd: int, pieces: list[bytes]) -> None:
+    """Write pieces in one system call when the kernel takes them all, else finish piecewise."""
+    written = os.writev(fd, pieces)
+    for piece in pieces:
+        if written >= len(piece):
+            written -= len(piece)
+            continue
+        view = memoryview(piece)[written:]
+        written = 0
+        while view:
+            view = view[os.write(fd, view) :]
+
+
+def write_atomically(path: Path, data: bytes | list[bytes], lock: Lock | None = None) -> None:
     """Replace a file by a new one in one rename, durably; the old one stays on any error."""
     tmp = temporary_path(path)
     try:
@@ -340,6 +429,19 @@ class TrackedTable(Table):
             super().truncate()
             self._storage.touch(self.name, ALL)
 
+    def _update_table(self, updater: Callable[[dict[int, Mapping]], None]) -> None:
+        """Apply a TinyDB update to the stored table in place.
+
+        TinyDB copies the whole table into a dict keyed by int ids and back at every write
+        (about 5 ms at 10,000 documents); a view that turns ids into keys as they are used
+        costs only what the update touches.
+        """
+        tables = self._storage.read()
+        assert tables is not None
+        updater(_IntKeys(tables.setdefault(self.name, {})))  # type: ignore[arg-type]
+        self._storage.write(tables)
+        self.clear_cache()
+
     def _matching(self, cond: Any, doc_ids: Iterable[int] | None) -> list[tuple[int, Mapping]]:
         table = self._read_table()
         if doc_ids is not None:
@@ -351,6 +453,36 @@ class TrackedTable(Table):
 
 
 _MISSING = object()
+
+
+class _IntKeys(MutableMapping[int, Any]):
+    """A stored table ({"1": doc}) seen with the int ids TinyDB's updaters use."""
+
+    __slots__ = ("_raw",)
+
+    def __init__(self, raw: dict[str, Any]) -> None:
+        self._raw = raw
+
+    def __getitem__(self, key: int) -> Any:
+        return self._raw[str(key)]
+
+    def __setitem__(self, key: int, value: Any) -> None:
+        self._raw[str(key)] = value
+
+    def __delitem__(self, key: int) -> None:
+        del self._raw[str(key)]
+
+    def __contains__(self, key: object) -> bool:
+        return str(key) in self._raw
+
+    def __iter__(self) -> Iterator[int]:
+        return (int(key) for key in self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    def clear(self) -> None:
+        self._raw.clear()
 
 
 def _differs(doc: Mapping, fields: Mapping) -> bool:

@@ -32,6 +32,10 @@ class SubscriptionStore:
         self._table = database.table("subscriptions")
         self._chats = database.table("chats")
         self._subs = {doc.doc_id: _from_doc(doc.doc_id, doc) for doc in self._table.all()}
+        # A chat's subscriptions without a scan of everyone's (/subscribe, /subscriptions).
+        self._by_chat: dict[int, dict[int, Subscription]] = {}
+        for sub in self._subs.values():
+            self._by_chat.setdefault(sub.chat_id, {})[sub.id] = sub
         self._inactive = {doc["chat_id"]: doc.get("reason") or "" for doc in self._chats.all()}
         # Folding a value costs more than matching it: each target is computed once.
         self._targets = {sub_id: sub.target for sub_id, sub in self._subs.items()}
@@ -53,6 +57,7 @@ class SubscriptionStore:
         sub.created_at = sub.created_at or utc_now()
         sub.id = self._table.insert(_to_doc(sub))
         self._subs[sub.id] = sub
+        self._by_chat.setdefault(sub.chat_id, {})[sub.id] = sub
         self._targets[sub.id] = sub.target
         self._changed()
         return AddResult(ADDED, sub)
@@ -63,7 +68,7 @@ class SubscriptionStore:
 
     def for_chat(self, chat_id: int) -> list[Subscription]:
         """Return a chat's subscriptions, oldest first."""
-        return [sub for sub in self._subs.values() if sub.chat_id == chat_id]
+        return sorted(self._by_chat.get(chat_id, {}).values(), key=lambda sub: sub.id or 0)
 
     def active(self) -> list[Subscription]:
         """Return every subscription of chats that can receive alerts."""
@@ -94,13 +99,14 @@ class SubscriptionStore:
         sub = self._subs.pop(sub_id, None)
         if sub is not None:
             self._table.remove(doc_ids=[sub_id])
+            self._by_chat.get(sub.chat_id, {}).pop(sub_id, None)
             del self._targets[sub_id]
             self._changed()
         return sub
 
     def remove_chat(self, chat_id: int) -> int:
         """Delete every subscription of a chat; return how many there were."""
-        return self._remove([s.id for s in self._subs.values() if s.chat_id == chat_id])
+        return self._remove([s.id for s in self.for_chat(chat_id)])
 
     def forget_user(self, user_id: int) -> int:
         """Delete what is kept about a user: their subscriptions anywhere, their chat's state.
@@ -119,7 +125,9 @@ class SubscriptionStore:
         if ids:
             self._table.remove(doc_ids=ids)
             for sub_id in ids:
-                del self._subs[sub_id], self._targets[sub_id]
+                sub = self._subs.pop(sub_id)
+                del self._targets[sub_id]
+                self._by_chat.get(sub.chat_id, {}).pop(sub_id, None)
             self._changed()
         return len(ids)
 
@@ -174,8 +182,11 @@ class SubscriptionStore:
         for sub_id in merged:
             del self._subs[sub_id]
             self._targets.pop(sub_id, None)
-        for sub in moving:
+        for sub in self._by_chat.pop(old, {}).values():
+            if sub.id in merged:
+                continue
             sub.chat_id = new
+            self._by_chat.setdefault(new, {})[sub.id] = sub
         if old in self._inactive:
             reason = self._inactive.pop(old)
             self._inactive.setdefault(new, reason)

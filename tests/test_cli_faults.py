@@ -61,6 +61,7 @@ def break_disk(monkeypatch: pytest.MonkeyPatch, code: int, under: Path) -> None:
     monkeypatch.setattr(os, "open", open_)
     monkeypatch.setattr(os, "posix_fallocate", fallocate)
     monkeypatch.setattr(os, "write", write)
+    monkeypatch.setattr(os, "writev", lambda fd, pieces: write(fd, b"".join(pieces)))
 
 
 @pytest.mark.parametrize("fault", list(FAULTS))

@@ -403,3 +403,26 @@ def test_summary_is_the_subtitle_or_the_start_of_the_purpose_cut_at_a_word():
     assert line[:-1].split()[-1] in long_purpose.split()
     assert summary(with_keywords) == "hate speech · awareness"
     assert summary(Practice(id="d", title="D", cities=[], country="X")) == ""
+
+
+# --- German-style compounds -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("word", "concepts"),
+    [
+        ("Integrationskurse", [{"integration"}, {"learning"}]),
+        ("Antidiskriminierungsstrategie", [{"anti-discrimination"}, {"strategy"}]),
+        ("Frauengesundheit", [{"women"}, {"health"}]),
+        ("Wohnungssuche", [{"housing"}]),
+    ],
+)
+def test_compounds_are_read_as_their_concept_words(index, word, concepts):
+    query = index.parse(word)
+    assert [set(ids) for ids in query.concepts] == concepts
+
+
+def test_a_compound_finds_what_its_parts_find(index):
+    found = ids(index, "Antidiskriminierungsstrategie")
+    assert found[0] == "creating-the-conditions-for-an-equality-data-strategy-in-ireland"
+    assert ids(index, "Frauengesundheit")[0] == "femmes-sante-et-violence"

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import html
 import itertools
 import json
 import re
@@ -50,6 +51,15 @@ DEFAULT_USER_ID = 10_001
 BLOCKED_DESCRIPTION = "Forbidden: bot was blocked by the user"
 CHAT_NOT_FOUND_DESCRIPTION = "Bad Request: chat not found"
 MIGRATED_DESCRIPTION = "Bad Request: group chat was upgraded to a supergroup chat"
+TOO_LONG_DESCRIPTION = "Bad Request: message is too long"
+BUTTON_DATA_DESCRIPTION = "Bad Request: BUTTON_DATA_INVALID"
+QUERY_TOO_OLD_DESCRIPTION = (
+    "Bad Request: query is too old and response timeout expired or query ID is invalid"
+)
+#: Telegram's limits, in its own units: UTF-16 code units of the parsed text; bytes of data.
+MAX_TEXT_LENGTH = 4096
+MAX_CALLBACK_DATA = 64
+_TAG_RE = re.compile(r"<[^>]*>")
 NOT_MODIFIED_DESCRIPTION = (
     "Bad Request: message is not modified: specified new message content and reply markup "
     "are exactly the same as a current content and reply markup of the message"
@@ -399,6 +409,9 @@ class FakeBotApi:
             lambda: itertools.count(1)
         )
         self._messages: dict[tuple[int, int], dict[str, Any]] = {}
+        # Messages users sent: a bot message that replies to one carries it, as Telegram's do.
+        self._user_messages: dict[tuple[int, int], dict[str, Any]] = {}
+        self._answered_queries: set[str] = set()
         self._chats: dict[int, dict[str, Any]] = {}
         self._allowed_updates: frozenset[str] | None = None
         self._faults: dict[int | None, list[_Fault]] = defaultdict(list)
@@ -619,7 +632,60 @@ class FakeBotApi:
             }
         if entities := command_entities(text):
             message["entities"] = entities
+        with self._lock:
+            self._user_messages[(chat_id, message["message_id"])] = message
         return self.push_update({"message": message})
+
+    def push_edited_message(self, message: dict[str, Any], text: str) -> dict[str, Any]:
+        """The user edits a message pushed earlier (its ``message`` object) to read ``text``."""
+        edited = {**message, "text": text, "edit_date": int(time.time())}
+        edited.pop("entities", None)
+        if entities := command_entities(text):
+            edited["entities"] = entities
+        with self._lock:
+            self._user_messages[(message["chat"]["id"], message["message_id"])] = edited
+        return self.push_update({"edited_message": edited})
+
+    def push_channel_post(self, chat_id: int, text: str, edited: bool = False) -> dict[str, Any]:
+        """A post in a channel where the bot is an administrator (as Telegram sends it)."""
+        with self._lock:
+            chat = {"id": chat_id, "type": "channel", "title": "Test channel"}
+            self._chats[chat_id] = chat
+            post: dict[str, Any] = {
+                "message_id": next(self._message_ids[chat_id]),
+                "date": int(time.time()),
+                "chat": dict(chat),
+                "sender_chat": dict(chat),
+                "text": text,
+            }
+        if entities := command_entities(text):
+            post["entities"] = entities
+        if edited:
+            post["edit_date"] = int(time.time())
+        return self.push_update({"edited_channel_post" if edited else "channel_post": post})
+
+    def push_migration(
+        self, old_chat_id: int, new_chat_id: int, user_id: int | None = None
+    ) -> None:
+        """A group becomes a supergroup: Telegram's notice in the old chat, then in the new."""
+        user = _user(_default_user(old_chat_id, "group", user_id), "tester")
+        with self._lock:
+            old = self._remember_chat(old_chat_id, "group", user)
+            new = self._remember_chat(new_chat_id, "supergroup", user)
+            notices = [
+                {
+                    "chat": old,
+                    "migrate_to_chat_id": new_chat_id,
+                    "message_id": next(self._message_ids[old_chat_id]),
+                },
+                {
+                    "chat": new,
+                    "migrate_from_chat_id": old_chat_id,
+                    "message_id": next(self._message_ids[new_chat_id]),
+                },
+            ]
+        for notice in notices:
+            self.push_update({"message": {**notice, "date": int(time.time()), "from": user}})
 
     def push_callback(
         self,
@@ -816,7 +882,7 @@ class FakeBotApi:
             "editMessageText": self._edit_message_text,
             "editMessageReplyMarkup": self._edit_message_reply_markup,
             "deleteMessage": self._delete_message,
-            "answerCallbackQuery": lambda _: True,
+            "answerCallbackQuery": self._answer_callback_query,
             "answerInlineQuery": lambda _: True,
             "sendChatAction": lambda _: True,
             "getChat": self._get_chat,
@@ -958,17 +1024,30 @@ class FakeBotApi:
             self._changed.notify_all()
             return dict(message)
 
+    def _answer_callback_query(self, params: Params) -> bool:
+        """A query can be answered once; Telegram refuses a second answer as too old."""
+        query_id = str(_require(params, "callback_query_id"))
+        with self._changed:
+            if query_id in self._answered_queries:
+                raise ApiError(400, QUERY_TOO_OLD_DESCRIPTION)
+            self._answered_queries.add(query_id)
+        return True
+
     def _send_message(self, params: Params) -> dict[str, Any]:
         """Deliver unless a fault is injected; the arrival time feeds the rate metrics."""
         arrived = time.monotonic()
         chat_id = _as_chat_id(_require(params, "chat_id"))
         text = _require(params, "text")
+        _check_limits(params, str(text))
         if self.latency > 0:
             time.sleep(self.latency)
         self._raise_fault("sendMessage", chat_id)
         with self._changed:
             message = self._bot_message(chat_id, next(self._message_ids[chat_id]), text)
             _apply_markup(message, params.get("reply_markup"))
+            replied = (params.get("reply_parameters") or {}).get("message_id")
+            if replied and (chat_id, int(replied)) in self._user_messages:
+                message["reply_to_message"] = self._user_messages[(chat_id, int(replied))]
             if params.get("entities"):
                 message["entities"] = params["entities"]
             self._messages[(chat_id, message["message_id"])] = message
@@ -979,6 +1058,7 @@ class FakeBotApi:
 
     def _edit_message_text(self, params: Params) -> dict[str, Any] | bool:
         text = _require(params, "text")
+        _check_limits(params, str(text))
         return self._edit("editMessageText", params, text=text)
 
     def _edit_message_reply_markup(self, params: Params) -> dict[str, Any] | bool:
@@ -1121,6 +1201,24 @@ def _default_user(chat_id: int, chat_type: str | None, user_id: int | None) -> i
         return user_id
     private = chat_type == "private" if chat_type else chat_id > 0
     return chat_id if private else DEFAULT_USER_ID
+
+
+def telegram_length(text: str) -> int:
+    """Telegram counts text in UTF-16 code units: most emoji and "𝐁" count two."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _check_limits(params: Params, text: str) -> None:
+    """Refuse, as Telegram does, a text too long once parsed, or callback data over 64 bytes."""
+    shown = html.unescape(_TAG_RE.sub("", text)) if params.get("parse_mode") == "HTML" else text
+    if telegram_length(shown) > MAX_TEXT_LENGTH:
+        raise ApiError(400, TOO_LONG_DESCRIPTION)
+    markup = params.get("reply_markup")
+    rows = markup.get("inline_keyboard", []) if isinstance(markup, dict) else []
+    for button in (button for row in rows for button in row):
+        data = button.get("callback_data")
+        if data is not None and not 1 <= len(str(data).encode()) <= MAX_CALLBACK_DATA:
+            raise ApiError(400, BUTTON_DATA_DESCRIPTION)
 
 
 def _apply_markup(message: dict[str, Any], markup: Any) -> None:

@@ -38,6 +38,7 @@ class FullDisk:
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.full = False
         real_write, real_pwrite, real_fallocate = os.write, os.pwrite, os.posix_fallocate
+        real_writev = os.writev
 
         def no_space() -> OSError:
             return OSError(errno.ENOSPC, "No space left on device")
@@ -46,6 +47,11 @@ class FullDisk:
             if self.full:
                 raise no_space()
             return real_write(fd, data)
+
+        def writev(fd: int, pieces: list[bytes]) -> int:
+            if self.full:
+                raise no_space()
+            return real_writev(fd, pieces)
 
         def pwrite(fd: int, data: Any, offset: int) -> int:
             if self.full and offset + len(data) > os.fstat(fd).st_size:
@@ -58,6 +64,7 @@ class FullDisk:
             real_fallocate(fd, offset, length)
 
         monkeypatch.setattr(os, "write", write)
+        monkeypatch.setattr(os, "writev", writev)
         monkeypatch.setattr(os, "pwrite", pwrite)
         monkeypatch.setattr(os, "posix_fallocate", fallocate)
 

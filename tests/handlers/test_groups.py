@@ -107,3 +107,15 @@ async def test_cancel_in_a_group_never_touches_the_private_draft(bot: BotHarness
     assert store(bot).draft(USER_ID).answers.get("subtitle") is None
     await bot.send("One line that sums it up")
     assert store(bot).draft(USER_ID).answers["subtitle"] == "One line that sums it up"
+
+
+async def test_messages_opened_from_a_members_button_stay_that_members(bot: BotHarness) -> None:
+    welcome = await in_group(bot, f"/start@{BOT_USERNAME}")
+    latest = posted_in_group(await bot.click(welcome, "Latest"))[-1]
+    assert latest.params["reply_parameters"]["message_id"] == bot.last_message["message_id"]
+    refused = await bot.click(latest, "1", OTHER)
+    assert answer_of(refused).params["text"] == NOT_YOURS
+    assert posted_in_group(refused) == []
+    card = posted_in_group(await bot.click(latest, "1"))[-1]
+    follow = posted_in_group(await bot.click(card, "Follow"))[-1]
+    assert answer_of(await bot.click(follow, "🏷", OTHER)).params["text"] == NOT_YOURS

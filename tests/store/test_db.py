@@ -139,11 +139,15 @@ def test_crash_while_writing_leaves_the_old_file_intact(path, monkeypatch, faili
         real_write(fd, bytes(data)[:10])  # part of the file, then the disk is full
         raise OSError(errno.ENOSPC, "No space left on device")
 
+    def broken_writev(fd, pieces):
+        return broken_write(fd, b"".join(pieces))
+
     def broken_replace(src, dst):
         raise OSError("power cut")
 
     if failing == "write":
         monkeypatch.setattr(os, "write", broken_write)
+        monkeypatch.setattr(os, "writev", broken_writev)
     else:
         monkeypatch.setattr(os, "replace", broken_replace)
     with pytest.raises(OSError):

@@ -327,3 +327,29 @@ def test_deleting_the_lock_note_does_not_let_a_second_process_in(path: Path) -> 
     second = open_database(path)
     assert [d["id"] for d in second.table("practices").all()] == ["a", "b"]
     second.close()
+
+
+def test_large_tables_are_written_whole_and_in_order_after_scattered_changes(
+    path: Path,
+) -> None:
+    database = open_database(path)
+    ordered = database.table("practices")
+    ordered.insert_multiple({"n": n} for n in range(1000))
+    hashed = database.table("drafts")
+    for user_id in range(10**9, 10**9 + 700, 7):
+        hashed.insert(Document({"user_id": user_id}, user_id))
+    ordered.update({"n": -1}, doc_ids=[3, 600])
+    ordered.remove(doc_ids=[256, 257, 999])
+    ordered.insert({"n": 1000})
+    hashed.remove(doc_ids=[10**9 + 7])
+    hashed.update({"step": "x"}, doc_ids=[10**9 + 14])
+    expected_order = [doc.doc_id for doc in ordered.all()]
+    expected = {"practices": ordered._read_table(), "drafts": hashed._read_table()}
+    database.close()
+    assert json.loads(concern_path(path, CATALOGUE).read_text())["practices"] == json.loads(
+        json.dumps(expected["practices"])
+    )
+    assert on_disk(path, DIALOGUES)["drafts"] == json.loads(json.dumps(expected["drafts"]))
+    database = open_database(path)
+    assert [doc.doc_id for doc in database.table("practices").all()] == expected_order
+    database.close()

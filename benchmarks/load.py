@@ -1,0 +1,456 @@
+"""Answers at the programme's size and at ten times it: a script that prints tables, not a test.
+
+    .venv/bin/python benchmarks/load.py            # both sizes, with and without a drain
+    .venv/bin/python benchmarks/load.py --quick    # fewer samples
+
+Each size runs in a child process of its own (so its memory is its own):
+* programme size: 400 practices, 5,000 members (one to four subscriptions each), a month of
+  alerts at one publication a day (30 publications, each to a tenth of the members), 500
+  drafts part-filled; 10×: 4,000 practices, 50,000 members, 5,000 drafts, 30 publications
+  to 5,000 members each. The files are written as the previous version left them (every
+  alert of the month kept as a row in the outbox), so the first start also shows what
+  summarising the history does to the outbox file.
+* The real application (`build_application`, its persistence, AIORateLimiter and JobQueue)
+  is started and fed real `Update`s through its update queue, as polling does; a recording
+  request answers every Bot API call at once (`tests/fakes.py`). A closed loop of members
+  (3 searching, 3 subscribing to something new each time, 3 in the submission dialogue,
+  editing a field from the preview: a typed answer and two button presses per round) each
+  wait for their answer, then think 0.3–0.6 s. Update → reply is the time from putting the
+  update in the queue to the Bot API call that shows the answer (the message or the edit).
+* "drain": the same while the delivery job sends a publication to a fifth of the members at
+  ALERT_RATE (25/s).
+* Writes: what one action costs the store alone (save a dialogue step, add a subscription),
+  and the size of the file it rewrote.
+* Burst: 50 `/subscribe` queued at once (as after a pause in polling); the time until the
+  last is handled is how long fetched updates wait in memory, i.e. what a crash can lose.
+Target: p95 ≤ 100 ms without a drain at both sizes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import json
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+if __package__ in (None, ""):  # run as a file: make the repository importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from telegram import Update
+
+from benchmarks.alerts import population, settings
+from bot.app import build_application, build_services, freeze_startup_objects
+from bot.models import Draft
+from bot.template import TOPICS
+from handlers.follow import FOLLOW_KEY
+from store.db import CONCERNS, SCHEMA_VERSION, concern_path, open_database
+from store.keys import conversation_id
+from store.practices import utc_now
+from store.submissions import SubmissionStore
+from tests.fakes import FakeRequest, user, user_message
+
+SEED = 11
+MEMBERS = 5_000
+PRACTICES = 400
+DRAFTS = 500
+DAYS = 30
+THINK = (0.3, 0.6)
+TARGET_MS = 100.0
+SHOWN = ("search", "subscribe", "dialogue")
+SEARCHES = ["roma education", "refugees lisbon", "anti rumour", "housing geneva", "sport"]
+FIRST_CHAT = 1_000_000
+
+
+# ----- building the database ---------------------------------------------------------------
+
+
+def build(path: Path, scale: int) -> None:
+    """Write the four files of a database of this scale, as the previous version left it."""
+    database = open_database(None)
+    services = build_services(settings(path, 25), database)
+    bundled = services.practices.all()
+    places = services.extra[FOLLOW_KEY].alerts._catalog.index.places
+    rng = random.Random(SEED)
+    practices = {}
+    for n in range(PRACTICES * scale):
+        base = bundled[n % len(bundled)]
+        doc = base.to_dict() | {"id": f"{base.id}-{n}", "title": f"{base.title} {n}"}
+        practices[str(n + 1)] = doc
+    members = MEMBERS * scale
+    subs = population(services.extra[FOLLOW_KEY], places, members)
+    database.close()
+    outbox, row, now = {}, itertools.count(1), utc_now()
+    for day in range(DAYS):
+        done_at = f"2026-{10 + day // 28:02d}-{day % 28 + 1:02d}T10:00:00+00:00"
+        for chat in rng.sample(range(FIRST_CHAT, FIRST_CHAT + members), members // 10):
+            outbox[str(next(row))] = {
+                "chat_id": chat,
+                "keys": [f"p{day}"],
+                "why": ["Roma"],
+                "status": "sent",
+                "queued_at": done_at,
+                "done_at": done_at,
+            }
+    drafts, states = {}, {}
+    for n in range(DRAFTS * scale):
+        chat = FIRST_CHAT + n
+        draft = Draft(user_id=chat, answers=_answers(rng, n), step="purpose", rev=1)
+        draft.updated_at = now
+        drafts[str(chat)] = draft.to_dict()
+        state = {"name": "submit", "key": [chat, chat], "state": "asking", "at": now}
+        states[str(conversation_id("submit", (chat, chat)))] = state
+    files = {
+        "catalogue": {
+            "meta": {"1": {"schema": SCHEMA_VERSION, "bundled_catalogue_loaded": True}},
+            "practices": practices,
+            "submissions": {},
+        },
+        "members": {"subscriptions": {str(i + 1): d for i, d in enumerate(subs)}, "chats": {}},
+        "dialogues": {"drafts": drafts, "conversations": states, "reason_requests": {}},
+        "outbox": {"outbox": outbox},
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for concern in CONCERNS:
+        text = json.dumps(files[concern], ensure_ascii=False, separators=(",", ":"))
+        concern_path(path, concern).write_text(text, encoding="utf-8")
+
+
+def _answers(rng: random.Random, n: int) -> dict[str, Any]:
+    text = "We bring newcomers and long-time residents together in weekly meetings. " * 8
+    return {
+        "title": f"Neighbourhood welcome circles {n}",
+        "subtitle": "Residents welcome newcomers street by street",
+        "cities": ["Lisbon"],
+        "country": "Portugal",
+        "period": "2019 - ongoing",
+        "topics": rng.sample(TOPICS, 2),
+        "purpose": text,
+        "process": text,
+        "contact": {"text": "Ana Silva, ana.silva@example.org", "public": False},
+    }
+
+
+def sizes(path: Path) -> dict[str, float]:
+    return {c: concern_path(path, c).stat().st_size / 1e6 for c in CONCERNS}
+
+
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+# ----- driving the running application -----------------------------------------------------
+
+
+class Recorder(FakeRequest):
+    """Answers like Telegram, and wakes whoever waits for a chat's next screen."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.waiting: dict[int, asyncio.Future[tuple[float, dict[str, Any]]]] = {}
+
+    async def do_request(self, url: str, method: str, request_data: Any = None, **kw: Any):
+        answer = await super().do_request(url, method, request_data, **kw)
+        name = url.rsplit("/", 1)[-1]
+        if name in ("sendMessage", "editMessageText") and request_data is not None:
+            chat = int(request_data.parameters.get("chat_id", 0))
+            future = self.waiting.pop(chat, None)
+            if future is not None and not future.done():
+                future.set_result(
+                    (time.perf_counter(), self.calls[-1].result | {"p": self.calls[-1].params})
+                )
+        return answer
+
+
+class Driver:
+    """Puts updates in the application's queue and times the answers."""
+
+    def __init__(self, app: Any, recorder: Recorder) -> None:
+        self.app, self.recorder = app, recorder
+        self.ids = itertools.count(1)
+        self.latency: dict[str, list[float]] = defaultdict(list)
+
+    async def send(self, kind: str, chat: int, update: dict[str, Any]) -> dict[str, Any]:
+        future = asyncio.get_running_loop().create_future()
+        self.recorder.waiting[chat] = future
+        started = time.perf_counter()
+        await self.app.update_queue.put(
+            Update.de_json({"update_id": next(self.ids), **update}, self.app.bot)
+        )
+        answered, message = await asyncio.wait_for(future, 30)
+        self.latency[kind].append((answered - started) * 1000)
+        return message
+
+    def text(self, chat: int, text: str) -> dict[str, Any]:
+        return {"message": user_message(next(self.ids), text, chat, chat)}
+
+    def press(self, chat: int, data: str, message_id: int) -> dict[str, Any]:
+        message = {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": {"id": chat, "type": "private"},
+            "from": {"id": 1, "is_bot": True, "first_name": "bot"},
+            "text": "…",
+        }
+        query = {"id": str(next(self.ids)), "from": user(chat), "chat_instance": "c", "data": data}
+        return {"callback_query": query | {"message": message}}
+
+
+def button(message: dict[str, Any], prefix: str, suffix: str = "") -> str:
+    markup = message["p"].get("reply_markup") or {}
+    for row in markup.get("inline_keyboard", []):
+        for key in row:
+            data = key.get("callback_data", "")
+            if data.startswith(prefix) and data.endswith(suffix):
+                return data
+    text = message["p"].get("text", "")[:200]
+    raise LookupError(f"no button {prefix}…{suffix} in {text!r}")
+
+
+async def searcher(driver: Driver, chat: int, rounds: int, rng: random.Random) -> None:
+    for _ in range(rounds):
+        await driver.send("search", chat, driver.text(chat, rng.choice(SEARCHES)))
+        await asyncio.sleep(rng.uniform(*THINK))
+
+
+async def subscriber(driver: Driver, chat: int, rounds: int, rng: random.Random) -> None:
+    for n in range(rounds):
+        words = f"{rng.choice(SEARCHES)} {chat % 1000} {n}"
+        await driver.send("subscribe", chat, driver.text(chat, f"/subscribe {words}"))
+        await asyncio.sleep(rng.uniform(*THINK))
+
+
+async def author(driver: Driver, chat: int, rounds: int, rng: random.Random) -> None:
+    """Edit the title from the preview again and again: type, Edit, pick the field."""
+    store: SubmissionStore = driver.app.bot_data["services"].extra["submissions"]
+    draft = store.draft(chat)
+    draft.step, draft.editing = "title", True
+    store.save_dialogue(draft, "submit", (chat, chat), "asking")
+    for n in range(rounds // 3 + 1):
+        preview = await driver.send("dialogue", chat, driver.text(chat, f"Welcome circles {n}"))
+        await asyncio.sleep(rng.uniform(*THINK))
+        menu = await driver.send(
+            "dialogue", chat, driver.press(chat, button(preview, "sb|e|"), preview["message_id"])
+        )
+        await asyncio.sleep(rng.uniform(*THINK))
+        data = button(menu, "sb|f|", "|title")
+        await driver.send("dialogue", chat, driver.press(chat, data, menu["message_id"]))
+        await asyncio.sleep(rng.uniform(*THINK))
+
+
+async def run_load(path: Path, scale: int, rounds: int, drain: bool) -> dict[str, Any]:
+    database = open_database(path)
+    recorder = Recorder()
+    app = build_application(settings(path, 25), database, request=recorder)
+    await app.initialize()
+    await app.start()
+    freeze_startup_objects()  # as post_init does under run_polling
+    follow = app.bot_data["services"].extra[FOLLOW_KEY]
+    queued = 0
+    if drain:
+        members = MEMBERS * scale
+        publish_to = range(FIRST_CHAT + 100, FIRST_CHAT + 100 + members // 5)  # not the authors
+        from bot.alerts import OutboxRow
+
+        rows = [
+            OutboxRow(chat, [app.bot_data["services"].practices.all()[0].key], ["Roma"])
+            for chat in publish_to
+        ]
+        follow.outbox.queue(rows)
+        queued = len(rows)
+    driver = Driver(app, recorder)
+    rng = random.Random(SEED)
+    base = FIRST_CHAT + 10 * MEMBERS * scale  # members not in the dialogue
+    tasks = [searcher(driver, base + i, rounds, random.Random(i)) for i in range(3)]
+    tasks += [subscriber(driver, base + 100 + i, rounds, random.Random(i)) for i in range(3)]
+    tasks += [author(driver, FIRST_CHAT + i, rounds, random.Random(i)) for i in range(3)]
+    started = time.perf_counter()
+    await asyncio.gather(*tasks)
+    seconds = time.perf_counter() - started
+    sent = follow.deliverer.sent
+    burst_ms = await burst(driver, base + 500)
+    await app.stop()
+    await app.shutdown()
+    database.close()  # post_shutdown runs only under run_polling
+    del rng
+    return {
+        "latency": dict(driver.latency),
+        "seconds": seconds,
+        "alerts_sent": sent,
+        "alerts_queued": queued,
+        "burst_ms": burst_ms,
+        "rss_mb": rss_mb(),
+    }
+
+
+async def burst(driver: Driver, first_chat: int) -> float:
+    """Queue 50 /subscribe at once; return the time until the last one is answered."""
+    futures = []
+    started = time.perf_counter()
+    for n in range(50):
+        chat = first_chat + n
+        future = asyncio.get_running_loop().create_future()
+        driver.recorder.waiting[chat] = future
+        futures.append(future)
+        await driver.app.update_queue.put(
+            Update.de_json(
+                {"update_id": next(driver.ids), **driver.text(chat, "/subscribe topic:roma")},
+                driver.app.bot,
+            )
+        )
+    done = await asyncio.gather(*futures)
+    return (max(t for t, _ in done) - started) * 1000
+
+
+# ----- what one write costs ----------------------------------------------------------------
+
+
+def write_costs(path: Path, samples: int) -> dict[str, Any]:
+    database = open_database(path)
+    store = SubmissionStore(database)
+    services = build_services(settings(path, 25), database)
+    subscriptions = services.extra[FOLLOW_KEY].subscriptions
+    from bot.models import Subscription
+
+    dialogue, subscribe = [], []
+    for n in range(samples):
+        chat = FIRST_CHAT + n
+        draft = store.draft(chat) or Draft(user_id=chat)
+        draft.answers["title"] = f"Title {n}"
+        started = time.perf_counter()
+        store.save_dialogue(draft, "submit", (chat, chat), "asking")
+        dialogue.append((time.perf_counter() - started) * 1000)
+        started = time.perf_counter()
+        subscriptions.add(Subscription(chat, chat, "keyword", f"bench {n}"), 50)
+        subscribe.append((time.perf_counter() - started) * 1000)
+    database.close()
+    return {"dialogue": dialogue, "subscribe": subscribe}
+
+
+# ----- one size, in a process of its own ---------------------------------------------------
+
+
+def note(text: str) -> None:
+    print(f"  {time.strftime('%H:%M:%S')} {text}", file=sys.stderr, flush=True)
+
+
+def one_size(scale: int, rounds: int) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "data" / "bot.json"
+        started = time.perf_counter()
+        note(f"×{scale}: building")
+        build(path, scale)
+        built = sizes(path)
+        note(f"×{scale}: first start")
+        build_s = time.perf_counter() - started
+        started = time.perf_counter()
+        open_database(path).close()  # first start: nothing to migrate
+        database = open_database(path)
+        build_services(settings(path, 25), database)  # the outbox history becomes counts
+        database.close()
+        first_start_s = time.perf_counter() - started
+        after = sizes(path)
+        note(f"×{scale}: writes")
+        writes = write_costs(path, 100)
+        note(f"×{scale}: load")
+        plain = asyncio.run(run_load(path, scale, rounds, drain=False))
+        note(f"×{scale}: load with a drain")
+        drained = asyncio.run(run_load(path, scale, rounds, drain=True))
+        return {
+            "scale": scale,
+            "build_s": build_s,
+            "first_start_s": first_start_s,
+            "sizes_before": built,
+            "sizes_after": after,
+            "writes": writes,
+            "plain": plain,
+            "drain": drained,
+            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        }
+
+
+def pct(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(q * len(values)))] if values else float("nan")
+
+
+def cell(values: list[float]) -> str:
+    return f"{statistics.median(values):>14.1f}{pct(values, 0.95):>14.1f}"
+
+
+def print_table(results: list[dict[str, Any]]) -> None:
+    print("\nUpdate → reply (ms), closed loop of 9 members; target p95 ≤ 100 ms without a drain")
+    heads = "".join(f"{k + ' p50':>14}{k + ' p95':>14}" for k in SHOWN)
+    print(f"{'size':<10}{'drain':<7}{heads}{'n':>6}{'alerts sent':>13}")
+    for r in results:
+        for mode in ("plain", "drain"):
+            run = r[mode]
+            cells = "".join(cell(run["latency"][k]) for k in SHOWN)
+            n = sum(len(v) for v in run["latency"].values())
+            alerts = f"{run['alerts_sent']}/{run['alerts_queued']}" if mode == "drain" else "-"
+            drain = "yes" if mode == "drain" else "no"
+            print(f"{'×' + str(r['scale']):<10}{drain:<7}{cells}{n:>6}{alerts:>13}")
+    print("\nWrites of one action, the store alone (ms): p50 / p95, and the file it rewrites")
+    for r in results:
+        w, after = r["writes"], r["sizes_after"]
+        step, sub = w["dialogue"], w["subscribe"]
+        print(
+            f"×{r['scale']:<9}dialogue step {statistics.median(step):.2f} / {pct(step, 0.95):.2f}"
+            f" ({after['dialogues']:.2f} MB)   subscription {statistics.median(sub):.2f} / "
+            f"{pct(sub, 0.95):.2f} ({after['members']:.2f} MB)"
+        )
+    print(
+        "\nFiles (MB) as built (a month of alerts kept as rows) → after the first start (counts)"
+    )
+    for r in results:
+        b, a = r["sizes_before"], r["sizes_after"]
+        cells = "  ".join(f"{c} {b[c]:.2f}→{a[c]:.2f}" for c in CONCERNS)
+        print(f"×{r['scale']:<9}{cells}   first start {r['first_start_s']:.1f} s")
+    print("\nMemory and the crash window")
+    for r in results:
+        plain, drain = r["plain"], r["drain"]
+        print(
+            f"×{r['scale']:<9}RSS {plain['rss_mb']:.0f} MB after the run, peak "
+            f"{r['peak_rss_mb']:.0f} MB; 50 /subscribe queued at once all answered in "
+            f"{plain['burst_ms']:.0f} ms ({drain['burst_ms']:.0f} ms during a drain)"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="fewer samples")
+    parser.add_argument("--scales", default="1,10", help="comma-separated sizes (1 = programme)")
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--rounds", type=int, default=0, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    rounds = args.rounds or (30 if args.quick else 90)
+    if args.one:
+        print(json.dumps(one_size(args.one, rounds)))
+        return
+    results = []
+    for scale in (int(s) for s in args.scales.split(",")):
+        print(f"size ×{scale}: building and measuring…", file=sys.stderr)
+        out = subprocess.run(
+            [sys.executable, __file__, "--one", str(scale), "--rounds", str(rounds)],
+            stdout=subprocess.PIPE,
+            text=True,
+            check=True,
+        )
+        results.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    print_table(results)
+
+
+if __name__ == "__main__":
+    main()
