@@ -229,7 +229,7 @@ def digest_text(
     title = t.ngettext("{count} new practice", "{count} new practices", count)
     text = f"{why_line(why, t)}\n\n🆕 <b>{title.format(count=count)}</b>"
     for number, practice in enumerate(practices, start=1):
-        row = "\n\n" + result_row(number, practice, bot_username)
+        row = "\n\n" + result_row(number, practice, bot_username, t)
         left = count - number + 1
         more = "\n\n" + t.ngettext(
             "… and {count} more: /latest", "… and {count} more: /latest", left

@@ -7,8 +7,12 @@
 """
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from importlib import resources
+
+from babel import Locale
 
 from bot.i18n import ENGLISH, N_, Translator
 from bot.template import TOPICS
@@ -156,3 +160,32 @@ def short_name_problem(kind: str, shown: str, t: Translator = ENGLISH) -> str:
         t: the user's language.
     """
     return t.gettext(_TOO_SHORT[kind]).format(value=shown)
+
+
+@cache
+def _country_codes() -> dict[str, str]:
+    """Return canonical country name → ISO 3166-1 alpha-2 code (upper case)."""
+    codes = _read_json("places.json").get("country_codes", {})
+    known = Locale.parse("en").territories  # ISO codes only, not abbreviations such as "uk"
+    found: dict[str, str] = {}
+    for code, name in codes.items():
+        if len(code) == 2 and code.upper() in known:
+            found.setdefault(name, code.upper())
+    return found
+
+
+def country_name(t: Translator, country: str) -> str:
+    """Return a country's name in t's language: "Allemagne", "Deutschland" for "Germany".
+
+    The names are CLDR's (Babel's territory names), found through the country's ISO code; a
+    name the tables don't know, or English, comes back as it is.
+    """
+    if t is ENGLISH or not country:
+        return country
+    code = _country_codes().get(country)
+    return Locale.parse(t.language).territories.get(code, country) if code else country
+
+
+def place_line(t: Translator, cities: Sequence[str], country: str) -> str:
+    """Return "City, City, Country" with the country in t's language (cities as written)."""
+    return ", ".join([*cities, country_name(t, country)] if country else cities)

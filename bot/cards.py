@@ -13,6 +13,7 @@ from html import escape
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import InlineKeyboardButtonLimit, MessageLimit
 
+from bot.aliases import place_line
 from bot.i18n import ENGLISH, Translator
 from bot.models import Practice
 from bot.template import topic_name
@@ -129,8 +130,9 @@ def _title_link(practice: Practice, bot_username: str) -> str:
     return f'<a href="{escape(deep_link(bot_username, practice))}">{title}</a>'
 
 
-def _place_line(practice: Practice) -> str:
-    parts = [isolate(fit(practice.place, PLACE_LIMIT, ROW_PLACE_BUDGET))] if practice.place else []
+def _place_line(practice: Practice, t: Translator) -> str:
+    place = place_line(t, practice.cities, practice.country)
+    parts = [isolate(fit(place, PLACE_LIMIT, ROW_PLACE_BUDGET))] if place else []
     if practice.period:
         parts.append(isolate(fit(practice.period, 60, PERIOD_ROW_BUDGET)))
     return " · ".join(parts)
@@ -155,7 +157,8 @@ def card_text(
     if practice.subtitle:
         lines.append(f"<i>{embed(practice.subtitle, SUBTITLE_LIMIT, SUBTITLE_BUDGET)}</i>")
     if practice.place:
-        lines.append(f"📍 {embed(practice.place, PLACE_LIMIT, PLACE_BUDGET)}")
+        place = place_line(t, practice.cities, practice.country)
+        lines.append(f"📍 {embed(place, PLACE_LIMIT, PLACE_BUDGET)}")
     if practice.period:
         lines.append(f"🗓 {embed(practice.period, PERIOD_LIMIT, PERIOD_BUDGET)}")
     if practice.topics:
@@ -192,11 +195,11 @@ def summary(practice: Practice, limit: int = SUMMARY_LIMIT) -> str:
     return shorten(text, limit) if text else ""
 
 
-def result_row(number: int, practice: Practice, bot_username: str) -> str:
+def result_row(number: int, practice: Practice, bot_username: str, t: Translator = ENGLISH) -> str:
     """Return one short row of a result list: number, linked title, place and period, and
     a line saying what the practice is."""
     row = f"<b>{number}.</b> {_title_link(practice, bot_username)}"
-    place = _place_line(practice)
+    place = _place_line(practice, t)
     if place:
         row += f"\n     {place}"
     line = summary(practice)
@@ -233,7 +236,7 @@ def results_text(
     if pages > 1:
         header += " · " + t._("page {page} of {pages}").format(page=page + 1, pages=pages)
     rows = [
-        result_row(page * PAGE_SIZE + n, practice, bot_username)
+        result_row(page * PAGE_SIZE + n, practice, bot_username, t)
         for n, practice in enumerate(shown, start=1)
     ]
     return cut_to_telegram_length("\n\n".join([header, *rows]), MAX_MESSAGE)

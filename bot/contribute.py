@@ -124,7 +124,7 @@ def _details(answers: dict[str, Any], limit: int, contact: bool, t: Translator) 
             )
     person = answers.get("contact")
     if contact and person:
-        shown = t._("published") if person.get("public") else t.gettext(MODERATORS_ONLY)
+        shown = t._("published") if person.get("public") else t.gettext(CONTACT_PRIVATE)
         text = embed(value_text("contact", person), 200)
         name = escape(t.gettext(FIELDS_BY_KEY["contact"].name))
         line = t._("<b>{name}:</b> {value}").format(name=name, value=text)
@@ -133,7 +133,7 @@ def _details(answers: dict[str, Any], limit: int, contact: bool, t: Translator) 
 
 
 # The contact's visibility, in the preview and on the consent step's button.
-MODERATORS_ONLY = N_("for the moderators only")
+CONTACT_PRIVATE = N_("for the moderators only")
 
 
 def with_details(
@@ -180,59 +180,78 @@ def preview_text(
     return with_details(card, answers, tail, t=t)
 
 
-def moderation_text(submission: Submission, practice: Practice, bot_username: str) -> str:
+def moderation_text(
+    submission: Submission, practice: Practice, bot_username: str, t: Translator = ENGLISH
+) -> str:
     """Return what moderators see: who sent it, the decision, the card and every field."""
-    who = embed(submission.user_name or "a member", 60, 120)
+    who = embed(submission.user_name or t._("a member"), 60, 120)
     lines = [
-        f"🆕 <b>Submission #{submission.id}</b> from {who} "
-        f"(<code>{submission.user_id}</code>), sent {when(submission.sent_at)}"
+        t._(
+            "🆕 <b>Submission #{number}</b> from {who} (<code>{user_id}</code>), sent {when}"
+        ).format(
+            number=submission.id,
+            who=who,
+            user_id=submission.user_id,
+            when=when(submission.sent_at, t),
+        )
     ]
     rejected = [e for e in submission.history if e.get("event") == "rejected"]
     if rejected and submission.status == "pending":
         reason = embed(rejected[-1].get("reason") or "", 200, 400)
-        lines.append(f"🔁 Sent again after a rejection: <i>{reason}</i>")
-    outcome = outcome_line(submission, bot_username)
+        again = t._("🔁 Sent again after a rejection: <i>{reason}</i>").format(reason=reason)
+        lines.append(again)
+    outcome = outcome_line(submission, bot_username, t)
     lines += [outcome] if outcome else []
-    card = card_text(practice, bot_username, note="\n".join(lines))
-    return with_details(card, submission.answers)
+    card = card_text(practice, bot_username, note="\n".join(lines), t=t)
+    return with_details(card, submission.answers, t=t)
 
 
-def outcome_line(submission: Submission, bot_username: str) -> str:
+def outcome_line(submission: Submission, bot_username: str, t: Translator = ENGLISH) -> str:
     """Return the decision on a submission ("" while it is pending)."""
-    by = embed(submission.decided_by_name or "a moderator", 60, 120)
-    at = when(submission.decided_at)
+    by = embed(submission.decided_by_name or t._("a moderator"), 60, 120)
+    at = when(submission.decided_at, t)
     if submission.status == "approved" and submission.practice_id:
         link = f"https://t.me/{bot_username}?start=p_{practice_key(submission.practice_id)}"
-        return f'✅ <b>Approved</b> by {by}, {at}: <a href="{escape(link)}">published</a>.'
+        return t._('✅ <b>Approved</b> by {by}, {when}: <a href="{link}">published</a>.').format(
+            by=by, when=at, link=escape(link)
+        )
     if submission.status == "rejected":
         reason = embed(submission.reason or "", 300, 600)
-        return f"❌ <b>Rejected</b> by {by}, {at}: <i>{reason}</i>"
+        return t._("❌ <b>Rejected</b> by {by}, {when}: <i>{reason}</i>").format(
+            by=by, when=at, reason=reason
+        )
     if submission.status == "withdrawn":
-        return "↩️ <b>Withdrawn</b>: its author asked for their data to be erased."
+        return t._("↩️ <b>Withdrawn</b>: its author asked for their data to be erased.")
     return ""
 
 
-def decided_text(submission: Submission) -> str:
+def decided_text(submission: Submission, t: Translator = ENGLISH) -> str:
     """Return the alert for a moderation button pressed after the decision was taken."""
-    verb = {"approved": "approved", "rejected": "rejected"}.get(submission.status)
-    if verb is None:
-        return f"Submission #{submission.id} was withdrawn by its author."
+    if submission.status not in ("approved", "rejected"):
+        return t._("Submission #{number} was withdrawn by its author.").format(
+            number=submission.id
+        )
     # Plain text (a button's alert, at most 200 characters): isolated, not escaped.
-    by = isolate(shorten(submission.decided_by_name or "a moderator", 60))
-    return f"#{submission.id} was already {verb} by {by} ({when(submission.decided_at)})."
+    by = isolate(shorten(submission.decided_by_name or t._("a moderator"), 60))
+    if submission.status == "approved":
+        text = t._("#{number} was already approved by {by} ({when}).")
+    else:
+        text = t._("#{number} was already rejected by {by} ({when}).")
+    return text.format(number=submission.id, by=by, when=when(submission.decided_at, t))
 
 
-def reason_preview_text(number: int, title: str, reason: str) -> str:
+def reason_preview_text(number: int, title: str, reason: str, t: Translator = ENGLISH) -> str:
     """Return the rejection reason shown back to the moderator before it is sent.
 
     Args:
         number: the submission's number.
         title, reason: already HTML-escaped.
+        t: the moderator's language.
     """
-    return (
-        f"❌ Reject #{number} “{title}” with this reason?\n\n<i>{reason}</i>\n\n"
+    return t._(
+        "❌ Reject #{number} “{title}” with this reason?\n\n<i>{reason}</i>\n\n"
         "Send it to the submitter, press Edit or type another reason to replace it, or Cancel."
-    )
+    ).format(number=number, title=title, reason=reason)
 
 
 def _sections(answers: dict[str, Any], contact: bool, t: Translator) -> list[tuple[str, str]]:

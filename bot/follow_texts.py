@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.aliases import country_name
 from bot.cards import callback, embed, named_callback, shorten
 from bot.follow import MAX_SUBSCRIPTIONS
 from bot.i18n import ENGLISH, N_, Translator, languages, translator
@@ -110,6 +111,7 @@ def target_button(
         name = topic_name(t, name)
     else:
         data = named_callback("fl", "c" if kind == "country" else "y", name=name)
+        name = country_name(t, name) if kind == "country" else name
     return InlineKeyboardButton(f"{ICONS[kind]} {name}", callback_data=data) if data else None
 
 

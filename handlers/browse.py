@@ -5,6 +5,7 @@ from html import escape
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import ContextTypes
 
+from bot.aliases import country_name
 from bot.cards import PAGE_SIZE, named, named_callback, results_keyboard, results_text
 from bot.i18n import N_, Translator
 from bot.search_texts import STALE_BUTTON
@@ -33,11 +34,12 @@ def topics_markup(context: ContextTypes.DEFAULT_TYPE, t: Translator) -> InlineKe
     return _grid(buttons, width=1)
 
 
-def countries_markup(context: ContextTypes.DEFAULT_TYPE) -> InlineKeyboardMarkup:
-    """Return one button per country that has practices."""
+def countries_markup(context: ContextTypes.DEFAULT_TYPE, t: Translator) -> InlineKeyboardMarkup:
+    """Return one button per country that has practices, named in t's language."""
     buttons = [
         InlineKeyboardButton(
-            f"{country} ({count})", callback_data=named_callback("cn", name=country)
+            f"{country_name(t, country)} ({count})",
+            callback_data=named_callback("cn", name=country),
         )
         for country, count in services(context).catalog.country_counts()
     ]
@@ -53,8 +55,9 @@ async def topics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def countries(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """List the countries that have practices."""
-    text = tr(update, context).gettext(COUNTRIES)
-    await update.effective_message.reply_text(text, reply_markup=countries_markup(context))
+    t = tr(update, context)
+    markup = countries_markup(context, t)
+    await update.effective_message.reply_text(t.gettext(COUNTRIES), reply_markup=markup)
 
 
 async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -80,12 +83,12 @@ async def on_browse(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await query.answer()
     target = query.data.partition("|")[2]
     if target == "back" and isinstance(query.message, Message):
-        await edit_or_ignore(query.message, t.gettext(COUNTRIES), countries_markup(context))
+        await edit_or_ignore(query.message, t.gettext(COUNTRIES), countries_markup(context, t))
         return
     if target == "latest":
         text, keyboard = latest_page(context, 0, t)
     elif target == "countries":
-        text, keyboard = t.gettext(COUNTRIES), countries_markup(context)
+        text, keyboard = t.gettext(COUNTRIES), countries_markup(context, t)
     else:
         text, keyboard = t.gettext(TOPICS_TEXT), topics_markup(context, t)
     await context.bot.send_message(
@@ -129,7 +132,9 @@ async def on_country(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     await query.answer()
     buttons = [
         InlineKeyboardButton(
-            t._("All in {country} ({count})").format(country=country, count=total),
+            t._("All in {country} ({count})").format(
+                country=country_name(t, country), count=total
+            ),
             callback_data=page_callbacks(context, f'country:"{country}"')(0),
         )
     ]
@@ -146,5 +151,6 @@ async def on_country(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
             [InlineKeyboardButton(t._("◀ Countries"), callback_data="browse|back")],
         ]
     )
-    text = t._("🌍 <b>{country}</b>: pick a city.").format(country=escape(country))
+    shown = escape(country_name(t, country))
+    text = t._("🌍 <b>{country}</b>: pick a city.").format(country=shown)
     await edit_or_ignore(query.message, text, keyboard)

@@ -7,13 +7,13 @@ from telegram import ChatMember, Update
 from telegram.ext import ContextTypes
 
 from bot.cards import shorten
-from handlers.deps import services
+from handlers.deps import MODERATORS_ONLY, services
 from handlers.follow import Follow, follow
+from handlers.language import tr
 
 log = logging.getLogger(__name__)
 GONE_STATUSES = {ChatMember.BANNED, ChatMember.LEFT}
 BACK_STATUSES = {ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER}
-MODERATORS_ONLY = "This command is for moderators."
 SHOWN = 10
 
 
@@ -59,7 +59,7 @@ async def alerts_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     """Show moderators the delivery state: pending, sent, failed with reasons, stopped chats."""
     user = update.effective_user
     if not services(context).is_admin(user.id if user else None):
-        await update.effective_message.reply_text(MODERATORS_ONLY)
+        await update.effective_message.reply_text(tr(update, context).gettext(MODERATORS_ONLY))
         return
     await update.effective_message.reply_text(delivery_report(follow(context)))
 

@@ -85,6 +85,7 @@ async def test_a_french_search_has_french_headers_plurals_and_card_labels(
     assert " résultats pour « roma »" in page.text
     calls += await harness.tap(page, "1", user_id=FRENCH_USER)
     assert "🏷 Roms" in sent(calls)[-1].text
+    assert "📍 Patras, Grèce" in sent(calls)[-1].text  # country names in the reader's language
     calls += await harness.send("/start p_safer-alta-de-lisboa", user_id=FRENCH_USER)
     card = sent(calls)[-1]
     assert "<b>Objectif :</b>" in card.text
@@ -100,6 +101,8 @@ async def test_a_german_search_counts_in_german_and_translates_topics(
     assert " Ergebnissen für „thema:bildung“" in page.text
     calls += await harness.send("/topics", user_id=GERMAN_USER)
     assert sent(calls)[-1].button("Bildung (")
+    calls += await harness.send("/countries", user_id=GERMAN_USER)
+    assert sent(calls)[-1].button("Deutschland (")
     calls += await harness.send("nichtsdergleichen", user_id=GERMAN_USER)
     assert "Kein Praxisbeispiel passt zu" in sent(calls)[-1].text
     assert_no_english(calls)
@@ -198,7 +201,7 @@ async def test_subscribing_in_french_and_german_confirms_in_each_language(
     assert "Ce que vous suivez" in sent(calls)[-1].text
     assert_no_english(calls)
     calls = await harness.send("/subscribe land:italien", user_id=GERMAN_USER)
-    assert "Sie folgen dem Land <b>Italy</b>" in sent(calls)[-1].text
+    assert "Sie folgen dem Land <b>Italien</b>" in sent(calls)[-1].text
     calls += await harness.send("/subscribe thema:bildung", user_id=GERMAN_USER)
     assert "Sie folgen dem Thema <b>Bildung</b>" in sent(calls)[-1].text
     assert_no_english(calls)

@@ -97,3 +97,29 @@ async def test_switching_language_mid_dialogue_changes_the_next_messages() -> No
         assert "Schritt 3 von 12 · Stadt oder Städte" in shown.text
         assert shown.button("Zurück")
         assert_no_english(calls)
+
+
+async def test_moderator_in_french_and_submitter_in_german_each_get_their_language() -> None:
+    async with running_bot(admin_ids=frozenset({FRENCH_USER})) as bot:
+        # The moderator has written to the bot before (Telegram in French): noted with them.
+        await bot.send("/start", user_id=FRENCH_USER)
+        await walk_to_preview(bot, GERMAN_USER)
+        sent = await press_action(bot, GERMAN_USER, "send")
+        thanks = screens(sent, GERMAN_USER)[-1]
+        assert "Vielen Dank!" in thanks.text
+        copy = screens(sent, FRENCH_USER)[-1]
+        assert "🆕 <b>Proposition nº 1</b>" in copy.text
+        assert copy.button("Approuver") and copy.button("Refuser")
+        assert_no_english([thanks, copy])
+        calls = await bot.click(copy, "Refuser", user_id=FRENCH_USER)
+        assert "Pourquoi la nº 1" in screens(calls, FRENCH_USER)[-1].text
+        calls += await bot.send("Le lien ne fonctionne pas.", user_id=FRENCH_USER)
+        confirm = screens(calls, FRENCH_USER)[-1]
+        assert "Refuser la nº 1" in confirm.text
+        calls += await bot.click(confirm, "Envoyer à l’auteur", user_id=FRENCH_USER)
+        told = screens(calls, GERMAN_USER)[-1]
+        assert "Ihre Einreichung Nr. 1" in told.text and "wurde nicht angenommen" in told.text
+        assert told.button("Wieder öffnen")
+        marked = [c for c in screens(calls, FRENCH_USER) if c.method == "editMessageText"]
+        assert any("<b>Refusée</b> par" in c.text for c in marked)
+        assert_no_english(calls)
