@@ -104,6 +104,8 @@ def telegram_length(text: str) -> int:
     are in these units: a letter outside the Basic Multilingual Plane, such as most emoji or
     "𝐁", counts two.
     """
+    if text.isascii():  # most text: one unit a character, without encoding it
+        return len(text)
     return len(text.encode("utf-16-le")) // 2
 
 

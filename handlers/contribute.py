@@ -5,7 +5,7 @@ The states and their moves are drawn in `handlers/submit.mmd`. Buttons:
   sb|del     delete a paused draft                 sb|reopen|<n>     fix rejected submission n
   sb|<action>|<rev>[|<arg>]   a step's button (see BUTTONS), valid only on the current screen
   mod|a|<n> mod|r|<n> mod|f|<n> mod|x   approve, reject, read in full, no reason after all
-  mod|rs mod|re                         send the reason shown back, type it again
+  mod|rs mod|re mod|rq                  send the reason shown back, type it again, search it
   ft|<key>   the full text of a submitted practice's card
 """
 
@@ -157,6 +157,7 @@ def reject_conversation() -> ConversationHandler:
                 CommandHandler("cancel", reject.on_reason_cancel),
                 CallbackQueryHandler(reject.on_reason_cancel, pattern=r"^mod\|x$"),
                 CallbackQueryHandler(reject.on_reason_send, pattern=r"^mod\|rs$"),
+                CallbackQueryHandler(reject.on_reason_search, pattern=r"^mod\|rq$"),
             ],
             allow_reentry=True,
             name="reject",

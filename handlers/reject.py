@@ -1,11 +1,12 @@
 """Rejecting a submission: the moderator types a reason, sees it back, and sends it.
 
 Reject (`mod|r|<n>`) opens a wait of `REASON_MINUTES`: the moderator's next typed message is
-the reason. It is shown back with Send (`mod|rs`), Edit (`mod|re`) and Cancel (`mod|x`), and
-only Send rejects the submission and tells its author. The wait is stored with its start
-time, so it closes after its stated time also when the bot restarted meanwhile (PTB's
-conversation timeout does not survive a restart); a message after that is what it would be
-without the wait (a search). A command, or a text that starts with "/", is never a reason.
+the reason. It is shown back with Send (`mod|rs`), Edit (`mod|re`), Cancel (`mod|x`) and
+"It was a search" (`mod|rq`: searches it, and the reason is still awaited); only Send rejects
+the submission and tells its author. The wait is stored with its start time, so it closes
+after its stated time also when the bot restarted meanwhile (PTB's conversation timeout does
+not survive a restart); a message after that is what it would be without the wait (a
+search). A command, or a text that starts with "/", is never a reason.
 """
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -50,7 +51,9 @@ def _cancel(t: Translator) -> InlineKeyboardButton:
 def _confirm_keyboard(t: Translator) -> InlineKeyboardMarkup:
     send = InlineKeyboardButton(t._("✅ Send to the submitter"), callback_data="mod|rs")
     edit = InlineKeyboardButton(t._("✏️ Edit"), callback_data="mod|re")
-    return InlineKeyboardMarkup([[send], [edit, _cancel(t)]])
+    # A moderator checking for a duplicate may type a search while the reason is awaited.
+    search_it = InlineKeyboardButton(t._("🔎 It was a search: search it"), callback_data="mod|rq")
+    return InlineKeyboardMarkup([[send], [edit, _cancel(t)], [search_it]])
 
 
 async def on_reject(update: Update, context: Context) -> object:
@@ -141,6 +144,28 @@ async def on_reason_edit(update: Update, context: Context) -> object:
     await context.bot.send_message(
         update.effective_chat.id,
         t._("✍️ Type the new reason for #{number}.").format(number=request.submission_id),
+        reply_markup=InlineKeyboardMarkup([[_cancel(t)]]),
+    )
+    return REASON
+
+
+async def on_reason_search(update: Update, context: Context) -> object:
+    """Search for the text shown back instead of sending it; the reason is still awaited."""
+    query = update.callback_query
+    request = await _open_request(update, context)
+    if request is None or request.reason is None:
+        return END if request is None else REASON
+    await query.answer()
+    await strip_buttons(context, update.effective_chat.id, query.message.message_id)
+    submissions(context).ask_reason(update.effective_user.id, request.submission_id, _now(context))
+    t = tr(update, context)
+    await search.reply_with_results(query.message, context, request.reason, t=t)
+    await context.bot.send_message(
+        update.effective_chat.id,
+        t._(
+            "✍️ The rejection of #{number} still waits for its reason: type it when you are "
+            "ready, or press Cancel."
+        ).format(number=request.submission_id),
         reply_markup=InlineKeyboardMarkup([[_cancel(t)]]),
     )
     return REASON

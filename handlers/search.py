@@ -78,7 +78,11 @@ async def search_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 
 async def reply_with_results(
-    message: Message, context: ContextTypes.DEFAULT_TYPE, text: str, label: str | None = None
+    message: Message,
+    context: ContextTypes.DEFAULT_TYPE,
+    text: str,
+    label: str | None = None,
+    t: Translator | None = None,
 ) -> None:
     """Search and reply with the first page of results, or say why there are none.
 
@@ -86,7 +90,7 @@ async def reply_with_results(
     the practices of its country when there are some.
     """
     svc = services(context)
-    t = tr_user(context, message.from_user)
+    t = t or tr_user(context, message.from_user)
     result = svc.catalog.search(text)
     record_search(context, message, text, len(result.practices))
     follow_row = _follow_missing_place(t, result)

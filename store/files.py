@@ -67,7 +67,7 @@ class FileStorage(Storage):
             self._tables.clear()
             if self.path is not None:
                 # Encoded now, at start-up, rather than all at once at the first write.
-                for name, table in self._cache.items():
+                for name, table in (self._cache or {}).items():
                     self._tables[name] = EncodedTable(name, table)
         return self._cache
 
@@ -437,7 +437,8 @@ class TrackedTable(Table):
         costs only what the update touches.
         """
         tables = self._storage.read()
-        assert tables is not None
+        if tables is None:  # a file not written yet
+            tables = {}
         updater(_IntKeys(tables.setdefault(self.name, {})))  # type: ignore[arg-type]
         self._storage.write(tables)
         self.clear_cache()

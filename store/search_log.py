@@ -52,6 +52,8 @@ class SearchLog:
         self._day: date | None = None
         self._key = b""
         self._seen: set[bytes] = set()
+        # (day, query) → document id: a search costs no scan of the table.
+        self._ids = {(doc["day"], doc["query"]): doc.doc_id for doc in self._table.all()}
 
     def record(self, user_id: int, query: str, results: int) -> bool:
         """Count a search unless this member made the same query today; return if counted."""
@@ -66,21 +68,20 @@ class SearchLog:
         if mark in self._seen:
             return False
         self._seen.add(mark)
-        where = (_Q.day == day.isoformat()) & (_Q.query == text)
-        doc = self._table.get(where)
+        key = (day.isoformat(), text)
+        doc = self._table.get(doc_id=self._ids[key]) if key in self._ids else None
         if doc is None:
-            self._table.insert(
-                {"day": day.isoformat(), "query": text, "count": 1, "results": results}
-            )
+            fields = {"day": key[0], "query": text, "count": 1, "results": results}
+            self._ids[key] = self._table.insert(fields)
         else:
-            self._table.update(
-                {"count": doc["count"] + 1, "results": results}, doc_ids=[doc.doc_id]
-            )
+            fields = {"count": doc["count"] + 1, "results": results}
+            self._table.update(fields, doc_ids=[doc.doc_id])
         return True
 
     def prune(self) -> int:
         """Delete the counts older than RETENTION; return how many documents went."""
         cutoff = (self._today() - RETENTION).isoformat()
+        self._ids = {key: i for key, i in self._ids.items() if key[0] >= cutoff}
         return len(self._table.remove(_Q.day < cutoff))
 
     def per_week(self, weeks: int) -> list[tuple[date, int]]:

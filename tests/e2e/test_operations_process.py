@@ -97,3 +97,14 @@ def test_a_stop_signal_mid_drain_exits_0_and_loses_and_repeats_nothing(
         api.wait_for(lambda: alerts_by_chat(api).keys() >= set(chats), 20)
         assert bot.stop(sig) == 0
         assert alerts_by_chat(api) == dict.fromkeys(chats, 1)
+
+
+def test_stats_command_prints_the_figures_as_text_and_json(tmp_path: Path) -> None:
+    env = bot_env(tmp_path)
+    text = run_cli(tmp_path, "stats", env=env)
+    assert text.returncode == 0, text.stderr
+    assert "By status: published 75" in text.stdout and "Found nothing, 30 days:" in text.stdout
+    figures = json.loads(run_cli(tmp_path, "stats", "--json", env=env).stdout)
+    assert figures["practices_by_status"] == {"published": 75}
+    assert figures["members"] == 0 and len(figures["searches_per_week"]) == 12
+    assert set(figures["alerts_week"]) == {"sent", "failed", "dropped", "pending"}

@@ -43,6 +43,7 @@ async def test_submit_button_in_a_group_links_to_the_private_dialogue(bot: BotHa
     welcome = await in_group(bot, f"/start@{BOT_USERNAME}")
     calls = await bot.click(welcome, "Submit a practice")
     assert answer_of(calls).params["url"] == f"{LINK}submit"
+    assert f"{LINK}submit" in answer_of(calls).params["text"]
     assert posted_in_group(calls) == []
     assert store(bot).draft(USER_ID) is None
 

@@ -134,3 +134,19 @@ async def test_send_after_the_window_closed_rejects_nothing() -> None:
         answer = next(c for c in calls if c.method == "answerCallbackQuery")
         assert "nothing was rejected" in answer.params["text"]
         assert store(bot).get(1).status == "pending" and screens(calls, USER_ID) == []
+
+
+async def test_a_search_typed_while_the_reason_is_awaited_can_be_run_as_a_search() -> None:
+    async with running_bot() as bot:
+        await pressed_reject(bot)
+        shown = screens(await bot.send(SEARCH, ADMIN_ID), ADMIN_ID)[-1]
+        assert "Reject #1" in shown.text
+        calls = screens(await bot.click(shown, "It was a search", ADMIN_ID), ADMIN_ID)
+        assert any("practice" in c.text.lower() for c in calls[:-1])  # the results came
+        assert "still waits for its reason" in calls[-1].text
+        assert store(bot).get(1).status == "pending" and store(bot).get(1).reason is None
+        request = store(bot).reason_request(ADMIN_ID)
+        assert request is not None and request.reason is None
+        again = screens(await bot.send("Too vague.", ADMIN_ID), ADMIN_ID)[-1]
+        await bot.click(again, "Send", ADMIN_ID)
+        assert store(bot).get(1).reason == "Too vague."
