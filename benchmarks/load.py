@@ -367,7 +367,7 @@ def one_size(scale: int, rounds: int) -> dict[str, Any]:
         note(f"×{scale}: load")
         plain = asyncio.run(run_load(path, scale, rounds, drain=False))
         note(f"×{scale}: load with a drain")
-        drained = asyncio.run(run_load(path, scale, rounds, drain=True))
+        drained = asyncio.run(run_load(path, scale, max(3, rounds // 3), drain=True))
         return {
             "scale": scale,
             "build_s": build_s,

@@ -12,8 +12,12 @@ it, the same numbers for a plain baseline: practices ranked by rapidfuzz `token_
 between the folded query and the folded title, kept from a score of 60.
 
 The bar (issue "Ask as people ask"): MRR@5 ≥ 0.80 on multilingual and question queries, and
-keyword queries kept ≥ 0.90. The labels were written from the catalogue, not from the search's
-answers; the search's rules are general (see bot/search.py), not tuned to these strings.
+keyword queries kept ≥ 0.90. The "probe" kind is a second held-out set (questions and phrases
+in the six languages), written when broad readings were found to beat exact matches
+("intercultural action plan", "sport for refugees"); it was labelled from the catalogue
+before the ranking was changed, and its before/after numbers are in the change's note. The
+labels were written from the catalogue, not from the search's answers; the search's rules are
+general (see bot/search.py), not tuned to these strings.
 """
 
 from __future__ import annotations
@@ -161,6 +165,20 @@ GERMANY = [
     "nachbarschaftsheim-neukolln",
     "peer-to-peer-project-addiction-aid-for-refugees",
     "the-welcome-app",
+]
+
+ACTION_PLAN = ["action-plan-for-inclusion-and-diversity"]
+MUSEUM = ["musee-interculturel"]
+SPORT = [
+    "workshops-books-exhibitions-music-theater-workshops-and-sports-against-racism",
+    "fans-for-diversity-inclusion-through-a-community-of-football-supporters",
+]
+POLICE = ["safer-alta-de-lisboa"]
+MULTILINGUALISM = ["promoting-multilingualism-in-a-multicultural-city", "programme-language-hub"]
+SCHOOLS = [
+    "education-projects-for-interculturality",
+    "intercultural-education-as-a-part-of-a-school-curriculum",
+    "ongi-etorri-eskolara",
 ]
 
 # (kind, query, relevant ids); junk has no relevant practice and must return nothing.
@@ -427,6 +445,59 @@ QUERIES: list[tuple[str, str, list[str]]] = [
         ],
     ),
     ("held-out", "Lutsk", ["the-council-of-churches-in-lutsk"]),
+    # probe: a second held-out set, written from the catalogue after finding that a weak
+    # "full match" (every word met only through topics or broad synonyms) outranked strong
+    # partial matches; labelled by reading the practices, not the search's answers
+    ("probe", "intercultural action plan", ACTION_PLAN),
+    ("probe", "museum exhibition migration history", MUSEUM),
+    ("probe", "sport for refugees", SPORT),
+    ("probe", "hate speech online", HATE_SPEECH),
+    ("probe", "football club inclusion", SPORT[1:]),
+    ("probe", "anti-rumour strategy for cities", ANTI_RUMOUR),
+    ("probe", "building trust between police and migrant communities", POLICE),
+    ("probe", "human library against prejudice", ["bradford-s-people-library"]),
+    ("probe", "mobile app for newcomers", ["the-welcome-app"]),
+    ("probe", "diversity dashboard for employers", ["the-leeds-city-region-diversity-dashboard"]),
+    ("probe", "dialogue between churches and religious communities", INTERFAITH),
+    ("probe", "support for roma students at school", ["empowering-roma-students"]),
+    ("probe", "award for intercultural heroes", ["salut-l-etranger-ere"]),
+    ("probe", "therapy for refugee children", ["a-smile-of-a-child"]),
+    ("probe", "quelles villes ont un plan d'action interculturel ?", ACTION_PLAN),
+    ("probe", "musée de l'histoire des migrations", MUSEUM),
+    ("probe", "sport pour les réfugiés", SPORT),
+    ("probe", "discours de haine en ligne", HATE_SPEECH),
+    (
+        "probe",
+        "formation des agents municipaux aux droits humains",
+        ["building-a-culture-of-human-rights"],
+    ),
+    ("probe", "police de proximité interculturelle", POLICE),
+    ("probe", "wie fördern Städte die Mehrsprachigkeit in Kindergärten?", MULTILINGUALISM),
+    ("probe", "Museum Ausstellung Migrationsgeschichte", MUSEUM),
+    ("probe", "Sport für Flüchtlinge", SPORT),
+    ("probe", "Hassrede im Internet", HATE_SPEECH),
+    ("probe", "Aktionsplan für Vielfalt und Inklusion", ACTION_PLAN),
+    ("probe", "Fußballfans gegen Rassismus", SPORT),
+    ("probe", "piano d'azione interculturale", ACTION_PLAN),
+    ("probe", "museo della storia dell'immigrazione", MUSEUM),
+    ("probe", "sport per i rifugiati", SPORT),
+    ("probe", "come le città contrastano i discorsi d'odio online?", HATE_SPEECH),
+    ("probe", "imprenditori della diaspora", ["bizfeira-bilateral-overseas-business-development"]),
+    ("probe", "progetti interculturali nelle scuole", SCHOOLS),
+    ("probe", "plan de acción para la diversidad", ACTION_PLAN),
+    ("probe", "museo intercultural", MUSEUM),
+    ("probe", "deporte para refugiados", SPORT),
+    ("probe", "¿cómo usan las ciudades el fútbol para la inclusión?", SPORT[1:]),
+    ("probe", "discurso de odio en las redes sociales", HATE_SPEECH),
+    ("probe", "policía comunitaria", POLICE),
+    ("probe", "plano de ação intercultural", ACTION_PLAN),
+    ("probe", "museu da história da migração", MUSEUM),
+    ("probe", "desporto para refugiados", SPORT),
+    ("probe", "como as cidades combatem o discurso de ódio online?", HATE_SPEECH),
+    ("probe", "bibliotecas para recém-chegados", LIBRARIES),
+    ("probe", "multilinguismo nas escolas", MULTILINGUALISM),
+    ("probe", "mediação de conflitos nos bairros", MEDIATION),
+    ("probe", "multilingual kindergartens", MULTILINGUALISM),
     ("junk:held-out", "best hotels in Paris", []),
     ("junk:held-out", "comment réparer mon vélo", []),
     ("junk:held-out", "Öffnungszeiten Bahnhof", []),
@@ -543,6 +614,7 @@ def main() -> None:
         "portuguese",
         "question",
         "held-out",
+        "probe",
         "place",
         "filter",
         "typo",

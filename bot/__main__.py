@@ -3,6 +3,7 @@
 import argparse
 import html
 import json
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -13,6 +14,7 @@ from bot.aliases import load_aliases
 from bot.config import ConfigError, Settings, load_settings
 from bot.import_report import import_lines
 from bot.logs import configure_logging
+from handlers.backups import REQUEST_SIGNAL
 from store.db import Database, DatabaseError, open_database
 from store.importers import ImportFileError, read_practice_file
 from store.practices import PracticeStore
@@ -132,6 +134,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.check import run_check
 
         return run_check()
+    if (args.command or "run") == "run":
+        # A snapshot request (SIGUSR1) can come as soon as the database is locked, before the
+        # bot listens for it; its default action would end the process.
+        signal.signal(REQUEST_SIGNAL, signal.SIG_IGN)
     try:
         settings = load_settings()
         configure_logging(settings.log_level, settings.log_format, settings.secrets())

@@ -48,6 +48,9 @@ class Query:
         words: the meaningful words, folded, in order; a phrase that names one concept
             ("discours de haine") is one entry.
         concepts: for each entry of `words`, the concepts it names (may be empty).
+        shares: for each entry of `words`, the share of a typed word it is: 1.0, or 1/n for
+            each of the n parts of a compound ("kindergärten" → kinder, garten), so that one
+            long word does not weigh as n words (empty: 1.0 each).
         topics: topic names a practice must have one of (from `topic:` or none).
         cities: canonical city names a practice must be in one of.
         countries: canonical country names a practice must be in one of.
@@ -63,6 +66,7 @@ class Query:
 
     words: tuple[str, ...] = ()
     concepts: tuple[frozenset[str], ...] = ()
+    shares: tuple[float, ...] = ()
     topics: frozenset[str] = frozenset()
     cities: frozenset[str] = frozenset()
     countries: frozenset[str] = frozenset()
@@ -156,10 +160,11 @@ def parse_query(
             filters.year, year_in_text = int(word), True
         elif _is_meaningful(word):
             kept.append(word)
-    free, concepts = _units(kept, vocabulary)
+    free, concepts, shares = _units(kept, vocabulary)
     return Query(
         words=free,
         concepts=concepts,
+        shares=shares,
         topics=frozenset(filters.topics),
         cities=frozenset(filters.cities),
         countries=frozenset(filters.countries),
@@ -174,7 +179,7 @@ def parse_query(
 
 def _units(
     words: list[str], vocabulary: Vocabulary
-) -> tuple[tuple[str, ...], tuple[frozenset[str], ...]]:
+) -> tuple[tuple[str, ...], tuple[frozenset[str], ...], tuple[float, ...]]:
     """Group words into meaningful units: concept phrases, then single words.
 
     A phrase naming a concept is one unit, even with stop words inside ("discours de haine");
@@ -183,6 +188,7 @@ def _units(
     spans = {start: (end, ids) for start, end, ids in vocabulary.concept_spans(words)}
     free: list[str] = []
     concepts: list[frozenset[str]] = []
+    shares: list[float] = []
     i = 0
     while i < len(words):
         end, ids = spans.get(i, (i + 1, frozenset()))
@@ -190,13 +196,14 @@ def _units(
         if end - i == 1 and vocabulary.is_stop(unit):
             ids = frozenset()
             unit = ""
-        parts = vocabulary.split_compound(unit) if unit and not ids else None
-        for part, part_ids in parts or [(unit, ids)]:
+        parts = (vocabulary.split_compound(unit) if unit and not ids else None) or [(unit, ids)]
+        for part, part_ids in parts:
             if part and part not in free:
                 free.append(part)
                 concepts.append(part_ids)
+                shares.append(1.0 / len(parts))
         i = end
-    return tuple(free), tuple(concepts)
+    return tuple(free), tuple(concepts), tuple(shares)
 
 
 def small_talk(text: str) -> str | None:

@@ -7,11 +7,19 @@ the catalogue does not hold, words one or two typing errors away; here, also the
 names and the place it names or whose people it names. The field's weight says how much a
 match counts (title and keywords above place and topics above the longer texts).
 
-Ranking is BM25-style: a unit counts by its inverse document frequency, so a rare, specific
-word ("islamophobia") weighs far more than a common one ("intercultural"). Practices that
-match every unit come first. When none does, the practices covering the most of the query's
-meaning (the share of its IDF weight) come back, flagged as partial; a query none of whose
-words means anything in the catalogue ("pizza recipe") finds nothing.
+Each (unit, practice) pair is scored by the strength of its evidence (`bot.terms`): the form
+typed in a title or keyword ≫ a stem or concept synonym there ≫ the long texts ≫ a topic-only
+reading ("museum" → a Culture practice). Ranking is BM25-style, the sum over units of
+evidence × inverse document frequency, so a rare, specific word ("islamophobia") weighs far
+more than a common one ("intercultural"), and a practice naming the rare word in its title
+outranks one meeting every word only through broad readings.
+
+A practice fully matches when every unit has real evidence in it (a topic-only reading is not
+enough). Full matches are all shown; partial ones (covering more than a third of the query's
+meaning) are shown beside them when they score near the best full match, or alone when no
+practice matches fully. The result is flagged partial when the first practice is not a full
+match. A query none of whose words means anything in the catalogue ("pizza recipe") finds
+nothing.
 """
 
 import functools
@@ -22,7 +30,7 @@ from dataclasses import dataclass, field, replace
 from bot.aliases import Aliases
 from bot.models import Practice, period_years
 from bot.query import Query, parse_query
-from bot.terms import Matches, TermIndex
+from bot.terms import CONCEPT, READING, Matches, TermIndex
 from bot.text import fold
 from bot.vocabulary import LANGUAGES, Vocabulary, load_vocabulary
 
@@ -35,10 +43,21 @@ FIELD_WEIGHTS = {
     "topics": 0.7,
     "text": 0.5,
 }
-# Similarity of a match through the topic a word names ("réfugiés" → Refugees).
-TOPIC = 1.0
 # A partial match must cover more than a third of the query's meaning (IDF weight).
 MIN_COVERAGE = 0.34
+# Beside full matches, a partial match is shown when it scores at least this share of the best
+# full match: a strong partial answer is not hidden by a weak full one, a weak one is left out.
+NEAR_BEST = 0.8
+# Evidence this strong covers its unit fully (a concept in a title or keyword); weaker evidence
+# (the long texts) covers its share.
+COVERS = CONCEPT
+# A practice matching a unit whose topic (or its concept's) it also has gains this much.
+TOPIC_AGREES = 0.1
+# Each word of a phrase beyond the first adds this share of the phrase's weight.
+PHRASE_WORD = 0.5
+# A topic-only reading covers this share of a unit's meaning: alone it can answer a one-word
+# query ("theatre" → Culture practices), but it does not make a full match.
+READING_COVER = 0.5
 
 
 @dataclass(slots=True)
@@ -48,8 +67,8 @@ class SearchResult:
     Attributes:
         query: the parsed query.
         practices: the results, best first.
-        partial: no practice matches every word: these match part of the query, ranked by
-            how much of its meaning they cover.
+        partial: the first result does not match every word with real evidence (it may
+            still outrank weaker full matches): the results match part of the query.
         filter_only: the words found nothing within the filters; these are what the filters
             alone find.
         missing: ("city" or "country", name) of a real place typed that has no practice yet.
@@ -175,7 +194,7 @@ class SearchIndex:
     def search(self, text: str) -> SearchResult:
         """Parse a query and return the practices that answer it, best first.
 
-        Beyond `run`: when no practice matches every word, the best partial matches; when
+        Beyond `run`: the strong partial matches beside (or instead of) full ones; when
         the words match nothing within the filters, what the filters alone find; for a real
         place with no practice, the practices of its country.
         """
@@ -207,14 +226,13 @@ class SearchIndex:
         if not query.words:
             return SearchResult(query, self._ordered(self._every(candidates), {}, query))
         units = self._unit_matches(query)
-        full = _matching_all(units, candidates)
-        if full:
-            return SearchResult(query, self._ranked(full, units, query))
-        if not any(units):  # no word means anything here: junk, not a partial match
+        if not any(m or m.readings for m in units):  # no word means anything here: junk
             return SearchResult(query)
-        partial = self._partial(candidates, units, query)
-        if partial:
-            return SearchResult(query, partial, partial=True)
+        full = _matching_all(units, candidates)
+        found = self._ranked(candidates, full, units, query)
+        if found:
+            practices = [self._entries[i].practice for i in found]
+            return SearchResult(query, practices, partial=found[0] not in full)
         if query.has_filters and candidates:
             return SearchResult(
                 query, self._ordered(sorted(candidates), {}, query), filter_only=True
@@ -233,7 +251,8 @@ class SearchIndex:
         if not query.words:
             return self._ordered(self._every(candidates), {}, query)
         units = self._unit_matches(query)
-        return self._ranked(_matching_all(units, candidates), units, query)
+        full = _matching_all(units, candidates)
+        return [self._entries[i].practice for i in self._ranked(full, full, units, query)]
 
     def _candidates(self, query: Query) -> set[int] | None:
         """Return the practices a query's filters let through; None when it has none."""
@@ -257,42 +276,74 @@ class SearchIndex:
             found |= self._by_country.get(country, set())
         return found
 
-    def _ranked(self, indexes: set[int], units: list[Matches], query: Query) -> list[Practice]:
-        scores = {i: 0.0 for i in indexes}
-        for matches in units:
-            weight = self._idf(matches.df)
-            for i in indexes:
-                scores[i] += weight * matches.get(i, 0.0)
-        return self._ordered(list(indexes), scores, query)
+    def _ranked(
+        self, candidates: set[int] | None, full: set[int], units: list[Matches], query: Query
+    ) -> list[int]:
+        """Return the practices answering a query, best first, by evidence × IDF.
 
-    def _partial(
-        self, candidates: set[int] | None, units: list[Matches], query: Query
-    ) -> list[Practice]:
-        """Return practices matching part of the query, by the share of its meaning covered."""
+        Args:
+            candidates: the practices the filters let through (None: all).
+            full: the candidates every unit matches with real evidence.
+            units: each unit's matches (`_unit_matches`).
+            query: the parsed query, for the order of ties and years.
+
+        Returns:
+            Entry indexes: every full match; the practices every unit reaches, some only by
+            a topic-only reading ("école" → an Education practice that never says school),
+            ranked by their weaker score; and the partial matches covering more than
+            MIN_COVERAGE of the query's meaning that score at least NEAR_BEST of the best
+            full match (all of them when there is none).
+        """
         # A word the catalogue never uses counts as much as the query's known words on
         # average: how rare it is cannot be known, and in a question it is as often a verb
         # ("accolgono") as a specific thing ("surf").
         known = [self._idf(matches.df) for matches in units if matches.df]
         unknown = sum(known) / len(known) if known else 0.0
-        weights = [self._idf(matches.df) if matches.df else unknown for matches in units]
-        total = sum(weights)
+        # A phrase weighs more than one word, as its words would in BM25 ("hate speech" over
+        # "online"), but less than its words apart: they are not independent.
+        weights = [
+            (self._idf(matches.df) if matches.df else unknown)
+            * (1.0 + PHRASE_WORD * (matches.size - 1))
+            * matches.share
+            for matches in units
+        ]
         scores: dict[int, float] = {}
         covered: dict[int, float] = {}
+        reached: dict[int, int] = {}  # how many units reach each practice (evidence or topic)
         for weight, matches in zip(weights, units, strict=True):
             # A unit matched only by a prefix or a typo ("train" in "training") is weak
             # evidence of what was meant: it covers half its weight.
-            share = weight * (0.5 if matches.weak else 1.0)
+            share = weight * (0.5 if matches.weak else 1.0) / COVERS
+            cap = share * COVERS
+            get_score, get_covered, get_reached = scores.get, covered.get, reached.get
             for i, similarity in matches.items():
-                similarity = min(similarity, 1.0)
-                scores[i] = scores.get(i, 0.0) + weight * similarity
-                covered[i] = covered.get(i, 0.0) + share * similarity
-        needed = MIN_COVERAGE * total
+                scores[i] = get_score(i, 0.0) + weight * similarity
+                part = share * similarity
+                covered[i] = get_covered(i, 0.0) + (part if part < cap else cap)
+                reached[i] = get_reached(i, 0) + 1
+            readings = matches.readings
+            if not readings:
+                continue
+            # Evidence and topic agree ("Mehrsprachigkeit" in a Multilingualism practice
+            # rather than "discriminatory language" elsewhere): a small boost.
+            agrees = weight * TOPIC_AGREES
+            for i in readings & matches.keys():
+                scores[i] += agrees
+            reading_score, reading_share = weight * READING, weight * READING_COVER
+            for i in readings - matches.keys():
+                scores[i] = get_score(i, 0.0) + reading_score
+                covered[i] = get_covered(i, 0.0) + reading_share
+                reached[i] = get_reached(i, 0) + 1
+        needed = MIN_COVERAGE * sum(weights)
+        floor = NEAR_BEST * max((scores[i] for i in full), default=0.0)
+        every = len(units)
         kept = [
             i
             for i, share in covered.items()
-            if share >= needed and (candidates is None or i in candidates)
+            if (reached[i] == every or (share >= needed and scores[i] >= floor) or i in full)
+            and (candidates is None or i in candidates)
         ]
-        return self._ordered(kept, scores, query)
+        return self._order(kept, scores, query)
 
     def _idf(self, df: int) -> float:
         """Return the BM25 inverse document frequency of a unit matching `df` practices."""
@@ -302,6 +353,10 @@ class SearchIndex:
     def _ordered(
         self, indexes: list[int], scores: dict[int, float], query: Query
     ) -> list[Practice]:
+        """Return the practices sorted as `_order` sorts them."""
+        return [self._entries[i].practice for i in self._order(indexes, scores, query)]
+
+    def _order(self, indexes: list[int], scores: dict[int, float], query: Query) -> list[int]:
         """Sort by score; with a year, practices of that year before long-running ones."""
 
         pasted = f" {query.phrase} " if query.phrase.count(" ") >= 1 else None
@@ -315,7 +370,7 @@ class SearchIndex:
             title = pasted is not None and pasted in f" {self._titles[i]} "
             return (not title, -round(scores.get(i, 0.0), 9), span, i)
 
-        return [self._entries[i].practice for i in sorted(indexes, key=key)]
+        return sorted(indexes, key=key)
 
     def _passes(self, index: int, entry: _Entry, query: Query) -> bool:
         practice = entry.practice
@@ -346,34 +401,42 @@ class SearchIndex:
     def _unit_matches(self, query: Query) -> list[Matches]:
         """Return, for each unit of the query, the practices it matches and how well."""
         concepts = query.concepts or (frozenset(),) * len(query.words)
-        units = list(zip(query.words, concepts, strict=True))
+        shares = query.shares or (1.0,) * len(query.words)
+        units = list(zip(query.words, concepts, shares, strict=True))
         if len(units) > MAX_SCORED_WORDS:
             # A pasted paragraph is matched on its most distinctive known words: the common
             # ones would cost a walk over most of the catalogue each and tell little apart.
-            sizes = [self.terms.estimated_df(word, concepts) for word, concepts in units]
+            sizes = [self.terms.estimated_df(word, concepts) for word, concepts, _ in units]
             order = sorted(range(len(units)), key=lambda n: (sizes[n] == 0, sizes[n], n))
             units = [units[n] for n in sorted(order[:MAX_SCORED_WORDS])]
-        return [self._unit_scores(word, concepts) for word, concepts in units]
+        found = []
+        for word, word_concepts, share in units:
+            matches = self._unit_scores(word, word_concepts)
+            matches.share = share
+            found.append(matches)
+        return found
 
     def _unit_scores(self, unit: str, concepts: frozenset[str]) -> Matches:
         """Return, for each practice a unit matches, the best weighted similarity."""
         best = self.terms.matches(unit, concepts)
-        # Wider readings, which do not make the word commoner: the programme topic it names
-        # (a concept's own topic is indexed with it), and a place it names that has practices
-        # although the word means something else first ("roma" is the topic and Rome's
-        # Italian name) or names the place's people ("ucranianos").
-        topic = self.aliases.topics.get(unit)
-        extra = self.terms.collect({f"t:{topic}": TOPIC}) if topic else {}
+        # Wider readings, which do not make the word commoner: a place it names that has
+        # practices although the word means something else first ("roma" is the topic and
+        # Rome's Italian name) or names the place's people ("ucranianos"), which is evidence;
+        # and the programme topic it names (a concept's own topic is read in `bot.terms`),
+        # which is only a topic-only reading.
         place = None
         if " " not in unit:
             place = self._place_query(unit) or (None if best else self._demonym_query(unit))
         if place:
-            for index in self._in_places(place):
-                extra[index] = max(extra.get(index, 0.0), FIELD_WEIGHTS["text"])
-        for index, score in extra.items():
-            if score > best.get(index, 0.0):
-                best[index] = score
-        best.df = best.df or len(best)
+            places = self._in_places(place)
+            best.readings = best.readings - places
+            for index in places:
+                if FIELD_WEIGHTS["text"] > best.get(index, 0.0):
+                    best[index] = FIELD_WEIGHTS["text"]
+        topic = self.aliases.topics.get(unit)
+        if topic:
+            best.add_readings(self.terms.topic_members(topic))
+        best.df = best.df or len(best) or len(best.readings)
         return best
 
     def _demonym_query(self, word: str) -> Query | None:
@@ -401,7 +464,8 @@ class SearchIndex:
 
 
 def _matching_all(units: list[Matches], candidates: set[int] | None) -> set[int]:
-    """Return the practices every unit matches, among the candidates (None: all)."""
+    """Return the practices every unit matches with real evidence (not a topic-only reading),
+    among the candidates (None: all)."""
     if not units:
         return set()
     ordered = sorted(units, key=len)

@@ -138,7 +138,8 @@ def result_note(t: Translator, result: SearchResult) -> str | None:
             filters=label, words=words
         )
     if result.partial:
-        return t._("No practice matches every word: these match only part of your query.")
+        # Practices matching every word may follow, below stronger partial answers.
+        return t._("The best answers match only part of your query.")
     return None
 
 

@@ -7,6 +7,12 @@ concept's forms in the six languages (`bot.vocabulary`) are looked up in these p
 a query names it, then kept. A unit of a query (a word, or a phrase naming a concept)
 matches a practice exactly, by stem, by concept, as the start of a longer word, or, for a
 word found nowhere, by a word one or two typing errors away.
+
+How strong each match is decides how much it counts: the form as typed (a phrase's own words)
+in a title or keyword ≫ its stem or a concept synonym there ≫ the long texts ≫ a topic-only
+reading (the programme topic a concept belongs to: "museum" → every Culture practice). A
+topic-only reading is kept apart (`Matches.readings`): it adds a little to the score, but is
+not evidence that a practice covers the word.
 """
 
 import bisect
@@ -20,8 +26,12 @@ from bot.text import fold
 from bot.vocabulary import MIN_STEM, Vocabulary
 
 # Similarity of each kind of match: the word as typed, its stem, a concept it names (in any
-# language), the start of a longer word.
-EXACT, STEM, CONCEPT, PREFIX = 1.0, 0.95, 0.9, 0.85
+# language: a translation or a broader synonym), the start of a longer word. A concept counts
+# clearly less than the form typed, so that a practice naming "action plan" beats one that only
+# says "strategy", while a translation in a title still beats the typed word in a long text.
+EXACT, STEM, CONCEPT, PREFIX = 1.0, 0.9, 0.75, 0.7
+# Similarity of a topic-only reading: the programme topic a word or its concept belongs to.
+READING = 0.2
 # Among a phrase's matches, a practice holding the phrase's own words gains up to this much.
 PHRASE_BONUS = 0.1
 
@@ -33,10 +43,25 @@ class Matches(dict[int, float]):
         df: how many practices its words match (exactly, by stem, concept, prefix or typo),
             not counting its topic or place readings: its rarity, for IDF.
         weak: only prefixes or typos matched: it covers less of the query's meaning.
+        size: how many meaningful words the unit holds (a phrase counts as its words).
+        share: the share of a typed word the unit is (a compound's part: 1/parts).
+        readings: practices reached through a topic the unit names (topic readings), each
+            at similarity READING; for a practice not in the dict itself, a topic-only
+            reading.
     """
 
     df: int = 0
     weak: bool = False
+    size: int = 1
+    share: float = 1.0
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.readings: frozenset[int] = frozenset()
+
+    def add_readings(self, found: frozenset[int]) -> None:
+        """Keep the practices a topic the unit names reaches."""
+        self.readings = self.readings | found if self.readings else found
 
 
 class TermIndex:
@@ -49,6 +74,7 @@ class TermIndex:
         self._part_cache: dict[tuple[str, tuple[str, ...], str], set[str]] = {}
         # concept id → the practices that name it (worked out at query time, then kept)
         self._concept_cache: dict[str, dict[int, float]] = {}
+        self._topic_cache: dict[str, frozenset[int]] = {}
         # Words of the practices' places, and of their other fields ("mobile" of "mobile app").
         self.place_words: set[str] = set()
         self.text_words: set[str] = set()
@@ -83,6 +109,7 @@ class TermIndex:
     def refresh(self) -> None:
         """Make what was added since the last refresh findable by prefix and typo."""
         self._concept_cache.clear()
+        self._topic_cache.clear()
         self.words = sorted(key[2:] for key in self._postings if key.startswith("w:"))
 
     def postings(self, term: str) -> dict[int, float]:
@@ -108,13 +135,26 @@ class TermIndex:
             for lang, stem in self.vocabulary.stems(unit):
                 terms.setdefault(f"s:{lang}:{stem}", STEM)
         best = Matches(self.collect(terms))
-        strong = bool(best)
         if " " in unit:
             self._add_phrase_words(unit, best)
-        else:
+        strong = bool(best)
+        if " " not in unit:
             self._add_similar(unit, best, typos=not best)
         best.df, best.weak = len(best), bool(best) and not strong
+        best.size = max(1, sum(not self.vocabulary.is_stop(w) for w in unit.split()))
+        for concept in concepts:
+            topic = self.vocabulary.concepts[concept].topic
+            if topic:
+                best.add_readings(self.topic_members(topic))
         return best
+
+    def topic_members(self, topic: str) -> frozenset[int]:
+        """Return the practices that have a topic (kept until the next refresh)."""
+        found = self._topic_cache.get(topic)
+        if found is None:
+            found = frozenset(self._postings.get(f"t:{topic}", ()))
+            self._topic_cache[topic] = found
+        return found
 
     def _part_terms(self, part: str, langs: tuple[str, ...], field_name: str) -> set[str]:
         """Return the terms of one part of a field; keywords and topics are tags that recur
@@ -176,22 +216,32 @@ class TermIndex:
         return max((len(self._postings_of(term)) for term in terms), default=0)
 
     def _add_phrase_words(self, phrase: str, best: dict[int, float]) -> None:
-        """Rank first, among a phrase's matches, the practices that hold its own words too.
+        """Match a phrase by its own words, and rank first the practices holding them.
 
-        "equality data" names the concept data, whose practices include "migration data";
-        those that also say "equality" come first.
+        A practice holding every word of the phrase ("action" and "plan") matches it as
+        typed, at the weight of the weakest field among them. Among the concept's other
+        matches ("equality data" names the concept data, whose practices include "migration
+        data"), those that also say some of its words ("equality") gain a little.
         """
         words = [w for w in phrase.split() if not self.vocabulary.is_stop(w)]
         holders: list[set[int]] = []
+        own: dict[int, float] | None = None
         for word in words:
-            terms = [
-                f"w:{word}",
-                *(f"s:{lang}:{stem}" for lang, stem in self.vocabulary.stems(word)),
-            ]
-            terms += [f"c:{c}" for c in self._word_concepts(word)]
-            holders.append(set().union(*(self._postings_of(term) for term in terms)))
+            exact = {f"w:{word}": EXACT}
+            exact.update((f"s:{lang}:{stem}", STEM) for lang, stem in self.vocabulary.stems(word))
+            found = self.collect(exact)
+            own = (
+                found
+                if own is None
+                else {i: min(w, found[i]) for i, w in own.items() if i in found}
+            )
+            terms = [f"c:{c}" for c in self._word_concepts(word)]
+            holders.append(set(found).union(*(self._postings_of(term) for term in terms)))
         if not holders:
             return
+        for index, score in (own or {}).items():
+            if score > best.get(index, 0.0):
+                best[index] = score
         for index in best:
             held = sum(index in docs for docs in holders)
             best[index] += PHRASE_BONUS * held / len(holders)
@@ -207,7 +257,7 @@ class TermIndex:
         return self._postings.get(term, {})
 
     def _concept_postings(self, concept: str) -> dict[int, float]:
-        """Return the practices that name a concept in any of its forms, or have its topic.
+        """Return the practices that name a concept in any of its forms.
 
         A form of several words matches a practice holding all of them, at the weight of
         the weakest field among them.
@@ -228,9 +278,6 @@ class TermIndex:
                 else:
                     if weight > found.get(index, 0.0):
                         found[index] = weight
-        topic = self.vocabulary.concepts[concept].topic
-        for index, weight in self._postings.get(f"t:{topic}", {}).items() if topic else ():
-            found[index] = max(found.get(index, 0.0), weight)
         self._concept_cache[concept] = found
         return found
 

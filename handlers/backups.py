@@ -75,6 +75,11 @@ def schedule_backups(app: Application) -> None:
 
 
 def listen_for_requests(app: Application) -> None:
-    """Answer SIGUSR1 with a snapshot (call it on the running loop, in post_init)."""
+    """Answer SIGUSR1 with a snapshot (call it on the running loop, in post_init).
+
+    A request made while the bot was starting (the signal was ignored then) is answered now.
+    """
     loop = asyncio.get_running_loop()
     loop.add_signal_handler(REQUEST_SIGNAL, lambda: app.create_task(answer_request(app)))
+    if request_path(app.bot_data[SERVICES_KEY].settings.db_path).exists():
+        app.create_task(answer_request(app))

@@ -23,7 +23,7 @@ from pathlib import Path
 from tinydb import Query
 
 from bot.text import fold
-from store.files import open_file
+from store.files import open_file, write_atomically
 
 RETENTION = timedelta(days=90)
 MAX_QUERY = 100  # characters kept of a query
@@ -46,6 +46,8 @@ class SearchLog:
     def __init__(
         self, path: Path | None, today: Callable[[], date] = lambda: datetime.now(UTC).date()
     ) -> None:
+        if path is not None and not path.exists():
+            write_atomically(path, b"{}")  # `FileStorage` reads an existing file only
         self._db = open_file(path)
         self._table = self._db.table("searches")
         self._today = today

@@ -169,7 +169,7 @@ class SubscriptionStore:
             How many duplicates were merged away.
         """
         followed = {sub.target for sub in self.for_chat(new)}
-        moving = [sub for sub in self._subs.values() if sub.chat_id == old]
+        moving = self.for_chat(old)
         merged = [sub.id for sub in moving if sub.target in followed]
         with self._db.transaction():
             if merged:
@@ -179,14 +179,14 @@ class SubscriptionStore:
                 self._chats.remove(_Q.chat_id == old)
             else:
                 self._chats.update({"chat_id": new}, _Q.chat_id == old)
+        moved = self._by_chat.pop(old, {})
         for sub_id in merged:
             del self._subs[sub_id]
             self._targets.pop(sub_id, None)
-        for sub in self._by_chat.pop(old, {}).values():
-            if sub.id in merged:
-                continue
+            moved.pop(sub_id, None)
+        for sub in moving:
             sub.chat_id = new
-            self._by_chat.setdefault(new, {})[sub.id] = sub
+        self._by_chat.setdefault(new, {}).update(moved)
         if old in self._inactive:
             reason = self._inactive.pop(old)
             self._inactive.setdefault(new, reason)

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from bot.alerts import PENDING
 from bot.models import Subscription
+from handlers.backups import request_path
+from store.backup import read_archive
 from store.db import open_database
 from store.outbox import Outbox
 from store.subscriptions import SubscriptionStore
@@ -19,6 +21,7 @@ from tests.e2e.process import (
     alerts_by_chat,
     bot_env,
     run_cli,
+    wait_polling,
 )
 
 CHATS = range(30_001, 30_161)
@@ -76,3 +79,18 @@ def test_a_backup_of_a_busy_bot_restores_a_valid_database_with_what_was_sent(
     # nothing accepted after the backup had returned.
     assert len(before - in_snapshot) <= 3
     assert in_snapshot <= after
+
+
+def test_a_snapshot_asked_for_while_the_bot_was_starting_is_written_once_it_runs(
+    api: RecordingBotApi, launch: Launcher, tmp_path: Path
+) -> None:
+    env = bot_env(tmp_path, api)
+    db_path = Path(env["DB_PATH"])
+    open_database(db_path).close()
+    target = tmp_path / "asked" / "snapshot.tar.gz"
+    request_path(db_path).write_text(str(target), encoding="utf-8")
+    bot = launch(env=env, name="starting")
+    wait_polling(api, bot)
+    api.wait_for(lambda: target.exists() and not request_path(db_path).exists(), 15)
+    assert bot.stop(signal.SIGTERM) == 0
+    assert read_archive(target, db_path)[db_path]

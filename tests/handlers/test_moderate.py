@@ -127,7 +127,12 @@ async def test_reject_asks_a_reason_and_sends_it_to_the_author(bot: BotHarness) 
     typed = await bot.send("Please add <b>figures</b> to the impact.", ADMIN_ID)
     shown = screens(typed, ADMIN_ID)[-1]
     assert "<i>Please add &lt;b&gt;figures&lt;/b&gt; to the impact.</i>" in shown.text
-    assert [b["text"] for b in shown.buttons] == ["✅ Send to the submitter", "✏️ Edit", "✖️ Cancel"]
+    assert [b["text"] for b in shown.buttons] == [
+        "✅ Send to the submitter",
+        "✏️ Edit",
+        "✖️ Cancel",
+        "🔎 It was a search: search it",
+    ]
     assert store(bot).get(1).status == "pending" and screens(typed, USER_ID) == []
     calls = await bot.click(shown, "Send", ADMIN_ID)
     submission = store(bot).get(1)

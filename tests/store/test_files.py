@@ -353,3 +353,13 @@ def test_large_tables_are_written_whole_and_in_order_after_scattered_changes(
     database = open_database(path)
     assert [doc.doc_id for doc in database.table("practices").all()] == expected_order
     database.close()
+
+
+def test_a_file_of_its_own_that_does_not_exist_yet_is_created_at_its_first_write(
+    tmp_path: Path,
+) -> None:
+    db = files.open_file(tmp_path / "log.json")
+    db.table("things").remove(lambda doc: True)  # nothing there: no file yet
+    assert not (tmp_path / "log.json").exists()
+    db.table("things").insert({"n": 1})
+    assert json.loads((tmp_path / "log.json").read_text()) == {"things": {"1": {"n": 1}}}
