@@ -27,6 +27,7 @@ from handlers.deps import SERVICES_KEY, Services
 from handlers.follow import install as install_follow
 from handlers.follow import schedule_delivery
 from handlers.limiter import ReplyFirstLimiter
+from handlers.stats import close_search_log, schedule_search_log_flush
 from handlers.stats import install as install_stats
 from store.db import Database
 from store.importers import read_practice_file
@@ -119,6 +120,7 @@ def build_application(
     schedule_delivery(app)
     schedule_pruning(app)
     schedule_backups(app)
+    schedule_search_log_flush(app)
     return app
 
 
@@ -175,6 +177,7 @@ def freeze_startup_objects() -> None:
 
 
 async def _post_shutdown(app: Application) -> None:
+    close_search_log(app.bot_data[SERVICES_KEY])
     app.bot_data[SERVICES_KEY].database.close()
 
 

@@ -7,11 +7,13 @@ search log (`store.search_log`); `collect` gathers every figure for `/stats` and
 
 import asyncio
 import logging
+import multiprocessing
 from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 from telegram import Message, Update
-from telegram.ext import ContextTypes
+from telegram.ext import Application, ContextTypes
 
 from bot import chart
 from bot.stats import CHART_HINT, Stats, chunks, render
@@ -20,7 +22,7 @@ from handlers.follow import FOLLOW_KEY, Follow
 from handlers.language import MEMBERS_KEY, tr
 from store.figures import alert_counts, submission_counts
 from store.members import MemberStore
-from store.search_log import SearchLog, search_log_path
+from store.search_log import FLUSH_SECONDS, SearchLog, search_log_path
 
 log = logging.getLogger(__name__)
 SEARCH_LOG_KEY = "search_log"
@@ -36,6 +38,42 @@ def install(svc: Services) -> None:
     svc.extra[MEMBERS_KEY] = members
     svc.extra[SEARCH_LOG_KEY] = SearchLog(search_log_path(path) if path else None)
     svc.forget_hooks.append(members.forget)
+
+
+def schedule_search_log_flush(app: Application) -> None:
+    """Write the search log's new counts every FLUSH_SECONDS (and when the bot stops)."""
+    if app.job_queue is not None:
+        app.job_queue.run_repeating(
+            _flush_search_log, FLUSH_SECONDS, first=FLUSH_SECONDS, name="search log"
+        )
+
+
+async def _flush_search_log(context: ContextTypes.DEFAULT_TYPE) -> None:
+    try:
+        services(context).extra[SEARCH_LOG_KEY].flush()
+    except OSError as error:
+        log.error("could not write the search log: %s", error)
+
+
+def close_search_log(svc: Services) -> None:
+    """Write the search log's last counts and close it (at shutdown)."""
+    try:
+        svc.extra[SEARCH_LOG_KEY].close()
+    except OSError as error:
+        log.error("could not write the search log: %s", error)
+
+
+async def draw_chart(stats: Stats) -> bytes:
+    """Draw the /stats chart in a separate process and return the PNG.
+
+    matplotlib holds the interpreter lock while it imports and draws (seconds on a small
+    server), which in a thread would stall every other member's answer; a process of its own
+    keeps the bot answering.
+    """
+    loop = asyncio.get_running_loop()
+    spawn = multiprocessing.get_context("spawn")  # fork is unsafe beside the bot's threads
+    with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as pool:
+        return await loop.run_in_executor(pool, chart.render_png, stats)
 
 
 def collect(svc: Services, now: datetime | None = None) -> Stats:
@@ -95,5 +133,5 @@ async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         await message.reply_text(text)
     if not chart.available():
         return
-    png = await asyncio.to_thread(chart.render_png, stats)
+    png = await draw_chart(stats)
     await message.reply_photo(png, caption="Searches per week and practices per topic")

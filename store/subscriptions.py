@@ -179,14 +179,14 @@ class SubscriptionStore:
                 self._chats.remove(_Q.chat_id == old)
             else:
                 self._chats.update({"chat_id": new}, _Q.chat_id == old)
-        moved = self._by_chat.pop(old, {})
         for sub_id in merged:
             del self._subs[sub_id]
             self._targets.pop(sub_id, None)
-            moved.pop(sub_id, None)
-        for sub in moving:
+        for sub in self._by_chat.pop(old, {}).values():
+            if sub.id in merged:
+                continue
             sub.chat_id = new
-        self._by_chat.setdefault(new, {}).update(moved)
+            self._by_chat.setdefault(new, {})[sub.id] = sub
         if old in self._inactive:
             reason = self._inactive.pop(old)
             self._inactive.setdefault(new, reason)

@@ -25,6 +25,7 @@ from tests.e2e.process import (
     next_reply,
     post_update,
     run_cli,
+    say,
     wait_polling,
     webhook_env,
 )
@@ -108,3 +109,17 @@ def test_stats_command_prints_the_figures_as_text_and_json(tmp_path: Path) -> No
     assert figures["practices_by_status"] == {"published": 75}
     assert figures["members"] == 0 and len(figures["searches_per_week"]) == 12
     assert set(figures["alerts_week"]) == {"sent", "failed", "dropped", "pending"}
+
+
+def test_searches_counted_while_the_bot_runs_are_written_when_it_stops(
+    api: RecordingBotApi, launch: Launcher, tmp_path: Path
+) -> None:
+    env = bot_env(tmp_path, api)
+    bot = launch(env=env, name="searched")
+    wait_polling(api, bot)
+    say(api, 701, "anti rumours")
+    say(api, 702, "qwxzv")
+    assert bot.stop(signal.SIGTERM) == 0
+    figures = json.loads(run_cli(tmp_path, "stats", "--json", env=env).stdout)
+    assert figures["top_queries"] == {"anti rumours": 1, "qwxzv": 1}
+    assert figures["zero_result_queries"] == {"qwxzv": 1}

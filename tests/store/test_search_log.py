@@ -74,6 +74,7 @@ def test_the_file_keeps_no_trace_of_who_searched(tmp_path: Path) -> None:
     log = SearchLog(path)
     log.record(987654321, "roma", 2)
     log.record(123456789, "roma", 2)
+    assert log.flush()
     text = path.read_text(encoding="utf-8")
     assert "987654321" not in text and "123456789" not in text
     assert '"count":2' in text
@@ -95,3 +96,17 @@ def test_members_are_written_only_when_something_changes(tmp_path: Path) -> None
     database = open_database(tmp_path / "bot.json")
     assert MemberStore(database).counts(since="2026-11-01") == (2, 1, {"": 1, "fr": 1})
     database.close()
+
+
+def test_searches_are_written_by_flush_not_at_every_search(tmp_path: Path) -> None:
+    path = search_log_path(tmp_path / "bot.json")
+    log = SearchLog(path)
+    before = path.read_bytes()
+    log.record(1, "roma", 2)
+    log.record(2, "housing", 0)
+    assert path.read_bytes() == before  # a search costs no write of the file
+    assert log.flush() and not log.flush()  # one write for both; nothing left after
+    assert SearchLog(path).top(30, 10) == [("housing", 1), ("roma", 1)]
+    log.record(3, "roma", 2)
+    log.close()  # the bot stopping writes what is left
+    assert SearchLog(path).top(30, 10) == [("roma", 2), ("housing", 1)]
