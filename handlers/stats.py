@@ -125,13 +125,14 @@ async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if not svc.is_admin(user.id if user else None):
         await message.reply_text(tr(update, context).gettext(MODERATORS_ONLY))
         return
+    t = tr(update, context)
     stats = collect(svc)
-    lines = render(stats)
+    lines = render(stats, t=t)
     if not chart.available():
-        lines += ["", CHART_HINT]
+        lines += ["", t.gettext(CHART_HINT)]
     for text in chunks(lines):
         await message.reply_text(text)
     if not chart.available():
         return
     png = await draw_chart(stats)
-    await message.reply_photo(png, caption="Searches per week and practices per topic")
+    await message.reply_photo(png, caption=t._("Searches per week and practices per topic"))

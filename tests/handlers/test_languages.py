@@ -239,3 +239,16 @@ async def test_alerts_for_one_practice_go_out_in_each_subscribers_language(
     assert "<b>Ziel:</b>" in alerts[GERMAN_USER].text
     assert alerts[GERMAN_USER].button("Meine Abonnements")
     assert_no_english([alerts[FRENCH_USER], alerts[GERMAN_USER]])
+
+
+async def test_moderator_reports_follow_the_moderators_language(harness: BotHarness) -> None:
+    offer = sent(await harness.send("/language", user_id=ADMIN_ID))[0]
+    await harness.click(offer, "Deutsch", user_id=ADMIN_ID)
+    stats = "\n".join(c.text for c in sent(await harness.send("/stats", user_id=ADMIN_ID)))
+    assert "<b>Praxisbeispiele</b>" in stats and "Nach Thema:" in stats
+    alerts = sent(await harness.send("/alerts", user_id=ADMIN_ID))[0].text
+    assert "Versand der Benachrichtigungen" in alerts
+    pending = sent(await harness.send("/pending", user_id=ADMIN_ID))[0].text
+    assert "Keine Einreichung wartet" in pending
+    refused = sent(await harness.send("/pending", user_id=FRENCH_USER))[0].text
+    assert refused == "Ceci est réservé aux modérateurs."
