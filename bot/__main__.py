@@ -5,6 +5,7 @@ import html
 import json
 import signal
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from bot.config import ConfigError, Settings, load_settings
 from bot.import_report import import_lines
 from bot.logs import configure_logging
 from handlers.backups import REQUEST_SIGNAL
-from store.db import Database, DatabaseError, open_database
+from store.db import Database, DatabaseError, DatabaseLocked, open_database
 from store.importers import ImportFileError, read_practice_file
 from store.practices import PracticeStore
 
@@ -109,6 +110,31 @@ def print_stats(args: argparse.Namespace, settings: Settings, database: Database
     return 0
 
 
+def stats_of_running_bot(args: argparse.Namespace, settings: Settings) -> int:
+    """Print the figures of the running bot, from a snapshot it takes for the purpose.
+
+    The running bot owns the database; a snapshot (see `backup`) is what it has saved, read
+    in one step, and is opened here in a temporary folder that is deleted afterwards.
+    """
+    from bot.operations import OperationError, backup
+    from store.backup import BackupError, restore
+
+    with tempfile.TemporaryDirectory(prefix="icc-stats-") as folder:
+        here = Path(folder)
+        try:
+            archive = backup(settings.model_copy(update={"backup_dir": here}))
+            db_path = here / "database" / settings.db_path.name
+            restore(archive, db_path, here / "aside")
+        except (OperationError, BackupError, DatabaseError, OSError) as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 1
+        database = open_database(db_path)
+        try:
+            return print_stats(args, settings.model_copy(update={"db_path": db_path}), database)
+        finally:
+            database.close()
+
+
 def backup_or_restore(args: argparse.Namespace, settings: Settings) -> int:
     """Take a snapshot now, or restore one; print what was done."""
     from bot.operations import OperationError, backup, restore_snapshot
@@ -145,7 +171,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return backup_or_restore(args, settings)
         if (args.command or "run") == "run":
             settings.require_token()
-        database = open_database(settings.db_path)
+        try:
+            database = open_database(settings.db_path)
+        except DatabaseLocked:
+            if args.command != "stats":
+                raise
+            return stats_of_running_bot(args, settings)
     except (ConfigError, DatabaseError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

@@ -201,9 +201,32 @@ class SearchIndex:
         query = self.parse(text)
         if query.is_empty or query.unknown:
             return SearchResult(query)
+        absent = self._absent_places(query)
+        if absent:  # `city:stuttgart` is answered as a plain `stuttgart`
+            query = replace(
+                query, cities=frozenset(), countries=frozenset(), missing=(*absent, *query.missing)
+            )
         if query.missing and not (query.cities or query.countries):
             return self._instead_of_missing(query)
         return self._answer(query)
+
+    def _absent_places(self, query: Query) -> list[tuple[str, str]]:
+        """Return the place filters that name real places with no practice yet.
+
+        Only when every place filter of the query is such a place: one with practices keeps
+        the query as typed.
+        """
+        absent = [
+            ("city", city)
+            for city in sorted(query.cities)
+            if not self._by_city.get(_folded_words(city)) and self.aliases.city(city)
+        ]
+        absent += [
+            ("country", country)
+            for country in sorted(query.countries)
+            if not self._by_country.get(country) and self.aliases.country(country)
+        ]
+        return absent if len(absent) == len(query.cities) + len(query.countries) else []
 
     def _instead_of_missing(self, query: Query) -> SearchResult:
         kind, name = query.missing[0]

@@ -67,7 +67,16 @@ def fold(text: str) -> str:
     """
     if text.isascii():  # the common case, and the same result: nothing to drop or decompose
         return _NON_WORD.sub(" ", text.lower()).strip()
-    return _NON_WORD.sub(" ", strip_accents(drop_invisible(text)).casefold()).strip()
+    # Long texts hold a few accented words among many plain ones: only those take the
+    # character-by-character path (the result is the same, every step works within a word).
+    folded = " ".join(
+        part.lower() if part.isascii() else _fold_word(part) for part in text.split()
+    )
+    return _NON_WORD.sub(" ", folded).strip()
+
+
+def _fold_word(word: str) -> str:
+    return strip_accents(drop_invisible(word)).casefold()
 
 
 def words(text: str) -> list[str]:

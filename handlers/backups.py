@@ -16,6 +16,7 @@ from telegram.ext import Application, ContextTypes
 
 from bot.config import Settings
 from handlers.deps import SERVICES_KEY, Services
+from handlers.stats import write_search_log
 from store.backup import prune, read_files, snapshot_name, write_archive
 
 log = logging.getLogger(__name__)
@@ -41,8 +42,10 @@ async def take_snapshot(settings: Settings, target: Path | None = None) -> Path:
 
 async def daily_backup(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Take the day's snapshot."""
+    svc: Services = context.bot_data[SERVICES_KEY]
+    write_search_log(svc)  # the snapshot holds the searches counted so far
     try:
-        await take_snapshot(context.bot_data[SERVICES_KEY].settings)
+        await take_snapshot(svc.settings)
     except OSError as error:
         log.error("the daily snapshot failed: %s", error)
 
@@ -56,6 +59,7 @@ async def answer_request(app: Application) -> None:
     except OSError:
         log.warning("SIGUSR1 without a backup request; ignored")
         return
+    write_search_log(svc)
     try:
         await take_snapshot(svc.settings, target)
     except OSError as error:

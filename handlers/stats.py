@@ -49,8 +49,13 @@ def schedule_search_log_flush(app: Application) -> None:
 
 
 async def _flush_search_log(context: ContextTypes.DEFAULT_TYPE) -> None:
+    write_search_log(services(context))
+
+
+def write_search_log(svc: Services) -> None:
+    """Write the search log's new counts now (before a snapshot, every minute); log failures."""
     try:
-        services(context).extra[SEARCH_LOG_KEY].flush()
+        svc.extra[SEARCH_LOG_KEY].flush()
     except OSError as error:
         log.error("could not write the search log: %s", error)
 

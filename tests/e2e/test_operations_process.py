@@ -123,3 +123,18 @@ def test_searches_counted_while_the_bot_runs_are_written_when_it_stops(
     figures = json.loads(run_cli(tmp_path, "stats", "--json", env=env).stdout)
     assert figures["top_queries"] == {"anti rumours": 1, "qwxzv": 1}
     assert figures["zero_result_queries"] == {"qwxzv": 1}
+
+
+def test_stats_while_the_bot_runs_reads_a_snapshot_with_the_searches_so_far(
+    api: RecordingBotApi, launch: Launcher, tmp_path: Path
+) -> None:
+    env = bot_env(tmp_path, api)
+    bot = launch(env=env, name="running")
+    wait_polling(api, bot)
+    say(api, 703, "anti rumours")
+    result = run_cli(tmp_path, "stats", "--json", env=env)
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout)
+    assert figures["practices_by_status"] == {"published": 75}
+    assert figures["top_queries"] == {"anti rumours": 1}
+    assert bot.stop(signal.SIGTERM) == 0

@@ -72,10 +72,13 @@ async def test_a_filter_whose_practices_miss_the_words_offers_the_filter_alone(
     assert "Musée interculturel" in reply.text
 
 
+@pytest.mark.parametrize(
+    "typed", ["Stuttgart", "city:stuttgart", "/search city:Stuttgart", "ville:Stuttgart"]
+)
 async def test_a_city_without_practices_offers_its_country_and_a_follow_button(
-    harness: BotHarness,
+    harness: BotHarness, typed: str
 ) -> None:
-    note, results = sent(await harness.send("Stuttgart"))
+    note, results = sent(await harness.send(typed))
     assert note.text == (
         "There are no practices from Stuttgart yet. Here are the practices from Germany."
     )
