@@ -13,6 +13,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.aliases import Aliases
 from bot.cards import MAX_MESSAGE, card_keyboard, card_text, embed, result_row
+from bot.i18n import ENGLISH, N_, Translator
 from bot.models import Practice, Subscription
 from bot.query import Query, parse_query
 from bot.search import SearchIndex
@@ -25,8 +26,8 @@ DIGEST_AFTER = 5
 WHY_LIMIT = 300
 PENDING, SENT, FAILED, DROPPED = "pending", "sent", "failed", "dropped"
 # Sends the list as a new message, so that the alert itself stays.
-MANAGE_BUTTON = InlineKeyboardButton("⚙️ My subscriptions", callback_data="fl|ls")
-LATEST_BUTTON = InlineKeyboardButton("🆕 Latest", callback_data="browse|latest")
+MANAGE_LABEL = N_("⚙️ My subscriptions")
+LATEST_LABEL = N_("🆕 Latest")
 
 Target = tuple[str, str]
 
@@ -201,26 +202,38 @@ def _merge(label_lists: Iterable[list[str]]) -> list[str]:
     return merged
 
 
-def why_line(why: Sequence[str]) -> str:
-    """Return the escaped line that says why an alert came: "🔔 You follow: Refugees"."""
-    return f"🔔 <i>You follow: {embed(' · '.join(why), WHY_LIMIT)}</i>"
+def why_line(why: Sequence[str], t: Translator = ENGLISH) -> str:
+    """Return the escaped line that says why an alert came: "🔔 You follow: Refugees".
+
+    Labels that are topics are shown in t's language; place names and keywords as they are.
+    """
+    followed = embed(" · ".join(t.gettext(label) for label in why), WHY_LIMIT)
+    return "🔔 <i>" + t._("You follow: {what}").format(what=followed) + "</i>"
 
 
-def alert_text(practice: Practice, why: Sequence[str], bot_username: str) -> str:
+def alert_text(
+    practice: Practice, why: Sequence[str], bot_username: str, t: Translator = ENGLISH
+) -> str:
     """Return an alert: the practice's card under the line saying why it came."""
-    return card_text(practice, bot_username, note=why_line(why))
+    return card_text(practice, bot_username, note=why_line(why, t), t=t)
 
 
-def digest_text(practices: Sequence[Practice], why: Sequence[str], bot_username: str) -> str:
+def digest_text(
+    practices: Sequence[Practice], why: Sequence[str], bot_username: str, t: Translator = ENGLISH
+) -> str:
     """Return one message listing several new practices, each linked to its card.
 
     Rows that would pass Telegram's message limit are left out and counted instead.
     """
-    header = f"{why_line(why)}\n\n🆕 <b>{len(practices)} new practices</b>"
-    text = header
+    count = len(practices)
+    title = t.ngettext("{count} new practice", "{count} new practices", count)
+    text = f"{why_line(why, t)}\n\n🆕 <b>{title.format(count=count)}</b>"
     for number, practice in enumerate(practices, start=1):
-        row = "\n\n" + result_row(number, practice, bot_username)
-        more = f"\n\n… and {len(practices) - number + 1} more: /latest"
+        row = "\n\n" + result_row(number, practice, bot_username, t)
+        left = count - number + 1
+        more = "\n\n" + t.ngettext(
+            "… and {count} more: /latest", "… and {count} more: /latest", left
+        ).format(count=left)
         if telegram_length(text + row + more) > MAX_MESSAGE - 20:
             return text + more
         text += row
@@ -233,7 +246,7 @@ def row_practices(row: OutboxRow, lookup: Callable[[str], Practice | None]) -> l
 
 
 def alert_message(
-    row: OutboxRow, practices: Sequence[Practice], bot_username: str
+    row: OutboxRow, practices: Sequence[Practice], bot_username: str, t: Translator = ENGLISH
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """Return the text and buttons of a row: a card, or a digest of several practices.
 
@@ -241,10 +254,13 @@ def alert_message(
         row: the outbox row.
         practices: its practices that are still published (at least one).
         bot_username: the bot's username, for deep links.
+        t: the language of the chat's member.
     """
+    manage = InlineKeyboardButton(t.gettext(MANAGE_LABEL), callback_data="fl|ls")
     if len(practices) == 1 and not row.is_digest:
         practice = practices[0]
-        text = alert_text(practice, row.why, bot_username)
-        return text, card_keyboard(practice, [MANAGE_BUTTON])
-    text = digest_text(practices, row.why, bot_username)
-    return text, InlineKeyboardMarkup([[MANAGE_BUTTON, LATEST_BUTTON]])
+        text = alert_text(practice, row.why, bot_username, t)
+        return text, card_keyboard(practice, [manage], t)
+    text = digest_text(practices, row.why, bot_username, t)
+    latest = InlineKeyboardButton(t.gettext(LATEST_LABEL), callback_data="browse|latest")
+    return text, InlineKeyboardMarkup([[manage, latest]])

@@ -7,9 +7,14 @@
 """
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from importlib import resources
 
+from babel import Locale
+
+from bot.i18n import ENGLISH, N_, Translator
 from bot.template import TOPICS
 from bot.text import fold
 
@@ -134,16 +139,53 @@ def is_short(name: str) -> bool:
     return len(fold(name).replace(" ", "")) <= SHORT_NAME
 
 
-def short_name_problem(kind: str, shown: str) -> str:
+_TOO_SHORT = {
+    "country": N_(
+        "‘{value}’ is too short to tell which country you mean, and it is no country code. "
+        "Please write the country's name, or its ISO code (IT or ITA for Italy)."
+    ),
+    "city": N_("‘{value}’ is too short to tell which city you mean. Please write its full name."),
+    "topic": N_(
+        "‘{value}’ is too short to tell which topic you mean. Please write its full name."
+    ),
+}
+
+
+def short_name_problem(kind: str, shown: str, t: Translator = ENGLISH) -> str:
     """Return why a short answer that names nothing exactly is refused (HTML).
 
     Args:
         kind: "country", "city" or "topic".
         shown: the answer, already escaped.
+        t: the user's language.
     """
-    if kind == "country":
-        return (
-            f"‘{shown}’ is too short to tell which country you mean, and it is no country code. "
-            "Please write the country's name, or its ISO code (IT or ITA for Italy)."
-        )
-    return f"‘{shown}’ is too short to tell which {kind} you mean. Please write its full name."
+    return t.gettext(_TOO_SHORT[kind]).format(value=shown)
+
+
+@cache
+def _country_codes() -> dict[str, str]:
+    """Return canonical country name → ISO 3166-1 alpha-2 code (upper case)."""
+    codes = _read_json("places.json").get("country_codes", {})
+    known = Locale.parse("en").territories  # ISO codes only, not abbreviations such as "uk"
+    found: dict[str, str] = {}
+    for code, name in codes.items():
+        if len(code) == 2 and code.upper() in known:
+            found.setdefault(name, code.upper())
+    return found
+
+
+def country_name(t: Translator, country: str) -> str:
+    """Return a country's name in t's language: "Allemagne", "Deutschland" for "Germany".
+
+    The names are CLDR's (Babel's territory names), found through the country's ISO code; a
+    name the tables don't know, or English, comes back as it is.
+    """
+    if t is ENGLISH or not country:
+        return country
+    code = _country_codes().get(country)
+    return Locale.parse(t.language).territories.get(code, country) if code else country
+
+
+def place_line(t: Translator, cities: Sequence[str], country: str) -> str:
+    """Return "City, City, Country" with the country in t's language (cities as written)."""
+    return ", ".join([*cities, country_name(t, country)] if country else cities)

@@ -14,6 +14,7 @@ from rapidfuzz import fuzz, process
 
 from bot.aliases import is_short, short_name_problem
 from bot.cards import embed
+from bot.i18n import ENGLISH, Translator
 from bot.models import Practice, period_years
 from bot.template import FIELDS, FIELDS_BY_KEY, MIN_TEXT, TOPICS, Field
 from bot.text import fold
@@ -47,7 +48,9 @@ class Places(Protocol):
     def country_or_code(self, name: str) -> str | None: ...
 
 
-def check_answer(field: Field, text: str, places: Places, current_year: int) -> Answer:
+def check_answer(
+    field: Field, text: str, places: Places, current_year: int, t: Translator = ENGLISH
+) -> Answer:
     """Check a typed answer against its field's rules.
 
     Args:
@@ -55,28 +58,30 @@ def check_answer(field: Field, text: str, places: Places, current_year: int) -> 
         text: the message as typed.
         places: known cities and countries.
         current_year: for the period's plausibility.
+        t: the member's language, for the error.
 
     Returns:
         The value to keep, or an error (with suggestions for a misspelt country).
     """
     text = clean_text(text)
     if not text:
-        return Answer(error="That answer is empty.")
+        return Answer(error=t._("That answer is empty."))
     if field.kind == "line":
-        return _check_line(field, " ".join(text.split()))
+        return _check_line(field, " ".join(text.split()), t)
     if field.kind == "text":
-        return _check_text(field, text)
+        return _check_text(field, text, t)
     if field.kind == "cities":
-        return _check_cities(field, text, places)
+        return _check_cities(field, text, places, t)
     if field.kind == "country":
-        return _check_country(text, places)
+        return _check_country(text, places, t)
     if field.kind == "period":
-        return _check_period(field, " ".join(text.split()), current_year)
+        return _check_period(field, " ".join(text.split()), current_year, t)
     if field.kind == "links":
-        return _check_links(field, text)
+        return _check_links(field, text, t)
     if field.kind == "contact":
-        return _check_contact(field, " ".join(text.split()))
-    return Answer(error=f"{field.name} is answered with the buttons above.")
+        return _check_contact(field, " ".join(text.split()), t)
+    name = escape(t.gettext(field.name))
+    return Answer(error=t._("{name} is answered with the buttons above.").format(name=name))
 
 
 def clean_text(text: str) -> str:
@@ -90,57 +95,72 @@ _CONTROL = {n: None for n in (*range(0, 9), 11, 12, *range(14, 32), 127)}
 _BLANK_RUN = re.compile(r"\n{3,}")
 
 
-def _too_long(field: Field, text: str) -> Answer:
+def _too_long(field: Field, text: str, t: Translator) -> Answer:
     return Answer(
-        error=f"That is {len(text):,} characters; {escape(field.name)} takes at most "
-        f"{field.limit:,}. Please shorten it and send it again."
+        error=t._(
+            "That is {count} characters; {name} takes at most {most}. "
+            "Please shorten it and send it again."
+        ).format(
+            count=t.format_number(len(text)),
+            name=escape(t.gettext(field.name)),
+            most=t.format_number(field.limit),
+        )
     )
 
 
-def _check_line(field: Field, text: str) -> Answer:
+def _check_line(field: Field, text: str, t: Translator) -> Answer:
     if len(text) > field.limit:
-        return _too_long(field, text)
+        return _too_long(field, text, t)
     if not any(ch.isalpha() for ch in text) or len(text) < 3:
-        return Answer(error=f"{escape(field.name)} needs at least a few letters.")
+        name = escape(t.gettext(field.name))
+        return Answer(error=t._("{name} needs at least a few letters.").format(name=name))
     return Answer(value=text)
 
 
-def _check_text(field: Field, text: str) -> Answer:
+def _check_text(field: Field, text: str, t: Translator) -> Answer:
     if len(text) > field.limit:
-        return _too_long(field, text)
+        return _too_long(field, text, t)
     if len(text) < MIN_TEXT:
-        skip = "" if field.required else ", or press Skip"
-        return Answer(error=f"Please write at least a sentence ({MIN_TEXT} characters){skip}.")
+        if field.required:
+            error = t._("Please write at least a sentence ({count} characters).")
+        else:
+            error = t._("Please write at least a sentence ({count} characters), or press Skip.")
+        return Answer(error=error.format(count=MIN_TEXT))
     return Answer(value=text)
 
 
-def _check_cities(field: Field, text: str, places: Places) -> Answer:
+def _check_cities(field: Field, text: str, places: Places, t: Translator) -> Answer:
     names = [" ".join(part.split()) for part in re.split(r"[,;\n]", text)]
     cities: list[str] = []
     for name in filter(None, names):
         if len(name) > 60 or not any(ch.isalpha() for ch in name):
-            return Answer(error=f"‘{embed(name, 60)}’ is not a city name.")
+            return Answer(error=t._("‘{name}’ is not a city name.").format(name=embed(name, 60)))
         city = places.city(name) or name
         if fold(city) not in {fold(c) for c in cities}:
             cities.append(city)
     if not cities:
-        return Answer(error="Write the name of at least one city.")
+        return Answer(error=t._("Write the name of at least one city."))
     if len(cities) > field.limit:
-        return Answer(error=f"That is {len(cities)} cities; at most {field.limit}, please.")
+        error = t._("That is {count} cities; at most {most}, please.")
+        return Answer(error=error.format(count=len(cities), most=field.limit))
     return Answer(value=cities)
 
 
-def _check_country(text: str, places: Places) -> Answer:
+def _check_country(text: str, places: Places, t: Translator) -> Answer:
     country = places.country_or_code(text)
     if country:
         return Answer(value=country)
     shown = embed(text, 60)
     if is_short(text):
-        return Answer(error=short_name_problem("country", shown))
+        return Answer(error=short_name_problem("country", shown, t))
     suggestions = country_suggestions(text, places)
-    named = " or ".join(escape(name) for name in suggestions)
-    hint = f" Did you mean {named}?" if suggestions else " Write its name in English."
-    return Answer(error=f"I don't know the country ‘{shown}’.{hint}", suggestions=suggestions)
+    named = t._(" or ").join(escape(name) for name in suggestions)
+    if suggestions:
+        hint = t._("Did you mean {names}?").format(names=named)
+    else:
+        hint = t._("Write its name in English or in its own language.")
+    unknown = t._("I don't know the country ‘{value}’.").format(value=shown)
+    return Answer(error=f"{unknown} {hint}", suggestions=suggestions)
 
 
 def country_suggestions(text: str, places: Places, limit: int = 3) -> tuple[str, ...]:
@@ -169,17 +189,20 @@ def countries_of(cities: list[str], places: Places, limit: int = 3) -> list[str]
     return found[:limit]
 
 
-def _check_period(field: Field, text: str, current_year: int) -> Answer:
+def _check_period(field: Field, text: str, current_year: int, t: Translator) -> Answer:
     if len(text) > field.limit:
-        return _too_long(field, text)
+        return _too_long(field, text, t)
     years = period_years(text, current_year)
     if years is None:
         return Answer(
-            error="Give the years it ran, or say it is ongoing: e.g. <i>2018 - ongoing</i> "
-            "or <i>2015-2020</i>."
+            error=t._(
+                "Give the years it ran, or say it is ongoing: e.g. <i>2018 - ongoing</i> "
+                "or <i>2015-2020</i>."
+            )
         )
     if years[0] > current_year + 1:
-        return Answer(error=f"That starts in {years[0]}; give the years it has run so far.")
+        error = t._("That starts in {year}; give the years it has run so far.")
+        return Answer(error=error.format(year=years[0]))
     return Answer(value=text)
 
 
@@ -188,39 +211,46 @@ _URL_EDGE_END = ".,;:!?)]}>»”’\"'"
 _HOST = re.compile(r"^[^\W_](?:[\w-]*[^\W_])?(?:\.[^\W_](?:[\w-]*[^\W_])?)+$")
 
 
-def _check_links(field: Field, text: str) -> Answer:
+def _check_links(field: Field, text: str, t: Translator) -> Answer:
     links: list[str] = []
     for token in text.split():
         link = token.lstrip(_URL_EDGE_START).rstrip(_URL_EDGE_END)
-        problem = url_problem(link) if link else None
+        problem = url_problem(link, t) if link else None
         if problem:
             return Answer(error=problem)
         if link and link not in links:
             links.append(link)
     if not links:
-        return Answer(error="Write at least one link, or press Skip.")
+        return Answer(error=t._("Write at least one link, or press Skip."))
     if len(links) > field.limit:
-        return Answer(error=f"That is {len(links)} links; at most {field.limit}, please.")
+        error = t._("That is {count} links; at most {most}, please.")
+        return Answer(error=error.format(count=len(links), most=field.limit))
     return Answer(value=links)
 
 
-def url_problem(link: str) -> str | None:
-    """Return what is wrong with a link (HTML), or None for an http or https URL."""
+def url_problem(link: str, t: Translator = ENGLISH) -> str | None:
+    """Return what is wrong with a link (HTML, in t's language), or None for an http(s) URL."""
     shown = embed(link, 80)
     if len(link) > 500:
-        return f"‘{shown}’ is too long for a link (at most 500 characters)."
+        return t._("‘{link}’ is too long for a link (at most 500 characters).").format(link=shown)
     try:
         parts = urlsplit(link)
         host = parts.hostname or ""
     except ValueError:
-        return f"‘{shown}’ is not a web address."
+        return t._("‘{link}’ is not a web address.").format(link=shown)
     if parts.scheme.lower() in ("http", "https") and _HOST.match(host):
         return None
     if not parts.scheme and _HOST.match(link.split("/", 1)[0]):
-        return f"‘{shown}’ needs http:// or https:// in front, e.g. https://{shown}"
+        return t._("‘{link}’ needs http:// or https:// in front, e.g. https://{link}").format(
+            link=shown
+        )
     if parts.scheme and parts.scheme.lower() not in ("http", "https"):
-        return f"Only http:// and https:// links are accepted, not ‘{shown}’."
-    return f"‘{shown}’ is not a web address starting with http:// or https://."
+        return t._("Only http:// and https:// links are accepted, not ‘{link}’.").format(
+            link=shown
+        )
+    return t._("‘{link}’ is not a web address starting with http:// or https://.").format(
+        link=shown
+    )
 
 
 _EMPTY_BRACKETS = re.compile(r"[<(\[]\s*[>)\]]")
@@ -228,20 +258,24 @@ _EMAIL_IN_TEXT = re.compile(r"[^\s<>(),;:\"'\[\]]+@[^\s<>(),;:\"'\[\]]+")
 _EMAIL = re.compile(r"^[\w.!#$%&'*+/=?^`{|}~-]+@(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+[^\W\d_]{2,}$")
 
 
-def _check_contact(field: Field, text: str) -> Answer:
+def _check_contact(field: Field, text: str, t: Translator) -> Answer:
     if len(text) > field.limit:
-        return _too_long(field, text)
+        return _too_long(field, text, t)
     emails = _EMAIL_IN_TEXT.findall(text)
-    if len(emails) != 1:
-        found = "no e-mail address" if not emails else "more than one e-mail address"
-        return Answer(error=f"I found {found}. Write one name and one e-mail.")
+    if not emails:
+        return Answer(error=t._("I found no e-mail address. Write one name and one e-mail."))
+    if len(emails) > 1:
+        return Answer(
+            error=t._("I found more than one e-mail address. Write one name and one e-mail.")
+        )
     email = emails[0].rstrip(".")
     if not email_is_valid(email):
-        return Answer(error=f"‘{embed(email, 80)}’ is not a valid e-mail address.")
+        error = t._("‘{email}’ is not a valid e-mail address.")
+        return Answer(error=error.format(email=embed(email, 80)))
     name = _EMPTY_BRACKETS.sub(" ", text.replace(emails[0], " "))
     name = " ".join(name.strip(" ,;:-–").split())
     if len(name) < 2 or not any(ch.isalpha() for ch in name):
-        return Answer(error="Write the contact person's name as well as the e-mail.")
+        return Answer(error=t._("Write the contact person's name as well as the e-mail."))
     return Answer(value={"name": name, "email": email, "public": None})
 
 
@@ -257,20 +291,22 @@ def email_is_valid(email: str) -> bool:
     )
 
 
-def toggle_topic(selected: list[str], index: int) -> tuple[list[str], str | None]:
+def toggle_topic(
+    selected: list[str], index: int, t: Translator = ENGLISH
+) -> tuple[list[str], str | None]:
     """Tick or untick the topic at `index` of TOPICS.
 
     Returns:
         The new selection in programme order, and an error when the tick is not allowed.
     """
     if not 0 <= index < len(TOPICS):
-        return selected, "That topic is not in the list."
+        return selected, t._("That topic is not in the list.")
     topic = TOPICS[index]
     if topic in selected:
         return [t for t in selected if t != topic], None
     limit = FIELDS_BY_KEY["topics"].limit
     if len(selected) >= limit:
-        return selected, f"At most {limit} topics: untick one first."
+        return selected, t._("At most {count} topics: untick one first.").format(count=limit)
     return [t for t in TOPICS if t in selected or t == topic], None
 
 

@@ -3,9 +3,10 @@
 import asyncio
 import gc
 import logging
+from collections.abc import Iterable
 from importlib import resources
 
-from telegram import Bot, LinkPreviewOptions, Update
+from telegram import Bot, BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, Defaults
@@ -15,6 +16,7 @@ import handlers
 from bot.aliases import Aliases, load_aliases
 from bot.catalog import Catalog
 from bot.config import Settings
+from bot.i18n import N_, SOURCE_LANGUAGE, languages, translator
 from bot.logs import update_context
 from bot.publishing import Publisher
 from bot.webhook import webhook_options
@@ -122,13 +124,42 @@ def build_application(
     return app
 
 
+# What Telegram shows on the bot's profile and on the empty chat before the first message.
+SHORT_DESCRIPTION = N_(
+    "Good practices of the Council of Europe's Intercultural Cities: find, follow and share them."
+)
+DESCRIPTION = N_(
+    "I help you find, follow and share the good practice examples of the Council of Europe's "
+    "Intercultural Cities programme: how cities welcome newcomers, fight discrimination, "
+    "involve residents and more. Ask in your own words, browse by topic or country, get "
+    "alerts on what interests you, and share a practice of your city."
+)
+
+
+async def register_menus(bot: Bot, admin_ids: Iterable[int]) -> None:
+    """Register the command menu, the description and the short description per language.
+
+    English is registered as the default (every language without a menu of its own); each
+    other language of `bot.i18n.languages()` under its code, so Telegram shows each user the
+    bot in their language before the first message. Moderators get their menu per language.
+    """
+    for code in languages():
+        t = translator(code)
+        language_code = None if code == SOURCE_LANGUAGE else code
+        commands = [BotCommand(c.command, t.gettext(c.description)) for c in handlers.COMMANDS]
+        try:
+            await bot.set_my_commands(commands, language_code=language_code)
+            await bot.set_my_description(t.gettext(DESCRIPTION), language_code=language_code)
+            await bot.set_my_short_description(
+                t.gettext(SHORT_DESCRIPTION), language_code=language_code
+            )
+        except TelegramError as error:
+            log.warning("could not register the %s command menu: %s", code, error)
+        await set_moderator_commands(bot, admin_ids, commands, t)
+
+
 async def _post_init(app: Application) -> None:
-    try:
-        await app.bot.set_my_commands(handlers.COMMANDS)
-    except TelegramError as error:
-        log.warning("could not register the command menu: %s", error)
-    admin_ids = app.bot_data[SERVICES_KEY].settings.admin_ids
-    await set_moderator_commands(app.bot, admin_ids, handlers.COMMANDS)
+    await register_menus(app.bot, app.bot_data[SERVICES_KEY].settings.admin_ids)
     listen_for_requests(app)
     freeze_startup_objects()
     log.info("@%s is ready", app.bot.username)

@@ -13,7 +13,10 @@ from html import escape
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import InlineKeyboardButtonLimit, MessageLimit
 
+from bot.aliases import place_line
+from bot.i18n import ENGLISH, Translator
 from bot.models import Practice
+from bot.template import topic_name
 from bot.text import cut_to_telegram_length, isolate, telegram_length
 
 # Telegram's limits. Lengths of text are counted as Telegram counts them, in UTF-16 code units
@@ -127,20 +130,24 @@ def _title_link(practice: Practice, bot_username: str) -> str:
     return f'<a href="{escape(deep_link(bot_username, practice))}">{title}</a>'
 
 
-def _place_line(practice: Practice) -> str:
-    parts = [isolate(fit(practice.place, PLACE_LIMIT, ROW_PLACE_BUDGET))] if practice.place else []
+def _place_line(practice: Practice, t: Translator) -> str:
+    place = place_line(t, practice.cities, practice.country)
+    parts = [isolate(fit(place, PLACE_LIMIT, ROW_PLACE_BUDGET))] if place else []
     if practice.period:
         parts.append(isolate(fit(practice.period, 60, PERIOD_ROW_BUDGET)))
     return " · ".join(parts)
 
 
-def card_text(practice: Practice, bot_username: str, note: str | None = None) -> str:
+def card_text(
+    practice: Practice, bot_username: str, note: str | None = None, t: Translator = ENGLISH
+) -> str:
     """Return the full card of a practice.
 
     Args:
         practice: the practice to show.
         bot_username: the bot's username, for the deep link on the title.
         note: an already escaped line to show above the card (e.g. why an alert came).
+        t: the reader's language (labels and topic names; the practice stays as written).
 
     Returns:
         HTML text within Telegram's message limit.
@@ -150,15 +157,16 @@ def card_text(practice: Practice, bot_username: str, note: str | None = None) ->
     if practice.subtitle:
         lines.append(f"<i>{embed(practice.subtitle, SUBTITLE_LIMIT, SUBTITLE_BUDGET)}</i>")
     if practice.place:
-        lines.append(f"📍 {embed(practice.place, PLACE_LIMIT, PLACE_BUDGET)}")
+        place = place_line(t, practice.cities, practice.country)
+        lines.append(f"📍 {embed(place, PLACE_LIMIT, PLACE_BUDGET)}")
     if practice.period:
         lines.append(f"🗓 {embed(practice.period, PERIOD_LIMIT, PERIOD_BUDGET)}")
     if practice.topics:
-        topics = " · ".join(practice.topics[:5])
+        topics = " · ".join(topic_name(t, topic) for topic in practice.topics[:5])
         lines.append(f"🏷 {embed(topics, TOPICS_LIMIT, TOPICS_BUDGET)}")
     text = "\n".join(lines)
     if practice.purpose:
-        head = "\n\n<b>Purpose:</b> "
+        head = "\n\n<b>" + t._("Purpose:") + "</b> "
         room = MAX_MESSAGE - telegram_length(text) - telegram_length(head)
         if room > 0:
             text += head + embed(practice.purpose, PURPOSE_LIMIT, room - 2)
@@ -167,12 +175,12 @@ def card_text(practice: Practice, bot_username: str, note: str | None = None) ->
 
 
 def card_keyboard(
-    practice: Practice, extra: Sequence[InlineKeyboardButton] = ()
+    practice: Practice, extra: Sequence[InlineKeyboardButton] = (), t: Translator = ENGLISH
 ) -> InlineKeyboardMarkup | None:
     """Return the card's buttons: "Read more" to the full practice, then any extra buttons."""
     rows: list[list[InlineKeyboardButton]] = []
     if practice.url and practice.url.startswith(("https://", "http://")):
-        rows.append([InlineKeyboardButton("📖 Read more", url=practice.url)])
+        rows.append([InlineKeyboardButton(t._("📖 Read more"), url=practice.url)])
     if extra:
         rows.append(list(extra))
     return InlineKeyboardMarkup(rows) if rows else None
@@ -187,11 +195,11 @@ def summary(practice: Practice, limit: int = SUMMARY_LIMIT) -> str:
     return shorten(text, limit) if text else ""
 
 
-def result_row(number: int, practice: Practice, bot_username: str) -> str:
+def result_row(number: int, practice: Practice, bot_username: str, t: Translator = ENGLISH) -> str:
     """Return one short row of a result list: number, linked title, place and period, and
     a line saying what the practice is."""
     row = f"<b>{number}.</b> {_title_link(practice, bot_username)}"
-    place = _place_line(practice)
+    place = _place_line(practice, t)
     if place:
         row += f"\n     {place}"
     line = summary(practice)
@@ -200,7 +208,13 @@ def result_row(number: int, practice: Practice, bot_username: str) -> str:
     return row
 
 
-def results_text(label: str, practices: Sequence[Practice], page: int, bot_username: str) -> str:
+def results_text(
+    label: str,
+    practices: Sequence[Practice],
+    page: int,
+    bot_username: str,
+    t: Translator = ENGLISH,
+) -> str:
     """Return one page of results with a header like "5 of 23 for ‘refugees’".
 
     Args:
@@ -208,23 +222,31 @@ def results_text(label: str, practices: Sequence[Practice], page: int, bot_usern
         practices: every result, best first.
         page: the page to show, from 0.
         bot_username: the bot's username, for deep links.
+        t: the reader's language.
     """
     total = len(practices)
     shown = practices[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
     pages = max(1, -(-total // PAGE_SIZE))
     echo = embed(label, QUERY_ECHO_LIMIT, QUERY_ECHO_BUDGET)
-    header = f"🔎 <b>{len(shown)} of {total}</b> for ‘{echo}’"
+    header = "🔎 " + t.ngettext(
+        "<b>{shown} of {total}</b> result for ‘{query}’",
+        "<b>{shown} of {total}</b> results for ‘{query}’",
+        total,
+    ).format(shown=len(shown), total=t.format_number(total), query=echo)
     if pages > 1:
-        header += f" · page {page + 1} of {pages}"
+        header += " · " + t._("page {page} of {pages}").format(page=page + 1, pages=pages)
     rows = [
-        result_row(page * PAGE_SIZE + n, practice, bot_username)
+        result_row(page * PAGE_SIZE + n, practice, bot_username, t)
         for n, practice in enumerate(shown, start=1)
     ]
     return cut_to_telegram_length("\n\n".join([header, *rows]), MAX_MESSAGE)
 
 
 def results_keyboard(
-    practices: Sequence[Practice], page: int, page_callback: Callable[[int], str]
+    practices: Sequence[Practice],
+    page: int,
+    page_callback: Callable[[int], str],
+    t: Translator = ENGLISH,
 ) -> InlineKeyboardMarkup:
     """Return buttons that open each shown result's card, then Back / Next.
 
@@ -232,6 +254,7 @@ def results_keyboard(
         practices: every result, best first.
         page: the page shown, from 0.
         page_callback: the callback data that shows a given page.
+        t: the reader's language.
     """
     first = page * PAGE_SIZE
     shown = practices[first : first + PAGE_SIZE]
@@ -241,9 +264,9 @@ def results_keyboard(
     ]
     nav_row = []
     if page > 0:
-        nav_row.append(InlineKeyboardButton("◀ Back", callback_data=page_callback(page - 1)))
+        nav_row.append(InlineKeyboardButton(t._("◀ Back"), callback_data=page_callback(page - 1)))
     if first + PAGE_SIZE < len(practices):
-        nav_row.append(InlineKeyboardButton("Next ▶", callback_data=page_callback(page + 1)))
+        nav_row.append(InlineKeyboardButton(t._("Next ▶"), callback_data=page_callback(page + 1)))
     return InlineKeyboardMarkup([row for row in (open_row, nav_row) if row])
 
 

@@ -10,33 +10,36 @@ from html import escape
 from typing import Any
 
 from bot.cards import MAX_MESSAGE, card_text, embed, shorten
+from bot.i18n import ENGLISH, N_, Translator
 from bot.models import Draft, Practice, Submission, practice_key
-from bot.template import FIELDS, FIELDS_BY_KEY, Field
+from bot.template import FIELDS, FIELDS_BY_KEY, Field, topic_name
 from bot.text import isolate, telegram_length
 
 TOTAL_STEPS = len(FIELDS)
 DETAIL_LIMIT = 300
 # Room for a part's header: each part of "Read in full" stays well inside one message.
 PART_BUDGET = 3700
-READ_IN_FULL = "<i>The other fields are too long to show here: 📄 shows them in full.</i>"
+READ_IN_FULL = N_("The other fields are too long to show here: 📄 shows them in full.")
 
 
-def when(iso: str | None) -> str:
-    """Return an ISO 8601 UTC time as "3 May 2025, 10:04 UTC" ("" when unknown)."""
+def when(iso: str | None, t: Translator = ENGLISH) -> str:
+    """Return an ISO 8601 UTC time as "3 May 2025, 10:04 UTC", in t's date format ("" if none)."""
     if not iso:
         return ""
     moment = datetime.fromisoformat(iso)
-    return f"{moment.day} {moment:%b %Y, %H:%M} UTC"
+    if t is ENGLISH:  # the format moderators and tests have always read
+        return f"{moment.day} {moment:%b %Y, %H:%M} UTC"
+    return f"{t.format_date(moment)}, {moment:%H:%M} UTC"
 
 
-def value_text(key: str, value: Any) -> str:
-    """Return an answer as plain one-block text ("" for no answer)."""
+def value_text(key: str, value: Any, t: Translator = ENGLISH) -> str:
+    """Return an answer as plain one-block text ("" for no answer); topics in t's language."""
     if not value:
         return ""
     if key == "contact":
         return f"{value.get('name', '')}, {value.get('email', '')}"
     if key == "topics":
-        return " · ".join(value)
+        return " · ".join(topic_name(t, topic) for topic in value)
     if key == "links":
         return "\n".join(value)
     if isinstance(value, list):
@@ -51,71 +54,103 @@ def step_number(step: str) -> int | None:
     return FIELDS_BY_KEY[step].number if step in FIELDS_BY_KEY else None
 
 
-def step_label(step: str) -> str:
+def step_label(step: str, t: Translator = ENGLISH) -> str:
     """Return where a draft stands: "step 4 of 12 (Country)" or "ready to send"."""
     number = step_number(step)
     if number is None:
-        return "the preview, ready to send"
-    name = FIELDS[number - 1].name
-    return f"step {number} of {TOTAL_STEPS} ({name})"
+        return t._("the preview, ready to send")
+    name = t.gettext(FIELDS[number - 1].name)
+    return t._("step {number} of {total} ({name})").format(
+        number=number, total=TOTAL_STEPS, name=name
+    )
 
 
-def prompt_text(field: Field, answers: dict[str, Any], error: str | None = None) -> str:
+def prompt_text(
+    field: Field, answers: dict[str, Any], error: str | None = None, t: Translator = ENGLISH
+) -> str:
     """Return a step's question: its name and progress, what to write, limit and example.
 
     Args:
         field: the step.
         answers: the draft's answers, to show the current one.
         error: what was wrong with the last answer (HTML), shown first.
+        t: the member's language.
     """
-    need = "Required." if field.required else "Optional: press Skip if it does not apply."
+    if field.required:
+        need = t._("Required.")
+    else:
+        need = t._("Optional: press Skip if it does not apply.")
     lines = [
-        f"✍️ <b>Step {field.number} of {TOTAL_STEPS} · {escape(field.name)}</b>",
-        field.prompt,
-        f"{field.limit_text} {need}",
-        f"<i>Example:</i> {escape(field.example)}",
+        "✍️ <b>" + _step_head(t, field.number, t.gettext(field.name)) + "</b>",
+        t.gettext(field.prompt),
+        f"{field.limit_in(t)} {need}",
+        "<i>" + t._("Example:") + "</i> " + escape(t.gettext(field.example)),
     ]
-    current = value_text(field.key, answers.get(field.key))
+    current = value_text(field.key, answers.get(field.key), t)
     if current:
-        lines += ["", f"<b>Now:</b> {embed(current, DETAIL_LIMIT)}"]
+        lines += ["", "<b>" + t._("Now:") + "</b> " + embed(current, DETAIL_LIMIT)]
     text = "\n".join(lines)
     return f"⚠️ {error}\n\n{text}" if error else text
 
 
-def consent_text(answers: dict[str, Any], error: str | None = None) -> str:
+def _step_head(t: Translator, number: int, name: str) -> str:
+    return t._("Step {number} of {total} · {name}").format(
+        number=number, total=TOTAL_STEPS, name=escape(name)
+    )
+
+
+def consent_text(
+    answers: dict[str, Any], error: str | None = None, t: Translator = ENGLISH
+) -> str:
     """Return the contact step's second question: may the contact be published?"""
     contact = embed(value_text("contact", answers.get("contact")), DETAIL_LIMIT)
-    text = (
-        f"✍️ <b>Step {TOTAL_STEPS} of {TOTAL_STEPS} · Contact</b>\n"
-        f"May <b>{contact}</b> be published with the practice, so that other cities can get "
+    head = _step_head(t, TOTAL_STEPS, t.gettext(FIELDS_BY_KEY["contact"].name))
+    question = t._(
+        "May <b>{contact}</b> be published with the practice, so that other cities can get "
         "in touch? The moderators see it either way."
-    )
+    ).format(contact=contact)
+    text = f"✍️ <b>{head}</b>\n{question}"
     return f"⚠️ {error}\n\n{text}" if error else text
 
 
-def _details(answers: dict[str, Any], limit: int, contact: bool) -> list[str]:
+def _details(answers: dict[str, Any], limit: int, contact: bool, t: Translator) -> list[str]:
     lines = []
     for key in ("rationale", "process", "impact", "links"):
         value = value_text(key, answers.get(key)).replace("\n", " · ")
         if value:
-            name = FIELDS_BY_KEY[key].name
-            lines.append(f"<b>{escape(name)}:</b> {embed(value, limit)}")
+            name = escape(t.gettext(FIELDS_BY_KEY[key].name))
+            lines.append(
+                t._("<b>{name}:</b> {value}").format(name=name, value=embed(value, limit))
+            )
     person = answers.get("contact")
     if contact and person:
-        shown = "published" if person.get("public") else "for the moderators only"
+        shown = t._("published") if person.get("public") else t.gettext(CONTACT_PRIVATE)
         text = embed(value_text("contact", person), 200)
-        lines.append(f"<b>Contact:</b> {text} ({shown})")
+        name = escape(t.gettext(FIELDS_BY_KEY["contact"].name))
+        line = t._("<b>{name}:</b> {value}").format(name=name, value=text)
+        lines.append(f"{line} ({shown})")
     return lines
 
 
-def with_details(card: str, answers: dict[str, Any], tail: str = "", contact: bool = True) -> str:
+# The contact's visibility, in the preview and on the consent step's button.
+CONTACT_PRIVATE = N_("for the moderators only")
+
+
+def with_details(
+    card: str,
+    answers: dict[str, Any],
+    tail: str = "",
+    contact: bool = True,
+    t: Translator = ENGLISH,
+) -> str:
     """Return a card + the fields that are not on it + `tail`, within one message.
 
     The details are shortened further, or left to "Read in full", when the whole would not
     fit; the card (made by `card_text`, within the limit on its own) always stays whole.
     """
-    shorter = [_details(answers, limit, contact) for limit in (DETAIL_LIMIT, 100)]
-    options = [*("\n".join(lines) for lines in shorter), READ_IN_FULL, ""]
+    shorter = [_details(answers, limit, contact, t) for limit in (DETAIL_LIMIT, 100)]
+    read_in_full = "<i>" + t.gettext(READ_IN_FULL) + "</i>"
+    options = [*("\n".join(lines) for lines in shorter), read_in_full, ""]
     for details in options:
         text = "\n\n".join(part for part in (card, details, tail) if part)
         if telegram_length(text) <= MAX_MESSAGE:
@@ -124,7 +159,11 @@ def with_details(card: str, answers: dict[str, Any], tail: str = "", contact: bo
 
 
 def preview_text(
-    practice: Practice, answers: dict[str, Any], bot_username: str, note: str = ""
+    practice: Practice,
+    answers: dict[str, Any],
+    bot_username: str,
+    note: str = "",
+    t: Translator = ENGLISH,
 ) -> str:
     """Return the preview: the card exactly as it will be published, then the other fields.
 
@@ -135,101 +174,126 @@ def preview_text(
         note: HTML shown first (what was wrong, or why a reopened submission was rejected);
             the card makes room for it.
     """
-    head = "👀 <b>Preview</b>: this is the card as it will be published."
-    card = card_text(practice, bot_username, note=f"{note}\n\n{head}" if note else head)
-    tail = "Check it, then <b>Send</b> it to the moderators, or edit a field."
-    return with_details(card, answers, tail)
+    head = t._("👀 <b>Preview</b>: this is the card as it will be published.")
+    card = card_text(practice, bot_username, note=f"{note}\n\n{head}" if note else head, t=t)
+    tail = t._("Check it, then <b>Send</b> it to the moderators, or edit a field.")
+    return with_details(card, answers, tail, t=t)
 
 
-def moderation_text(submission: Submission, practice: Practice, bot_username: str) -> str:
+def moderation_text(
+    submission: Submission, practice: Practice, bot_username: str, t: Translator = ENGLISH
+) -> str:
     """Return what moderators see: who sent it, the decision, the card and every field."""
-    who = embed(submission.user_name or "a member", 60, 120)
+    who = embed(submission.user_name or t._("a member"), 60, 120)
     lines = [
-        f"🆕 <b>Submission #{submission.id}</b> from {who} "
-        f"(<code>{submission.user_id}</code>), sent {when(submission.sent_at)}"
+        t._(
+            "🆕 <b>Submission #{number}</b> from {who} (<code>{user_id}</code>), sent {when}"
+        ).format(
+            number=submission.id,
+            who=who,
+            user_id=submission.user_id,
+            when=when(submission.sent_at, t),
+        )
     ]
     rejected = [e for e in submission.history if e.get("event") == "rejected"]
     if rejected and submission.status == "pending":
         reason = embed(rejected[-1].get("reason") or "", 200, 400)
-        lines.append(f"🔁 Sent again after a rejection: <i>{reason}</i>")
-    outcome = outcome_line(submission, bot_username)
+        again = t._("🔁 Sent again after a rejection: <i>{reason}</i>").format(reason=reason)
+        lines.append(again)
+    outcome = outcome_line(submission, bot_username, t)
     lines += [outcome] if outcome else []
-    card = card_text(practice, bot_username, note="\n".join(lines))
-    return with_details(card, submission.answers)
+    card = card_text(practice, bot_username, note="\n".join(lines), t=t)
+    return with_details(card, submission.answers, t=t)
 
 
-def outcome_line(submission: Submission, bot_username: str) -> str:
+def outcome_line(submission: Submission, bot_username: str, t: Translator = ENGLISH) -> str:
     """Return the decision on a submission ("" while it is pending)."""
-    by = embed(submission.decided_by_name or "a moderator", 60, 120)
-    at = when(submission.decided_at)
+    by = embed(submission.decided_by_name or t._("a moderator"), 60, 120)
+    at = when(submission.decided_at, t)
     if submission.status == "approved" and submission.practice_id:
         link = f"https://t.me/{bot_username}?start=p_{practice_key(submission.practice_id)}"
-        return f'✅ <b>Approved</b> by {by}, {at}: <a href="{escape(link)}">published</a>.'
+        return t._('✅ <b>Approved</b> by {by}, {when}: <a href="{link}">published</a>.').format(
+            by=by, when=at, link=escape(link)
+        )
     if submission.status == "rejected":
         reason = embed(submission.reason or "", 300, 600)
-        return f"❌ <b>Rejected</b> by {by}, {at}: <i>{reason}</i>"
+        return t._("❌ <b>Rejected</b> by {by}, {when}: <i>{reason}</i>").format(
+            by=by, when=at, reason=reason
+        )
     if submission.status == "withdrawn":
-        return "↩️ <b>Withdrawn</b>: its author asked for their data to be erased."
+        return t._("↩️ <b>Withdrawn</b>: its author asked for their data to be erased.")
     return ""
 
 
-def decided_text(submission: Submission) -> str:
+def decided_text(submission: Submission, t: Translator = ENGLISH) -> str:
     """Return the alert for a moderation button pressed after the decision was taken."""
-    verb = {"approved": "approved", "rejected": "rejected"}.get(submission.status)
-    if verb is None:
-        return f"Submission #{submission.id} was withdrawn by its author."
+    if submission.status not in ("approved", "rejected"):
+        return t._("Submission #{number} was withdrawn by its author.").format(
+            number=submission.id
+        )
     # Plain text (a button's alert, at most 200 characters): isolated, not escaped.
-    by = isolate(shorten(submission.decided_by_name or "a moderator", 60))
-    return f"#{submission.id} was already {verb} by {by} ({when(submission.decided_at)})."
+    by = isolate(shorten(submission.decided_by_name or t._("a moderator"), 60))
+    if submission.status == "approved":
+        text = t._("#{number} was already approved by {by} ({when}).")
+    else:
+        text = t._("#{number} was already rejected by {by} ({when}).")
+    return text.format(number=submission.id, by=by, when=when(submission.decided_at, t))
 
 
-def reason_preview_text(number: int, title: str, reason: str) -> str:
+def reason_preview_text(number: int, title: str, reason: str, t: Translator = ENGLISH) -> str:
     """Return the rejection reason shown back to the moderator before it is sent.
 
     Args:
         number: the submission's number.
         title, reason: already HTML-escaped.
+        t: the moderator's language.
     """
-    return (
-        f"❌ Reject #{number} “{title}” with this reason?\n\n<i>{reason}</i>\n\n"
+    return t._(
+        "❌ Reject #{number} “{title}” with this reason?\n\n<i>{reason}</i>\n\n"
         "Send it to the submitter, press Edit or type another reason to replace it, or Cancel."
-    )
+    ).format(number=number, title=title, reason=reason)
 
 
-def _sections(answers: dict[str, Any], contact: bool) -> list[tuple[str, str]]:
+def _sections(answers: dict[str, Any], contact: bool, t: Translator) -> list[tuple[str, str]]:
     place = ", ".join([*answers.get("cities", []), answers.get("country") or ""]).strip(", ")
-    sections = [(FIELDS_BY_KEY["title"].name, answers.get("title") or ""), ("Place", place)]
+    title = t.gettext(FIELDS_BY_KEY["title"].name)
+    sections = [(title, answers.get("title") or ""), (t._("Place"), place)]
     for f in FIELDS:
         if f.key not in ("title", "cities", "country", "contact"):
-            sections.append((f.name, value_text(f.key, answers.get(f.key))))
+            sections.append((t.gettext(f.name), value_text(f.key, answers.get(f.key), t)))
     person = answers.get("contact")
     if contact and person:
-        shown = "may be published" if person.get("public") else "not to be published"
-        sections.append(("Contact", f"{value_text('contact', person)} ({shown})"))
+        shown = t._("may be published") if person.get("public") else t._("not to be published")
+        name = t.gettext(FIELDS_BY_KEY["contact"].name)
+        sections.append((name, f"{value_text('contact', person)} ({shown})"))
     return [(name, text) for name, text in sections if text]
 
 
-def full_text_parts(answers: dict[str, Any], contact: bool) -> list[str]:
+def full_text_parts(answers: dict[str, Any], contact: bool, t: Translator = ENGLISH) -> list[str]:
     """Return every answer in full, cut into numbered messages that each fit Telegram's limit.
 
     Args:
         answers: a draft's or submission's answers.
         contact: include the contact (moderators, the author, or a published consent).
+        t: the reader's language (names of the fields; answers stay as written).
     """
     blocks: list[str] = []
-    for name, text in _sections(answers, contact):
+    for name, text in _sections(answers, contact, t):
         for n, chunk in enumerate(split_text(text, PART_BUDGET - 100)):
-            label = name if n == 0 else f"{name} (continued)"
+            label = name if n == 0 else t._("{name} (continued)").format(name=name)
             blocks.append(f"<b>{escape(label)}</b>\n{escape(chunk)}")
     parts: list[list[str]] = [[]]
     for block in blocks:
         if parts[-1] and telegram_length("\n\n".join([*parts[-1], block])) > PART_BUDGET:
             parts.append([])
         parts[-1].append(block)
-    title = embed(answers.get("title") or "Practice", 100)
+    title = embed(answers.get("title") or t._("Practice"), 100)
     total = len(parts)
     return [
-        f"📄 <b>{title}</b> · full text {n}/{total}\n\n" + "\n\n".join(group)
+        f"📄 <b>{title}</b> · "
+        + t._("full text {part}/{total}").format(part=n, total=total)
+        + "\n\n"
+        + "\n\n".join(group)
         for n, group in enumerate(parts, start=1)
     ]
 
@@ -257,25 +321,34 @@ def split_text(text: str, budget: int) -> list[str]:
     return pieces
 
 
-def draft_line(draft: Draft) -> str:
+def draft_line(draft: Draft, t: Translator = ENGLISH) -> str:
     """Return a draft's line in /mysubmissions."""
-    title = embed(draft.answers.get("title") or "untitled", 80)
-    return f"📝 <b>Draft</b> “{title}”: {step_label(draft.step)}. /submit to continue."
+    title = embed(draft.answers.get("title") or t._("untitled"), 80)
+    return t._("📝 <b>Draft</b> “{title}”: {where}. /submit to continue.").format(
+        title=title, where=step_label(draft.step, t)
+    )
 
 
-def submission_line(submission: Submission, bot_username: str) -> str:
+def submission_line(submission: Submission, bot_username: str, t: Translator = ENGLISH) -> str:
     """Return a submission's line in /mysubmissions: number, title and state."""
-    title = embed(submission.answers.get("title") or "(erased)", 80)
+    title = embed(submission.answers.get("title") or t._("(erased)"), 80)
     head = f"<b>#{submission.id}</b> “{title}”"
+    sent, decided = when(submission.sent_at, t), when(submission.decided_at, t)
     if submission.status == "pending":
-        return f"{head}: ⏳ waiting for a moderator since {when(submission.sent_at)}."
-    if submission.status == "rejected":
+        state = t._("⏳ waiting for a moderator since {when}.").format(when=sent)
+    elif submission.status == "rejected":
         reason = embed(submission.reason or "", 300)
-        return f"{head}: ❌ not accepted ({when(submission.decided_at)}): <i>{reason}</i>"
-    if submission.status == "approved" and submission.practice_id:
+        state = t._("❌ not accepted ({when}): <i>{reason}</i>").format(
+            when=decided, reason=reason
+        )
+    elif submission.status == "approved" and submission.practice_id:
         link = f"https://t.me/{bot_username}?start=p_{practice_key(submission.practice_id)}"
-        return f'{head}: ✅ <a href="{escape(link)}">published</a> {when(submission.decided_at)}.'
-    return f"{head}: ↩️ withdrawn."
+        state = t._('✅ <a href="{link}">published</a> {when}.').format(
+            link=escape(link), when=decided
+        )
+    else:
+        state = t._("↩️ withdrawn.")
+    return f"{head}: {state}"
 
 
 # The answers a published practice carries itself; the links and the contact are not its fields.

@@ -12,11 +12,13 @@ from html import escape
 
 from rapidfuzz import fuzz, process
 
-from bot.aliases import Aliases, is_short, short_name_problem
+from bot.aliases import Aliases, country_name, is_short, short_name_problem
 from bot.cards import QUERY_ECHO_LIMIT, embed
+from bot.i18n import ENGLISH, N_, Translator
 from bot.query import FILTER_NAMES, match_topics, parse_query
+from bot.search_texts import unknown_filter_text
+from bot.template import topic_name
 from bot.text import fold
-from bot.texts import UNKNOWN_FILTER
 
 MAX_KEYWORD = 100
 MAX_SUBSCRIPTIONS = 50
@@ -65,62 +67,66 @@ class Resolver:
         self._city_keys = sorted(aliases.cities)
         self._country_keys = sorted(aliases.countries)
 
-    def resolve(self, kind: str, value: str, places: set[str]) -> Resolution:
+    def resolve(
+        self, kind: str, value: str, places: set[str], t: Translator = ENGLISH
+    ) -> Resolution:
         """Resolve a typed value of a kind.
 
         Args:
             kind: "topic", "country", "city" or "keyword".
             value: what the user typed.
             places: canonical place names that have practices (catalogue spellings count).
+            t: the user's language, for the problem text.
         """
         if kind == "keyword":
-            return self._keyword(value, places)
+            return self._keyword(value, places, t)
         if not fold(value):
-            return Resolution(
-                kind, problem=f"Which {kind}? Type its name after <code>{kind}:</code>."
-            )
+            return Resolution(kind, problem=t.gettext(_WHICH[kind]))
         if kind == "topic":
-            return self._topic(value)
+            return self._topic(value, t)
         if kind == "country":
             found = self.aliases.country_or_code(value)
         else:
             found = self.aliases.city(value) or _same_name(value, places)
-        return Resolution(kind, found) if found else self._unknown(kind, value, places)
+        return Resolution(kind, found) if found else self._unknown(kind, value, places, t)
 
-    def _topic(self, value: str) -> Resolution:
+    def _topic(self, value: str, t: Translator) -> Resolution:
+        shown = embed(value, QUERY_ECHO_LIMIT)
         if is_short(value) and fold(value) not in self.aliases.topics:
-            return Resolution("topic", problem=_too_short("topic", value))
+            return Resolution("topic", problem=short_name_problem("topic", shown, t))
         found = match_topics(value, self.topics, self.aliases)
         if len(found) == 1:
             return Resolution("topic", found[0])
         if found:
-            return Resolution("topic", choices=tuple(found[:MAX_CHOICES]), problem=_several(value))
+            several = t._("‘{value}’ fits several topics: pick one.").format(value=shown)
+            return Resolution("topic", choices=tuple(found[:MAX_CHOICES]), problem=several)
         folded = {topic: fold(topic) for topic in self.topics}
         close = process.extract(fold(value), folded, scorer=fuzz.WRatio, score_cutoff=80)
         choices = tuple(topic for _, _, topic in close[:3])
-        return Resolution("topic", choices=choices, problem=_unknown_line("topic", value))
+        return Resolution("topic", choices=choices, problem=unknown_filter_text(t, "topic", value))
 
-    def _unknown(self, kind: str, value: str, places: set[str]) -> Resolution:
+    def _unknown(self, kind: str, value: str, places: set[str], t: Translator) -> Resolution:
         if is_short(value):
-            return Resolution(kind, problem=_too_short(kind, value))
+            shown = embed(value, QUERY_ECHO_LIMIT)
+            return Resolution(kind, problem=short_name_problem(kind, shown, t))
         table = self.aliases.cities if kind == "city" else self.aliases.countries
         keys = self._city_keys if kind == "city" else self._country_keys
         choices = suggest(fold(value), table, keys, prefer=places)
-        return Resolution(kind, choices=choices, problem=_unknown_line(kind, value))
+        return Resolution(kind, choices=choices, problem=unknown_filter_text(t, kind, value))
 
-    def _keyword(self, value: str, places: set[str]) -> Resolution:
+    def _keyword(self, value: str, places: set[str], t: Translator) -> Resolution:
         text = " ".join(value.split())
         if not fold(text):
-            return Resolution("keyword", problem=EMPTY_KEYWORD)
+            return Resolution("keyword", problem=t.gettext(EMPTY_KEYWORD))
         if len(text) > MAX_KEYWORD:
-            return Resolution("keyword", problem=LONG_KEYWORD)
+            problem = t.gettext(LONG_KEYWORD).format(count=MAX_KEYWORD)
+            return Resolution("keyword", problem=problem)
         query = parse_query(text, self.aliases, self.topics, places)
         if query.unknown:
             name, bad = query.unknown[0]
-            line = UNKNOWN_FILTER[name].format(value=embed(bad, QUERY_ECHO_LIMIT))
-            return Resolution("keyword", problem=line)
+            return Resolution("keyword", problem=unknown_filter_text(t, name, bad))
         if query.is_empty:
-            return Resolution("keyword", problem=VAGUE_KEYWORD)
+            return Resolution("keyword", problem=t.gettext(VAGUE_KEYWORD))
         return Resolution("keyword", text)
 
     def is_known(self, kind: str, name: str, places: set[str]) -> bool:
@@ -131,16 +137,15 @@ class Resolver:
             return self.aliases.country(name) == name
         return self.aliases.city(name) == name or name in places
 
-    def describe(self, kind: str, value: str) -> str:
+    def describe(self, kind: str, value: str, t: Translator = ENGLISH) -> str:
         """Return the escaped canonical form: "the city <b>Lisbon</b> (Portugal)"."""
-        name = f"<b>{embed(value, 80)}</b>"
-        if kind == "keyword":
-            return f"the keyword <b>“{embed(value, 80)}”</b>"
+        shown = {"topic": topic_name, "country": country_name}.get(kind, lambda _t, v: v)(t, value)
+        name = embed(shown, 80)
+        where = ""
         if kind == "city":
-            countries = self.aliases.city_countries.get(value, [])
+            countries = [country_name(t, c) for c in self.aliases.city_countries.get(value, [])]
             where = f" ({escape(', '.join(countries[:2]))})" if countries else ""
-            return f"the city {name}{where}"
-        return f"the {kind} {name}"
+        return t.gettext(_THE[kind]).format(name=name, where=where)
 
 
 def suggest(
@@ -172,21 +177,21 @@ def _same_name(value: str, places: set[str]) -> str | None:
     return next((place for place in sorted(places) if fold(place) == folded), None)
 
 
-def _too_short(kind: str, value: str) -> str:
-    return short_name_problem(kind, embed(value, QUERY_ECHO_LIMIT))
-
-
-def _unknown_line(kind: str, value: str) -> str:
-    return f"I don't know the {kind} ‘{embed(value, QUERY_ECHO_LIMIT)}’."
-
-
-def _several(value: str) -> str:
-    return f"‘{embed(value, QUERY_ECHO_LIMIT)}’ fits several topics: pick one."
-
-
-EMPTY_KEYWORD = "Type the words to follow, e.g. <code>/subscribe anti-rumour</code>."
-LONG_KEYWORD = f"That is too long for a keyword: keep it under {MAX_KEYWORD} characters."
-VAGUE_KEYWORD = (
+_WHICH = {
+    "topic": N_("Which topic? Type its name after <code>topic:</code>."),
+    "country": N_("Which country? Type its name after <code>country:</code>."),
+    "city": N_("Which city? Type its name after <code>city:</code>."),
+}
+# What is followed, as a confirmation names it ({where}: the city's country, or "").
+_THE = {
+    "topic": N_("the topic <b>{name}</b>{where}"),
+    "country": N_("the country <b>{name}</b>{where}"),
+    "city": N_("the city <b>{name}</b>{where}"),
+    "keyword": N_("the keyword <b>“{name}”</b>{where}"),
+}
+EMPTY_KEYWORD = N_("Type the words to follow, e.g. <code>/subscribe anti-rumour</code>.")
+LONG_KEYWORD = N_("That is too long for a keyword: keep it under {count} characters.")
+VAGUE_KEYWORD = N_(
     "Those words are too common to follow. Try something more specific, "
     "e.g. <code>/subscribe roma education</code>."
 )

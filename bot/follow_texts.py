@@ -15,62 +15,78 @@ from collections.abc import Sequence
 
 from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.aliases import country_name
 from bot.cards import callback, embed, named_callback, shorten
 from bot.follow import MAX_SUBSCRIPTIONS
+from bot.i18n import ENGLISH, N_, Translator, languages, translator
 from bot.models import Practice, Subscription
+from bot.template import topic_name
 
+CANCEL = N_("Cancel")
 ICONS = {"topic": "🏷", "country": "🌍", "city": "🏙", "keyword": "🔤"}
-CITY_PROMPT = "🏙 Which city? Type its name in any language: Lisboa, Torino, Genève …"
-KEYWORD_PROMPT = "🔤 Which words? Type them as you would search: anti-rumour, roma education …"
+CITY_PROMPT = N_("🏙 Which city? Type its name in any language: Lisboa, Torino, Genève …")
+KEYWORD_PROMPT = N_("🔤 Which words? Type them as you would search: anti-rumour, roma education …")
 PROMPTS = {"city": CITY_PROMPT, "keyword": KEYWORD_PROMPT}
-MENU = (
+MENU = N_(
     "🔔 <b>Follow new practices</b>\n"
     "Pick what you care about: each new practice that matches comes here as soon as it is "
     "published.\n\nOr type it: <code>/subscribe topic:refugees</code> · "
     "<code>/subscribe country:portugal</code> · <code>/subscribe city:lisboa</code> · "
     "<code>/subscribe roma education</code>"
 )
-TOPIC_PICK = "🏷 Pick a topic to follow:"
-COUNTRY_PICK = (
+TOPIC_PICK = N_("🏷 Pick a topic to follow:")
+COUNTRY_PICK = N_(
     "🌍 Pick a country to follow, or type any other: <code>/subscribe country:norway</code>"
 )
-PRACTICE_PICK = "🔔 Follow what this practice is about:"
-NOTHING_YET = "You don't follow anything yet: /subscribe to hear about new practices."
-LIMIT_REACHED = (
-    f"You follow {MAX_SUBSCRIPTIONS} things already, the most I keep. "
-    "Stop one in /subscriptions first."
+PRACTICE_PICK = N_("🔔 Follow what this practice is about:")
+NOTHING_YET = N_("You don't follow anything yet: /subscribe to hear about new practices.")
+LIMIT_REACHED = N_(
+    "You follow {count} things already, the most I keep. Stop one in /subscriptions first."
 )
-NOT_YOURS = "That subscription is not yours to stop."
-GONE = "That subscription is already stopped."
-PRIVATE_ONLY = "Open a chat with me to follow practices."
-ASK_STOP_ALL = "Stop all {n} subscriptions? No more alerts will come here."
-FORGET_ASK = (
+NOT_YOURS = N_("That subscription is not yours to stop.")
+GONE = N_("That subscription is already stopped.")
+PRIVATE_ONLY = N_("Open a chat with me to follow practices.")
+FORGET_ASK = N_(
     "⚠️ <b>Delete everything I keep about you?</b>\n"
     "Your subscriptions and pending alerts, your drafts and your settings are deleted for "
     "good. Practices already published stay published."
 )
-FORGET_DONE = "Done: I deleted everything I kept about you. /start to begin again."
-FORGET_KEPT = "Nothing was deleted."
-FORGET_IN_PRIVATE = "For your privacy, send /forget in a private chat with me."
+FORGET_DONE = N_("Done: I deleted everything I kept about you. /start to begin again.")
+FORGET_KEPT = N_("Nothing was deleted.")
+FORGET_IN_PRIVATE = N_("For your privacy, send /forget in a private chat with me.")
 
-FOLLOW_MENU_BUTTON = InlineKeyboardButton("🔔 Follow", callback_data="fl|new")
-MORE = InlineKeyboardButton("➕ Follow more", callback_data="fl|menu")
-LIST = InlineKeyboardButton("⚙️ My subscriptions", callback_data="fl|list")
+# The welcome's and the card's button: labels in English, shown translated
+# (`handlers.language.translated`).
+FOLLOW_MENU_BUTTON = InlineKeyboardButton(N_("🔔 Follow"), callback_data="fl|new")
 
 
-def menu_markup() -> InlineKeyboardMarkup:
+def _more(t: Translator) -> InlineKeyboardButton:
+    return InlineKeyboardButton(t._("➕ Follow more"), callback_data="fl|menu")
+
+
+def _list(t: Translator) -> InlineKeyboardButton:
+    return InlineKeyboardButton(t._("⚙️ My subscriptions"), callback_data="fl|list")
+
+
+def is_prompt(text: str, kind: str) -> bool:
+    """Return True when a message of the bot is the question for a city or keywords, in any
+    of the bot's languages (a reply to it is the answer)."""
+    return any(text.startswith(translator(code).gettext(PROMPTS[kind])) for code in languages())
+
+
+def menu_markup(t: Translator) -> InlineKeyboardMarkup:
     """Return the buttons of what can be followed."""
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton("🏷 A topic", callback_data="fl|k|topic"),
-                InlineKeyboardButton("🌍 A country", callback_data="fl|k|country"),
+                InlineKeyboardButton(t._("🏷 A topic"), callback_data="fl|k|topic"),
+                InlineKeyboardButton(t._("🌍 A country"), callback_data="fl|k|country"),
             ],
             [
-                InlineKeyboardButton("🏙 A city", callback_data="fl|k|city"),
-                InlineKeyboardButton("🔤 Keywords", callback_data="fl|k|keyword"),
+                InlineKeyboardButton(t._("🏙 A city"), callback_data="fl|k|city"),
+                InlineKeyboardButton(t._("🔤 Keywords"), callback_data="fl|k|keyword"),
             ],
-            [LIST],
+            [_list(t)],
         ]
     )
 
@@ -81,25 +97,29 @@ def prompt_markup(kind: str) -> ForceReply:
     return ForceReply(input_field_placeholder=hint)
 
 
-def done_markup() -> InlineKeyboardMarkup:
+def done_markup(t: Translator) -> InlineKeyboardMarkup:
     """Return the buttons under a confirmation."""
-    return InlineKeyboardMarkup([[MORE, LIST]])
+    return InlineKeyboardMarkup([[_more(t), _list(t)]])
 
 
-def target_button(kind: str, name: str, topics: Sequence[str]) -> InlineKeyboardButton | None:
+def target_button(
+    kind: str, name: str, topics: Sequence[str], t: Translator = ENGLISH
+) -> InlineKeyboardButton | None:
     """Return the button that follows a topic, country or city (None if it can't fit)."""
     if kind == "topic":
         data = callback("fl", "t", topics.index(name)) if name in topics else None
+        name = topic_name(t, name)
     else:
         data = named_callback("fl", "c" if kind == "country" else "y", name=name)
+        name = country_name(t, name) if kind == "country" else name
     return InlineKeyboardButton(f"{ICONS[kind]} {name}", callback_data=data) if data else None
 
 
 def choices_markup(
-    kind: str, names: Sequence[str], topics: Sequence[str], width: int = 1
+    kind: str, names: Sequence[str], topics: Sequence[str], t: Translator, width: int = 1
 ) -> InlineKeyboardMarkup:
-    """Return one button per name that follows it, `width` a row."""
-    buttons = [b for b in (target_button(kind, name, topics) for name in names) if b]
+    """Return one button per name that follows it, `width` a row, in t's language."""
+    buttons = [b for b in (target_button(kind, name, topics, t) for name in names) if b]
     return InlineKeyboardMarkup([buttons[i : i + width] for i in range(0, len(buttons), width)])
 
 
@@ -112,33 +132,53 @@ def practice_targets(
     return [*targets, ("country", country)] if country else targets
 
 
-def list_text(subs: Sequence[Subscription]) -> str:
+def label(t: Translator, sub: Subscription) -> str:
+    """Return what a subscription follows, as the list names it (a topic in t's language)."""
+    return topic_name(t, sub.value) if sub.kind == "topic" else sub.label
+
+
+def list_text(t: Translator, subs: Sequence[Subscription]) -> str:
     """Return the list of a chat's subscriptions, numbered."""
     if not subs:
-        return NOTHING_YET
-    rows = [f"{n}. {ICONS[s.kind]} {embed(s.label, 60)}" for n, s in enumerate(subs, 1)]
-    header = f"🔔 <b>What you follow</b> ({len(subs)} of at most {MAX_SUBSCRIPTIONS}):"
-    footer = "Tap one to stop it."
+        return t.gettext(NOTHING_YET)
+    rows = [f"{n}. {ICONS[s.kind]} {embed(label(t, s), 60)}" for n, s in enumerate(subs, 1)]
+    header = t._("🔔 <b>What you follow</b> ({count} of at most {most}):").format(
+        count=len(subs), most=MAX_SUBSCRIPTIONS
+    )
+    footer = t._("Tap one to stop it.")
     return "\n".join([header, *rows, "", footer])
 
 
-def list_markup(subs: Sequence[Subscription]) -> InlineKeyboardMarkup:
+def list_markup(t: Translator, subs: Sequence[Subscription]) -> InlineKeyboardMarkup:
     """Return a stop button per subscription, then Follow more and Stop all."""
     rows = [
-        [InlineKeyboardButton(f"✖ {n}. {shorten(s.label, 40)}", callback_data=f"fl|x|{s.id}")]
+        [InlineKeyboardButton(f"✖ {n}. {shorten(label(t, s), 40)}", callback_data=f"fl|x|{s.id}")]
         for n, s in enumerate(subs, 1)
     ]
-    last = [MORE, InlineKeyboardButton("🗑 Stop all", callback_data="fl|xa")] if subs else [MORE]
+    last = [_more(t)]
+    if subs:
+        last.append(InlineKeyboardButton(t._("🗑 Stop all"), callback_data="fl|xa"))
     return InlineKeyboardMarkup([*rows, last])
 
 
-def stop_all_markup() -> InlineKeyboardMarkup:
+def stop_all_markup(t: Translator) -> InlineKeyboardMarkup:
     """Return the confirmation of Stop all."""
-    yes = InlineKeyboardButton("Yes, stop all", callback_data="fl|xa|yes")
-    return InlineKeyboardMarkup([[yes, InlineKeyboardButton("Cancel", callback_data="fl|list")]])
+    yes = InlineKeyboardButton(t._("Yes, stop all"), callback_data="fl|xa|yes")
+    no = InlineKeyboardButton(t.gettext(CANCEL), callback_data="fl|list")
+    return InlineKeyboardMarkup([[yes, no]])
 
 
-def forget_markup() -> InlineKeyboardMarkup:
+def ask_stop_all(t: Translator, count: int) -> str:
+    """Return the question before Stop all."""
+    return t.ngettext(
+        "Stop your {count} subscription? No more alerts will come here.",
+        "Stop all {count} subscriptions? No more alerts will come here.",
+        count,
+    ).format(count=count)
+
+
+def forget_markup(t: Translator) -> InlineKeyboardMarkup:
     """Return the confirmation of /forget."""
-    yes = InlineKeyboardButton("🗑 Delete everything", callback_data="fg|yes")
-    return InlineKeyboardMarkup([[yes, InlineKeyboardButton("Cancel", callback_data="fg|no")]])
+    yes = InlineKeyboardButton(t._("🗑 Delete everything"), callback_data="fg|yes")
+    no = InlineKeyboardButton(t.gettext(CANCEL), callback_data="fg|no")
+    return InlineKeyboardMarkup([[yes, no]])

@@ -1,8 +1,8 @@
 """Parse what a user types into free words and filters: pure, no I/O.
 
-Filters are `topic:`, `city:`, `country:` and `year:` (and their French names); place names and
-years typed as plain words become filters too, so "refugees lisboa 2019" asks for practices in
-Lisbon covering 2019 that match "refugees".
+Filters are `topic:`, `city:`, `country:` and `year:` (and their French and German names);
+place names and years typed as plain words become filters too, so "refugees lisboa 2019" asks
+for practices in Lisbon covering 2019 that match "refugees".
 """
 
 import re
@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bot.aliases import Aliases
+from bot.template import names_in_every_language
 from bot.text import fold
 from bot.vocabulary import Vocabulary, load_vocabulary
 
@@ -28,6 +29,11 @@ FILTER_NAMES = {
     "year": "year",
     "annee": "year",
     "année": "year",
+    # German (the bot's languages: bot.i18n)
+    "thema": "topic",
+    "stadt": "city",
+    "land": "country",
+    "jahr": "year",
 }
 _FILTER = re.compile(r'(?i)\b(\w+):\s*("([^"]*)"|“([^”]*)”|(\S+))')
 _YEAR = re.compile(r"^(19\d{2}|20\d{2})$")
@@ -85,8 +91,9 @@ class Query:
 def match_topics(value: str, topics: Sequence[str], aliases: Aliases) -> list[str]:
     """Return the topics a `topic:` value names.
 
-    Each word of the value must start a word of the topic ("roma", "anti rum", "educ"); a topic
-    word in another language ("réfugiés") names its topic too.
+    Each word of the value must start a word of the topic's name in one of the bot's languages
+    ("roma", "anti rum", "educ", "réfug", "bildung"); a topic word in another language
+    ("rifugiati") names its topic too.
     """
     value_words = fold(value).split()
     if not value_words:
@@ -95,7 +102,10 @@ def match_topics(value: str, topics: Sequence[str], aliases: Aliases) -> list[st
     found = [
         topic
         for topic in topics
-        if all(any(w.startswith(v) for w in fold(topic).split()) for v in value_words)
+        if any(
+            all(any(w.startswith(v) for w in fold(name).split()) for v in value_words)
+            for name in names_in_every_language(topic)
+        )
     ]
     if alias and alias not in found:
         found.append(alias)

@@ -9,9 +9,11 @@ from datetime import date
 from html import escape
 from typing import Any
 
+from bot.i18n import ENGLISH, N_, Translator
+
 TOP = 10  # queries shown in each list
 NAME_SHOWN = 60  # characters of a query or name shown
-CHART_HINT = "For a chart, install the charts extra: pip install 'icc-practice-bot[charts]'."
+CHART_HINT = N_("For a chart, install the charts extra: pip install 'icc-practice-bot[charts]'.")
 
 
 @dataclass(slots=True)
@@ -54,10 +56,15 @@ class Stats:
         return data
 
 
-def _pairs(pairs: list[tuple[str, int]] | dict[str, int], limit: int | None = None) -> str:
+def _pairs(
+    pairs: list[tuple[str, int]] | dict[str, int],
+    limit: int | None = None,
+    t: Translator = ENGLISH,
+) -> str:
     items = list(pairs.items() if isinstance(pairs, dict) else pairs)[:limit]
-    shown = (f"{escape((name or 'unknown')[:NAME_SHOWN])} {count}" for name, count in items)
-    return ", ".join(shown) or "none"
+    unknown = t._("unknown")
+    shown = (f"{escape((name or unknown)[:NAME_SHOWN])} {count}" for name, count in items)
+    return ", ".join(shown) or t._("none")
 
 
 def chunks(lines: list[str], limit: int = 4096) -> list[str]:
@@ -73,36 +80,54 @@ def chunks(lines: list[str], limit: int = 4096) -> list[str]:
     return messages
 
 
-def render(stats: Stats, html: bool = True) -> list[str]:
+def render(stats: Stats, html: bool = True, t: Translator = ENGLISH) -> list[str]:
     """Return the report as lines; `html` makes headings bold for Telegram.
 
-    Every name (topic, country, query, language) is HTML-escaped either way.
+    Every name (topic, country, query, language) is HTML-escaped either way. `t`: the
+    moderator's language (the command line writes English); names stay as stored.
     """
 
     def head(text: str) -> str:
         return f"<b>{text}</b>" if html else text.upper()
 
+    def pairs(items: list[tuple[str, int]] | dict[str, int], limit: int | None = None) -> str:
+        return _pairs(items, limit, t)
+
     week = stats.alerts_week
     subs = stats.submissions
-    weeks = ", ".join(f"{d:%d %b} {n}" for d, n in stats.searches_per_week) or "none"
+    weeks = ", ".join(
+        f"{t.format_date(d, 'd MMM')} {n}" if t is not ENGLISH else f"{d:%d %b} {n}"
+        for d, n in stats.searches_per_week
+    ) or t._("none")
+    by_language = sorted(stats.members_by_language.items(), key=lambda i: -i[1])
     return [
-        head("Practices"),
-        f"By status: {_pairs(stats.practices_by_status)}",
-        f"By topic: {_pairs(stats.practices_by_topic)}",
-        f"By country: {_pairs(stats.practices_by_country)}",
+        head(t._("Practices")),
+        t._("By status: {pairs}").format(pairs=pairs(stats.practices_by_status)),
+        t._("By topic: {pairs}").format(pairs=pairs(stats.practices_by_topic)),
+        t._("By country: {pairs}").format(pairs=pairs(stats.practices_by_country)),
         "",
-        head("Members"),
-        f"Members: {stats.members} ({stats.members_active} active in the last 30 days)",
-        f"By language: {_pairs(sorted(stats.members_by_language.items(), key=lambda i: -i[1]))}",
-        f"Subscriptions by kind: {_pairs(stats.subscriptions_by_kind)}",
-        f"Alerts, last 7 days: sent {week.get('sent', 0)}, failed {week.get('failed', 0)}; "
-        f"pending now {week.get('pending', 0)}",
-        f"Submissions: started {subs.get('started', 0)}, sent {subs.get('sent', 0)}, "
-        f"approved {subs.get('approved', 0)}, rejected {subs.get('rejected', 0)}, "
-        f"pending {subs.get('pending', 0)}",
+        head(t._("Members")),
+        t._("Members: {count} ({active} active in the last 30 days)").format(
+            count=stats.members, active=stats.members_active
+        ),
+        t._("By language: {pairs}").format(pairs=pairs(by_language)),
+        t._("Subscriptions by kind: {pairs}").format(pairs=pairs(stats.subscriptions_by_kind)),
+        t._("Alerts, last 7 days: sent {sent}, failed {failed}; pending now {pending}").format(
+            sent=week.get("sent", 0), failed=week.get("failed", 0), pending=week.get("pending", 0)
+        ),
+        t._(
+            "Submissions: started {started}, sent {sent}, approved {approved}, "
+            "rejected {rejected}, pending {pending}"
+        ).format(
+            started=subs.get("started", 0),
+            sent=subs.get("sent", 0),
+            approved=subs.get("approved", 0),
+            rejected=subs.get("rejected", 0),
+            pending=subs.get("pending", 0),
+        ),
         "",
-        head("Searches"),
-        f"Per week (from Monday): {weeks}",
-        f"Most frequent, 30 days: {_pairs(stats.top_queries, TOP)}",
-        f"Found nothing, 30 days: {_pairs(stats.zero_result_queries, TOP)}",
+        head(t._("Searches")),
+        t._("Per week (from Monday): {weeks}").format(weeks=weeks),
+        t._("Most frequent, 30 days: {pairs}").format(pairs=pairs(stats.top_queries, TOP)),
+        t._("Found nothing, 30 days: {pairs}").format(pairs=pairs(stats.zero_result_queries, TOP)),
     ]

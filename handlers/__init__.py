@@ -5,6 +5,7 @@ Callback data is `action|argument…` and never trusted: each handler checks wha
   ps|<page>|<id>     a page of a remembered query     lt|<page>          a page of /latest
   cn|<country>       a country's cities               t0|<n>             a topic with no practice
   browse|<what>      topics, countries, latest        help               how to search
+  lg|<code>          choose the bot's language
   fl|… fp|… fg|…     Follow and /forget (see bot/follow_texts.py)
   sb|… mod|… ft|…    the submission dialogue, moderation, a submitted practice's full text
                      (see handlers/contribute.py)
@@ -23,6 +24,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.i18n import N_
 from handlers import (
     browse,
     chat_state,
@@ -33,6 +35,7 @@ from handlers import (
     gate,
     imports,
     inline,
+    language,
     search,
     start,
     stats,
@@ -45,19 +48,21 @@ PRIVATE = filters.ChatType.PRIVATE
 # New messages only: an edit is handled by `edits` alone and never taken for a new message.
 NEW = filters.UpdateType.MESSAGE
 
+# Descriptions are English source text, translated per language when registered (bot.app).
 COMMANDS = [
-    BotCommand("search", "Find good practices: /search anti racism turin"),
-    BotCommand("topics", "Browse practices by topic"),
-    BotCommand("countries", "Browse practices by country and city"),
-    BotCommand("latest", "The newest practices"),
-    BotCommand("subscribe", "Follow a topic, country, city or keywords"),
-    BotCommand("subscriptions", "What you follow; stop alerts"),
-    BotCommand("unsubscribe", "Stop following something, or everything"),
-    BotCommand("forget", "Delete everything the bot keeps about you"),
-    BotCommand("submit", "Share a good practice of your city"),
-    BotCommand("mysubmissions", "Your submissions and where they stand"),
-    BotCommand("help", "How to search, filters and inline mode"),
-    BotCommand("start", "Welcome and main menu"),
+    BotCommand("search", N_("Find good practices: /search anti racism turin")),
+    BotCommand("topics", N_("Browse practices by topic")),
+    BotCommand("countries", N_("Browse practices by country and city")),
+    BotCommand("latest", N_("The newest practices")),
+    BotCommand("subscribe", N_("Follow a topic, country, city or keywords")),
+    BotCommand("subscriptions", N_("What you follow; stop alerts")),
+    BotCommand("unsubscribe", N_("Stop following something, or everything")),
+    BotCommand("forget", N_("Delete everything the bot keeps about you")),
+    BotCommand("submit", N_("Share a good practice of your city")),
+    BotCommand("mysubmissions", N_("Your submissions and where they stand")),
+    BotCommand("language", N_("Choose the language the bot speaks to you in")),
+    BotCommand("help", N_("How to search, filters and inline mode")),
+    BotCommand("start", N_("Welcome and main menu")),
 ]
 
 
@@ -66,6 +71,8 @@ def core_handlers() -> list[BaseHandler]:
     return [
         CommandHandler("start", start.start, filters=~start.OWN_FLOW_LINK),
         CommandHandler("help", start.help_command),
+        CommandHandler("language", language.language_command),
+        CallbackQueryHandler(language.on_language_button, pattern=r"^lg\|"),
         CommandHandler("search", search.search_command),
         CommandHandler("topics", browse.topics),
         CommandHandler("countries", browse.countries),

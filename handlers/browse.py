@@ -5,35 +5,41 @@ from html import escape
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import ContextTypes
 
+from bot.aliases import country_name
 from bot.cards import PAGE_SIZE, named, named_callback, results_keyboard, results_text
-from bot.texts import STALE_BUTTON
+from bot.i18n import N_, Translator
+from bot.search_texts import STALE_BUTTON
+from bot.template import topic_name
 from handlers.deps import services
 from handlers.gate import kept_for_member
+from handlers.language import tr
 from handlers.search import edit_or_ignore, page_callbacks
 
-COUNTRIES = "🌍 <b>Countries</b>: pick one, then a city."
-TOPICS_TEXT = "🗂 <b>Topics</b>: pick one to see its practices."
-NO_TOPIC_PRACTICES = "No practices on this topic yet. Know one? Share it with /submit."
+COUNTRIES = N_("🌍 <b>Countries</b>: pick one, then a city.")
+TOPICS_TEXT = N_("🗂 <b>Topics</b>: pick one to see its practices.")
+NO_TOPIC_PRACTICES = N_("No practices on this topic yet. Know one? Share it with /submit.")
 
 
 def _grid(buttons: list[InlineKeyboardButton], width: int = 2) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([buttons[i : i + width] for i in range(0, len(buttons), width)])
 
 
-def topics_markup(context: ContextTypes.DEFAULT_TYPE) -> InlineKeyboardMarkup:
-    """Return one button per programme topic with its number of practices."""
+def topics_markup(context: ContextTypes.DEFAULT_TYPE, t: Translator) -> InlineKeyboardMarkup:
+    """Return one button per programme topic, in t's language, with its number of practices."""
     buttons = []
     for number, (topic, count) in enumerate(services(context).catalog.topic_counts()):
         data = page_callbacks(context, f'topic:"{topic}"')(0) if count else f"t0|{number}"
-        buttons.append(InlineKeyboardButton(f"{topic} ({count})", callback_data=data))
+        label = f"{topic_name(t, topic)} ({t.format_number(count)})"
+        buttons.append(InlineKeyboardButton(label, callback_data=data))
     return _grid(buttons, width=1)
 
 
-def countries_markup(context: ContextTypes.DEFAULT_TYPE) -> InlineKeyboardMarkup:
-    """Return one button per country that has practices."""
+def countries_markup(context: ContextTypes.DEFAULT_TYPE, t: Translator) -> InlineKeyboardMarkup:
+    """Return one button per country that has practices, named in t's language."""
     buttons = [
         InlineKeyboardButton(
-            f"{country} ({count})", callback_data=named_callback("cn", name=country)
+            f"{country_name(t, country)} ({count})",
+            callback_data=named_callback("cn", name=country),
         )
         for country, count in services(context).catalog.country_counts()
     ]
@@ -42,42 +48,49 @@ def countries_markup(context: ContextTypes.DEFAULT_TYPE) -> InlineKeyboardMarkup
 
 async def topics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """List every topic as a button."""
-    await update.effective_message.reply_text(TOPICS_TEXT, reply_markup=topics_markup(context))
+    t = tr(update, context)
+    markup = topics_markup(context, t)
+    await update.effective_message.reply_text(t.gettext(TOPICS_TEXT), reply_markup=markup)
 
 
 async def countries(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """List the countries that have practices."""
-    await update.effective_message.reply_text(COUNTRIES, reply_markup=countries_markup(context))
+    t = tr(update, context)
+    markup = countries_markup(context, t)
+    await update.effective_message.reply_text(t.gettext(COUNTRIES), reply_markup=markup)
 
 
 async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Show the most recently published practices."""
-    text, keyboard = latest_page(context, 0)
+    text, keyboard = latest_page(context, 0, tr(update, context))
     await update.effective_message.reply_text(text, reply_markup=keyboard)
 
 
-def latest_page(context: ContextTypes.DEFAULT_TYPE, page: int) -> tuple[str, InlineKeyboardMarkup]:
-    """Return one page of the newest practices."""
+def latest_page(
+    context: ContextTypes.DEFAULT_TYPE, page: int, t: Translator
+) -> tuple[str, InlineKeyboardMarkup]:
+    """Return one page of the newest practices, in t's language."""
     practices = services(context).catalog.latest()
     page = max(0, min(page, (len(practices) - 1) // PAGE_SIZE))
-    text = results_text("latest", practices, page, context.bot.username)
-    return text, results_keyboard(practices, page, lambda n: f"lt|{n}")
+    text = results_text(t._("latest"), practices, page, context.bot.username, t)
+    return text, results_keyboard(practices, page, lambda n: f"lt|{n}", t)
 
 
 async def on_browse(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answer the browse buttons of the welcome and of an empty search."""
     query = update.callback_query
+    t = tr(update, context)
     await query.answer()
     target = query.data.partition("|")[2]
     if target == "back" and isinstance(query.message, Message):
-        await edit_or_ignore(query.message, COUNTRIES, countries_markup(context))
+        await edit_or_ignore(query.message, t.gettext(COUNTRIES), countries_markup(context, t))
         return
     if target == "latest":
-        text, keyboard = latest_page(context, 0)
+        text, keyboard = latest_page(context, 0, t)
     elif target == "countries":
-        text, keyboard = COUNTRIES, countries_markup(context)
+        text, keyboard = t.gettext(COUNTRIES), countries_markup(context, t)
     else:
-        text, keyboard = TOPICS_TEXT, topics_markup(context)
+        text, keyboard = t.gettext(TOPICS_TEXT), topics_markup(context, t)
     await context.bot.send_message(
         query.message.chat.id,
         text,
@@ -89,34 +102,39 @@ async def on_browse(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def on_latest_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Page through /latest."""
     query = update.callback_query
+    t = tr(update, context)
     number = query.data.partition("|")[2]
     if not number.isdigit() or not isinstance(query.message, Message):
-        await query.answer(STALE_BUTTON, show_alert=True)
+        await query.answer(t.gettext(STALE_BUTTON), show_alert=True)
         return
     await query.answer()
-    text, keyboard = latest_page(context, int(number))
+    text, keyboard = latest_page(context, int(number), t)
     await edit_or_ignore(query.message, text, keyboard)
 
 
 async def on_empty_topic(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Say that a topic has no practice yet."""
-    await update.callback_query.answer(NO_TOPIC_PRACTICES, show_alert=True)
+    text = tr(update, context).gettext(NO_TOPIC_PRACTICES)
+    await update.callback_query.answer(text, show_alert=True)
 
 
 async def on_country(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Show the cities of a country, and a button for all its practices."""
     query = update.callback_query
+    t = tr(update, context)
     countries = [name for name, _ in services(context).catalog.country_counts()]
     country = named(query.data.partition("|")[2], countries) or ""
     cities = services(context).catalog.city_counts(country)
     total = sum(c for name, c in services(context).catalog.country_counts() if name == country)
     if not total or not isinstance(query.message, Message):
-        await query.answer(STALE_BUTTON, show_alert=True)
+        await query.answer(t.gettext(STALE_BUTTON), show_alert=True)
         return
     await query.answer()
     buttons = [
         InlineKeyboardButton(
-            f"All in {country} ({total})",
+            t._("All in {country} ({count})").format(
+                country=country_name(t, country), count=total
+            ),
             callback_data=page_callbacks(context, f'country:"{country}"')(0),
         )
     ]
@@ -130,7 +148,9 @@ async def on_country(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     keyboard = InlineKeyboardMarkup(
         [
             *keyboard.inline_keyboard,
-            [InlineKeyboardButton("◀ Countries", callback_data="browse|back")],
+            [InlineKeyboardButton(t._("◀ Countries"), callback_data="browse|back")],
         ]
     )
-    await edit_or_ignore(query.message, f"🌍 <b>{escape(country)}</b>: pick a city.", keyboard)
+    shown = escape(country_name(t, country))
+    text = t._("🌍 <b>{country}</b>: pick a city.").format(country=shown)
+    await edit_or_ignore(query.message, text, keyboard)

@@ -7,13 +7,14 @@ from telegram import ChatMember, Update
 from telegram.ext import ContextTypes
 
 from bot.cards import shorten
-from handlers.deps import services
+from bot.i18n import ENGLISH, Translator
+from handlers.deps import MODERATORS_ONLY, services
 from handlers.follow import Follow, follow
+from handlers.language import tr
 
 log = logging.getLogger(__name__)
 GONE_STATUSES = {ChatMember.BANNED, ChatMember.LEFT}
 BACK_STATUSES = {ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER}
-MODERATORS_ONLY = "This command is for moderators."
 SHOWN = 10
 
 
@@ -59,31 +60,43 @@ async def alerts_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     """Show moderators the delivery state: pending, sent, failed with reasons, stopped chats."""
     user = update.effective_user
     if not services(context).is_admin(user.id if user else None):
-        await update.effective_message.reply_text(MODERATORS_ONLY)
+        await update.effective_message.reply_text(tr(update, context).gettext(MODERATORS_ONLY))
         return
-    await update.effective_message.reply_text(delivery_report(follow(context)))
+    report = delivery_report(follow(context), tr(update, context))
+    await update.effective_message.reply_text(report)
 
 
-def delivery_report(state: Follow) -> str:
-    """Return the HTML report of `/alerts`."""
+def delivery_report(state: Follow, t: Translator = ENGLISH) -> str:
+    """Return the HTML report of `/alerts`, in t's language (numbers in its format)."""
     stats = state.outbox.stats()
     deliverer, inactive = state.deliverer, state.subscriptions.inactive_chats()
+    n = t.format_number
+    counts = stats.counts
     lines = [
-        "📬 <b>Alert delivery</b>",
-        f"Pending: {stats.counts['pending']} (sending now: {deliverer.in_flight})",
-        f"Sent: {stats.counts['sent']} · dropped: {stats.counts['dropped']} (last 30 days)",
-        f"Failed: {stats.counts['failed']}",
+        t._("📬 <b>Alert delivery</b>"),
+        t._("Pending: {pending} (sending now: {in_flight})").format(
+            pending=n(counts["pending"]), in_flight=n(deliverer.in_flight)
+        ),
+        t._("Sent: {sent} · dropped: {dropped} (last 30 days)").format(
+            sent=n(counts["sent"]), dropped=n(counts["dropped"])
+        ),
+        t._("Failed: {failed}").format(failed=n(counts["failed"])),
     ]
-    lines += [f"  • {escape(shorten(r, 120))} ×{n}" for r, n in stats.failures.most_common(SHOWN)]
-    lines.append(f"Deactivated chats: {len(inactive)}")
+    lines += [f"  • {escape(shorten(r, 120))} ×{c}" for r, c in stats.failures.most_common(SHOWN)]
+    lines.append(t._("Deactivated chats: {count}").format(count=n(len(inactive))))
     lines += [
         f"  • {chat}: {escape(shorten(r, 80))}" for chat, r in list(inactive.items())[:SHOWN]
     ]
     if stats.blocked:
-        lines.append(f"⚠️ Delivery is stopped: {escape(stats.blocked)}. Free disk space.")
+        stopped = t._("⚠️ Delivery is stopped: {why}. Free disk space.")
+        lines.append(stopped.format(why=escape(stats.blocked)))
     pause = deliverer.paused_until - deliverer.clock()
     if pause > 0:
-        lines.append(f"Paused by Telegram's flood limit for {pause:.0f} more seconds.")
+        paused = t._("Paused by Telegram's flood limit for {seconds} more seconds.")
+        lines.append(paused.format(seconds=f"{pause:.0f}"))
     subs = state.subscriptions
-    lines.append(f"Subscriptions: {len(subs)} · rate {1 / deliverer.pacer.interval:g}/s")
+    rate = f"{1 / deliverer.pacer.interval:g}"
+    lines.append(
+        t._("Subscriptions: {count} · rate {rate}/s").format(count=n(len(subs)), rate=rate)
+    )
     return "\n".join(lines)

@@ -28,6 +28,7 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
+from bot.i18n import ENGLISH, N_, Translator
 from handlers import drafts, mine, moderate, reject, submit, submit_preview, submit_steps
 from handlers.deps import SUBMISSIONS_KEY, Services, submissions
 from handlers.drafts import ASKING, DUPLICATE, PREVIEW, Context
@@ -47,7 +48,7 @@ NOT_TYPED = (
 )
 REMINDER_GROUP = 50  # after the handler that answered the command
 PERSISTENCE_GROUP = 100  # after every other handler of the update
-SUBMIT_BUTTON = InlineKeyboardButton("✍️ Submit a practice", callback_data="sb|start")
+SUBMIT_BUTTON = InlineKeyboardButton(N_("✍️ Submit a practice"), callback_data="sb|start")
 BUTTONS = {
     "b": submit_steps.on_back,
     "s": submit_steps.on_skip,
@@ -202,21 +203,32 @@ def late_handlers() -> dict[int, BaseHandler]:
 
 
 MODERATOR_COMMANDS = [
-    BotCommand("pending", "Submissions waiting for a decision"),
-    BotCommand("alerts", "Alert delivery: pending, sent, failed, deactivated chats"),
-    BotCommand("stats", "Figures: practices, members, alerts, searches"),
-    BotCommand("import", "Add or update practices from a file"),
+    BotCommand("pending", N_("Submissions waiting for a decision")),
+    BotCommand("alerts", N_("Alert delivery: pending, sent, failed, deactivated chats")),
+    BotCommand("stats", N_("Figures: practices, members, alerts, searches")),
+    BotCommand("import", N_("Add or update practices from a file")),
 ]
 
 
 async def set_moderator_commands(
-    bot: Bot, admin_ids: Iterable[int], commands: list[BotCommand]
+    bot: Bot, admin_ids: Iterable[int], commands: list[BotCommand], t: Translator = ENGLISH
 ) -> None:
-    """Give each moderator's private chat the command menu with /pending added."""
+    """Give each moderator's private chat the command menu with /pending added.
+
+    Args:
+        bot: the bot.
+        admin_ids: the moderators' user ids.
+        commands: everyone's commands, already in t's language.
+        t: the language of this menu (English is also the default for other languages).
+    """
+    language_code = None if t is ENGLISH else t.language
+    extra = [BotCommand(c.command, t.gettext(c.description)) for c in MODERATOR_COMMANDS]
     for admin_id in admin_ids:
         try:
             await bot.set_my_commands(
-                [*commands, *MODERATOR_COMMANDS], scope=BotCommandScopeChat(admin_id)
+                [*commands, *extra],
+                scope=BotCommandScopeChat(admin_id),
+                language_code=language_code,
             )
         except TelegramError as error:  # e.g. a moderator who never opened the bot
             log.info("no command menu for moderator %s: %s", admin_id, error)

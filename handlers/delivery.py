@@ -33,6 +33,7 @@ from telegram.ext import ExtBot
 from bot.alerts import DROPPED, FAILED, SENT, OutboxRow, alert_message, row_practices
 from bot.catalog import Catalog
 from bot.dispatch import PER_CHAT_INTERVAL, DispatchQueue, Pacer
+from bot.i18n import ENGLISH, Translator
 from handlers.limiter import ALERT, retry_seconds
 from store.outbox import Outbox
 from store.subscriptions import SubscriptionStore
@@ -56,8 +57,11 @@ class Deliverer:
         per_chat_interval: float = PER_CHAT_INTERVAL,
         backoff: float = 2.0,
         clock: Callable[[], float] = time.monotonic,
+        language_of: Callable[[int], Translator] = lambda _chat_id: ENGLISH,
     ) -> None:
         self.outbox = outbox
+        # The language of a chat's member: each alert is written in its subscriber's language.
+        self.language_of = language_of
         self.subscriptions = subscriptions
         self.catalog = catalog
         self.queue = DispatchQueue(per_chat_interval)
@@ -165,7 +169,8 @@ class Deliverer:
         if not practices:
             self.outbox.mark(row.id, DROPPED, GONE)
             return
-        text, markup = alert_message(row, practices, bot.username)
+        t = self.language_of(row.chat_id)
+        text, markup = alert_message(row, practices, bot.username, t)
         try:
             await bot.send_message(row.chat_id, text, reply_markup=markup, rate_limit_args=ALERT)
         except TelegramError as error:

@@ -10,6 +10,7 @@ from telegram.ext import ContextTypes
 
 from bot.catalog import Catalog
 from bot.config import Settings
+from bot.i18n import N_
 from bot.models import Practice
 from bot.publishing import Publisher
 from store.db import Database
@@ -17,6 +18,8 @@ from store.practices import PracticeStore
 from store.submissions import SubmissionStore
 
 SERVICES_KEY = "services"
+# The one answer to a member who uses what only moderators (ADMIN_IDS) may use.
+MODERATORS_ONLY = N_("This is for moderators only.")
 SUBMISSIONS_KEY = "submissions"
 
 

@@ -19,10 +19,12 @@ from telegram.error import BadRequest, Forbidden
 from telegram.ext import ContextTypes, ConversationHandler
 
 from bot.contribute import step_label
+from bot.i18n import ENGLISH, N_, Translator
 from bot.models import Draft
 from bot.template import FIELD_KEYS
 from handlers import fallback, search
 from handlers.deps import services, submissions
+from handlers.language import tr, tr_for
 from handlers.screens import paused_keyboard, screen
 from store.submissions import DRAFT_RETENTION
 
@@ -33,13 +35,16 @@ END = ConversationHandler.END
 CONVERSATION = "submit"  # the ConversationHandler's name, under which its states are stored
 IDLE_TIMEOUT = 2 * 60 * 60  # seconds without an answer before the dialogue pauses
 
-CLOSED = "This submission is not open any more: it is paused. Send /submit to continue your draft."
-NO_DRAFT = "There is no draft open any more. Send /submit to start a new submission."
-ALREADY_SENT = (
+CLOSED = N_(
+    "This submission is not open any more: it is paused. Send /submit to continue your draft."
+)
+NO_DRAFT = N_("There is no draft open any more. Send /submit to start a new submission.")
+ALREADY_SENT = N_(
     "Your submission #{number} is already sent to the moderators: /mysubmissions shows where "
     "it stands. Send /submit to start a new one."
 )
-OUTDATED = "That button belongs to an earlier screen. Here is where you are now."
+IDLE_PAUSE = N_("⏸ I've paused your submission: there was no answer for 2 hours.")
+OUTDATED = N_("That button belongs to an earlier screen. Here is where you are now.")
 
 Context = ContextTypes.DEFAULT_TYPE
 ButtonStep = Callable[[Update, Context, Draft, str], Awaitable[object]]
@@ -122,7 +127,8 @@ async def ask(
     store = submissions(context)
     store.save_dialogue(draft, CONVERSATION, conversation_key(update), state)
     if intro:
-        await context.bot.send_message(update.effective_chat.id, intro)
+        t = tr_for(services(context), draft.user_id)
+        await context.bot.send_message(update.effective_chat.id, t.gettext(intro))
     query = update.callback_query
     if query and query.message and query.message.message_id == draft.prompt_message_id:
         await edit(query.message, text, keyboard)
@@ -170,11 +176,12 @@ def button_step(func: ButtonStep) -> Callable[[Update, Context], Awaitable[objec
         draft = submissions(context).draft(update.effective_user.id)
         pressed = query.message.message_id if query.message else None
         if draft is None or not draft.active:
-            await query.answer(closed_text(context, draft, update.effective_user.id), True)
+            text = closed_text(context, draft, update.effective_user.id, tr(update, context))
+            await query.answer(text, True)
             await strip_buttons(context, update.effective_chat.id, pressed)
             return END
         if parsed is None or parsed[1] != draft.rev:
-            await query.answer(OUTDATED, show_alert=True)
+            await query.answer(tr(update, context).gettext(OUTDATED), show_alert=True)
             await strip_buttons(context, update.effective_chat.id, pressed)
             return await ask(update, context, draft)
         await query.answer()
@@ -183,19 +190,21 @@ def button_step(func: ButtonStep) -> Callable[[Update, Context], Awaitable[objec
     return handler
 
 
-def closed_text(context: Context, draft: Draft | None, user_id: int) -> str:
+def closed_text(
+    context: Context, draft: Draft | None, user_id: int, t: Translator = ENGLISH
+) -> str:
     """Return what a button of a closed dialogue is answered: what is true of it now.
 
     A paused draft waits for /submit; with no draft, the member's latest submission was most
     likely sent from that very screen (a second press of Send), so it is named.
     """
     if draft is not None:
-        return CLOSED
+        return t.gettext(CLOSED)
     sent = submissions(context).of_user(user_id)
     if not sent:
-        return NO_DRAFT
+        return t.gettext(NO_DRAFT)
     latest = max(sent, key=lambda submission: (submission.sent_at or "", submission.id))
-    return ALREADY_SENT.format(number=latest.id)
+    return t.gettext(ALREADY_SENT).format(number=latest.id)
 
 
 def message_step(func: MessageStep) -> Callable[[Update, Context], Awaitable[object]]:
@@ -239,10 +248,11 @@ async def pause(update: Update, context: Context, draft: Draft, why: str = "") -
     store.save_dialogue(draft, CONVERSATION, conversation_key(update), None)
     chat_id = update.effective_chat.id
     await strip_buttons(context, chat_id, draft.prompt_message_id)
-    reason = why or "⏸ I've paused your submission: there was no answer for 2 hours."
-    text = (
-        f"{reason}\nYour answers are kept for {DRAFT_RETENTION.days} days. Send /submit or "
-        f"press Continue to go on from {step_label(draft.step)}."
-    )
-    await context.bot.send_message(chat_id, text, reply_markup=paused_keyboard())
+    t = tr_for(services(context), draft.user_id)
+    reason = t.gettext(why or IDLE_PAUSE)
+    kept = t._(
+        "Your answers are kept for {days} days. Send /submit or press Continue to go on "
+        "from {where}."
+    ).format(days=DRAFT_RETENTION.days, where=step_label(draft.step, t))
+    await context.bot.send_message(chat_id, f"{reason}\n{kept}", reply_markup=paused_keyboard(t))
     return END

@@ -17,13 +17,15 @@ from telegram.ext import ApplicationHandlerStop
 from bot.answers import check_answer
 from bot.cards import embed
 from bot.contribute import value_text
+from bot.i18n import N_
 from bot.models import Draft
 from bot.template import FIELDS_BY_KEY
 from handlers import submit_steps
 from handlers.deps import services, submissions
 from handlers.drafts import Context, ask
+from handlers.language import tr
 
-HOW_TO_CHANGE = (
+HOW_TO_CHANGE = N_(
     "✏️ Editing an earlier message doesn't change your draft. To change an answer, press "
     "◀️ Back, or ✏️ Edit a field on the preview."
 )
@@ -46,7 +48,7 @@ async def _in_private(update: Update, context: Context, message: Message) -> Non
     field = FIELDS_BY_KEY.get(draft.last_answer_step or "")
     is_last = message.message_id == draft.last_answer_id and bool(message.text)
     if not is_last or field is None or field.kind not in _TYPED_KINDS:
-        await message.reply_text(HOW_TO_CHANGE)
+        await message.reply_text(tr(update, context).gettext(HOW_TO_CHANGE))
         return
     if field.key == draft.step:  # that answer was refused, or its step is asked again
         await submit_steps.on_answer(update, context)
@@ -58,16 +60,19 @@ async def _change_answer(update: Update, context: Context, draft: Draft, text: s
     """Check the edited text against its step; keep it and say so, or say why not."""
     field = FIELDS_BY_KEY[draft.last_answer_step or ""]
     aliases = services(context).catalog.aliases
-    answer = check_answer(field, text, aliases, datetime.now(UTC).year)
+    t = tr(update, context)
+    answer = check_answer(field, text, aliases, datetime.now(UTC).year, t)
+    name = escape(t.gettext(field.name))
     if answer.error:
-        error = (
-            f"{answer.error}\nYour answer to {escape(field.name)} is unchanged: edit the "
-            "message again, or press ◀️ Back to answer it anew."
-        )
-        await ask(update, context, draft, error)
+        unchanged = t._(
+            "Your answer to {name} is unchanged: edit the message again, or press ◀️ Back to "
+            "answer it anew."
+        ).format(name=name)
+        await ask(update, context, draft, f"{answer.error}\n{unchanged}")
         return
     draft.answers[field.key] = answer.value
     submissions(context).save_draft(draft)
-    shown = embed(value_text(field.key, answer.value), 200)
-    await update.effective_message.reply_text(f"✏️ Updated {escape(field.name)}: {shown}")
+    shown = embed(value_text(field.key, answer.value, t), 200)
+    updated = t._("✏️ Updated {name}: {value}").format(name=name, value=shown)
+    await update.effective_message.reply_text(updated)
     await ask(update, context, draft)  # the current step again, below the confirmation

@@ -6,8 +6,11 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
+from bot.i18n import N_
+from handlers.language import tr
+
 log = logging.getLogger(__name__)
-APOLOGY = "Sorry, something went wrong on my side. Please try again in a moment."
+APOLOGY = N_("Sorry, something went wrong on my side. Please try again in a moment.")
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -16,25 +19,34 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     log.error("update %s failed", update_id, exc_info=context.error)
     if not isinstance(update, Update):
         return
-    if update.callback_query and await _answer_query(update):
+    apology = _apology(update, context)
+    if update.callback_query and await _answer_query(update, apology):
         return
     chat = update.effective_chat
     if chat is None or chat.type == chat.CHANNEL:  # channel posts get no answer, not even this
         return
     try:
-        await chat.send_message(APOLOGY, parse_mode=None)
+        await chat.send_message(apology, parse_mode=None)
     except TelegramError:
         log.warning("could not send the apology for update %s", update_id)
 
 
-async def _answer_query(update: Update) -> bool:
+def _apology(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
+    """Return the apology in the user's language (English if even that lookup fails)."""
+    try:
+        return tr(update, context).gettext(APOLOGY)
+    except Exception:  # the error being handled may come from the very stores read here
+        return APOLOGY
+
+
+async def _answer_query(update: Update, apology: str) -> bool:
     """Apologise in the button's alert; False when the query was already answered.
 
     A query can be answered once: a handler that failed after answering it leaves the
     apology to the chat (Telegram refuses the second answer as "query is too old").
     """
     try:
-        await update.callback_query.answer(APOLOGY, show_alert=True)
+        await update.callback_query.answer(apology, show_alert=True)
     except TelegramError:
         return False
     return True

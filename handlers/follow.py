@@ -15,6 +15,7 @@ from bot.models import Practice
 from bot.template import TOPICS
 from handlers.delivery import Deliverer
 from handlers.deps import Services, services
+from handlers.language import tr_for
 from store.outbox import Outbox
 from store.subscriptions import SubscriptionStore
 
@@ -51,7 +52,13 @@ def install(svc: Services) -> Follow:
     subscriptions = SubscriptionStore(svc.database)
     outbox = Outbox(svc.database)
     alerts = AlertQueue(subscriptions, outbox, svc.catalog, AlertMatcher(aliases, TOPICS))
-    deliverer = Deliverer(outbox, subscriptions, svc.catalog, svc.settings.alert_rate)
+    deliverer = Deliverer(
+        outbox,
+        subscriptions,
+        svc.catalog,
+        svc.settings.alert_rate,
+        language_of=lambda chat_id: tr_for(svc, chat_id),
+    )
     state = Follow(subscriptions, outbox, deliverer, Resolver(aliases, TOPICS), alerts)
     alerts.warm()
     svc.extra[FOLLOW_KEY] = state
@@ -65,7 +72,7 @@ def install(svc: Services) -> Follow:
 def follow_button(practice: Practice) -> list[InlineKeyboardButton]:
     """Return a card's Follow button, which offers the practice's topics and place."""
     data = callback("fp", practice.key)
-    return [InlineKeyboardButton("🔔 Follow", callback_data=data)] if data else []
+    return [InlineKeyboardButton(FOLLOW_MENU_BUTTON.text, callback_data=data)] if data else []
 
 
 def follow(context: ContextTypes.DEFAULT_TYPE) -> Follow:

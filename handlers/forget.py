@@ -6,22 +6,26 @@ from html import escape
 from telegram import Message, Update
 from telegram.ext import ContextTypes
 
-from bot import follow_texts as t
+from bot import follow_texts as ft
+from bot.i18n import N_
 from handlers.deps import services
 from handlers.gate import FORGET, private_link
+from handlers.language import tr
 
 log = logging.getLogger(__name__)
-PARTLY = "Some of your data could not be deleted just now. Please try /forget again later."
+PARTLY = N_("Some of your data could not be deleted just now. Please try /forget again later.")
 
 
 async def forget_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Ask for a confirmation before deleting the user's data."""
     message = update.effective_message
+    t = tr(update, context)
     if message.chat.type != "private":
         link = escape(private_link(context, FORGET))
-        await message.reply_text(f'{t.FORGET_IN_PRIVATE} <a href="{link}">Open it here</a>.')
+        here = t._('<a href="{link}">Open it here</a>.').format(link=link)
+        await message.reply_text(f"{t.gettext(ft.FORGET_IN_PRIVATE)} {here}")
         return
-    await message.reply_text(t.FORGET_ASK, reply_markup=t.forget_markup())
+    await message.reply_text(t.gettext(ft.FORGET_ASK), reply_markup=ft.forget_markup(t))
 
 
 async def on_forget_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -30,11 +34,14 @@ async def on_forget_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     await query.answer()
     if not isinstance(query.message, Message):
         return
+    t = tr(update, context)
     if query.data != "fg|yes":
-        await query.message.edit_text(t.FORGET_KEPT)
+        await query.message.edit_text(t.gettext(ft.FORGET_KEPT))
         return
     done = forget_user(context, query.from_user.id)
-    await query.message.edit_text(t.FORGET_DONE if done else PARTLY)
+    # Deleted: the language choice is gone too, so this last answer is in Telegram's language.
+    t = tr(update, context)
+    await query.message.edit_text(t.gettext(ft.FORGET_DONE if done else PARTLY))
 
 
 def forget_user(context: ContextTypes.DEFAULT_TYPE, user_id: int) -> bool:

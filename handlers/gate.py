@@ -17,6 +17,9 @@ from telegram import Chat, ReplyParameters, Update
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 from telegram.helpers import create_deep_linked_url
 
+from bot.i18n import N_
+from handlers.language import tr
+
 # Deep-link payloads (/start <payload> in the private chat) of the flows that run there only.
 SUBMIT, FOLLOW_CITY, FOLLOW_KEYWORD, FORGET = "submit", "follow_city", "follow_keyword", "forget"
 # Callback data of the buttons that start those flows → the payload that starts it privately.
@@ -26,8 +29,8 @@ _PRIVATE_BUTTONS = (
     (re.compile(r"^fl\|k\|keyword$"), FOLLOW_KEYWORD),
     (re.compile(r"^fg\|"), FORGET),
 )
-IN_PRIVATE = "This is done in our private chat:"
-NOT_YOURS = (
+IN_PRIVATE = N_("This is done in our private chat:")
+NOT_YOURS = N_(
     "This button belongs to the member who asked. Send the command yourself to get your own "
     "buttons: /start, /search, /subscribe …"
 )
@@ -73,11 +76,11 @@ async def on_group_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     asked = message.reply_to_message
     owner = asked.from_user if asked is not None else None
     if owner is not None and not owner.is_bot and owner.id != query.from_user.id:
-        await query.answer(NOT_YOURS, show_alert=True)
+        await query.answer(tr(update, context).gettext(NOT_YOURS), show_alert=True)
         raise ApplicationHandlerStop
     payload = private_flow(query.data or "")
     if payload is not None:
         # Telegram opens a t.me/<bot>?start= link given as the answer's url in the private chat.
         link = private_link(context, payload)
-        await query.answer(f"{IN_PRIVATE} {link}", url=link)
+        await query.answer(f"{tr(update, context).gettext(IN_PRIVATE)} {link}", url=link)
         raise ApplicationHandlerStop

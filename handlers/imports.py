@@ -11,40 +11,46 @@ import tempfile
 from html import escape
 from pathlib import Path
 
+from babel.numbers import format_decimal
 from telegram import Document, ForceReply, Message, Update
 from telegram.ext import ContextTypes
 
+from bot.i18n import N_, Translator, languages, translator
 from bot.import_report import import_lines
 from bot.stats import chunks
 from handlers import fallback
 from handlers.deps import services
+from handlers.language import tr
 from store.importers import ImportFileError, read_practice_file
 
 MAX_BYTES = 2 * 1024 * 1024  # far above the whole catalogue as JSON (~0.3 MB for 360)
 SUFFIXES = (".json", ".txt")
 AWAITING_KEY = "awaiting_import"
-PROMPT = (
+# {limit}: MAX_BYTES in MB.
+PROMPT = N_(
     "Send the file of practices as a reply to this message: a .json file (the data model's "
     "shape, a list or one practice) or a .txt file with the text of the programme's listing "
-    f"page; at most {MAX_BYTES // (1024 * 1024)} MB."
+    "page; at most {limit} MB."
 )
-MODERATORS_ONLY = "Importing practices is for moderators."
-WRONG_TYPE = (
+MODERATORS_ONLY = N_("Importing practices is for moderators.")
+WRONG_TYPE = N_(
     "I can import a .json file (the data model's shape) or a .txt file of the listing page, "
     "not {name}."
 )
-TOO_BIG = "{name} is {size:.1f} MB; the limit is {limit} MB. Split it into several files."
+TOO_BIG = N_("{name} is {size} MB; the limit is {limit} MB. Split it into several files.")
 
 
 async def import_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answer `/import`: moderators get the prompt for the file, others a refusal."""
     message = update.effective_message
     user = update.effective_user
+    t = tr(update, context)
     if not services(context).is_admin(user.id if user else None):
-        await message.reply_text(MODERATORS_ONLY)
+        await message.reply_text(t.gettext(MODERATORS_ONLY))
         return
     context.user_data[AWAITING_KEY] = True
-    await message.reply_text(PROMPT, reply_markup=ForceReply(selective=True))
+    prompt = t.gettext(PROMPT).format(limit=MAX_BYTES // (1024 * 1024))
+    await message.reply_text(prompt, reply_markup=ForceReply(selective=True))
 
 
 async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -54,15 +60,16 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await fallback.not_text(update, context)
         return
     user = update.effective_user
+    t = tr(update, context)
     if not services(context).is_admin(user.id if user else None):
-        await message.reply_text(MODERATORS_ONLY)
+        await message.reply_text(t.gettext(MODERATORS_ONLY))
         return
     context.user_data.pop(AWAITING_KEY, None)
-    refusal = _refusal(message.document)
+    refusal = _refusal(message.document, t)
     if refusal:
         await message.reply_text(escape(refusal))
         return
-    for text in chunks(await _import(message.document, context)):
+    for text in chunks(await _import(message.document, context, t)):
         await message.reply_text(text)
 
 
@@ -70,29 +77,34 @@ def _meant_for_import(message: Message, context: ContextTypes.DEFAULT_TYPE) -> b
     caption = (message.caption or "").split(maxsplit=1)
     by_caption = bool(caption) and caption[0].split("@")[0].lower() == "/import"
     answer = message.reply_to_message
-    by_reply = answer is not None and (answer.text or "").startswith(PROMPT[:40])
+    asked = (answer.text or "") if answer is not None else ""
+    by_reply = any(asked.startswith(translator(code).gettext(PROMPT)[:40]) for code in languages())
     return by_caption or by_reply or bool(context.user_data.get(AWAITING_KEY))
 
 
-def _refusal(document: Document) -> str | None:
-    name = document.file_name or "this file"
+def _refusal(document: Document, t: Translator) -> str | None:
+    name = document.file_name or t._("this file")
     if not name.lower().endswith(SUFFIXES):
-        return WRONG_TYPE.format(name=name)
+        return t.gettext(WRONG_TYPE).format(name=name)
     if (document.file_size or 0) > MAX_BYTES:
-        size = (document.file_size or 0) / (1024 * 1024)
-        return TOO_BIG.format(name=name, size=size, limit=MAX_BYTES // (1024 * 1024))
+        return _too_big(t, name, document.file_size or 0)
     return None
 
 
-async def _import(document: Document, context: ContextTypes.DEFAULT_TYPE) -> list[str]:
+def _too_big(t: Translator, name: str, size: int) -> str:
+    shown = format_decimal(size / (1024 * 1024), format="#,##0.0", locale=t.language)
+    return t.gettext(TOO_BIG).format(name=name, size=shown, limit=MAX_BYTES // (1024 * 1024))
+
+
+async def _import(
+    document: Document, context: ContextTypes.DEFAULT_TYPE, t: Translator
+) -> list[str]:
     """Download, read, publish; return the report's lines (HTML-escaped)."""
     svc = services(context)
     name = Path(document.file_name or "practices.json").name
     data = await (await context.bot.get_file(document.file_id)).download_as_bytearray()
     if len(data) > MAX_BYTES:
-        return [
-            escape(TOO_BIG.format(name=name, size=len(data) / 2**20, limit=MAX_BYTES // 2**20))
-        ]
+        return [escape(_too_big(t, name, len(data)))]
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / name
         path.write_bytes(bytes(data))
@@ -100,7 +112,7 @@ async def _import(document: Document, context: ContextTypes.DEFAULT_TYPE) -> lis
             batch = read_practice_file(path, svc.catalog.aliases)
         except ImportFileError as error:
             reason = str(error).replace(str(path), name)
-            return [f"Nothing was imported: {escape(reason)}"]
+            return [t._("Nothing was imported: {reason}").format(reason=escape(reason))]
     report = svc.publisher.publish(batch.practices, alerts=True, partial=batch.partial)
-    lines = import_lines(report, batch.rejected)
+    lines = import_lines(report, batch.rejected, t)
     return [f"<b>{escape(name)}</b>: {lines[0]}", *(escape(line) for line in lines[1:])]

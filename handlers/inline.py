@@ -4,8 +4,10 @@ from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
 from telegram.ext import ContextTypes
 
 from bot.cards import card_keyboard, card_text, deep_link, inline_description, shorten
+from bot.i18n import Translator
 from bot.models import Practice
 from handlers.deps import services
+from handlers.language import tr
 from handlers.start import PRACTICE_PREFIX
 
 MAX_RESULTS = 20
@@ -13,14 +15,14 @@ CACHE_SECONDS = 60
 INLINE_TITLE_LIMIT = 200  # Telegram length (UTF-16 units): a result's title is one line
 
 
-def _article(practice: Practice, bot_username: str) -> InlineQueryResultArticle:
+def _article(practice: Practice, bot_username: str, t: Translator) -> InlineQueryResultArticle:
     return InlineQueryResultArticle(
         id=practice.key,
         title=shorten(practice.title, INLINE_TITLE_LIMIT),
         description=inline_description(practice),
         url=deep_link(bot_username, practice),
-        input_message_content=InputTextMessageContent(card_text(practice, bot_username)),
-        reply_markup=card_keyboard(practice),
+        input_message_content=InputTextMessageContent(card_text(practice, bot_username, t=t)),
+        reply_markup=card_keyboard(practice, t=t),
     )
 
 
@@ -37,7 +39,10 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     else:
         practices = catalog.latest()[:MAX_RESULTS]
     username = context.bot.username
+    t = tr(update, context)
     await query.answer(
-        [_article(practice, username) for practice in practices],
+        [_article(practice, username, t) for practice in practices],
         cache_time=CACHE_SECONDS,
+        # The cards are in the sender's language: Telegram must not serve them to others.
+        is_personal=True,
     )

@@ -7,12 +7,14 @@ from telegram.ext import ContextTypes
 
 from bot.cards import MAX_MESSAGE, callback
 from bot.contribute import draft_line, full_text_parts, public_answers, submission_line
+from bot.i18n import N_
 from bot.models import Practice
 from bot.text import telegram_length
 from handlers.deps import submissions
+from handlers.language import tr
 from handlers.search import practice_of_button
 
-NOTHING_YET = "You haven't sent a practice yet. /submit shares one with the programme."
+NOTHING_YET = N_("You haven't sent a practice yet. /submit shares one with the programme.")
 SHOWN = 20
 
 
@@ -22,7 +24,7 @@ def full_text_button(practice: Practice) -> Sequence[InlineKeyboardButton]:
     Their cards have no programme page behind "Read more", so the full text is sent in the chat.
     """
     data = callback("ft", practice.key) if practice.source == "submission" else None
-    return [InlineKeyboardButton("📄 Full text", callback_data=data)] if data else []
+    return [InlineKeyboardButton(N_("📄 Full text"), callback_data=data)] if data else []
 
 
 async def on_full_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -33,32 +35,35 @@ async def on_full_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     await update.callback_query.answer()
     submission = submissions(context).by_practice(practice.id)
     answers = public_answers(practice, submission.answers if submission else None)
-    for part in full_text_parts(answers, contact=True):
+    for part in full_text_parts(answers, contact=True, t=tr(update, context)):
         await context.bot.send_message(update.effective_chat.id, part)
 
 
 async def my_submissions(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """List the user's draft and submissions with their state; rejected ones can be reopened."""
     user_id = update.effective_user.id
+    t = tr(update, context)
     store = submissions(context)
     draft = store.draft(user_id)
     mine = store.of_user(user_id)
     if draft is None and not mine:
-        await update.effective_message.reply_text(NOTHING_YET)
+        await update.effective_message.reply_text(t.gettext(NOTHING_YET))
         return
-    lines = ["<b>Your submissions</b>, newest first:"]
-    lines += [draft_line(draft)] if draft else []
+    lines = [t._("<b>Your submissions</b>, newest first:")]
+    lines += [draft_line(draft, t)] if draft else []
     shown = 0
     for submission in mine[:SHOWN]:
-        line = submission_line(submission, context.bot.username)
+        line = submission_line(submission, context.bot.username, t)
         if telegram_length("\n\n".join([*lines, line])) > MAX_MESSAGE - 100:
             break
         lines.append(line)
         shown += 1
     if shown < len(mine):
-        lines.append(f"…and {len(mine) - shown} older.")
+        lines.append(t._("…and {count} older.").format(count=len(mine) - shown))
     reopen = [
-        InlineKeyboardButton(f"✏️ Reopen #{s.id}", callback_data=f"sb|reopen|{s.id}")
+        InlineKeyboardButton(
+            t._("✏️ Reopen #{number}").format(number=s.id), callback_data=f"sb|reopen|{s.id}"
+        )
         for s in mine[:shown]
         if s.status == "rejected"
     ]

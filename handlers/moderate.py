@@ -14,30 +14,32 @@ from telegram.ext import ContextTypes, ConversationHandler
 from bot.answers import practice_from_answers
 from bot.cards import embed
 from bot.contribute import decided_text, full_text_parts, moderation_text
+from bot.i18n import N_, Translator
 from bot.models import Practice, Submission, new_practice_id
-from handlers.deps import services, submissions
+from handlers.deps import MODERATORS_ONLY, services, submissions
+from handlers.language import tr, tr_for
 from handlers.search import send_card
 from store.practices import utc_now
 
 log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
 END = ConversationHandler.END
-MODERATORS_ONLY = "Only the programme's moderators can do this."
-UNKNOWN = "That submission does not exist."
+UNKNOWN = N_("That submission does not exist.")
 SHOWN_AT_ONCE = 10
 
 
-def moderation_keyboard(submission: Submission) -> InlineKeyboardMarkup:
+def moderation_keyboard(submission: Submission, t: Translator) -> InlineKeyboardMarkup:
     """Return Approve / Reject while the submission is pending, and Read in full always."""
     rows = []
     if submission.status == "pending":
         rows.append(
             [
-                InlineKeyboardButton("✅ Approve", callback_data=f"mod|a|{submission.id}"),
-                InlineKeyboardButton("❌ Reject", callback_data=f"mod|r|{submission.id}"),
+                InlineKeyboardButton(t._("✅ Approve"), callback_data=f"mod|a|{submission.id}"),
+                InlineKeyboardButton(t._("❌ Reject"), callback_data=f"mod|r|{submission.id}"),
             ]
         )
-    rows.append([InlineKeyboardButton("📄 Read in full", callback_data=f"mod|f|{submission.id}")])
+    read = InlineKeyboardButton(t._("📄 Read in full"), callback_data=f"mod|f|{submission.id}")
+    rows.append([read])
     return InlineKeyboardMarkup(rows)
 
 
@@ -53,10 +55,11 @@ def card_practice(context: Context, submission: Submission) -> Practice:
 async def send_copy(context: Context, chat_id: int, submission: Submission) -> None:
     """Send a moderator their copy of a submission and remember it, to mark it later."""
     practice = card_practice(context, submission)
-    text = moderation_text(submission, practice, context.bot.username)
+    t = tr_for(services(context), chat_id)  # each moderator in their own language
+    text = moderation_text(submission, practice, context.bot.username, t)
     try:
         sent = await context.bot.send_message(
-            chat_id, text, reply_markup=moderation_keyboard(submission)
+            chat_id, text, reply_markup=moderation_keyboard(submission, t)
         )
     except TelegramError as error:
         # A moderator who never opened the bot can't be written to; /pending still lists it.
@@ -77,18 +80,16 @@ async def notify_moderators(context: Context, submission: Submission) -> None:
 
 async def mark_copies(context: Context, submission: Submission) -> None:
     """Show the outcome, and who decided, on every moderator's copy."""
-    if not submission.answers:  # erased at its author's request: only the buttons go
-        text = None
-    else:
-        practice = card_practice(context, submission)
-        text = moderation_text(submission, practice, context.bot.username)
+    practice = card_practice(context, submission) if submission.answers else None
     for chat_id, message_id in submission.messages:
+        t = tr_for(services(context), chat_id)
         try:
-            if text is None:
+            if practice is None:  # erased at its author's request: only the buttons go
                 await context.bot.edit_message_reply_markup(chat_id, message_id)
             else:
+                text = moderation_text(submission, practice, context.bot.username, t)
                 await context.bot.edit_message_text(
-                    text, chat_id, message_id, reply_markup=moderation_keyboard(submission)
+                    text, chat_id, message_id, reply_markup=moderation_keyboard(submission, t)
                 )
         except TelegramError as error:
             log.info("could not mark copy %s/%s: %s", chat_id, message_id, error)
@@ -97,16 +98,17 @@ async def mark_copies(context: Context, submission: Submission) -> None:
 async def checked_submission(update: Update, context: Context) -> Submission | None:
     """Return the pending submission a moderation button names, or answer why not."""
     query = update.callback_query
+    t = tr(update, context)
     if not services(context).is_admin(update.effective_user.id):
-        await query.answer(MODERATORS_ONLY, show_alert=True)
+        await query.answer(t.gettext(MODERATORS_ONLY), show_alert=True)
         return None
     number = query.data.rsplit("|", 1)[-1]
     submission = submissions(context).get(int(number)) if number.isdigit() else None
     if submission is None:
-        await query.answer(UNKNOWN, show_alert=True)
+        await query.answer(t.gettext(UNKNOWN), show_alert=True)
         return None
     if submission.status != "pending":
-        await query.answer(decided_text(submission), show_alert=True)
+        await query.answer(decided_text(submission, t), show_alert=True)
         await mark_copies(context, submission)
         return None
     return submission
@@ -128,13 +130,17 @@ async def on_approve(update: Update, context: Context) -> None:
     if submission is None:
         return
     practice = publish(context, submission, update.effective_user)
-    await update.callback_query.answer(f"Published #{submission.id}.")
+    published = tr(update, context)._("Published #{number}.").format(number=submission.id)
+    await update.callback_query.answer(published)
     await mark_copies(context, submission)
+    author = tr_for(services(context), submission.user_id)  # the submitter in theirs
     await tell_author(
         context,
         submission,
-        f"🎉 Your practice “{title_of(submission)}” (submission #{submission.id}) is published. "
-        "Thank you! Members can find it now:",
+        author._(
+            "🎉 Your practice “{title}” (submission #{number}) is published. "
+            "Thank you! Members can find it now:"
+        ).format(title=title_of(submission), number=submission.id),
     )
     await _send_card_to_author(context, submission, practice)
 
@@ -158,42 +164,52 @@ def publish(context: Context, submission: Submission, moderator: User) -> Practi
 async def on_read_in_full(update: Update, context: Context) -> None:
     """Send a moderator every field of a submission in full, in as many messages as it takes."""
     query = update.callback_query
+    t = tr(update, context)
     if not services(context).is_admin(update.effective_user.id):
-        await query.answer(MODERATORS_ONLY, show_alert=True)
+        await query.answer(t.gettext(MODERATORS_ONLY), show_alert=True)
         return
     number = query.data.rsplit("|", 1)[-1]
     submission = submissions(context).get(int(number)) if number.isdigit() else None
     if submission is None or not submission.answers:
-        await query.answer(UNKNOWN, show_alert=True)
+        await query.answer(t.gettext(UNKNOWN), show_alert=True)
         return
     await query.answer()
-    for part in full_text_parts(submission.answers, contact=True):
+    for part in full_text_parts(submission.answers, contact=True, t=t):
         await context.bot.send_message(update.effective_chat.id, part)
 
 
 async def on_unknown(update: Update, context: Context) -> None:
     """Refuse a moderation button that names no known action (forged or from an old version)."""
     admin = services(context).is_admin(update.effective_user.id)
-    text = "This button is not valid any more." if admin else MODERATORS_ONLY
+    t = tr(update, context)
+    text = t._("This button is not valid any more.") if admin else t.gettext(MODERATORS_ONLY)
     await update.callback_query.answer(text, show_alert=True)
 
 
 async def pending(update: Update, context: Context) -> None:
     """List the submissions waiting for a decision, each with Approve and Reject."""
     message = update.effective_message
+    t = tr(update, context)
     if not services(context).is_admin(update.effective_user.id):
-        await message.reply_text("/pending is for the programme's moderators.")
+        await message.reply_text(t.gettext(MODERATORS_ONLY))
         return
     queue = submissions(context).pending()
     if not queue:
-        await message.reply_text("✅ No submission is waiting for a decision.")
+        await message.reply_text(t._("✅ No submission is waiting for a decision."))
         return
-    await message.reply_text(f"⏳ <b>{len(queue)} waiting</b>, oldest first:")
+    count = len(queue)
+    waiting = t.ngettext(
+        "⏳ <b>{count} waiting</b>, oldest first:",
+        "⏳ <b>{count} waiting</b>, oldest first:",
+        count,
+    )
+    await message.reply_text(waiting.format(count=count))
     for submission in queue[:SHOWN_AT_ONCE]:
         await send_copy(context, message.chat.id, submission)
         submissions(context).save(submission)
-    if len(queue) > SHOWN_AT_ONCE:
-        await message.reply_text(f"…and {len(queue) - SHOWN_AT_ONCE} more: /pending again later.")
+    if count > SHOWN_AT_ONCE:
+        more = t._("…and {count} more: /pending again later.")
+        await message.reply_text(more.format(count=count - SHOWN_AT_ONCE))
 
 
 def title_of(submission: Submission) -> str:

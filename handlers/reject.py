@@ -15,10 +15,12 @@ from telegram.constants import ChatType
 from bot.answers import clean_text
 from bot.cards import embed
 from bot.contribute import decided_text, reason_preview_text
+from bot.i18n import N_, Translator
 from bot.models import ReasonRequest, Submission
 from handlers import fallback, search
 from handlers.deps import services, submissions
 from handlers.drafts import strip_buttons
+from handlers.language import tr, tr_for
 from handlers.moderate import (
     END,
     MODERATORS_ONLY,
@@ -35,19 +37,23 @@ REASON = "reason"
 REASON_LIMIT = 1000
 REASON_MINUTES = 30
 REASON_TIMEOUT = REASON_MINUTES * 60  # seconds
-NO_REASON_WAITING = "No rejection is waiting for a reason."
-NOT_A_REASON = (
+NO_REASON_WAITING = N_("No rejection is waiting for a reason.")
+CANCEL = N_("✖️ Cancel")
+NOT_A_REASON = N_(
     "A command is not taken as a reason. Type the reason as plain text, or press Cancel."
 )
-CANCEL_BUTTON = InlineKeyboardButton("✖️ Cancel", callback_data="mod|x")
-CONFIRM_KEYBOARD = InlineKeyboardMarkup(
-    [
-        [InlineKeyboardButton("✅ Send to the submitter", callback_data="mod|rs")],
-        [InlineKeyboardButton("✏️ Edit", callback_data="mod|re"), CANCEL_BUTTON],
-        # A moderator checking for a duplicate may type a search while the reason is awaited.
-        [InlineKeyboardButton("🔎 It was a search: search it", callback_data="mod|rq")],
-    ]
-)
+
+
+def _cancel(t: Translator) -> InlineKeyboardButton:
+    return InlineKeyboardButton(t.gettext(CANCEL), callback_data="mod|x")
+
+
+def _confirm_keyboard(t: Translator) -> InlineKeyboardMarkup:
+    send = InlineKeyboardButton(t._("✅ Send to the submitter"), callback_data="mod|rs")
+    edit = InlineKeyboardButton(t._("✏️ Edit"), callback_data="mod|re")
+    # A moderator checking for a duplicate may type a search while the reason is awaited.
+    search_it = InlineKeyboardButton(t._("🔎 It was a search: search it"), callback_data="mod|rq")
+    return InlineKeyboardMarkup([[send], [edit, _cancel(t)], [search_it]])
 
 
 async def on_reject(update: Update, context: Context) -> object:
@@ -57,12 +63,15 @@ async def on_reject(update: Update, context: Context) -> object:
         return END
     await update.callback_query.answer()
     submissions(context).ask_reason(update.effective_user.id, submission.id, _now(context))
+    t = tr(update, context)
     await context.bot.send_message(
         update.effective_chat.id,
-        f"✍️ Why is #{submission.id} “{title_of(submission)}” not accepted? Type the reason in "
-        "one message. You will see it before it is sent; the submitter can then fix the "
-        f"submission and send it again. (I wait {REASON_MINUTES} minutes.)",
-        reply_markup=InlineKeyboardMarkup([[CANCEL_BUTTON]]),
+        t._(
+            "✍️ Why is #{number} “{title}” not accepted? Type the reason in one message. You "
+            "will see it before it is sent; the submitter can then fix the submission and send "
+            "it again. (I wait {minutes} minutes.)"
+        ).format(number=submission.id, title=title_of(submission), minutes=REASON_MINUTES),
+        reply_markup=InlineKeyboardMarkup([[_cancel(t)]]),
     )
     return REASON
 
@@ -75,22 +84,26 @@ async def on_reason(update: Update, context: Context) -> object:
         return END
     text = message.text or ""
     if text.lstrip().startswith("/"):
-        await message.reply_text(NOT_A_REASON)
+        await message.reply_text(tr(update, context).gettext(NOT_A_REASON))
         return REASON
     submission = await _still_pending(update, context, request)
     if submission is None:
         return END
     reason = clean_text(text)
+    t = tr(update, context)
     if len(reason) > REASON_LIMIT:
         await message.reply_text(
-            f"That is {len(reason):,} characters; please keep the reason under "
-            f"{REASON_LIMIT:,} and send it again."
+            t._(
+                "That is {count} characters; please keep the reason under {most} and send it "
+                "again."
+            ).format(count=t.format_number(len(reason)), most=t.format_number(REASON_LIMIT))
         )
         return REASON
     submissions(context).ask_reason(moderator.id, submission.id, _now(context), reason)
+    shown = embed(reason, REASON_LIMIT)
     await message.reply_text(
-        reason_preview_text(submission.id, title_of(submission), embed(reason, REASON_LIMIT)),
-        reply_markup=CONFIRM_KEYBOARD,
+        reason_preview_text(submission.id, title_of(submission), shown, t),
+        reply_markup=_confirm_keyboard(t),
     )
     return REASON
 
@@ -110,9 +123,8 @@ async def on_reason_send(update: Update, context: Context) -> object:
         decide(submission, "rejected", moderator, request.reason)
         store.save(submission)
         store.clear_reason_request(moderator.id)
-    await context.bot.send_message(
-        update.effective_chat.id, f"❌ Rejected #{submission.id}; the submitter is told why."
-    )
+    done = tr(update, context)._("❌ Rejected #{number}; the submitter is told why.")
+    await context.bot.send_message(update.effective_chat.id, done.format(number=submission.id))
     await mark_copies(context, submission)
     await _tell_rejected(context, submission)
     return END
@@ -128,10 +140,11 @@ async def on_reason_edit(update: Update, context: Context) -> object:
     await strip_buttons(context, update.effective_chat.id, query.message.message_id)
     store = submissions(context)
     store.ask_reason(update.effective_user.id, request.submission_id, _now(context))
+    t = tr(update, context)
     await context.bot.send_message(
         update.effective_chat.id,
-        f"✍️ Type the new reason for #{request.submission_id}.",
-        reply_markup=InlineKeyboardMarkup([[CANCEL_BUTTON]]),
+        t._("✍️ Type the new reason for #{number}.").format(number=request.submission_id),
+        reply_markup=InlineKeyboardMarkup([[_cancel(t)]]),
     )
     return REASON
 
@@ -145,12 +158,15 @@ async def on_reason_search(update: Update, context: Context) -> object:
     await query.answer()
     await strip_buttons(context, update.effective_chat.id, query.message.message_id)
     submissions(context).ask_reason(update.effective_user.id, request.submission_id, _now(context))
-    await search.reply_with_results(query.message, context, request.reason)
+    t = tr(update, context)
+    await search.reply_with_results(query.message, context, request.reason, t=t)
     await context.bot.send_message(
         update.effective_chat.id,
-        f"✍️ The rejection of #{request.submission_id} still waits for its reason: type it "
-        "when you are ready, or press Cancel.",
-        reply_markup=InlineKeyboardMarkup([[CANCEL_BUTTON]]),
+        t._(
+            "✍️ The rejection of #{number} still waits for its reason: type it when you are "
+            "ready, or press Cancel."
+        ).format(number=request.submission_id),
+        reply_markup=InlineKeyboardMarkup([[_cancel(t)]]),
     )
     return REASON
 
@@ -159,7 +175,8 @@ async def on_reason_not_text(update: Update, context: Context) -> object:
     """Ask for the reason as text."""
     if await _open_request(update, context) is None:
         return END
-    await update.effective_message.reply_text("Please type the reason, or press Cancel.")
+    text = tr(update, context)._("Please type the reason, or press Cancel.")
+    await update.effective_message.reply_text(text)
     return REASON
 
 
@@ -168,13 +185,17 @@ async def on_reason_cancel(update: Update, context: Context) -> object:
     store, query = submissions(context), update.callback_query
     request = store.reason_request(update.effective_user.id)
     store.clear_reason_request(update.effective_user.id)
+    t = tr(update, context)
     if query:
-        await query.answer(None if request else NO_REASON_WAITING, show_alert=not request)
+        answer = None if request else t.gettext(NO_REASON_WAITING)
+        await query.answer(answer, show_alert=not request)
         await strip_buttons(context, update.effective_chat.id, query.message.message_id)
     if request:
         await context.bot.send_message(
             update.effective_chat.id,
-            f"OK, #{request.submission_id} is not rejected: it is still waiting.",
+            t._("OK, #{number} is not rejected: it is still waiting.").format(
+                number=request.submission_id
+            ),
         )
     return END
 
@@ -182,7 +203,8 @@ async def on_reason_cancel(update: Update, context: Context) -> object:
 async def on_reason_timeout(update: Update, context: Context) -> None:
     """Forget a reason that never came (while the bot ran; `_open_request` after a restart)."""
     submissions(context).clear_reason_request(update.effective_user.id)
-    await context.bot.send_message(update.effective_chat.id, _closed_text(None))
+    text = _closed_text(None, tr(update, context))
+    await context.bot.send_message(update.effective_chat.id, text)
 
 
 def _now(context: Context) -> float:
@@ -201,12 +223,14 @@ async def _open_request(update: Update, context: Context) -> ReasonRequest | Non
         return request
     store.clear_reason_request(moderator_id)
     chat_id, query = update.effective_chat.id, update.callback_query
+    t = tr(update, context)
     if query is not None:
-        await query.answer(_closed_text(request) if request else NO_REASON_WAITING, True)
+        answer = _closed_text(request, t) if request else t.gettext(NO_REASON_WAITING)
+        await query.answer(answer, True)
         await strip_buttons(context, chat_id, query.message.message_id)
         return None
     if request is not None:
-        await context.bot.send_message(chat_id, _closed_text(request))
+        await context.bot.send_message(chat_id, _closed_text(request, t))
     if update.effective_chat.type == ChatType.PRIVATE:
         if update.effective_message.text:
             await search.search_message(update, context)
@@ -215,12 +239,19 @@ async def _open_request(update: Update, context: Context) -> ReasonRequest | Non
     return None
 
 
-def _closed_text(request: ReasonRequest | None) -> str:
-    which = f"The rejection of #{request.submission_id}" if request else "The rejection"
-    return (
-        f"⌛ {which} waited {REASON_MINUTES} minutes for a reason, so it was dropped: nothing "
-        "was rejected. Press Reject again to retry."
-    )
+def _closed_text(request: ReasonRequest | None, t: Translator) -> str:
+    if request:
+        text = t._(
+            "⌛ The rejection of #{number} waited {minutes} minutes for a reason, so it was "
+            "dropped: nothing was rejected. Press Reject again to retry."
+        )
+    else:
+        text = t._(
+            "⌛ The rejection waited {minutes} minutes for a reason, so it was dropped: nothing "
+            "was rejected. Press Reject again to retry."
+        )
+    number = request.submission_id if request else 0
+    return text.format(number=number, minutes=REASON_MINUTES)
 
 
 async def _still_pending(
@@ -230,10 +261,11 @@ async def _still_pending(
     moderator_id, store = update.effective_user.id, submissions(context)
     submission = store.get(request.submission_id)
     why = None
+    t = tr(update, context)
     if submission is None or not services(context).is_admin(moderator_id):
-        why = MODERATORS_ONLY if submission else UNKNOWN
+        why = t.gettext(MODERATORS_ONLY if submission else UNKNOWN)
     elif submission.status != "pending":
-        why = decided_text(submission) + " Your reason was not sent."
+        why = decided_text(submission, t) + " " + t._("Your reason was not sent.")
     if why is None:
         return submission
     store.clear_reason_request(moderator_id)
@@ -242,15 +274,15 @@ async def _still_pending(
 
 
 async def _tell_rejected(context: Context, submission: Submission) -> None:
+    """Tell the submitter, in their own language, why their submission was not accepted."""
+    t = tr_for(services(context), submission.user_id)
     reason = embed(submission.reason or "", REASON_LIMIT)
     reopen = InlineKeyboardButton(
-        "✏️ Reopen, fix and send again", callback_data=f"sb|reopen|{submission.id}"
+        t._("✏️ Reopen, fix and send again"), callback_data=f"sb|reopen|{submission.id}"
     )
-    await tell_author(
-        context,
-        submission,
-        f"Your submission #{submission.id} “{title_of(submission)}” was not accepted.\n"
-        f"<b>Reason:</b> <i>{reason}</i>\n\n"
-        "You can reopen it as a draft, change what is needed and send it again.",
-        reply_markup=InlineKeyboardMarkup([[reopen]]),
-    )
+    text = t._(
+        "Your submission #{number} “{title}” was not accepted.\n"
+        "<b>Reason:</b> <i>{reason}</i>\n\n"
+        "You can reopen it as a draft, change what is needed and send it again."
+    ).format(number=submission.id, title=title_of(submission), reason=reason)
+    await tell_author(context, submission, text, reply_markup=InlineKeyboardMarkup([[reopen]]))

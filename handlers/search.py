@@ -9,25 +9,27 @@ from telegram.ext import ContextTypes
 
 from bot.cards import PAGE_SIZE, callback, card_keyboard, card_text, results_keyboard, results_text
 from bot.follow_texts import target_button
+from bot.i18n import ENGLISH, Translator
 from bot.models import Practice
 from bot.query import small_talk
 from bot.search import SearchResult
-from bot.template import TOPICS
-from bot.texts import (
+from bot.search_texts import (
     NOTHING_LEFT,
     SEARCH_USAGE,
     STALE_BUTTON,
     THANKS,
-    TOO_LONG,
     UNKNOWN_PRACTICE,
     WELCOME,
     help_text,
     missing_place_line,
     not_found_text,
     result_note,
+    too_long_note,
 )
+from bot.template import TOPICS
 from handlers.deps import services
 from handlers.gate import kept_for_member
+from handlers.language import tr, tr_for, tr_user, translated
 from handlers.stats import record_search
 
 # Queries too long for callback data are remembered here under a short id; after a restart
@@ -35,15 +37,14 @@ from handlers.stats import record_search
 _SEARCHES_KEY = "searches"
 _SEARCHES_KEPT = 1000
 
-BROWSE_BUTTONS = InlineKeyboardMarkup(
-    [
-        [
-            InlineKeyboardButton("🗂 Topics", callback_data="browse|topics"),
-            InlineKeyboardButton("🌍 Countries", callback_data="browse|countries"),
-            InlineKeyboardButton("🆕 Latest", callback_data="browse|latest"),
-        ]
+
+def browse_row(t: Translator) -> list[InlineKeyboardButton]:
+    """Return the row of browse buttons under an answer that found nothing."""
+    return [
+        InlineKeyboardButton(t._("🗂 Topics"), callback_data="browse|topics"),
+        InlineKeyboardButton(t._("🌍 Countries"), callback_data="browse|countries"),
+        InlineKeyboardButton(t._("🆕 Latest"), callback_data="browse|latest"),
     ]
-)
 
 
 async def search_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -51,7 +52,7 @@ async def search_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     message = update.effective_message
     parts = (message.text or "").split(maxsplit=1)
     if len(parts) < 2:
-        await message.reply_text(SEARCH_USAGE)
+        await message.reply_text(tr(update, context).gettext(SEARCH_USAGE))
         return
     await reply_with_results(message, context, parts[1])
 
@@ -67,15 +68,21 @@ async def search_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     # Imported here: handlers.start imports this module for its cards.
     from handlers.start import welcome_markup
 
+    t = tr(update, context)
     if kind == "help":
-        await message.reply_text(help_text(context.bot.username))
+        await message.reply_text(help_text(t, context.bot.username))
     else:
-        text = THANKS if kind == "thanks" else WELCOME
-        await message.reply_text(text, reply_markup=welcome_markup(context))
+        source = THANKS if kind == "thanks" else WELCOME
+        text = t.gettext(source)
+        await message.reply_text(text, reply_markup=welcome_markup(context, t))
 
 
 async def reply_with_results(
-    message: Message, context: ContextTypes.DEFAULT_TYPE, text: str, label: str | None = None
+    message: Message,
+    context: ContextTypes.DEFAULT_TYPE,
+    text: str,
+    label: str | None = None,
+    t: Translator | None = None,
 ) -> None:
     """Search and reply with the first page of results, or say why there are none.
 
@@ -83,28 +90,29 @@ async def reply_with_results(
     the practices of its country when there are some.
     """
     svc = services(context)
+    t = t or tr_user(context, message.from_user)
     result = svc.catalog.search(text)
     record_search(context, message, text, len(result.practices))
-    follow_row = _follow_missing_place(result)
+    follow_row = _follow_missing_place(t, result)
     if not result.practices:
-        reply = not_found_text(text, result, svc.catalog.aliases)
-        rows = [*BROWSE_BUTTONS.inline_keyboard, *follow_row]
+        reply = not_found_text(t, text, result, svc.catalog.aliases)
+        rows = [browse_row(t), *follow_row]
         await message.reply_text(reply, reply_markup=InlineKeyboardMarkup(rows))
         return
     if result.missing:
         await message.reply_text(
-            missing_place_line(result), reply_markup=InlineKeyboardMarkup(follow_row)
+            missing_place_line(t, result), reply_markup=InlineKeyboardMarkup(follow_row)
         )
-    page_text, keyboard = results_page(context, text, result.practices, 0, label)
-    note = result_note(result)
+    page_text, keyboard = results_page(context, text, result.practices, 0, label, t)
+    note = result_note(t, result)
     if note:
         page_text = f"{note}\n\n{page_text}"
     if result.query.too_long:
-        page_text = f"{TOO_LONG}\n\n{page_text}"
+        page_text = f"{too_long_note(t)}\n\n{page_text}"
     await message.reply_text(page_text, reply_markup=keyboard)
 
 
-def _follow_missing_place(result: SearchResult) -> list[list[InlineKeyboardButton]]:
+def _follow_missing_place(t: Translator, result: SearchResult) -> list[list[InlineKeyboardButton]]:
     """Return a row with the button that follows the place a search named but has none of."""
     if not result.missing:
         return []
@@ -112,7 +120,8 @@ def _follow_missing_place(result: SearchResult) -> list[list[InlineKeyboardButto
     button = target_button(kind, name, TOPICS)
     if button is None:
         return []
-    return [[InlineKeyboardButton(f"🔔 Follow {name}", callback_data=button.callback_data)]]
+    label = t._("🔔 Follow {name}").format(name=name)
+    return [[InlineKeyboardButton(label, callback_data=button.callback_data)]]
 
 
 def results_page(
@@ -121,13 +130,14 @@ def results_page(
     practices: list[Practice],
     page: int,
     label: str | None = None,
+    t: Translator = ENGLISH,
 ) -> tuple[str, InlineKeyboardMarkup]:
-    """Return the text and buttons of one page of results for a query."""
+    """Return the text and buttons of one page of results for a query, in t's language."""
     page_data = page_callbacks(context, text)
     username = context.bot.username
     return (
-        results_text(label or text, practices, page, username),
-        results_keyboard(practices, page, page_data),
+        results_text(label or text, practices, page, username, t),
+        results_keyboard(practices, page, page_data, t),
     )
 
 
@@ -154,23 +164,24 @@ def _remember(context: ContextTypes.DEFAULT_TYPE, text: str) -> str:
 async def on_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Show another page of results when Back or Next is pressed."""
     query = update.callback_query
+    t = tr(update, context)
     kind, _, rest = query.data.partition("|")
     number, _, value = rest.partition("|")
     text = value if kind == "pg" else context.bot_data.get(_SEARCHES_KEY, {}).get(value)
     if not number.isdigit() or text is None:
-        await query.answer(STALE_BUTTON, show_alert=True)
+        await query.answer(t.gettext(STALE_BUTTON), show_alert=True)
         return
     result = services(context).catalog.search(text)
     practices = result.practices
     if not practices:
-        await query.answer(NOTHING_LEFT, show_alert=True)
+        await query.answer(t.gettext(NOTHING_LEFT), show_alert=True)
         return
     if not isinstance(query.message, Message):
-        await query.answer(STALE_BUTTON, show_alert=True)
+        await query.answer(t.gettext(STALE_BUTTON), show_alert=True)
         return
     page = min(int(number), (len(practices) - 1) // PAGE_SIZE)
-    page_text, keyboard = results_page(context, text, practices, page)
-    note = result_note(result)
+    page_text, keyboard = results_page(context, text, practices, page, t=t)
+    note = result_note(t, result)
     if note:
         page_text = f"{note}\n\n{page_text}"
     await query.answer()
@@ -184,7 +195,7 @@ async def practice_of_button(
     query = update.callback_query
     practice = services(context).catalog.get(query.data.partition("|")[2])
     if practice is None:
-        await query.answer(UNKNOWN_PRACTICE, show_alert=True)
+        await query.answer(tr(update, context).gettext(UNKNOWN_PRACTICE), show_alert=True)
     return practice
 
 
@@ -193,7 +204,13 @@ async def on_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     practice = await practice_of_button(update, context)
     if practice is not None:
         await update.callback_query.answer()
-        await send_card(context, update.effective_chat.id, practice, kept_for_member(update))
+        await send_card(
+            context,
+            update.effective_chat.id,
+            practice,
+            kept_for_member(update),
+            tr(update, context),
+        )
 
 
 async def send_card(
@@ -201,13 +218,17 @@ async def send_card(
     chat_id: int,
     practice: Practice,
     reply: ReplyParameters | None = None,
+    t: Translator | None = None,
 ) -> None:
-    """Send a practice's card with its buttons (quoting `reply`, in a group)."""
-    buttons = [button for extra in services(context).card_buttons for button in extra(practice)]
+    """Send a practice's card with its buttons (quoting `reply`, in a group), in t's language
+    (else the language of the chat's member)."""
+    svc = services(context)
+    t = t or tr_for(svc, chat_id)
+    buttons = [translated(b, t) for extra in svc.card_buttons for b in extra(practice)]
     await context.bot.send_message(
         chat_id,
-        card_text(practice, context.bot.username),
-        reply_markup=card_keyboard(practice, buttons),
+        card_text(practice, context.bot.username, t=t),
+        reply_markup=card_keyboard(practice, buttons, t),
         reply_parameters=reply,
     )
 

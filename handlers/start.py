@@ -8,10 +8,12 @@ the submission dialogue, so it is an entry point of that dialogue (`OWN_FLOW_LIN
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import ContextTypes, filters
 
-from bot import follow_texts as t
-from bot.texts import UNKNOWN_PRACTICE, WELCOME, help_text
+from bot import follow_texts as ft
+from bot.i18n import Translator
+from bot.search_texts import UNKNOWN_PRACTICE, WELCOME, help_text
 from handlers.deps import services
 from handlers.gate import FOLLOW_CITY, FOLLOW_KEYWORD, FORGET, SUBMIT, kept_for_member
+from handlers.language import tr, translated
 from handlers.search import send_card
 
 PRACTICE_PREFIX = "p_"
@@ -19,19 +21,19 @@ PRACTICE_PREFIX = "p_"
 OWN_FLOW_LINK = filters.ChatType.PRIVATE & filters.Regex(rf"^/start(@\w+)?\s+{SUBMIT}\s*$")
 
 
-def welcome_markup(context: ContextTypes.DEFAULT_TYPE) -> InlineKeyboardMarkup:
+def welcome_markup(context: ContextTypes.DEFAULT_TYPE, t: Translator) -> InlineKeyboardMarkup:
     """Return the welcome buttons: search help and browsing, then each capability's own."""
     rows = [
         [
-            InlineKeyboardButton("🔎 How to search", callback_data="help"),
-            InlineKeyboardButton("🗂 Topics", callback_data="browse|topics"),
+            InlineKeyboardButton(t._("🔎 How to search"), callback_data="help"),
+            InlineKeyboardButton(t._("🗂 Topics"), callback_data="browse|topics"),
         ],
         [
-            InlineKeyboardButton("🌍 Countries", callback_data="browse|countries"),
-            InlineKeyboardButton("🆕 Latest", callback_data="browse|latest"),
+            InlineKeyboardButton(t._("🌍 Countries"), callback_data="browse|countries"),
+            InlineKeyboardButton(t._("🆕 Latest"), callback_data="browse|latest"),
         ],
     ]
-    extra = services(context).welcome_buttons
+    extra = [translated(button, t) for button in services(context).welcome_buttons]
     rows += [extra[i : i + 2] for i in range(0, len(extra), 2)]
     return InlineKeyboardMarkup(rows)
 
@@ -39,26 +41,28 @@ def welcome_markup(context: ContextTypes.DEFAULT_TYPE) -> InlineKeyboardMarkup:
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Welcome the user, or open the practice a deep link names."""
     message = update.effective_message
+    t = tr(update, context)
     payload = context.args[0] if context.args else ""
-    if message.chat.type == message.chat.PRIVATE and await _start_flow(message, payload):
+    if message.chat.type == message.chat.PRIVATE and await _start_flow(message, payload, t):
         return
     if payload.startswith(PRACTICE_PREFIX):
         practice = services(context).catalog.get(payload.removeprefix(PRACTICE_PREFIX))
         if practice is None:
-            await message.reply_text(UNKNOWN_PRACTICE)
+            await message.reply_text(t.gettext(UNKNOWN_PRACTICE))
         else:
-            await send_card(context, message.chat.id, practice)
+            await send_card(context, message.chat.id, practice, t=t)
         return
-    await message.reply_text(WELCOME, reply_markup=welcome_markup(context))
+    await message.reply_text(t.gettext(WELCOME), reply_markup=welcome_markup(context, t))
 
 
-async def _start_flow(message: Message, payload: str) -> bool:
+async def _start_flow(message: Message, payload: str, t: Translator) -> bool:
     """Start the private flow a deep link names; False when it names none."""
     if payload in (FOLLOW_CITY, FOLLOW_KEYWORD):
         kind = payload.removeprefix("follow_")
-        await message.reply_text(t.PROMPTS[kind], reply_markup=t.prompt_markup(kind))
+        prompt = t.gettext(ft.PROMPTS[kind])
+        await message.reply_text(prompt, reply_markup=ft.prompt_markup(kind))
     elif payload == FORGET:
-        await message.reply_text(t.FORGET_ASK, reply_markup=t.forget_markup())
+        await message.reply_text(t.gettext(ft.FORGET_ASK), reply_markup=ft.forget_markup(t))
     else:
         return False
     return True
@@ -66,7 +70,8 @@ async def _start_flow(message: Message, payload: str) -> bool:
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Explain searching, filters and browsing."""
-    await update.effective_message.reply_text(help_text(context.bot.username))
+    text = help_text(tr(update, context), context.bot.username)
+    await update.effective_message.reply_text(text)
 
 
 async def on_help_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -74,6 +79,6 @@ async def on_help_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     await update.callback_query.answer()
     await context.bot.send_message(
         update.effective_chat.id,
-        help_text(context.bot.username),
+        help_text(tr(update, context), context.bot.username),
         reply_parameters=kept_for_member(update),
     )

@@ -17,16 +17,15 @@ from telegram.ext import Application, ContextTypes
 
 from bot import chart
 from bot.stats import CHART_HINT, Stats, chunks, render
-from handlers.deps import Services, services
+from handlers.deps import MODERATORS_ONLY, Services, services
 from handlers.follow import FOLLOW_KEY, Follow
+from handlers.language import MEMBERS_KEY, tr
 from store.figures import alert_counts, submission_counts
 from store.members import MemberStore
 from store.search_log import FLUSH_SECONDS, SearchLog, search_log_path
 
 log = logging.getLogger(__name__)
-MEMBERS_KEY = "members"
 SEARCH_LOG_KEY = "search_log"
-MODERATORS_ONLY = "This command is for moderators."
 WEEKS = 12
 ACTIVE_DAYS = 30
 QUERY_DAYS = 30
@@ -129,15 +128,16 @@ async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     user, message = update.effective_user, update.effective_message
     svc = services(context)
     if not svc.is_admin(user.id if user else None):
-        await message.reply_text(MODERATORS_ONLY)
+        await message.reply_text(tr(update, context).gettext(MODERATORS_ONLY))
         return
+    t = tr(update, context)
     stats = collect(svc)
-    lines = render(stats)
+    lines = render(stats, t=t)
     if not chart.available():
-        lines += ["", CHART_HINT]
+        lines += ["", t.gettext(CHART_HINT)]
     for text in chunks(lines):
         await message.reply_text(text)
     if not chart.available():
         return
     png = await draw_chart(stats)
-    await message.reply_photo(png, caption="Searches per week and practices per topic")
+    await message.reply_photo(png, caption=t._("Searches per week and practices per topic"))

@@ -12,24 +12,29 @@ from telegram import Update
 
 from bot.cards import embed
 from bot.contribute import step_label
+from bot.i18n import N_
 from bot.models import Draft
 from handlers import drafts
 from handlers.deps import submissions
 from handlers.drafts import END, Context, ask, button_step, pause
 from handlers.gate import SUBMIT, private_link
+from handlers.language import tr
 from handlers.screens import choice_keyboard
 from store.submissions import DRAFT_RETENTION
 
 DRAFT_DAYS = DRAFT_RETENTION.days
 
 log = logging.getLogger(__name__)
-INTRO = (
+NOTHING_TO_CANCEL = N_("There is nothing to cancel.")
+# {days}: DRAFT_DAYS, filled in where the intro is shown.
+_INTRO = N_(
     "✍️ <b>Share a good practice</b>\n"
     "I'll ask for the 12 fields of the programme's template, one at a time. Optional steps can "
     "be skipped; ◀️ Back returns to the step before, and ✖️ Cancel stops with your answers "
     "kept. Nothing is sent until you press <b>Send</b> on the preview at the end. "
-    f"A draft left untouched for {DRAFT_DAYS} days is deleted."
+    "A draft left untouched for {days} days is deleted."
 )
+INTRO = _INTRO.format(days=DRAFT_DAYS)  # as English speakers read it
 
 
 def new_draft(user_id: int) -> Draft:
@@ -48,13 +53,12 @@ async def start(update: Update, context: Context) -> object:
         draft.active = False
         submissions(context).save_draft(draft)
         await drafts.strip_buttons(context, update.effective_chat.id, draft.prompt_message_id)
-    title = embed(draft.answers.get("title") or "untitled", 80)
-    await context.bot.send_message(
-        update.effective_chat.id,
-        f"📝 You have a draft, “{title}”, at {step_label(draft.step)}. Continue it, or start "
-        "over with an empty one?",
-        reply_markup=choice_keyboard(),
-    )
+    t = tr(update, context)
+    title = embed(draft.answers.get("title") or t._("untitled"), 80)
+    text = t._(
+        "📝 You have a draft, “{title}”, at {where}. Continue it, or start over with an empty one?"
+    ).format(title=title, where=step_label(draft.step, t))
+    await context.bot.send_message(update.effective_chat.id, text, reply_markup=choice_keyboard(t))
     return END
 
 
@@ -63,7 +67,8 @@ async def _begin(update: Update, context: Context) -> object:
     if old is not None:
         await drafts.strip_buttons(context, update.effective_chat.id, old.prompt_message_id)
     # The new draft replaces the old one in the same write that starts the dialogue.
-    return await ask(update, context, new_draft(update.effective_user.id), intro=INTRO)
+    intro = tr(update, context).gettext(_INTRO).format(days=DRAFT_DAYS)
+    return await ask(update, context, new_draft(update.effective_user.id), intro=intro)
 
 
 async def on_continue(update: Update, context: Context) -> object:
@@ -73,7 +78,8 @@ async def on_continue(update: Update, context: Context) -> object:
     draft = submissions(context).draft(update.effective_user.id)
     await drafts.strip_buttons(context, update.effective_chat.id, query.message.message_id)
     if draft is None:
-        await context.bot.send_message(update.effective_chat.id, "There is no draft any more.")
+        text = tr(update, context)._("There is no draft any more.")
+        await context.bot.send_message(update.effective_chat.id, text)
         return await _begin(update, context)
     return await ask(update, context, draft)
 
@@ -91,7 +97,7 @@ async def on_delete(update: Update, context: Context) -> object:
     query = update.callback_query
     await query.answer()
     submissions(context).delete_draft(update.effective_user.id)
-    await drafts.edit(query.message, "🗑 Your draft is deleted.", None)
+    await drafts.edit(query.message, tr(update, context)._("🗑 Your draft is deleted."), None)
     return END
 
 
@@ -101,16 +107,20 @@ async def on_cancel(update: Update, context: Context) -> object:
         await update.callback_query.answer()
     draft = submissions(context).draft(update.effective_user.id)
     if draft is None:
-        await context.bot.send_message(update.effective_chat.id, "There is nothing to cancel.")
+        text = tr(update, context).gettext(NOTHING_TO_CANCEL)
+        await context.bot.send_message(update.effective_chat.id, text)
         return END
-    return await pause(update, context, draft, "✖️ Stopped.")
+    return await pause(update, context, draft, N_("✖️ Stopped."))
 
 
 async def nothing_to_cancel(update: Update, context: Context) -> None:
     """Answer /cancel outside any dialogue."""
+    t = tr(update, context)
     draft = submissions(context).draft(update.effective_user.id)
-    kept = " Your draft is kept: /submit to continue it." if draft else ""
-    await update.effective_message.reply_text(f"There is nothing to cancel.{kept}")
+    text = t.gettext(NOTHING_TO_CANCEL)
+    if draft:
+        text += " " + t._("Your draft is kept: /submit to continue it.")
+    await update.effective_message.reply_text(text)
 
 
 async def on_reopen(update: Update, context: Context) -> object:
@@ -119,11 +129,12 @@ async def on_reopen(update: Update, context: Context) -> object:
     number = query.data.rsplit("|", 1)[-1]
     submission = store.get(int(number)) if number.isdigit() else None
     if submission is None or submission.user_id != user_id or submission.status != "rejected":
-        await query.answer("This submission can't be reopened.", show_alert=True)
+        await query.answer(tr(update, context)._("This submission can't be reopened."), True)
         return END
     draft = store.draft(user_id)
     if draft and draft.answers and draft.reopened_from != submission.id:
-        await query.answer("Send or delete your current draft first (/submit).", show_alert=True)
+        text = tr(update, context)._("Send or delete your current draft first (/submit).")
+        await query.answer(text, show_alert=True)
         return END
     await query.answer()
     if draft and draft.reopened_from == submission.id:  # reopened before: keep its changes
@@ -158,7 +169,8 @@ async def on_closed_button(update: Update, context: Context) -> None:
     """Answer a dialogue button pressed when no dialogue is open."""
     query = update.callback_query
     draft = submissions(context).draft(update.effective_user.id)
-    await query.answer(drafts.closed_text(context, draft, update.effective_user.id), True)
+    text = drafts.closed_text(context, draft, update.effective_user.id, tr(update, context))
+    await query.answer(text, True)
     await drafts.strip_buttons(context, update.effective_chat.id, query.message.message_id)
 
 
@@ -170,14 +182,14 @@ async def in_group(update: Update, context: Context) -> None:
     message = update.effective_message
     is_submit = (message.text or "").split(maxsplit=1)[0].split("@")[0] == "/submit"
     link = escape(private_link(context, SUBMIT if is_submit else None))
-    await message.reply_text(f'Please do this in <a href="{link}">a private chat with me</a>.')
+    text = tr(update, context)._('Please do this in <a href="{link}">a private chat with me</a>.')
+    await message.reply_text(text.format(link=link))
 
 
 async def remind(update: Update, context: Context) -> None:
     """After another command in the middle of the dialogue, say where the dialogue stands."""
     draft = submissions(context).draft(update.effective_user.id)
     if draft is not None and draft.active:
-        await update.effective_message.reply_text(
-            f"✍️ Your submission is still open at {step_label(draft.step)}: carry on above, "
-            "or /cancel."
-        )
+        t = tr(update, context)
+        text = t._("✍️ Your submission is still open at {where}: carry on above, or /cancel.")
+        await update.effective_message.reply_text(text.format(where=step_label(draft.step, t)))

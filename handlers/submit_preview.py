@@ -7,6 +7,7 @@ from telegram import Update
 from bot.answers import missing_fields
 from bot.cards import embed
 from bot.contribute import full_text_parts
+from bot.i18n import N_
 from bot.models import Draft, Submission
 from bot.template import FIELD_KEYS
 from handlers.deps import services, submissions
@@ -22,11 +23,12 @@ from handlers.drafts import (
     state_of,
     strip_buttons,
 )
+from handlers.language import tr
 from handlers.moderate import notify_moderators
 from handlers.screens import duplicate_of
 from store.practices import utc_now
 
-SAME_ONE = "👍 Then it is in the catalogue already, so I haven't sent yours."
+SAME_ONE = N_("👍 Then it is in the catalogue already, so I haven't sent yours.")
 
 
 @button_step
@@ -40,7 +42,7 @@ async def on_edit_menu(update: Update, context: Context, draft: Draft, _: str) -
 async def on_edit_field(update: Update, context: Context, draft: Draft, key: str) -> object:
     """Ask one field again; the preview comes back after it."""
     if key not in FIELD_KEYS:
-        return await ask(update, context, draft, "That field is not in the template.")
+        return await ask(update, context, draft, N_("That field is not in the template."))
     draft.step, draft.editing = key, True
     return await ask(update, context, draft)
 
@@ -55,7 +57,7 @@ async def on_preview(update: Update, context: Context, draft: Draft, _: str) -> 
 @button_step
 async def on_read_in_full(update: Update, context: Context, draft: Draft, _: str) -> object:
     """Send every answer in full, in as many messages as it takes."""
-    for part in full_text_parts(draft.answers, contact=True):
+    for part in full_text_parts(draft.answers, contact=True, t=tr(update, context)):
         await context.bot.send_message(update.effective_chat.id, part)
     return state_of(draft)
 
@@ -66,7 +68,9 @@ async def on_send(update: Update, context: Context, draft: Draft, _: str) -> obj
     missing = missing_fields(draft.answers)
     if missing:
         draft.step, draft.editing = missing[0].key, True
-        return await ask(update, context, draft, f"{escape(missing[0].name)} is still missing.")
+        t = tr(update, context)
+        error = t._("{name} is still missing.").format(name=escape(t.gettext(missing[0].name)))
+        return await ask(update, context, draft, error)
     if not draft.not_duplicate and duplicate_of(context, draft) is not None:
         go(draft, "duplicate")
         return await ask(update, context, draft)
@@ -103,11 +107,13 @@ async def send_submission(update: Update, context: Context, draft: Draft) -> obj
         store.end_dialogue(user.id, CONVERSATION, conversation_key(update))
     await strip_buttons(context, update.effective_chat.id, draft.prompt_message_id)
     title = embed(draft.answers.get("title") or "", 100)
+    thanks = tr(update, context)._(
+        "📨 <b>Thank you!</b> “{title}” is sent to the programme's moderators as submission "
+        "<b>#{number}</b>. I'll tell you here when they have decided; /mysubmissions "
+        "shows where it stands."
+    )
     await context.bot.send_message(
-        update.effective_chat.id,
-        f"📨 <b>Thank you!</b> “{title}” is sent to the programme's moderators as submission "
-        f"<b>#{submission.id}</b>. I'll tell you here when they have decided; /mysubmissions "
-        "shows where it stands.",
+        update.effective_chat.id, thanks.format(title=title, number=submission.id)
     )
     await notify_moderators(context, submission)
     return END

@@ -6,10 +6,11 @@ from telegram import Update
 
 from bot.answers import check_answer, toggle_topic
 from bot.cards import MAX_MESSAGE, named
+from bot.i18n import N_
 from bot.models import Draft
+from bot.search_texts import WELCOME
 from bot.template import FIELD_KEYS, FIELDS_BY_KEY
 from bot.text import fold, telegram_length
-from bot.texts import WELCOME
 from handlers.deps import services, submissions
 from handlers.drafts import (
     CONVERSATION,
@@ -24,21 +25,22 @@ from handlers.drafts import (
     previous_step,
     strip_buttons,
 )
+from handlers.language import tr
 from handlers.start import welcome_markup
 
-NOT_TEXT = "I can only take text here, not photos, stickers or files. Please type your answer."
-USE_TOPIC_BUTTONS = "Tick the topics with the buttons below, then press Done."
-USE_CONSENT_BUTTONS = "Press Yes or No below (or type yes or no)."
-USE_PREVIEW_BUTTONS = "Use the buttons below: Edit a field, Send, or Cancel."
+NOT_TEXT = N_("I can only take text here, not photos, stickers or files. Please type your answer.")
+USE_TOPIC_BUTTONS = N_("Tick the topics with the buttons below, then press Done.")
+USE_CONSENT_BUTTONS = N_("Press Yes or No below (or type yes or no).")
+USE_PREVIEW_BUTTONS = N_("Use the buttons below: Edit a field, Send, or Cancel.")
 # Screens that are answered with buttons only: what a message sent there is told.
 USE_BUTTONS = {
     "topics": USE_TOPIC_BUTTONS,
     "consent": USE_CONSENT_BUTTONS,
     "preview": USE_PREVIEW_BUTTONS,
-    "fields": "Use the buttons below: pick the field to change.",
-    "duplicate": "Use the buttons below: is it the same practice or not?",
+    "fields": N_("Use the buttons below: pick the field to change."),
+    "duplicate": N_("Use the buttons below: is it the same practice or not?"),
 }
-CONTINUATION = (
+CONTINUATION = N_(
     "That looks like the rest of the same long text: Telegram cuts long messages into "
     "parts. I've left it out as well; please send a shorter version in one message."
 )
@@ -60,7 +62,7 @@ async def on_answer(update: Update, context: Context, draft: Draft) -> object:
     """
     message = update.effective_message
     if _is_rest_of_refused_text(context, message.date):
-        await message.reply_text(CONTINUATION)
+        await message.reply_text(tr(update, context).gettext(CONTINUATION))
         return None  # the step's question above stays the current screen
     # Editing this message in Telegram later changes this answer (handlers/edits.py).
     draft.last_answer_id, draft.last_answer_step = message.message_id, draft.step
@@ -70,7 +72,9 @@ async def on_answer(update: Update, context: Context, draft: Draft) -> object:
     if field is None or field.kind == "topics":
         return await ask(update, context, draft, USE_BUTTONS[draft.step])
     svc = services(context)
-    answer = check_answer(field, message.text or "", svc.catalog.aliases, datetime.now(UTC).year)
+    t = tr(update, context)
+    year = datetime.now(UTC).year
+    answer = check_answer(field, message.text or "", svc.catalog.aliases, year, t)
     if answer.error:
         if _looks_cut_by_telegram(message.text or ""):
             context.user_data[_LONG_REFUSED] = message.date.timestamp()
@@ -118,15 +122,18 @@ async def on_back(update: Update, context: Context, draft: Draft, _: str) -> obj
 async def _back_to_menu(update: Update, context: Context, draft: Draft) -> object:
     """Leave the dialogue for the welcome menu; a draft with answers is kept for /submit."""
     await strip_buttons(context, update.effective_chat.id, draft.prompt_message_id)
+    t = tr(update, context)
     kept, key = "", conversation_key(update)
     if draft.answers:
         draft.active = False
         submissions(context).save_dialogue(draft, CONVERSATION, key, None)
-        kept = "\n\n<i>Your draft is kept: /submit to continue it.</i>"
+        kept = "\n\n<i>" + t._("Your draft is kept: /submit to continue it.") + "</i>"
     else:
         submissions(context).end_dialogue(draft.user_id, CONVERSATION, key)
     await context.bot.send_message(
-        update.effective_chat.id, WELCOME + kept, reply_markup=welcome_markup(context)
+        update.effective_chat.id,
+        t.gettext(WELCOME) + kept,
+        reply_markup=welcome_markup(context, t),
     )
     return END
 
@@ -136,7 +143,7 @@ async def on_skip(update: Update, context: Context, draft: Draft, _: str) -> obj
     """Leave an optional field empty and go on."""
     field = FIELDS_BY_KEY.get(draft.step)
     if field is None or field.required:
-        return await ask(update, context, draft, "This step can't be skipped.")
+        return await ask(update, context, draft, N_("This step can't be skipped."))
     draft.answers.pop(field.key, None)
     go(draft, next_step(draft))
     return await ask(update, context, draft)
@@ -146,7 +153,7 @@ async def on_skip(update: Update, context: Context, draft: Draft, _: str) -> obj
 async def on_keep(update: Update, context: Context, draft: Draft, _: str) -> object:
     """Keep the current answer and go on."""
     if not draft.answers.get(draft.step):
-        return await ask(update, context, draft, "There is no answer to keep yet.")
+        return await ask(update, context, draft, N_("There is no answer to keep yet."))
     go(draft, next_step(draft))
     return await ask(update, context, draft)
 
@@ -156,7 +163,7 @@ async def on_topic(update: Update, context: Context, draft: Draft, arg: str) -> 
     """Tick or untick a topic."""
     if draft.step != "topics" or not arg.isdigit():
         return await ask(update, context, draft)
-    chosen, error = toggle_topic(draft.answers.get("topics") or [], int(arg))
+    chosen, error = toggle_topic(draft.answers.get("topics") or [], int(arg), tr(update, context))
     draft.answers["topics"] = chosen
     return await ask(update, context, draft, error, same_screen=True)
 
@@ -165,7 +172,7 @@ async def on_topic(update: Update, context: Context, draft: Draft, arg: str) -> 
 async def on_topics_done(update: Update, context: Context, draft: Draft, _: str) -> object:
     """Finish picking topics: at least one."""
     if not draft.answers.get("topics"):
-        return await ask(update, context, draft, "Pick at least one topic.")
+        return await ask(update, context, draft, N_("Pick at least one topic."))
     go(draft, next_step(draft))
     return await ask(update, context, draft)
 
@@ -177,7 +184,7 @@ async def on_country(update: Update, context: Context, draft: Draft, arg: str) -
     name = named(arg, set(aliases.countries.values())) or ""
     country = aliases.country(name)
     if draft.step != "country" or not name or country != name:
-        return await ask(update, context, draft, "That country is not in the list.")
+        return await ask(update, context, draft, N_("That country is not in the list."))
     draft.answers["country"] = country
     go(draft, next_step(draft))
     return await ask(update, context, draft)

@@ -3,16 +3,18 @@
 from telegram import CallbackQuery, Message, Update
 from telegram.ext import ContextTypes
 
-from bot import follow_texts as t
+from bot import follow_texts as ft
 from bot.follow import parse_follow
+from bot.i18n import N_, Translator
 from bot.models import Subscription
-from bot.texts import STALE_BUTTON
+from bot.search_texts import STALE_BUTTON
 from handlers.deps import services
 from handlers.follow import follow
 from handlers.gate import kept_for_member
+from handlers.language import tr
 from handlers.search import edit_or_ignore
 
-UNSUBSCRIBE_HELP = (
+UNSUBSCRIBE_HELP = N_(
     "Tell me what to stop: <code>/unsubscribe 2</code> (its number in /subscriptions), "
     "<code>/unsubscribe topic:refugees</code>, or <code>/unsubscribe all</code>."
 )
@@ -20,31 +22,48 @@ UNSUBSCRIBE_HELP = (
 
 async def subscriptions_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """List what the chat follows, each with a button to stop it."""
+    t = tr(update, context)
     subs = follow(context).subscriptions.for_chat(update.effective_chat.id)
-    await update.effective_message.reply_text(t.list_text(subs), reply_markup=t.list_markup(subs))
+    await update.effective_message.reply_text(
+        ft.list_text(t, subs), reply_markup=ft.list_markup(t, subs)
+    )
 
 
 async def unsubscribe_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Stop one subscription (by number or name) or all of them."""
     message = update.effective_message
+    t = tr(update, context)
     parts = (message.text or "").split(maxsplit=1)
     subs = follow(context).subscriptions.for_chat(message.chat.id)
     if len(parts) < 2:
-        reply = t.list_text(subs) if subs else t.NOTHING_YET
-        await message.reply_text(reply, reply_markup=t.list_markup(subs) if subs else None)
+        reply = ft.list_text(t, subs)
+        await message.reply_text(reply, reply_markup=ft.list_markup(t, subs) if subs else None)
         return
     arg = parts[1].strip()
-    if arg.casefold() == "all":
+    if arg.casefold() in ALL_WORDS:
         stopped = _stop_all(context, message, message.from_user.id)
-        await message.reply_text(f"Stopped {stopped}: no more alerts will come here.")
+        await message.reply_text(
+            _stopped(t, stopped) + " " + t._("No more alerts will come here.")
+        )
         return
     sub = _find(context, subs, arg)
     if sub is None or not _may_stop(sub, message, message.from_user.id):
-        await message.reply_text(f"That is not in your /subscriptions. {UNSUBSCRIBE_HELP}")
+        text = t._("That is not in your /subscriptions.") + " " + t.gettext(UNSUBSCRIBE_HELP)
+        await message.reply_text(text)
         return
     follow(context).subscriptions.remove(sub.id)
-    what = follow(context).resolver.describe(sub.kind, sub.value)
-    await message.reply_text(f"Stopped: you no longer follow {what}.")
+    what = follow(context).resolver.describe(sub.kind, sub.value, t)
+    await message.reply_text(t._("Stopped: you no longer follow {what}.").format(what=what))
+
+
+# `/unsubscribe all` in the bot's languages.
+ALL_WORDS = frozenset({"all", "tout", "tous", "alle", "alles"})
+
+
+def _stopped(t: Translator, count: int) -> str:
+    return t.ngettext(
+        "Stopped {count} subscription.", "Stopped {count} subscriptions.", count
+    ).format(count=count)
 
 
 def _find(
@@ -83,53 +102,58 @@ def _stop_all(context: ContextTypes.DEFAULT_TYPE, message: Message, user_id: int
 async def on_list_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answer the list's buttons: show it, stop one, stop all (after a confirmation)."""
     query = update.callback_query
+    t = tr(update, context)
     _, action, arg = [*query.data.split("|", 2), "", ""][:3]
     if not isinstance(query.message, Message):
-        await query.answer(t.PRIVATE_ONLY, show_alert=True)
+        await query.answer(t.gettext(ft.PRIVATE_ONLY), show_alert=True)
     elif action == "list":
         await query.answer()
-        await _show_list(query, context)
+        await _show_list(query, context, t)
     elif action == "ls":
         await query.answer()
         subs = follow(context).subscriptions.for_chat(query.message.chat.id)
         await query.message.chat.send_message(
-            t.list_text(subs),
-            reply_markup=t.list_markup(subs),
+            ft.list_text(t, subs),
+            reply_markup=ft.list_markup(t, subs),
             reply_parameters=kept_for_member(update),
         )
     elif action == "x" and arg.isdigit():
-        await _stop_one(query, context, int(arg))
+        await _stop_one(query, context, int(arg), t)
     elif action == "xa":
-        await _stop_all_pressed(query, context, confirmed=arg == "yes")
+        await _stop_all_pressed(query, context, t, confirmed=arg == "yes")
     else:
-        await query.answer(STALE_BUTTON, show_alert=True)
+        await query.answer(t.gettext(STALE_BUTTON), show_alert=True)
 
 
-async def _show_list(query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _show_list(
+    query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, t: Translator
+) -> None:
     subs = follow(context).subscriptions.for_chat(query.message.chat.id)
-    await edit_or_ignore(query.message, t.list_text(subs), t.list_markup(subs))
+    await edit_or_ignore(query.message, ft.list_text(t, subs), ft.list_markup(t, subs))
 
 
-async def _stop_one(query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, sub_id: int) -> None:
+async def _stop_one(
+    query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, sub_id: int, t: Translator
+) -> None:
     sub = follow(context).subscriptions.get(sub_id)
     if sub is None:
-        await query.answer(t.GONE, show_alert=True)
+        await query.answer(t.gettext(ft.GONE), show_alert=True)
     elif not _may_stop(sub, query.message, query.from_user.id):
-        await query.answer(t.NOT_YOURS, show_alert=True)
+        await query.answer(t.gettext(ft.NOT_YOURS), show_alert=True)
     else:
         follow(context).subscriptions.remove(sub_id)
-        await query.answer(f"Stopped: {sub.label}"[:200])
-    await _show_list(query, context)
+        await query.answer(t._("Stopped: {what}").format(what=ft.label(t, sub))[:200])
+    await _show_list(query, context, t)
 
 
 async def _stop_all_pressed(
-    query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, confirmed: bool
+    query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, t: Translator, confirmed: bool
 ) -> None:
     if not confirmed:
         count = len(follow(context).subscriptions.for_chat(query.message.chat.id))
         await query.answer()
-        await edit_or_ignore(query.message, t.ASK_STOP_ALL.format(n=count), t.stop_all_markup())
+        await edit_or_ignore(query.message, ft.ask_stop_all(t, count), ft.stop_all_markup(t))
         return
     stopped = _stop_all(context, query.message, query.from_user.id)
-    await query.answer(f"Stopped {stopped}")
-    await _show_list(query, context)
+    await query.answer(_stopped(t, stopped))
+    await _show_list(query, context, t)

@@ -1,8 +1,10 @@
 """Members: the people who use the bot, with the interface language Telegram reports.
 
 One document per user, its id the user's id (no scan): `{"language": "fr", "first_seen":
-"2026-11-30", "last_seen": "2026-11-30"}`. Written only when something changes (a new member,
-another language, a new day), so an ordinary message costs no write. /forget deletes it.
+"2026-11-30", "last_seen": "2026-11-30", "chosen": "de"}` (`chosen`: the bot's language the
+user picked with /language, absent until then). Written only when something changes (a new
+member, another language, a new day, a choice), so an ordinary message costs no write.
+/forget deletes it.
 """
 
 from datetime import UTC, datetime
@@ -20,6 +22,9 @@ class MemberStore:
         self._known: dict[int, tuple[str, str]] = {
             doc.doc_id: (doc.get("language") or "", doc.get("last_seen") or "")
             for doc in self._table.all()
+        }
+        self._chosen: dict[int, str] = {
+            doc.doc_id: doc["chosen"] for doc in self._table.all() if doc.get("chosen")
         }
 
     def seen(self, user_id: int, language: str | None, now: datetime | None = None) -> bool:
@@ -44,8 +49,29 @@ class MemberStore:
         self._known[user_id] = (language, day)
         return True
 
+    def choose(self, user_id: int, language: str) -> None:
+        """Store the bot language a user picked (it wins over Telegram's from now on)."""
+        if self._chosen.get(user_id) == language:
+            return
+        if self._table.get(doc_id=user_id) is None:
+            self._table.insert(Document({"language": "", "chosen": language}, doc_id=user_id))
+            self._known[user_id] = ("", "")
+        else:
+            self._table.update({"chosen": language}, doc_ids=[user_id])
+        self._chosen[user_id] = language
+
+    def chosen(self, user_id: int) -> str | None:
+        """Return the bot language a user picked, or None when they never picked one."""
+        return self._chosen.get(user_id)
+
+    def telegram_language(self, user_id: int) -> str | None:
+        """Return the interface language Telegram last reported for a user, or None."""
+        known = self._known.get(user_id)
+        return known[0] or None if known else None
+
     def forget(self, user_id: int) -> None:
-        """Delete what is kept about a user."""
+        """Delete what is kept about a user, their language choice included."""
+        self._chosen.pop(user_id, None)
         if self._known.pop(user_id, None) is not None:
             self._table.remove(doc_ids=[user_id])
 

@@ -381,9 +381,19 @@ class BotHarness:
         return await self.feed({"inline_query": query})
 
 
+# Users whose Telegram is set to another interface language than English.
+FRENCH_USER, GERMAN_USER, SWISS_GERMAN_USER = 4201, 4202, 4203
+TELEGRAM_LANGUAGES = {FRENCH_USER: "fr", GERMAN_USER: "de", SWISS_GERMAN_USER: "de-CH"}
+
+
 def user(user_id: int) -> dict[str, Any]:
-    """Return a Telegram user."""
-    return {"id": user_id, "is_bot": False, "first_name": f"User{user_id}", "language_code": "en"}
+    """Return a Telegram user (interface language English unless TELEGRAM_LANGUAGES says)."""
+    return {
+        "id": user_id,
+        "is_bot": False,
+        "first_name": f"User{user_id}",
+        "language_code": TELEGRAM_LANGUAGES.get(user_id, "en"),
+    }
 
 
 def user_message(

@@ -314,7 +314,7 @@ def test_results_page_counts_and_numbers_its_rows():
     first = visible(results_text("roma", practices, 0, BOT))
     second = visible(results_text("roma", practices, 1, BOT))
     last = visible(results_text("roma", practices, 2, BOT))
-    assert first.startswith("🔎 5 of 12 for ‘roma’ · page 1 of 3")
+    assert first.startswith("🔎 5 of 12 results for ‘roma’ · page 1 of 3")
     assert "1. Practice 0" in first and "5. Practice 4" in first
     assert "6. Practice 5" in second and "Practice 4" not in second
     assert last.startswith("🔎 2 of 12") and "12. Practice 11" in last

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import texts
+from bot import search_texts as texts
 from bot.aliases import load_aliases
 from bot.models import Practice
 from bot.query import small_talk

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from bot.cards import MAX_CALLBACK_BYTES, MAX_MESSAGE
-from bot.texts import EMPTY_QUERY, STALE_BUTTON, UNKNOWN_PRACTICE
+from bot.search_texts import EMPTY_QUERY, STALE_BUTTON, UNKNOWN_PRACTICE
 from handlers.errors import APOLOGY
 from handlers.fallback import NOT_TEXT
 from tests.fakes import BOT_USERNAME, BotHarness, Call, non_text_message

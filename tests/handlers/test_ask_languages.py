@@ -3,7 +3,7 @@ filter-only answers, and a city with no practice yet."""
 
 import pytest
 
-from bot.texts import NOT_FOUND_TIPS, THANKS, WELCOME
+from bot.search_texts import NOT_FOUND_TIPS, THANKS, WELCOME
 from handlers.follow import follow as follow_of
 from tests.fakes import USER_ID, BotHarness, Call
 

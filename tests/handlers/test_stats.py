@@ -5,6 +5,7 @@ import pytest
 from bot import chart
 from bot.models import Subscription
 from bot.stats import CHART_HINT, render
+from handlers.deps import MODERATORS_ONLY
 from handlers.follow import follow
 from handlers.stats import collect
 from tests.fakes import ADMIN_ID, BotHarness, user_message
@@ -90,7 +91,7 @@ def test_names_are_escaped_and_cut_in_the_report(harness: BotHarness):
 
 async def test_stats_is_refused_to_members(harness: BotHarness):
     calls = await harness.send("/stats", user_id=501)
-    assert [c.text for c in calls] == ["This command is for moderators."]
+    assert [c.text for c in calls] == [MODERATORS_ONLY]
 
 
 async def test_stats_sends_a_png_chart_with_the_charts_extra(harness: BotHarness):

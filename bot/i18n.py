@@ -1,0 +1,152 @@
+"""Languages: gettext catalogues per language, the user's language, locale formats. Pure.
+
+Catalogues live in `bot/locales/<lang>/LC_MESSAGES/messages.po` (sources, from `messages.pot`,
+extracted with Babel: see the README). The build compiles each to `messages.mo` (`setup.py`);
+when a `.mo` is missing or older than its `.po` (a development checkout), it is compiled when
+first needed, in memory if the package directory is read-only.
+
+English is the language of the source text and needs no catalogue. Every other language is the
+set of catalogues present: adding a language adds a `.po` file, no code.
+
+One process serves many users at once, so there is no "current language": callers pass a
+`Translator` (or a language code) to whatever renders text.
+"""
+
+import gettext as _gettext
+import io
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_date as _format_date
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal as _format_decimal
+
+log = logging.getLogger(__name__)
+LOCALES = Path(__file__).parent / "locales"
+DOMAIN = "messages"
+SOURCE_LANGUAGE = "en"
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction without translating it (translated where it is shown)."""
+    return message
+
+
+@cache
+def languages() -> tuple[str, ...]:
+    """Return the bot's languages: English first, then each language with a catalogue."""
+    found = sorted(path.parent.parent.name for path in LOCALES.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+    return (SOURCE_LANGUAGE, *(code for code in found if code != SOURCE_LANGUAGE))
+
+
+def language_name(code: str) -> str:
+    """Return a language's name in that language, capitalised: "Français", "Deutsch"."""
+    name = Locale.parse(code).get_display_name(code) or code
+    return name[:1].upper() + name[1:]
+
+
+def resolve(chosen: str | None, telegram_code: str | None) -> str:
+    """Return the language to speak to a user.
+
+    Args:
+        chosen: the language the user picked with /language, or None.
+        telegram_code: Telegram's `language_code` (an IETF tag such as "fr-CA"), or None.
+
+    Returns:
+        The chosen language when the bot has it, else the primary subtag of Telegram's code
+        when the bot has it, else English.
+    """
+    available = languages()
+    if chosen in available:
+        return chosen
+    prefix = (telegram_code or "").split("-")[0].split("_")[0].lower()
+    return prefix if prefix in available else SOURCE_LANGUAGE
+
+
+def _compile(po_path: Path) -> bytes:
+    """Compile a .po file to .mo bytes (Babel's compiler; fuzzy entries left out)."""
+    with po_path.open("rb") as source:
+        catalog = read_po(source, locale=po_path.parent.parent.name)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    return buffer.getvalue()
+
+
+def compile_catalogues(root: Path = LOCALES) -> list[Path]:
+    """Compile every `.po` under root to the `.mo` beside it; return the `.mo` paths written.
+
+    Used by the build (`setup.py`) and at start-up for a `.mo` missing or older than its `.po`.
+    """
+    written = []
+    for po_path in sorted(root.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
+        mo_path = po_path.with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        mo_path.write_bytes(_compile(po_path))
+        written.append(mo_path)
+    return written
+
+
+def _load(code: str) -> _gettext.NullTranslations:
+    if code == SOURCE_LANGUAGE:
+        return _gettext.NullTranslations()
+    po_path = LOCALES / code / "LC_MESSAGES" / f"{DOMAIN}.po"
+    mo_path = po_path.with_suffix(".mo")
+    fresh = mo_path.exists() and (
+        not po_path.exists() or mo_path.stat().st_mtime >= po_path.stat().st_mtime
+    )
+    if fresh:
+        data = mo_path.read_bytes()
+    else:
+        data = _compile(po_path)
+        try:
+            mo_path.write_bytes(data)
+        except OSError as error:  # an installed, read-only package: keep it in memory
+            log.info("catalogue %s compiled in memory (%s)", code, error)
+    return _gettext.GNUTranslations(io.BytesIO(data))
+
+
+@dataclass(frozen=True, slots=True)
+class Translator:
+    """The texts and formats of one language.
+
+    `gettext`/`ngettext` return the translation of an English source string (the string
+    itself when the catalogue lacks it). `_` is `gettext`, so `t._("Topics")` reads at the
+    point of use and is found by extraction.
+    """
+
+    language: str
+    _translations: _gettext.NullTranslations
+
+    def gettext(self, message: str) -> str:
+        """Return the translation of message."""
+        return self._translations.gettext(message)
+
+    _ = gettext
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        """Return the translation of singular/plural for count n (the language's plural rule)."""
+        return self._translations.ngettext(singular, plural, n)
+
+    def format_date(self, value: date | datetime, form: str = "medium") -> str:
+        """Return a date in this language's format: "30 Nov 2026", "30 nov. 2026"."""
+        return _format_date(value, format=form, locale=self.language)
+
+    def format_number(self, value: float) -> str:
+        """Return a number in this language's format: "1,234", "1 234", "1.234"."""
+        return _format_decimal(value, locale=self.language)
+
+
+@cache
+def translator(code: str | None) -> Translator:
+    """Return the translator of a language (English for a language the bot doesn't have)."""
+    code = code if code in languages() else SOURCE_LANGUAGE
+    return Translator(code, _load(code))
+
+
+ENGLISH = translator(SOURCE_LANGUAGE)

@@ -1,0 +1,158 @@
+"""The messages of asking: welcome, help, and what a search that finds nothing explains. Pure.
+
+Constants are English source text marked with `N_`; they are translated where they are shown
+(`t.gettext(WELCOME)`), and the functions take the `Translator` of the user's language.
+"""
+
+from html import escape
+
+from bot.aliases import Aliases
+from bot.cards import QUERY_ECHO_LIMIT, embed
+from bot.i18n import N_, Translator
+from bot.query import MAX_QUERY_LENGTH, Query
+from bot.search import SearchResult
+from bot.template import topic_name
+
+WELCOME = N_(
+    "👋 <b>Intercultural Cities practices</b>\n"
+    "I help you find, follow and share the good practice examples of the Council of Europe's "
+    "Intercultural Cities programme. Type what you are looking for, in your language, "
+    "e.g. <i>refugee jobs berlin</i>, <i>participation des jeunes</i> or "
+    "<i>wie bekämpfen Städte Rassismus?</i>, or pick below."
+)
+
+HELP = N_(
+    "<b>How to search</b>\n"
+    "Type a few words or a question in this chat, or <code>/search</code> followed by them: "
+    "<i>anti racism turin</i>, <i>roma education</i>, <i>¿cómo apoyan las ciudades a los "
+    "refugiados?</i>. English, French, German, Italian, Spanish and Portuguese all work, and "
+    "so do spelling mistakes, accents and other languages' names (Torino, Genève, réfugiés).\n\n"
+    "<b>Filters</b> combine with words:\n"
+    "• <code>topic:roma</code> · <code>country:italy</code> · <code>city:oslo</code> · "
+    "<code>year:2019</code>\n"
+    '• names with spaces go in quotes: <code>country:"united kingdom"</code>\n\n'
+    "<b>Browse</b>: /topics · /countries · /latest\n"
+    "<b>Anywhere in Telegram</b>: type <code>@{bot} anti rumours</code> in any chat to share "
+    "a practice."
+)
+
+EMPTY_QUERY = N_(
+    "Tell me what you are looking for with a few words, e.g. <i>refugee jobs berlin</i> or "
+    "<code>topic:roma country:italy</code>. /help shows everything I understand."
+)
+
+NOT_FOUND_TIPS = N_(
+    "Try other or fewer words (<i>youth participation</i>, <i>hate speech</i>), or browse "
+    "/topics and /countries. Know a practice that is missing? Share it with /submit."
+)
+
+SEARCH_USAGE = N_(
+    "Add what you are looking for: <code>/search anti racism turin</code>. "
+    "/help shows the filters."
+)
+
+THANKS = N_("You're welcome! Type another search whenever you like, or pick below.")
+
+UNKNOWN_FILTER = {
+    "topic": N_("I don't know the topic ‘{value}’. /topics lists them all."),
+    "country": N_("I don't know the country ‘{value}’. /countries lists those with practices."),
+    "city": N_("I don't know the city ‘{value}’. /countries lists the cities with practices."),
+    "year": N_("‘{value}’ is not a year: write it like <code>year:2019</code>."),
+}
+
+TOO_LONG = N_("(Your message was long, so I searched its first {count} characters.)")
+STALE_BUTTON = N_("This button has expired. Please search again.")
+NOTHING_LEFT = N_("Nothing matches this any more. Please search again.")
+UNKNOWN_PRACTICE = N_("That practice is not in the catalogue any more. Try searching for it.")
+
+
+def help_text(t: Translator, bot_username: str) -> str:
+    """Return the help message in t's language."""
+    return t.gettext(HELP).replace("{bot}", escape(bot_username))
+
+
+def too_long_note(t: Translator) -> str:
+    """Return the note above results of a query cut to MAX_QUERY_LENGTH."""
+    return t.gettext(TOO_LONG).format(count=t.format_number(MAX_QUERY_LENGTH))
+
+
+def unknown_filter_text(t: Translator, name: str, value: str) -> str:
+    """Return what to say about a filter value the bot doesn't know (HTML; value escaped)."""
+    return t.gettext(UNKNOWN_FILTER[name]).format(value=embed(value, QUERY_ECHO_LIMIT))
+
+
+def not_found_text(t: Translator, text: str, result: SearchResult, aliases: Aliases) -> str:
+    """Explain why a search found nothing and what to try instead.
+
+    Args:
+        t: the user's language.
+        text: the query as typed.
+        result: the empty result.
+        aliases: place names (kept for callers; places are read by the search itself).
+
+    Returns:
+        HTML text.
+    """
+    query = result.query
+    if query.unknown:
+        name, value = query.unknown[0]
+        return unknown_filter_text(t, name, value)
+    tips = t.gettext(NOT_FOUND_TIPS)
+    if result.missing and not query.words:
+        return f"{missing_place_line(t, result)}\n{tips}"
+    if query.is_empty:
+        return t.gettext(EMPTY_QUERY)
+    echo = embed(text, QUERY_ECHO_LIMIT)
+    lines = [t._("No practices match ‘{query}’.").format(query=echo)]
+    if result.missing:
+        lines.append(missing_place_line(t, result))
+    lines.append(tips)
+    return "\n".join(lines)
+
+
+def missing_place_line(t: Translator, result: SearchResult) -> str:
+    """Return the line saying a typed place has no practice yet (and what is shown instead)."""
+    _kind, name = result.missing or ("", "")
+    line = t._("There are no practices from {place} yet.").format(place=escape(name))
+    if result.instead and result.practices:
+        instead = escape(result.instead)
+        line += " " + t._("Here are the practices from {place}.").format(place=instead)
+    return line
+
+
+def result_note(t: Translator, result: SearchResult) -> str | None:
+    """Return one line to show above results that answer a query only in part, or None.
+
+    Args:
+        t: the user's language.
+        result: a search result with practices.
+
+    Returns:
+        HTML text, or None when the results match the query as typed.
+    """
+    query = result.query
+    if result.filter_only:
+        words = embed(" ".join(query.words), QUERY_ECHO_LIMIT)
+        label = escape(filter_label(t, query))
+        return t._("Nothing {filters} matches ‘{words}’; here is everything {filters}:").format(
+            filters=label, words=words
+        )
+    if result.partial:
+        # Practices matching every word may follow, below stronger partial answers.
+        return t._("The best answers match only part of your query.")
+    return None
+
+
+def filter_label(t: Translator, query: Query) -> str:
+    """Return what a query's filters ask for, in words: "in Oslo", "on Roma in Italy"."""
+    parts: list[str] = []
+    either = t._(" or ")
+    if query.topics:
+        topics = either.join(sorted(topic_name(t, topic) for topic in query.topics))
+        parts.append(t._("on {topics}").format(topics=topics))
+    places = sorted(query.cities | query.countries)
+    if places:
+        parts.append(t._("in {places}").format(places=either.join(places)))
+    if query.year is not None:
+        parts.append(t._("in {year}").format(year=query.year))
+    return " ".join(parts)
