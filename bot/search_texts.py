@@ -6,7 +6,7 @@ Constants are English source text marked with `N_`; they are translated where th
 
 from html import escape
 
-from bot.aliases import Aliases
+from bot.aliases import Aliases, country_name
 from bot.cards import QUERY_ECHO_LIMIT, embed
 from bot.i18n import N_, Translator
 from bot.query import MAX_QUERY_LENGTH, Query
@@ -112,10 +112,11 @@ def not_found_text(t: Translator, text: str, result: SearchResult, aliases: Alia
 
 def missing_place_line(t: Translator, result: SearchResult) -> str:
     """Return the line saying a typed place has no practice yet (and what is shown instead)."""
-    _kind, name = result.missing or ("", "")
+    kind, name = result.missing or ("", "")
+    name = country_name(t, name) if kind == "country" else name
     line = t._("There are no practices from {place} yet.").format(place=escape(name))
     if result.instead and result.practices:
-        instead = escape(result.instead)
+        instead = escape(country_name(t, result.instead))
         line += " " + t._("Here are the practices from {place}.").format(place=instead)
     return line
 

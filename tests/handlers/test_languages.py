@@ -115,6 +115,15 @@ async def test_french_filter_names_and_topic_names_search(harness: BotHarness) -
     assert count.replace(" of ", " sur ") in french
 
 
+async def test_a_city_with_no_practice_names_its_country_in_the_users_language(
+    harness: BotHarness,
+) -> None:
+    french = sent(await harness.send("ville:Stuttgart", user_id=FRENCH_USER))[0].text
+    assert french == "Stuttgart : pas encore de pratique. Voici les pratiques du pays : Allemagne."
+    german = sent(await harness.send("Andorra", user_id=GERMAN_USER))[0].text
+    assert "Andorra" in german and "Germany" not in german
+
+
 async def test_language_choice_wins_over_telegram_and_survives_a_restart(
     tmp_path: Path,
 ) -> None:
