@@ -15,6 +15,7 @@ import pytest
 
 from bot import search_texts as texts
 from bot.aliases import load_aliases
+from bot.i18n import languages, translator
 from bot.models import Practice
 from bot.query import small_talk
 from bot.search import SearchIndex
@@ -31,12 +32,15 @@ def _is_search(example: str) -> bool:
 
 
 def _bot_examples() -> list[str]:
+    """Return the examples of the texts in every language the bot speaks."""
     found: list[str] = []
-    for text in (texts.WELCOME, texts.HELP, texts.EMPTY_QUERY, texts.NOT_FOUND_TIPS):
-        for _, span in _SPAN.findall(text):
-            found.append(unescape(span))
-    for _, span in _SPAN.findall(texts.SEARCH_USAGE):
-        found.append(unescape(span).removeprefix("/search "))
+    for code in languages():
+        _ = translator(code).gettext
+        for text in (texts.WELCOME, texts.HELP, texts.EMPTY_QUERY, texts.NOT_FOUND_TIPS):
+            for _tag, span in _SPAN.findall(_(text)):
+                found.append(unescape(span))
+        for _tag, span in _SPAN.findall(_(texts.SEARCH_USAGE)):
+            found.append(unescape(span).removeprefix("/search "))
     found = [e.replace("@{bot} ", "") for e in found]
     return [e for e in found if _is_search(e)]
 
