@@ -10,6 +10,7 @@ from telegram.ext import ContextTypes
 from bot.cards import PAGE_SIZE, callback, card_keyboard, card_text, results_keyboard, results_text
 from bot.follow_texts import target_button
 from bot.i18n import ENGLISH, Translator
+from bot.menus import card_buttons, welcome_markup
 from bot.models import Practice
 from bot.query import small_talk
 from bot.search import SearchResult
@@ -29,7 +30,7 @@ from bot.search_texts import (
 from bot.template import TOPICS
 from handlers.deps import services
 from handlers.gate import kept_for_member
-from handlers.language import tr, tr_for, tr_user, translated
+from handlers.language import tr, tr_for, tr_user
 from handlers.stats import record_search
 
 # Queries too long for callback data are remembered here under a short id; after a restart
@@ -65,16 +66,13 @@ async def search_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if kind is None:
         await reply_with_results(message, context, message.text)
         return
-    # Imported here: handlers.start imports this module for its cards.
-    from handlers.start import welcome_markup
-
     t = tr(update, context)
     if kind == "help":
         await message.reply_text(help_text(t, context.bot.username))
     else:
         source = THANKS if kind == "thanks" else WELCOME
         text = t.gettext(source)
-        await message.reply_text(text, reply_markup=welcome_markup(context, t))
+        await message.reply_text(text, reply_markup=welcome_markup(t))
 
 
 async def reply_with_results(
@@ -224,7 +222,7 @@ async def send_card(
     (else the language of the chat's member)."""
     svc = services(context)
     t = t or tr_for(svc, chat_id)
-    buttons = [translated(b, t) for extra in svc.card_buttons for b in extra(practice)]
+    buttons = card_buttons(practice, t)
     await context.bot.send_message(
         chat_id,
         card_text(practice, context.bot.username, t=t),

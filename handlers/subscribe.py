@@ -14,7 +14,6 @@ from bot.models import Subscription
 from bot.search_texts import STALE_BUTTON
 from bot.template import TOPICS
 from handlers.deps import services
-from handlers.follow import follow
 from handlers.gate import kept_for_member
 from handlers.language import tr
 from handlers.search import edit_or_ignore, practice_of_button
@@ -65,7 +64,7 @@ def follow_typed(
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """Resolve a typed name; follow it, or explain and offer the closest names."""
     places = services(context).catalog.index.places
-    found = follow(context).resolver.resolve(kind, value, places, t)
+    found = services(context).resolver.resolve(kind, value, places, t)
     if found.value is None:
         if kind == "topic" and not found.choices:
             # Nothing close: the list is short enough to offer whole.
@@ -88,7 +87,7 @@ def subscribe(
     t: Translator,
 ) -> tuple[str, InlineKeyboardMarkup]:
     """Store a subscription and return the confirmation to show, in t's language."""
-    state = follow(context)
+    state = services(context)
     result = state.subscriptions.add(
         Subscription(chat_id, user_id, kind, value), MAX_SUBSCRIPTIONS
     )
@@ -155,7 +154,7 @@ async def _follow_pressed(
         name = TOPICS[int(name)] if name.isdigit() and int(name) < len(TOPICS) else ""
     else:
         name = named(name, _known_names(context, kind, places)) or ""
-    if not name or not follow(context).resolver.is_known(kind, name, places):
+    if not name or not services(context).resolver.is_known(kind, name, places):
         await query.answer(t.gettext(STALE_BUTTON), show_alert=True)
         return
     text, markup = subscribe(context, query.message.chat.id, query.from_user.id, kind, name, t)
