@@ -21,6 +21,7 @@ from bot.config import Settings
 from bot.delivery import Deliverer
 from bot.follow import Resolver
 from bot.i18n import N_, SOURCE_LANGUAGE, languages, translator
+from bot.importers import read_practice_file
 from bot.logs import update_context
 from bot.publishing import Publisher
 from bot.template import TOPICS
@@ -33,7 +34,6 @@ from handlers.language import tr_for
 from handlers.limiter import ReplyFirstLimiter
 from handlers.stats import close_search_log, schedule_search_log_flush
 from store.db import Database
-from store.importers import read_practice_file
 from store.members import MemberStore
 from store.outbox import Outbox
 from store.persistence import TinyDBPersistence
