@@ -28,11 +28,10 @@ from bot.template import TOPICS
 from bot.webhook import webhook_options
 from handlers.backups import listen_for_requests, schedule_backups
 from handlers.contribute import schedule_pruning, set_moderator_commands
-from handlers.delivery_job import schedule_delivery
 from handlers.deps import SERVICES_KEY, Services
+from handlers.jobs import close_search_log, schedule_delivery, schedule_search_log_flush
 from handlers.language import tr_for
 from handlers.limiter import ReplyFirstLimiter
-from handlers.stats import close_search_log, schedule_search_log_flush
 from store.db import Database
 from store.members import MemberStore
 from store.outbox import Outbox

@@ -13,7 +13,8 @@ from bot.template import topic_name
 from handlers.deps import services
 from handlers.gate import kept_for_member
 from handlers.language import tr
-from handlers.search import edit_or_ignore, page_callbacks
+from handlers.messages import edit_or_ignore
+from handlers.results import page_callbacks
 
 COUNTRIES = N_("🌍 <b>Countries</b>: pick one, then a city.")
 TOPICS_TEXT = N_("🗂 <b>Topics</b>: pick one to see its practices.")

@@ -32,7 +32,7 @@ from bot.i18n import ENGLISH, N_, Translator
 from handlers import drafts, mine, moderate, reject, submit, submit_preview, submit_steps
 from handlers.deps import submissions
 from handlers.drafts import ASKING, DUPLICATE, PREVIEW, Context
-from handlers.start import OWN_FLOW_LINK
+from handlers.gate import OWN_FLOW_LINK
 
 log = logging.getLogger(__name__)
 PRIVATE = filters.ChatType.PRIVATE

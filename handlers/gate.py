@@ -14,7 +14,7 @@
 import re
 
 from telegram import Chat, ReplyParameters, Update
-from telegram.ext import ApplicationHandlerStop, ContextTypes
+from telegram.ext import ApplicationHandlerStop, ContextTypes, filters
 from telegram.helpers import create_deep_linked_url
 
 from bot.i18n import N_
@@ -22,6 +22,10 @@ from handlers.language import tr
 
 # Deep-link payloads (/start <payload> in the private chat) of the flows that run there only.
 SUBMIT, FOLLOW_CITY, FOLLOW_KEYWORD, FORGET = "submit", "follow_city", "follow_keyword", "forget"
+# `/start p_<key>` opens a practice's card (the deep link of every card and inline result).
+PRACTICE_PREFIX = "p_"
+# `/start submit` in a private chat: taken by the submission dialogue, not by `start`.
+OWN_FLOW_LINK = filters.ChatType.PRIVATE & filters.Regex(rf"^/start(@\w+)?\s+{SUBMIT}\s*$")
 # Callback data of the buttons that start those flows → the payload that starts it privately.
 _PRIVATE_BUTTONS = (
     (re.compile(r"^sb\|"), SUBMIT),

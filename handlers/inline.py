@@ -7,8 +7,8 @@ from bot.cards import card_keyboard, card_text, deep_link, inline_description, s
 from bot.i18n import Translator
 from bot.models import Practice
 from handlers.deps import services
+from handlers.gate import PRACTICE_PREFIX
 from handlers.language import tr
-from handlers.start import PRACTICE_PREFIX
 
 MAX_RESULTS = 20
 CACHE_SECONDS = 60

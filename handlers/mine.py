@@ -7,9 +7,9 @@ from bot.cards import MAX_MESSAGE
 from bot.contribute import draft_line, full_text_parts, public_answers, submission_line
 from bot.i18n import N_
 from bot.text import telegram_length
+from handlers.cards import practice_of_button
 from handlers.deps import submissions
 from handlers.language import tr
-from handlers.search import practice_of_button
 
 NOTHING_YET = N_("You haven't sent a practice yet. /submit shares one with the programme.")
 SHOWN = 20

@@ -1,51 +1,30 @@
-"""Search: `/search <words>`, plain messages in a private chat, result pages and cards."""
+"""Search: `/search <words>`, plain messages in a private chat, result pages and cards.
 
-from collections import OrderedDict
-from collections.abc import Callable
+What a query's answer looks like and how its pages are built lives in `handlers.results`;
+sending a card in `handlers.cards`.
+"""
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, ReplyParameters, Update
-from telegram.error import BadRequest
+from telegram import Message, Update
 from telegram.ext import ContextTypes
 
-from bot.cards import PAGE_SIZE, callback, card_keyboard, card_text, results_keyboard, results_text
-from bot.follow_texts import target_button
-from bot.i18n import ENGLISH, Translator
-from bot.menus import card_buttons, welcome_markup
-from bot.models import Practice
+from bot.cards import PAGE_SIZE
+from bot.menus import welcome_markup
 from bot.query import small_talk
-from bot.search import SearchResult
 from bot.search_texts import (
     NOTHING_LEFT,
     SEARCH_USAGE,
     STALE_BUTTON,
     THANKS,
-    UNKNOWN_PRACTICE,
     WELCOME,
     help_text,
-    missing_place_line,
-    not_found_text,
     result_note,
-    too_long_note,
 )
-from bot.template import TOPICS
+from handlers.cards import practice_of_button, send_card
 from handlers.deps import services
 from handlers.gate import kept_for_member
-from handlers.language import tr, tr_for, tr_user
-from handlers.stats import record_search
-
-# Queries too long for callback data are remembered here under a short id; after a restart
-# their buttons say they have expired.
-_SEARCHES_KEY = "searches"
-_SEARCHES_KEPT = 1000
-
-
-def browse_row(t: Translator) -> list[InlineKeyboardButton]:
-    """Return the row of browse buttons under an answer that found nothing."""
-    return [
-        InlineKeyboardButton(t._("🗂 Topics"), callback_data="browse|topics"),
-        InlineKeyboardButton(t._("🌍 Countries"), callback_data="browse|countries"),
-        InlineKeyboardButton(t._("🆕 Latest"), callback_data="browse|latest"),
-    ]
+from handlers.language import tr
+from handlers.messages import edit_or_ignore
+from handlers.results import remembered, reply_with_results, results_page
 
 
 async def search_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -75,97 +54,13 @@ async def search_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await message.reply_text(text, reply_markup=welcome_markup(t))
 
 
-async def reply_with_results(
-    message: Message,
-    context: ContextTypes.DEFAULT_TYPE,
-    text: str,
-    label: str | None = None,
-    t: Translator | None = None,
-) -> None:
-    """Search and reply with the first page of results, or say why there are none.
-
-    A real place with no practice yet gets its own line with a button to follow it, above
-    the practices of its country when there are some.
-    """
-    svc = services(context)
-    t = t or tr_user(context, message.from_user)
-    result = svc.catalog.search(text)
-    record_search(context, message, text, len(result.practices))
-    follow_row = _follow_missing_place(t, result)
-    if not result.practices:
-        reply = not_found_text(t, text, result, svc.catalog.aliases)
-        rows = [browse_row(t), *follow_row]
-        await message.reply_text(reply, reply_markup=InlineKeyboardMarkup(rows))
-        return
-    if result.missing:
-        await message.reply_text(
-            missing_place_line(t, result), reply_markup=InlineKeyboardMarkup(follow_row)
-        )
-    page_text, keyboard = results_page(context, text, result.practices, 0, label, t)
-    note = result_note(t, result)
-    if note:
-        page_text = f"{note}\n\n{page_text}"
-    if result.query.too_long:
-        page_text = f"{too_long_note(t)}\n\n{page_text}"
-    await message.reply_text(page_text, reply_markup=keyboard)
-
-
-def _follow_missing_place(t: Translator, result: SearchResult) -> list[list[InlineKeyboardButton]]:
-    """Return a row with the button that follows the place a search named but has none of."""
-    if not result.missing:
-        return []
-    kind, name = result.missing
-    button = target_button(kind, name, TOPICS)
-    if button is None:
-        return []
-    label = t._("🔔 Follow {name}").format(name=name)
-    return [[InlineKeyboardButton(label, callback_data=button.callback_data)]]
-
-
-def results_page(
-    context: ContextTypes.DEFAULT_TYPE,
-    text: str,
-    practices: list[Practice],
-    page: int,
-    label: str | None = None,
-    t: Translator = ENGLISH,
-) -> tuple[str, InlineKeyboardMarkup]:
-    """Return the text and buttons of one page of results for a query, in t's language."""
-    page_data = page_callbacks(context, text)
-    username = context.bot.username
-    return (
-        results_text(label or text, practices, page, username, t),
-        results_keyboard(practices, page, page_data, t),
-    )
-
-
-def page_callbacks(context: ContextTypes.DEFAULT_TYPE, text: str) -> Callable[[int], str]:
-    """Return a function giving the callback data that shows page n of a query's results."""
-    search_id = None if callback("pg", 999, text) else _remember(context, text)
-
-    def page_data(number: int) -> str:
-        return callback("pg", number, text) or f"ps|{number}|{search_id}"
-
-    return page_data
-
-
-def _remember(context: ContextTypes.DEFAULT_TYPE, text: str) -> str:
-    searches: OrderedDict[str, str] = context.bot_data.setdefault(_SEARCHES_KEY, OrderedDict())
-    search_id = format(len(searches) + context.bot_data.get("search_seq", 0), "x")
-    context.bot_data["search_seq"] = context.bot_data.get("search_seq", 0) + 1
-    searches[search_id] = text
-    while len(searches) > _SEARCHES_KEPT:
-        searches.popitem(last=False)
-    return search_id
-
-
 async def on_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Show another page of results when Back or Next is pressed."""
     query = update.callback_query
     t = tr(update, context)
     kind, _, rest = query.data.partition("|")
     number, _, value = rest.partition("|")
-    text = value if kind == "pg" else context.bot_data.get(_SEARCHES_KEY, {}).get(value)
+    text = value if kind == "pg" else remembered(context, value)
     if not number.isdigit() or text is None:
         await query.answer(t.gettext(STALE_BUTTON), show_alert=True)
         return
@@ -186,17 +81,6 @@ async def on_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await edit_or_ignore(query.message, page_text, keyboard)
 
 
-async def practice_of_button(
-    update: Update, context: ContextTypes.DEFAULT_TYPE
-) -> Practice | None:
-    """Return the practice a `<action>|<key>` button names, or answer that it is gone."""
-    query = update.callback_query
-    practice = services(context).catalog.get(query.data.partition("|")[2])
-    if practice is None:
-        await query.answer(tr(update, context).gettext(UNKNOWN_PRACTICE), show_alert=True)
-    return practice
-
-
 async def on_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Send the full card of a result when its number is pressed."""
     practice = await practice_of_button(update, context)
@@ -209,32 +93,3 @@ async def on_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             kept_for_member(update),
             tr(update, context),
         )
-
-
-async def send_card(
-    context: ContextTypes.DEFAULT_TYPE,
-    chat_id: int,
-    practice: Practice,
-    reply: ReplyParameters | None = None,
-    t: Translator | None = None,
-) -> None:
-    """Send a practice's card with its buttons (quoting `reply`, in a group), in t's language
-    (else the language of the chat's member)."""
-    svc = services(context)
-    t = t or tr_for(svc, chat_id)
-    buttons = card_buttons(practice, t)
-    await context.bot.send_message(
-        chat_id,
-        card_text(practice, context.bot.username, t=t),
-        reply_markup=card_keyboard(practice, buttons, t),
-        reply_parameters=reply,
-    )
-
-
-async def edit_or_ignore(message: Message, text: str, keyboard: InlineKeyboardMarkup) -> None:
-    """Edit a message in place; pressing the same page twice is not an error."""
-    try:
-        await message.edit_text(text, reply_markup=keyboard)
-    except BadRequest as error:
-        if "not modified" not in str(error).lower():
-            raise

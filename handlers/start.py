@@ -2,24 +2,26 @@
 
 `/start <payload>` (from `t.me/<bot>?start=<payload>`): `p_<key>` opens a practice's card;
 the payloads of `handlers.gate` start the flow a group's button pointed to. `submit` starts
-the submission dialogue, so it is an entry point of that dialogue (`OWN_FLOW_LINK`).
+the submission dialogue, so it is an entry point of that dialogue (`gate.OWN_FLOW_LINK`).
 """
 
 from telegram import Message, Update
-from telegram.ext import ContextTypes, filters
+from telegram.ext import ContextTypes
 
 from bot import follow_texts as ft
 from bot.i18n import Translator
 from bot.menus import welcome_markup
 from bot.search_texts import UNKNOWN_PRACTICE, WELCOME, help_text
+from handlers.cards import send_card
 from handlers.deps import services
-from handlers.gate import FOLLOW_CITY, FOLLOW_KEYWORD, FORGET, SUBMIT, kept_for_member
+from handlers.gate import (
+    FOLLOW_CITY,
+    FOLLOW_KEYWORD,
+    FORGET,
+    PRACTICE_PREFIX,
+    kept_for_member,
+)
 from handlers.language import tr
-from handlers.search import send_card
-
-PRACTICE_PREFIX = "p_"
-# `/start submit` in a private chat: taken by the submission dialogue, not by `start`.
-OWN_FLOW_LINK = filters.ChatType.PRIVATE & filters.Regex(rf"^/start(@\w+)?\s+{SUBMIT}\s*$")
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -12,48 +12,19 @@ from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime, timedelta
 
-from telegram import Message, Update
-from telegram.ext import Application, ContextTypes
+from telegram import Update
+from telegram.ext import ContextTypes
 
 from bot import chart
 from bot.stats import CHART_HINT, Stats, chunks, render
 from handlers.deps import MODERATORS_ONLY, Services, services
 from handlers.language import tr
 from store.figures import alert_counts, submission_counts
-from store.search_log import FLUSH_SECONDS
 
 log = logging.getLogger(__name__)
 WEEKS = 12
 ACTIVE_DAYS = 30
 QUERY_DAYS = 30
-
-
-def schedule_search_log_flush(app: Application) -> None:
-    """Write the search log's new counts every FLUSH_SECONDS (and when the bot stops)."""
-    if app.job_queue is not None:
-        app.job_queue.run_repeating(
-            _flush_search_log, FLUSH_SECONDS, first=FLUSH_SECONDS, name="search log"
-        )
-
-
-async def _flush_search_log(context: ContextTypes.DEFAULT_TYPE) -> None:
-    write_search_log(services(context))
-
-
-def write_search_log(svc: Services) -> None:
-    """Write the search log's new counts now (before a snapshot, every minute); log failures."""
-    try:
-        svc.search_log.flush()
-    except OSError as error:
-        log.error("could not write the search log: %s", error)
-
-
-def close_search_log(svc: Services) -> None:
-    """Write the search log's last counts and close it (at shutdown)."""
-    try:
-        svc.search_log.close()
-    except OSError as error:
-        log.error("could not write the search log: %s", error)
 
 
 async def draw_chart(stats: Stats) -> bytes:
@@ -100,14 +71,6 @@ async def note_member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if user is None or user.is_bot or update.my_chat_member:
         return
     services(context).members.seen(user.id, user.language_code)
-
-
-def record_search(
-    context: ContextTypes.DEFAULT_TYPE, message: Message, query: str, found: int
-) -> None:
-    """Count the search a member's message made, in the search log (without who asked)."""
-    if message.from_user is not None and not message.from_user.is_bot:
-        services(context).search_log.record(message.from_user.id, query, found)
 
 
 async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -13,10 +13,11 @@ from bot.i18n import Translator
 from bot.models import Subscription
 from bot.search_texts import STALE_BUTTON
 from bot.template import TOPICS
+from handlers.cards import practice_of_button
 from handlers.deps import services
 from handlers.gate import kept_for_member
 from handlers.language import tr
-from handlers.search import edit_or_ignore, practice_of_button
+from handlers.messages import edit_or_ignore
 from store.subscriptions import ADDED, DUPLICATE
 
 _BUTTON_KINDS = {"t": "topic", "c": "country", "y": "city"}

@@ -11,7 +11,7 @@ from bot.search_texts import STALE_BUTTON
 from handlers.deps import services
 from handlers.gate import kept_for_member
 from handlers.language import tr
-from handlers.search import edit_or_ignore
+from handlers.messages import edit_or_ignore
 
 UNSUBSCRIBE_HELP = N_(
     "Tell me what to stop: <code>/unsubscribe 2</code> (its number in /subscriptions), "
