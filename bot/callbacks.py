@@ -13,7 +13,33 @@ would not have built (wrong prefix or field count, a word where digits belong, o
 and every handler still checks that what it names exists and that the user may act on it.
 Each action's `pattern` routes it (`CallbackQueryHandler(..., pattern=Card.pattern)`).
 
-Every action is listed in `ACTIONS`, at the bottom of this module.
+Every action, as `ACTIONS` at the bottom lists them (`<field>`, `a/b` one of the words,
+`[…]` left out when it holds its default; `wire_format` spells these lines, a test compares):
+  c|<key>                           Card
+  pg|<page>|<query>                 Page
+  ps|<page>|<search_id>             RememberedPage
+  lt|<page>                         LatestPage
+  cn|<name>                         Country
+  t0|<index>                        EmptyTopic
+  browse|topics/countries/latest/back Browse
+  help                              Help
+  lg|<code>                         Language
+  fl|menu/new                       FollowMenu
+  fl|k|topic/country/city/keyword   FollowKind
+  fl|t|<index>                      FollowTopic
+  fl|c|<name>                       FollowCountry
+  fl|y|<name>                       FollowCity
+  fp|<key>                          FollowPractice
+  fl|list/ls                        Subscriptions
+  fl|x|<subscription>               StopOne
+  fl|xa[|yes]                       StopAll
+  fg|yes/no                         Forget
+  sb|start/go/over/del              Submit
+  sb|reopen|<submission>            Reopen
+  sb|<action>|<rev>[|<arg>]         Step
+  mod|a/r/f|<submission>            Moderate
+  mod|x/rs/re/rq                    Reason
+  ft|<key>                          FullText
 """
 
 import dataclasses
@@ -187,6 +213,10 @@ _PATTERNS: dict[re.Pattern[str], type[Action] | tuple[type[Action], ...] | str] 
 
 def _compile(action: type[Action], fixed: dict[str, str] | None = None) -> re.Pattern[str]:
     fixed = fixed or {}
+    choices = {f.name: f.choices for f in action._fields}
+    for name, word in fixed.items():
+        if word not in choices.get(name, ()):
+            raise ValueError(f"{action.__name__}.{name} has no word {word!r}")
     last = action._fields[-1] if action._fields else None
     fields = "".join(
         f.regex(f is last, (fixed[f.name],) if f.name in fixed else None) for f in action._fields
@@ -205,6 +235,16 @@ def namespace_pattern(namespace: str) -> re.Pattern[str]:
     pattern = re.compile(rf"^{re.escape(namespace)}\|", re.DOTALL)
     _PATTERNS[pattern] = namespace
     return pattern
+
+
+def wire_format(action: type[Action]) -> str:
+    """Return how an action's data is spelt, as in the table of the module's docstring."""
+    parts = [action.prefix]
+    for field in action._fields:
+        words = [word for word in field.choices if word]
+        text = "/".join(words) if words and len(words) <= 4 else f"<{field.name}>"
+        parts.append(f"[|{text}]" if field.optional else f"|{text}")
+    return "".join(parts)
 
 
 def owner_of(pattern: object) -> type[Action] | tuple[type[Action], ...] | str | None:

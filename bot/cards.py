@@ -25,6 +25,7 @@ from bot.text import cut_to_telegram_length, isolate, telegram_length
 MAX_MESSAGE = MessageLimit.MAX_TEXT_LENGTH
 MAX_CALLBACK_BYTES = callbacks.MAX_BYTES  # enforced in bot/callbacks.py
 PAGE_SIZE = 5
+PRACTICE_PREFIX = "p_"  # `/start p_<key>` opens a practice's card (`deep_link`)
 TITLE_LIMIT = 200
 SUBTITLE_LIMIT = 300
 PURPOSE_LIMIT = 700
@@ -93,7 +94,7 @@ def deep_link(bot_username: str, practice: Practice) -> str:
 
 def key_link(bot_username: str, key: str) -> str:
     """Return the link that opens the card of the practice with this key (`Practice.key`)."""
-    return create_deep_linked_url(bot_username, f"p_{key}")
+    return create_deep_linked_url(bot_username, f"{PRACTICE_PREFIX}{key}")
 
 
 def _title_link(practice: Practice, bot_username: str) -> str:

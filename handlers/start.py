@@ -10,6 +10,7 @@ from telegram.ext import ContextTypes, filters
 
 from bot import follow_texts as ft
 from bot.callbacks import Browse, Help
+from bot.cards import PRACTICE_PREFIX
 from bot.i18n import Translator
 from bot.search_texts import UNKNOWN_PRACTICE, WELCOME, help_text
 from handlers.deps import services
@@ -17,7 +18,6 @@ from handlers.gate import FOLLOW_CITY, FOLLOW_KEYWORD, FORGET, SUBMIT, kept_for_
 from handlers.language import tr, translated
 from handlers.search import send_card
 
-PRACTICE_PREFIX = "p_"
 # `/start submit` in a private chat: taken by the submission dialogue, not by `start`.
 OWN_FLOW_LINK = filters.ChatType.PRIVATE & filters.Regex(rf"^/start(@\w+)?\s+{SUBMIT}\s*$")
 

@@ -196,3 +196,16 @@ def test_patterns_are_compiled_regular_expressions_owned_by_their_action() -> No
         assert isinstance(action.pattern, re.Pattern)
         assert callbacks.owner_of(action.pattern) is action
     assert callbacks.owner_of(r"^c\|") is None
+
+
+def test_the_module_docstring_lists_every_action_as_it_is_spelt() -> None:
+    lines = [" ".join(line.split()) for line in (callbacks.__doc__ or "").splitlines()]
+    for action in ACTIONS:
+        assert f"{callbacks.wire_format(action)} {action.__name__}" in lines
+
+
+def test_pattern_for_refuses_a_word_the_action_does_not_have() -> None:
+    with pytest.raises(ValueError):
+        Step.pattern_for(action="zz")
+    with pytest.raises(ValueError):
+        Card.pattern_for(key="x")
