@@ -137,6 +137,8 @@ class Action:
     prefix: ClassVar[str]
     pattern: ClassVar[re.Pattern[str]]
     _fields: ClassVar[tuple[_Field, ...]]
+    # Set by `dataclasses.dataclass` on each action; declared so that type checkers know.
+    __dataclass_fields__: ClassVar[dict[str, dataclasses.Field[Any]]]
 
     def __init_subclass__(cls, *, prefix: str, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

@@ -6,7 +6,7 @@ The states and their moves are drawn in `handlers/submit.mmd`; the buttons' data
 
 import logging
 import warnings
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Iterable
 
 from telegram import Bot, BotCommand, BotCommandScopeChat, InlineKeyboardButton, Update
 from telegram.error import TelegramError
@@ -28,7 +28,6 @@ from bot.callbacks import (
     Reason,
     Reopen,
     Step,
-    StepAction,
     Submit,
     namespace_pattern,
 )
@@ -55,7 +54,7 @@ PERSISTENCE_GROUP = 100  # after every other handler of the update
 SUBMIT_BUTTON = InlineKeyboardButton(
     N_("✍️ Submit a practice"), callback_data=Submit("start").pack()
 )
-BUTTONS: dict[StepAction, Callable[[Update, Context], Awaitable[object]]] = {
+BUTTONS = {
     "b": submit_steps.on_back,
     "s": submit_steps.on_skip,
     "k": submit_steps.on_keep,

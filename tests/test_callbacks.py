@@ -154,9 +154,9 @@ def test_forged_data_of_every_action_is_refused_by_parse_and_pattern(
     for data in bad:
         with pytest.raises(CallbackDataError):
             action.parse(data)
-    for data in (None, "", "garbage", "c|" + "x" * 63, "lt|3\n", "fl|xa|"):
+    for other in (None, "", "garbage", "c|" + "x" * 63, "lt|3\n", "fl|xa|"):
         with pytest.raises(CallbackDataError):
-            action.parse(data)
+            action.parse(other)
 
 
 def test_parse_refuses_over_64_bytes_even_when_the_shape_is_right() -> None:
