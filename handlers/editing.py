@@ -1,11 +1,7 @@
 """Editing a message the bot sent, in place: the one helper every screen that changes uses."""
 
-import logging
-
-from telegram import InlineKeyboardMarkup, MaybeInaccessibleMessage, Message
+from telegram import InlineKeyboardMarkup, MaybeInaccessibleMessage
 from telegram.error import BadRequest
-
-log = logging.getLogger(__name__)
 
 
 async def edit_or_ignore(
@@ -14,17 +10,15 @@ async def edit_or_ignore(
     """Edit a message's text and buttons in place (`keyboard` None takes the buttons off).
 
     Pressing the same button twice is not an error: Telegram refuses an edit that changes
-    nothing ("message is not modified"), and that refusal is ignored. A message too old for
-    the bot to see (`MaybeInaccessibleMessage`) can't be edited and is left as it is.
+    nothing ("message is not modified"), and that refusal is ignored.
 
     Raises:
-        BadRequest: any other refusal.
+        BadRequest: any other refusal (a message too old to edit, say).
     """
-    if not isinstance(message, Message):
-        log.debug("message %s is not accessible any more: not edited", message.message_id)
-        return
     try:
-        await message.edit_text(text, reply_markup=keyboard)
+        await message.get_bot().edit_message_text(
+            text, chat_id=message.chat.id, message_id=message.message_id, reply_markup=keyboard
+        )
     except BadRequest as error:
         if "not modified" not in str(error).lower():
             raise

@@ -16,7 +16,6 @@ from bot.search import SearchResult
 from bot.search_texts import (
     NOTHING_LEFT,
     SEARCH_USAGE,
-    STALE_BUTTON,
     THANKS,
     UNKNOWN_PRACTICE,
     WELCOME,
@@ -191,8 +190,7 @@ async def _show_page(
         await query.answer(t.gettext(NOTHING_LEFT), show_alert=True)
         return
     if not isinstance(query.message, Message):
-        await query.answer(t.gettext(STALE_BUTTON), show_alert=True)
-        return
+        raise CallbackDataError("a page of results on a message the bot can't see")
     page = min(number, (len(practices) - 1) // PAGE_SIZE)
     page_text, keyboard = results_page(context, text, practices, page, t=t)
     note = result_note(t, result)
