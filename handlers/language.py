@@ -1,7 +1,8 @@
 """The language each user is spoken to in, and `/language` to choose it.
 
-`lg|<code>` buttons name a language; the choice is stored with the member (`store.members`),
-survives restarts and wins over Telegram's `language_code`; /forget deletes it.
+Language buttons (`bot.callbacks.Language`) name a language; the choice is stored with the
+member (`store.members`), survives restarts and wins over Telegram's `language_code`; /forget
+deletes it.
 """
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update, User
