@@ -8,12 +8,14 @@ each reader's language by `translated`.
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.cards import callback
+from bot.callbacks import Browse, FollowPractice, FullText, Help, Submit
 from bot.follow_texts import FOLLOW_MENU_BUTTON
 from bot.i18n import N_, Translator
 from bot.models import Practice
 
-SUBMIT_BUTTON = InlineKeyboardButton(N_("✍️ Submit a practice"), callback_data="sb|start")
+SUBMIT_BUTTON = InlineKeyboardButton(
+    N_("✍️ Submit a practice"), callback_data=Submit("start").pack()
+)
 # The capabilities' buttons under the welcome's browsing buttons, two to a row.
 WELCOME_BUTTONS = (FOLLOW_MENU_BUTTON, SUBMIT_BUTTON)
 
@@ -34,12 +36,12 @@ def welcome_markup(t: Translator) -> InlineKeyboardMarkup:
     """Return the welcome buttons: search help and browsing, then WELCOME_BUTTONS."""
     rows = [
         [
-            InlineKeyboardButton(t._("🔎 How to search"), callback_data="help"),
-            InlineKeyboardButton(t._("🗂 Topics"), callback_data="browse|topics"),
+            InlineKeyboardButton(t._("🔎 How to search"), callback_data=Help().pack()),
+            InlineKeyboardButton(t._("🗂 Topics"), callback_data=Browse("topics").pack()),
         ],
         [
-            InlineKeyboardButton(t._("🌍 Countries"), callback_data="browse|countries"),
-            InlineKeyboardButton(t._("🆕 Latest"), callback_data="browse|latest"),
+            InlineKeyboardButton(t._("🌍 Countries"), callback_data=Browse("countries").pack()),
+            InlineKeyboardButton(t._("🆕 Latest"), callback_data=Browse("latest").pack()),
         ],
     ]
     extra = [translated(button, t) for button in WELCOME_BUTTONS]
@@ -49,7 +51,7 @@ def welcome_markup(t: Translator) -> InlineKeyboardMarkup:
 
 def follow_button(practice: Practice) -> list[InlineKeyboardButton]:
     """Return a card's Follow button, which offers the practice's topics and place."""
-    data = callback("fp", practice.key)
+    data = FollowPractice(practice.key).try_pack()
     return [InlineKeyboardButton(FOLLOW_MENU_BUTTON.text, callback_data=data)] if data else []
 
 
@@ -58,7 +60,7 @@ def full_text_button(practice: Practice) -> list[InlineKeyboardButton]:
 
     Their cards have no programme page behind "Read more", so the full text is sent in the chat.
     """
-    data = callback("ft", practice.key) if practice.source == "submission" else None
+    data = FullText(practice.key).try_pack() if practice.source == "submission" else None
     return [InlineKeyboardButton(N_("📄 Full text"), callback_data=data)] if data else []
 
 

@@ -15,11 +15,11 @@ from handlers.language import tr, tr_for
 
 
 async def practice_of_button(
-    update: Update, context: ContextTypes.DEFAULT_TYPE
+    update: Update, context: ContextTypes.DEFAULT_TYPE, key: str
 ) -> Practice | None:
-    """Return the practice a `<action>|<key>` button names, or answer that it is gone."""
+    """Return the practice with the key a button carries, or answer that it is gone."""
     query = update.callback_query
-    practice = services(context).catalog.get(query.data.partition("|")[2])
+    practice = services(context).catalog.get(key)
     if practice is None:
         await query.answer(tr(update, context).gettext(UNKNOWN_PRACTICE), show_alert=True)
     return practice

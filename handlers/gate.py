@@ -11,27 +11,24 @@
   it in front of the group.
 """
 
-import re
-
 from telegram import Chat, ReplyParameters, Update
 from telegram.ext import ApplicationHandlerStop, ContextTypes, filters
 from telegram.helpers import create_deep_linked_url
 
+from bot import callbacks
 from bot.i18n import N_
 from handlers.language import tr
 
 # Deep-link payloads (/start <payload> in the private chat) of the flows that run there only.
 SUBMIT, FOLLOW_CITY, FOLLOW_KEYWORD, FORGET = "submit", "follow_city", "follow_keyword", "forget"
-# `/start p_<key>` opens a practice's card (the deep link of every card and inline result).
-PRACTICE_PREFIX = "p_"
 # `/start submit` in a private chat: taken by the submission dialogue, not by `start`.
 OWN_FLOW_LINK = filters.ChatType.PRIVATE & filters.Regex(rf"^/start(@\w+)?\s+{SUBMIT}\s*$")
 # Callback data of the buttons that start those flows → the payload that starts it privately.
 _PRIVATE_BUTTONS = (
-    (re.compile(r"^sb\|"), SUBMIT),
-    (re.compile(r"^fl\|k\|city$"), FOLLOW_CITY),
-    (re.compile(r"^fl\|k\|keyword$"), FOLLOW_KEYWORD),
-    (re.compile(r"^fg\|"), FORGET),
+    (callbacks.namespace_pattern("sb"), SUBMIT),
+    (callbacks.FollowKind.pattern_for(kind="city"), FOLLOW_CITY),
+    (callbacks.FollowKind.pattern_for(kind="keyword"), FOLLOW_KEYWORD),
+    (callbacks.namespace_pattern("fg"), FORGET),
 )
 IN_PRIVATE = N_("This is done in our private chat:")
 NOT_YOURS = N_(

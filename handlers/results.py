@@ -8,7 +8,8 @@ from collections.abc import Callable
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.ext import ContextTypes
 
-from bot.cards import callback, results_keyboard, results_text
+from bot.callbacks import Browse, Page, RememberedPage
+from bot.cards import results_keyboard, results_text
 from bot.follow_texts import target_button
 from bot.i18n import ENGLISH, Translator
 from bot.models import Practice
@@ -32,9 +33,9 @@ _SEARCHES_KEPT = 1000
 def browse_row(t: Translator) -> list[InlineKeyboardButton]:
     """Return the row of browse buttons under an answer that found nothing."""
     return [
-        InlineKeyboardButton(t._("🗂 Topics"), callback_data="browse|topics"),
-        InlineKeyboardButton(t._("🌍 Countries"), callback_data="browse|countries"),
-        InlineKeyboardButton(t._("🆕 Latest"), callback_data="browse|latest"),
+        InlineKeyboardButton(t._("🗂 Topics"), callback_data=Browse("topics").pack()),
+        InlineKeyboardButton(t._("🌍 Countries"), callback_data=Browse("countries").pack()),
+        InlineKeyboardButton(t._("🆕 Latest"), callback_data=Browse("latest").pack()),
     ]
 
 
@@ -104,10 +105,13 @@ def results_page(
 
 def page_callbacks(context: ContextTypes.DEFAULT_TYPE, text: str) -> Callable[[int], str]:
     """Return a function giving the callback data that shows page n of a query's results."""
-    search_id = None if callback("pg", 999, text) else _remember(context, text)
+    # Page 999 stands for the widest page number, so that all pages travel alike.
+    search_id = None if Page(999, text).try_pack() else _remember(context, text)
 
     def page_data(number: int) -> str:
-        return callback("pg", number, text) or f"ps|{number}|{search_id}"
+        if search_id is None:
+            return Page(number, text).pack()
+        return RememberedPage(number, search_id).pack()
 
     return page_data
 
@@ -123,7 +127,7 @@ def _remember(context: ContextTypes.DEFAULT_TYPE, text: str) -> str:
 
 
 def remembered(context: ContextTypes.DEFAULT_TYPE, search_id: str) -> str | None:
-    """Return the query remembered under a short id (`ps|` buttons); None once forgotten."""
+    """Return the query remembered under a short id (`RememberedPage`); None once forgotten."""
     return context.bot_data.get(_SEARCHES_KEY, {}).get(search_id)
 
 

@@ -7,23 +7,16 @@ sending a card in `handlers.cards`.
 from telegram import Message, Update
 from telegram.ext import ContextTypes
 
+from bot.callbacks import CallbackDataError, Card, Page, RememberedPage
 from bot.cards import PAGE_SIZE
 from bot.menus import welcome_markup
 from bot.query import small_talk
-from bot.search_texts import (
-    NOTHING_LEFT,
-    SEARCH_USAGE,
-    STALE_BUTTON,
-    THANKS,
-    WELCOME,
-    help_text,
-    result_note,
-)
+from bot.search_texts import NOTHING_LEFT, SEARCH_USAGE, THANKS, WELCOME, help_text, result_note
 from handlers.cards import practice_of_button, send_card
 from handlers.deps import services
+from handlers.editing import edit_or_ignore
 from handlers.gate import kept_for_member
 from handlers.language import tr
-from handlers.messages import edit_or_ignore
 from handlers.results import remembered, reply_with_results, results_page
 
 
@@ -55,24 +48,33 @@ async def search_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 
 async def on_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Show another page of results when Back or Next is pressed."""
+    """Show another page of a query's results when Back or Next is pressed."""
+    button = Page.parse(update.callback_query.data)
+    await _show_page(update, context, button.page, button.query)
+
+
+async def on_remembered_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Show another page of a long query's results; after a restart the query is forgotten."""
+    button = RememberedPage.parse(update.callback_query.data)
+    text = remembered(context, button.search_id)
+    if text is None:
+        raise CallbackDataError(f"search {button.search_id} is not remembered")
+    await _show_page(update, context, button.page, text)
+
+
+async def _show_page(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, number: int, text: str
+) -> None:
     query = update.callback_query
     t = tr(update, context)
-    kind, _, rest = query.data.partition("|")
-    number, _, value = rest.partition("|")
-    text = value if kind == "pg" else remembered(context, value)
-    if not number.isdigit() or text is None:
-        await query.answer(t.gettext(STALE_BUTTON), show_alert=True)
-        return
     result = services(context).catalog.search(text)
     practices = result.practices
     if not practices:
         await query.answer(t.gettext(NOTHING_LEFT), show_alert=True)
         return
     if not isinstance(query.message, Message):
-        await query.answer(t.gettext(STALE_BUTTON), show_alert=True)
-        return
-    page = min(int(number), (len(practices) - 1) // PAGE_SIZE)
+        raise CallbackDataError("a page of results on a message the bot can't see")
+    page = min(number, (len(practices) - 1) // PAGE_SIZE)
     page_text, keyboard = results_page(context, text, practices, page, t=t)
     note = result_note(t, result)
     if note:
@@ -83,7 +85,8 @@ async def on_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def on_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Send the full card of a result when its number is pressed."""
-    practice = await practice_of_button(update, context)
+    key = Card.parse(update.callback_query.data).key
+    practice = await practice_of_button(update, context, key)
     if practice is not None:
         await update.callback_query.answer()
         await send_card(

@@ -9,18 +9,13 @@ from telegram import Message, Update
 from telegram.ext import ContextTypes
 
 from bot import follow_texts as ft
+from bot.cards import PRACTICE_PREFIX
 from bot.i18n import Translator
 from bot.menus import welcome_markup
 from bot.search_texts import UNKNOWN_PRACTICE, WELCOME, help_text
 from handlers.cards import send_card
 from handlers.deps import services
-from handlers.gate import (
-    FOLLOW_CITY,
-    FOLLOW_KEYWORD,
-    FORGET,
-    PRACTICE_PREFIX,
-    kept_for_member,
-)
+from handlers.gate import FOLLOW_CITY, FOLLOW_KEYWORD, FORGET, kept_for_member
 from handlers.language import tr
 
 

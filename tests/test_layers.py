@@ -4,8 +4,9 @@ Four layers, each a set of modules a newcomer can name:
 
 * **domain** — every module of `bot/` except the application's. Pure: it imports no
   `handlers`, no `store`, no application module, and from `telegram` only the plain objects
-  (`telegram`: buttons, keyboards) and `telegram.constants` (Telegram's limits) — never
-  `telegram.ext`, `telegram.error`, `telegram.request` (no Telegram I/O).
+  (`telegram`: buttons, keyboards), `telegram.constants` (Telegram's limits) and
+  `telegram.helpers` (deep links) — never `telegram.ext`, `telegram.error`,
+  `telegram.request` (no Telegram I/O).
 * **application** — `APPLICATION`: the wiring (`bot.app`), the command line (`bot.__main__`,
   `bot.operations`, `bot.check`) and the alert delivery service (`bot.delivery`) it runs. It
   may import every layer.
@@ -29,14 +30,14 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("bot", "handlers", "store")
 
 APPLICATION = {"bot.__main__", "bot.app", "bot.operations", "bot.check", "bot.delivery"}
-DOMAIN_TELEGRAM = {"telegram", "telegram.constants"}
+DOMAIN_TELEGRAM = {"telegram", "telegram.constants", "telegram.helpers"}
 SHARED = {
     "handlers.deps": "the services",
     "handlers.language": "the reader's language",
     "handlers.gate": "groups versus the private chat; deep-link payloads",
     "handlers.cards": "sending a practice's card; the practice a button names",
     "handlers.results": "a query's answer and its pages",
-    "handlers.messages": "editing a message in place",
+    "handlers.editing": "editing a message in place",
     "handlers.fallback": "the answers to what no handler took",
     "handlers.jobs": "the jobs that run beside the handlers (delivery, search log)",
 }
