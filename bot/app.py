@@ -106,7 +106,8 @@ def build_application(
             )
         )
         # Answers to members first; alerts in what they leave, up to ALERT_RATE.
-        .rate_limiter(ReplyFirstLimiter(alert_rate=settings.alert_rate))
+        # It also holds every call until the writes made before it are on disk.
+        .rate_limiter(ReplyFirstLimiter(alert_rate=settings.alert_rate, saved=database.saved))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         # Conversation states (the submission dialogue) survive a restart; bot_data is not kept.
@@ -159,6 +160,8 @@ async def register_menus(bot: Bot, admin_ids: Iterable[int]) -> None:
 
 
 async def _post_init(app: Application) -> None:
+    # Files are written off the event loop from now on (`store.files.Writer`).
+    app.bot_data[SERVICES_KEY].database.write_in_background()
     await register_menus(app.bot, app.bot_data[SERVICES_KEY].settings.admin_ids)
     listen_for_requests(app)
     freeze_startup_objects()

@@ -5,14 +5,46 @@ cost in proportion to the file (about 15 ms per MB, on the event loop), so this 
 the JSON text of every document and re-encodes only the documents a write touched
 (`TrackedTable` reports them); the file is then the join of those texts. A write that changed
 nothing reaches no disk at all.
+
+Writing the file (write, fsync, rename: about 1 ms per MB plus the disk's flush) is done by
+a `Writer`, one thread per database, once the bot runs (`Database.write_in_background`):
+
+* Why a thread rather than smaller files. Sharding the members and dialogues files by user
+  would make each file small, but a write would still wait for the disk's fsync on the event
+  loop (milliseconds on any disk, more on a busy one), and backups, migrations, `check` and
+  the commit note would all have to know the shards. With a writer thread the event loop
+  only re-encodes what changed and joins the cached blocks (`render`, proportional to the
+  change plus one reference per block); writing and flushing run off the loop.
+* Nothing shown before it is saved. Every Bot API call but `getUpdates` goes through the
+  send limiter, which first awaits `Writer.saved()`: every write submitted before the call is
+  on disk before the call is made (`handlers/limiter.py`). Delivery's journal is emptied by a
+  fold only after the fold's write is on disk (`Writer.wait`).
+* Order and atomicity. Jobs are written in the order they were submitted. The jobs waiting
+  when the thread wakes are merged into one step: one file is replaced by one rename, several
+  files through the commit note (`store.db.commit_files`), so after a crash the disk always
+  holds the state after some submitted job, and a job that spans files (a draft and its
+  conversation state are in the same file anyway) is whole or absent. Merging also means a
+  burst of writes to one file costs one write of the file, not one each.
+* A write that fails (disk full) fails every job waiting with it and every send awaiting
+  them; the data in memory is then reloaded from the disk on the loop, as after a failed
+  synchronous write, and jobs rendered from the undone state are refused.
+* Updates are still handled one at a time (PTB's default `concurrent_updates=False`): PTB's
+  concurrent mode does not keep one member's updates in order, which the conversation needs.
+  While a member's write is in flight the loop is free for alerts and jobs, and the next
+  member waits only for the disk, not for encoding.
 """
 
+import asyncio
+import concurrent.futures
 import copy
 import json
 import os
+import threading
 import zlib
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -58,6 +90,8 @@ class FileStorage(Storage):
         self._snapshot: dict[str, Any] | None = None
         # The file's JSON by table, so that a write encodes only the documents it changed.
         self._tables: dict[str, EncodedTable] = {}
+        # Set while the bot runs: the file is then written by this thread (module docstring).
+        self.writer: Writer | None = None
 
     # --- the TinyDB storage interface ---
 
@@ -126,6 +160,8 @@ class FileStorage(Storage):
 
     def forget(self) -> None:
         """Drop unsaved changes: what is on disk (or the last snapshot) is the truth again."""
+        if self.writer is not None:
+            self.writer.wait(check=False)  # the disk must hold every write submitted so far
         if self.path is None:
             self._cache = self._snapshot if self._snapshot is not None else self._cache
         else:
@@ -163,11 +199,19 @@ class FileStorage(Storage):
             return
         try:
             data = self.render()
-            write_atomically(self.path, data, self.lock)
+            if self.writer is not None:
+                self.writer.submit([Version(self.path, data, self.lock)])
+            else:
+                write_atomically(self.path, data, self.lock)
         except BaseException:
             self.forget()
             raise
         self.writes += 1
+
+    def version(self) -> "Version":
+        """Return the file's new version (see `render`)."""
+        assert self.path is not None
+        return Version(self.path, self.render(), self.lock)
 
     def render(self) -> list[bytes]:
         """Return the file's new content in pieces, re-encoding only the changed documents."""
@@ -499,3 +543,147 @@ class TrackedTinyDB(TinyDB):
 def open_file(path: Path | None, lock: Lock | None = None) -> TinyDB:
     """Return a TinyDB over one file (or memory), with tracked tables; nothing is read yet."""
     return TrackedTinyDB(path, storage=FileStorage, lock=lock)
+
+
+@dataclass(frozen=True)
+class Version:
+    """A new version of one file: its content in pieces, and the lock that moves to it."""
+
+    path: Path
+    data: list[bytes]
+    lock: Lock | None = None
+
+
+@dataclass
+class _Job:
+    number: int
+    versions: list[Version]
+    done: concurrent.futures.Future[None] = field(default_factory=concurrent.futures.Future)
+
+
+class Writer:
+    """One thread that writes a database's files, in the order the writes were submitted.
+
+    See the module docstring for why, and for what holds after a crash or a failed write.
+
+    Args:
+        commit: writes several versions as one change (`store.db.commit_files`); a single
+            version is written with `write_atomically`.
+        on_failure: called on the event loop after a write failed, to reload the data in
+            memory from the disk.
+        loop: the event loop whose handlers submit writes (the running one if None).
+    """
+
+    def __init__(
+        self,
+        commit: Callable[[list[Version]], None],
+        on_failure: Callable[[], None],
+        loop: asyncio.AbstractEventLoop | None = None,
+    ) -> None:
+        self._commit = commit
+        self._on_failure = on_failure
+        self._loop = loop or asyncio.get_running_loop()
+        self._jobs: deque[_Job] = deque()
+        self._wake = threading.Condition()
+        self._numbers = 0  # jobs submitted
+        self._valid_from = 0  # jobs numbered below were rendered from state a failure undid
+        self._broken: BaseException | None = None
+        self._last: _Job | None = None
+        self._stopping = False
+        self._thread = threading.Thread(target=self._run, name="database-writer", daemon=True)
+        self._thread.start()
+
+    def submit(self, versions: list[Version]) -> None:
+        """Queue new versions of files; they reach the disk after every job queued before."""
+        if self._stopping:
+            raise RuntimeError("the database writer is stopped")
+        job = _Job(self._numbers, versions)
+        self._numbers += 1
+        self._last = job
+        with self._wake:
+            self._jobs.append(job)
+            self._wake.notify()
+
+    async def saved(self) -> None:
+        """Wait until every write submitted so far is on disk; raise its error if it failed."""
+        last = self._last
+        if last is None:
+            return
+        if last.done.done():  # the common case: no need to hop through the loop
+            last.done.result()
+            return
+        await asyncio.wrap_future(last.done, loop=self._loop)
+
+    async def idle(self) -> None:
+        """Wait until no write is queued or under way (a consistent moment to read files)."""
+        while (last := self._last) is not None and not last.done.done():
+            with suppress(BaseException):
+                await asyncio.wrap_future(last.done, loop=self._loop)
+
+    def wait(self, check: bool = True) -> None:
+        """Block until every write submitted so far is on disk (folds, shutdown, rollback).
+
+        Raises the error of the last write if it failed and `check` is True.
+        """
+        last = self._last
+        if last is None:
+            return
+        error = last.done.exception()  # blocks until the job is settled
+        if error is not None and check:
+            raise error
+
+    def stop(self) -> None:
+        """Write what is queued, then end the thread."""
+        self._stopping = True
+        with self._wake:
+            self._wake.notify()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while True:
+            with self._wake:
+                while not self._jobs and not self._stopping:
+                    self._wake.wait()
+                if not self._jobs:
+                    return
+                batch = list(self._jobs)
+                self._jobs.clear()
+            self._write(batch)
+
+    def _write(self, batch: list[_Job]) -> None:
+        valid = []
+        for job in batch:
+            if self._broken is not None or job.number < self._valid_from:
+                job.done.set_exception(self._broken or OSError("an earlier write failed"))
+            else:
+                valid.append(job)
+        if not valid:
+            return
+        latest: dict[Path, Version] = {}
+        for job in valid:
+            for version in job.versions:
+                latest.pop(version.path, None)  # keep the order of last writes
+                latest[version.path] = version
+        try:
+            versions = list(latest.values())
+            if len(versions) == 1:
+                write_atomically(versions[0].path, versions[0].data, versions[0].lock)
+            else:
+                self._commit(versions)
+        except BaseException as error:
+            self._broken = error
+            for job in valid:
+                job.done.set_exception(error)
+            with suppress(RuntimeError):  # the loop is closed: the process is ending
+                self._loop.call_soon_threadsafe(self._recover)
+            return
+        for job in valid:
+            job.done.set_result(None)
+
+    def _recover(self) -> None:
+        """On the loop, after a failed write: reload from disk, refuse jobs rendered before."""
+        self._valid_from = self._numbers
+        self._on_failure()
+        self._valid_from = self._numbers
+        self._last = None
+        self._broken = None
