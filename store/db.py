@@ -194,6 +194,11 @@ class Database:
         if self._writer is not None:
             await self._writer.saved()
 
+    @property
+    def writing(self) -> bool:
+        """Return True while a write made is not yet on disk."""
+        return self._writer is not None and self._writer.busy
+
     async def idle(self) -> None:
         """Wait until no write is under way: the files on disk are then one consistent state
         until the caller next awaits (snapshots read them in one synchronous step)."""

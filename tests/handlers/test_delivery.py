@@ -360,9 +360,15 @@ async def test_delivery_runs_in_the_background_while_the_bot_answers(bot: BotHar
 
 
 async def wait_until(predicate: Any) -> None:
-    """Let the event loop run until `predicate()` holds (pytest's own timeout bounds a hang)."""
-    while not predicate():
+    """Let the event loop run until `predicate()` holds.
+
+    Gives up after 1,500 looks (30 s at the least): a guard against a hang, not a speed bound.
+    """
+    for _ in range(1_500):
+        if predicate():
+            return
         await asyncio.sleep(0.02)
+    raise AssertionError("the condition never held")
 
 
 # ----- restarts on a real database file -----------------------------------------------------
