@@ -33,6 +33,9 @@ MAX_UPDATES = 256  # updates in flight at most; more wait in PTB's queue
 
 @dataclass
 class _Turn:
+    # The update's task: tasks it starts inherit this object (a context variable) but never
+    # hold its turn.
+    owner: "asyncio.Task[Any] | None"
     held: bool = False
 
 
@@ -60,7 +63,7 @@ class MemberOrder(BaseUpdateProcessor):
             for key in keys:  # always in the same order: two updates never wait on each other
                 stack.enter_context(self._hold(key))
                 await stack.enter_async_context(self._members[key][0])
-            turn = _Turn()
+            turn = _Turn(asyncio.current_task())
             token = _MY_TURN.set(turn)
             try:
                 await self._turn.acquire()
@@ -88,7 +91,7 @@ class MemberOrder(BaseUpdateProcessor):
     async def step_aside(self, wait: Callable[[], Awaitable[None]]) -> None:
         """Await `wait()`; from an update's task, let other updates run meanwhile."""
         turn = _MY_TURN.get()
-        if turn is None or not turn.held:
+        if turn is None or not turn.held or turn.owner is not asyncio.current_task():
             await wait()
             return
         self._turn.release()

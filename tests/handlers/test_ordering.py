@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from telegram import Update
 
+from handlers.ordering import MemberOrder
 from store import files
 from store.db import Database, open_database
 from tests.fakes import BotHarness, FakeRequest, make_settings, user_message
@@ -110,3 +111,30 @@ async def test_one_members_messages_are_handled_in_order_even_while_writes_wait(
     first, second = replies(bot, ANNA)
     assert "roma" in first and "refugees" in second
     assert followed(database, ANNA) == ["roma", "refugees"]
+
+
+async def test_a_task_started_by_an_update_never_gives_its_turn_away() -> None:
+    order = MemberOrder()
+    events: list[str] = []
+    released = asyncio.Event()
+
+    async def wait_in_child() -> None:
+        events.append("child waits")
+        await released.wait()
+
+    async def first() -> None:
+        child = asyncio.create_task(order.step_aside(wait_in_child))
+        for _ in range(5):
+            await asyncio.sleep(0)
+        released.set()
+        await child
+        events.append("first done")
+
+    async def second() -> None:
+        events.append("second")
+
+    one = asyncio.create_task(order.do_process_update(None, first()))
+    await asyncio.sleep(0)
+    two = asyncio.create_task(order.do_process_update(None, second()))
+    await asyncio.gather(one, two)
+    assert events == ["child waits", "first done", "second"]
