@@ -1,9 +1,9 @@
 """The running bot's snapshots: every day at BACKUP_TIME, and when `python -m bot backup` asks.
 
 The bot takes them itself so that the files are read in one step on the event loop, where
-every write is made, once its writer thread is idle (see `store.backup`). The command line asks by writing the wanted archive
-path into `<DB_PATH>.backup-request` and sending SIGUSR1; the bot writes the archive there
-(by rename, so it appears whole) and removes the request.
+every write is made, once its writer thread is idle (see `store.backup`). The command line
+asks by writing the wanted archive path into `<DB_PATH>.backup-request` and sending SIGUSR1;
+the bot writes the archive there (by rename, so it appears whole) and removes the request.
 """
 
 import asyncio
