@@ -14,6 +14,7 @@ from bot import callbacks
 from bot.aliases import Aliases
 from bot.cards import MAX_MESSAGE, card_keyboard, card_text, embed, result_row
 from bot.i18n import ENGLISH, N_, Translator
+from bot.menus import card_buttons
 from bot.models import DROPPED as DROPPED  # the statuses and the row are read here too
 from bot.models import FAILED as FAILED
 from bot.models import PENDING as PENDING
@@ -237,7 +238,11 @@ def alert_message(
     if len(practices) == 1 and not row.is_digest:
         practice = practices[0]
         text = alert_text(practice, row.why, bot_username, t)
-        return text, card_keyboard(practice, [manage], t)
+        # The same buttons as any card (Read more, Share, Follow, Full text), then "My
+        # subscriptions" on a row of its own.
+        keyboard = card_keyboard(practice, card_buttons(practice, t), t)
+        rows = [*(keyboard.inline_keyboard if keyboard else ()), (manage,)]
+        return text, InlineKeyboardMarkup(rows)
     text = digest_text(practices, row.why, bot_username, t)
     latest = InlineKeyboardButton(
         t.gettext(LATEST_LABEL), callback_data=callbacks.Browse("latest").pack()

@@ -22,6 +22,9 @@ Every action, as `ACTIONS` at the bottom lists them (`<field>`, `a/b` one of the
   cn|<name>                         Country
   t0|<index>                        EmptyTopic
   browse|topics/countries/latest/back Browse
+  tp|<page>|<index>                 TopicPage
+  pp|<page>|<country>[|<city>]      PlacePage
+  tb                                TopicsBack
   help                              Help
   lg|<code>                         Language
   fl|menu/new                       FollowMenu
@@ -300,6 +303,31 @@ class Browse(Action, prefix="browse"):
     what: Literal["topics", "countries", "latest", "back"]
 
 
+class TopicPage(Action, prefix="tp"):
+    """A page of a topic's practices, opened from /topics (its number in the list of topics).
+
+    Its list has "◀ Topics" (`TopicsBack`) back to the picker it replaced.
+    """
+
+    page: int
+    index: int
+
+
+class PlacePage(Action, prefix="pp"):
+    """A page of a country's practices, or of one of its cities', opened from /countries.
+
+    Its list has "◀ <country>" (`Country`) back to the country's cities it replaced.
+    """
+
+    page: int
+    country: Name
+    city: Name = ""
+
+
+class TopicsBack(Action, prefix="tb"):
+    """Back from a topic's practices to the list of topics, in place."""
+
+
 class Help(Action, prefix="help"):
     """How to search."""
 
@@ -419,7 +447,8 @@ class FullText(Action, prefix="ft"):
 
 
 ACTIONS: tuple[type[Action], ...] = (
-    Card, Page, RememberedPage, LatestPage, Country, EmptyTopic, Browse, Help, Language,
+    Card, Page, RememberedPage, LatestPage, Country, EmptyTopic, Browse,
+    TopicPage, PlacePage, TopicsBack, Help, Language,
     FollowMenu, FollowKind, FollowTopic, FollowCountry, FollowCity, FollowPractice,
     Subscriptions, StopOne, StopAll, Forget,
     Submit, Reopen, Step, Moderate, Reason, FullText,

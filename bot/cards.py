@@ -6,9 +6,12 @@ six times longer ("'" becomes "&#x27;"), so each field also has a budget of esca
 a card, or a page of PAGE_SIZE rows, fits one message whatever the data holds.
 """
 
+import re
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from html import escape
 
+from rapidfuzz import fuzz
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import MessageLimit
 from telegram.helpers import create_deep_linked_url
@@ -18,7 +21,7 @@ from bot.aliases import place_line
 from bot.i18n import ENGLISH, Translator
 from bot.models import Practice
 from bot.template import topic_name
-from bot.text import cut_to_telegram_length, isolate, telegram_length
+from bot.text import cut_to_telegram_length, fold, isolate, telegram_length
 
 # Telegram's limits. Lengths of text are counted as Telegram counts them, in UTF-16 code units
 # (`bot.text.telegram_length`), so every limit, budget and cut below is in those units.
@@ -46,6 +49,8 @@ SUBTITLE_BUDGET = 600
 PERIOD_BUDGET = 200
 TOPICS_BUDGET = 450
 QUERY_ECHO_BUDGET = 120
+SUBJECT_LIMIT = 120
+SUBJECT_BUDGET = 240
 
 
 def shorten(text: str, limit: int) -> str:
@@ -115,6 +120,10 @@ def card_text(
 ) -> str:
     """Return the full card of a practice.
 
+    A subtitle that says what the purpose says (`repeats`) is shown once; a purpose longer
+    than the card takes is cut at a sentence or word end with "…" (`excerpt`), and the card's
+    "Full text" button (`bot.menus.full_text_button`, `has_more_text`) offers the rest.
+
     Args:
         practice: the practice to show.
         bot_username: the bot's username, for the deep link on the title.
@@ -126,7 +135,7 @@ def card_text(
     """
     lines = [note, ""] if note else []
     lines.append(f"<b>{_title_link(practice, bot_username)}</b>")
-    if practice.subtitle:
+    if practice.subtitle and not repeats(practice.subtitle, practice.purpose):
         lines.append(f"<i>{embed(practice.subtitle, SUBTITLE_LIMIT, SUBTITLE_BUDGET)}</i>")
     if practice.place:
         place = place_line(t, practice.cities, practice.country)
@@ -141,20 +150,80 @@ def card_text(
         head = "\n\n<b>" + t._("Purpose:") + "</b> "
         room = MAX_MESSAGE - telegram_length(text) - telegram_length(head)
         if room > 0:
-            text += head + embed(practice.purpose, PURPOSE_LIMIT, room - 2)
+            shown, _cut = excerpt(practice.purpose, PURPOSE_LIMIT)
+            text += head + embed(shown, PURPOSE_LIMIT + 2, room - 2)
     # Only a note longer than a message could still need this cut.
     return cut_to_telegram_length(text, MAX_MESSAGE)
 
 
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’»)]*(?=\s|$)")
+
+
+def excerpt(text: str, limit: int) -> tuple[str, bool]:
+    """Return text cut to `limit` (Telegram length) at a sentence or word end, and whether
+    anything was cut.
+
+    A cut text always ends with "…": after the last sentence end when that keeps at least
+    half of what fits ("… first steps. …"), else after the last whole word. A text that
+    itself stops mid-sentence (an excerpt of the programme's listing) counts as cut too,
+    and gets its "…".
+    """
+    text = " ".join(text.split())
+    if telegram_length(text) <= limit and _SENTENCE_END.search(text[-3:] or "."):
+        return text, False
+    room = cut_to_telegram_length(text, limit - 2)
+    ends = [m.end() for m in _SENTENCE_END.finditer(room)]
+    if ends and ends[-1] >= len(room) // 2:
+        return room[: ends[-1]] + " …", True
+    if room != text and " " in room[len(room) // 2 :] and not text[len(room)].isspace():
+        room = room[: room.rindex(" ")]
+    return room.rstrip(" ,;:-–") + "…", True
+
+
+def repeats(subtitle: str, purpose: str | None) -> bool:
+    """Return True when a subtitle says what the purpose says: equal, contained in it, or
+    nearly equal once case, accents and punctuation are folded (rapidfuzz ratio ≥ 90)."""
+    if not purpose:
+        return False
+    a, b = fold(subtitle), fold(purpose)
+    return bool(a) and (a in b or fuzz.ratio(a, b[: len(a) + 10]) >= 90)
+
+
+def has_more_text(practice: Practice) -> bool:
+    """Return True when the bot holds more of a practice than its card shows: a purpose cut
+    for the card, or rationale, process or impact (never on the card)."""
+    longer = bool(practice.purpose) and telegram_length(practice.purpose or "") > PURPOSE_LIMIT
+    return longer or any((practice.rationale, practice.process, practice.impact))
+
+
+def share_button(practice: Practice, t: Translator = ENGLISH) -> InlineKeyboardButton:
+    """Return the Share button: it opens inline mode in a chat the member picks, with the
+    practice's key, so that `handlers.inline` offers exactly this practice to post."""
+    return InlineKeyboardButton(
+        t._("↗️ Share"), switch_inline_query=f"{PRACTICE_PREFIX}{practice.key}"
+    )
+
+
 def card_keyboard(
-    practice: Practice, extra: Sequence[InlineKeyboardButton] = (), t: Translator = ENGLISH
+    practice: Practice,
+    extra: Sequence[InlineKeyboardButton] = (),
+    t: Translator = ENGLISH,
+    share: bool = True,
 ) -> InlineKeyboardMarkup | None:
-    """Return the card's buttons: "Read more" to the full practice, then any extra buttons."""
-    rows: list[list[InlineKeyboardButton]] = []
+    """Return the card's buttons: "Read more" to the full practice and Share, then `extra`.
+
+    Args:
+        practice: the practice of the card.
+        extra: buttons of a second row (`bot.menus.card_buttons`: Follow, Full text).
+        t: the reader's language.
+        share: offer Share (not on a draft's preview: it is in no catalogue yet).
+    """
+    first: list[InlineKeyboardButton] = []
     if practice.url and practice.url.startswith(("https://", "http://")):
-        rows.append([InlineKeyboardButton(t._("📖 Read more"), url=practice.url)])
-    if extra:
-        rows.append(list(extra))
+        first.append(InlineKeyboardButton(t._("📖 Read more"), url=practice.url))
+    if share:
+        first.append(share_button(practice, t))
+    rows = [row for row in (first, list(extra)) if row]
     return InlineKeyboardMarkup(rows) if rows else None
 
 
@@ -167,11 +236,20 @@ def summary(practice: Practice, limit: int = SUMMARY_LIMIT) -> str:
     return shorten(text, limit) if text else ""
 
 
-def result_row(number: int, practice: Practice, bot_username: str, t: Translator = ENGLISH) -> str:
+def result_row(
+    number: int,
+    practice: Practice,
+    bot_username: str,
+    t: Translator = ENGLISH,
+    dated: bool = False,
+) -> str:
     """Return one short row of a result list: number, linked title, place and period, and
-    a line saying what the practice is."""
+    a line saying what the practice is (with `dated`, the date it was added first)."""
     row = f"<b>{number}.</b> {_title_link(practice, bot_username)}"
     place = _place_line(practice, t)
+    added = added_on(practice, t) if dated else ""
+    if added:
+        place = " · ".join(part for part in ("🆕 " + added, place) if part)
     if place:
         row += f"\n     {place}"
     line = summary(practice)
@@ -180,35 +258,64 @@ def result_row(number: int, practice: Practice, bot_username: str, t: Translator
     return row
 
 
+def added_on(practice: Practice, t: Translator = ENGLISH) -> str:
+    """Return the date a practice was added to the catalogue, in t's format ("" if unknown).
+
+    `published_at` is the ISO 8601 time of its import or approval (UTC).
+    """
+    if not practice.published_at:
+        return ""
+    try:
+        moment = datetime.fromisoformat(practice.published_at)
+    except ValueError:
+        return ""
+    return t.format_date(moment.date())
+
+
 def results_text(
-    label: str,
+    subject: str,
     practices: Sequence[Practice],
     page: int,
     bot_username: str,
     t: Translator = ENGLISH,
+    words: str = "",
+    icon: str = "🔎",
+    dated: bool = False,
 ) -> str:
-    """Return one page of results with a header like "5 of 23 for ‘refugees’".
+    """Return one page of results under a header said as a person would.
+
+    The header names what is listed, the count, and the rows shown when there are several
+    pages: "🔎 Roma · 13 practices · 1–5", "🔎 7 practices for ‘refugee jobs’".
 
     Args:
-        label: what was searched, as the user typed it (escaped here).
+        subject: what is listed, in words ("Roma", "Ravenna, Italy"; escaped here); "" for
+            a search of typed words only.
         practices: every result, best first.
         page: the page to show, from 0.
         bot_username: the bot's username, for deep links.
         t: the reader's language.
+        words: the words the member typed (quoted as theirs; escaped here), or "".
+        icon: the header's emoji.
+        dated: show on each row the date the practice was added to the catalogue.
     """
     total = len(practices)
-    shown = practices[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
-    pages = max(1, -(-total // PAGE_SIZE))
-    echo = embed(label, QUERY_ECHO_LIMIT, QUERY_ECHO_BUDGET)
-    header = "🔎 " + t.ngettext(
-        "<b>{shown} of {total}</b> result for ‘{query}’",
-        "<b>{shown} of {total}</b> results for ‘{query}’",
-        total,
-    ).format(shown=len(shown), total=t.format_number(total), query=echo)
-    if pages > 1:
-        header += " · " + t._("page {page} of {pages}").format(page=page + 1, pages=pages)
+    first = page * PAGE_SIZE
+    shown = practices[first : first + PAGE_SIZE]
+    count = t.format_number(total)
+    if words:
+        echo = embed(words, QUERY_ECHO_LIMIT, QUERY_ECHO_BUDGET)
+        counted = t.ngettext(
+            "{count} practice for ‘{words}’", "{count} practices for ‘{words}’", total
+        ).format(count=count, words=echo)
+    else:
+        counted = t.ngettext("{count} practice", "{count} practices", total).format(count=count)
+    parts = [f"<b>{embed(subject, SUBJECT_LIMIT, SUBJECT_BUDGET)}</b>"] if subject else []
+    parts.append(counted)
+    if total > PAGE_SIZE:
+        parts.append(f"{t.format_number(first + 1)}–{t.format_number(first + len(shown))}")
+    header = f"{icon} " + " · ".join(parts)
     rows = [
-        result_row(page * PAGE_SIZE + n, practice, bot_username, t)
+        result_row(first + n, practice, bot_username, t, dated)
         for n, practice in enumerate(shown, start=1)
     ]
     return cut_to_telegram_length("\n\n".join([header, *rows]), MAX_MESSAGE)

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 from typing import Protocol
 
 from bot.aliases import Aliases
-from bot.models import Practice
+from bot.models import Practice, period_years
 from bot.search import SearchIndex, SearchResult
 from bot.template import TOPICS
 
@@ -50,9 +50,21 @@ class Catalog:
         return self._by_key.get(key)
 
     def latest(self) -> list[Practice]:
-        """Return practices, most recently published first (catalogue order among equals)."""
+        """Return practices newest first by when each was added to the catalogue.
+
+        `published_at` is the UTC time of the import or the approval that added a practice;
+        the bundled practices all carry the time of the database's first start. Among
+        practices added at the same time, the one whose period reaches the latest year comes
+        first (then catalogue order), so a batch reads from the recent to the old.
+        """
+        year = datetime.now(UTC).year
+
+        def newest(practice: Practice) -> tuple[str, int]:
+            years = period_years(practice.period, year)
+            return practice.published_at or "", years[1] if years else 0
+
         # reverse=True keeps equal keys in catalogue order.
-        return sorted(self.index.practices, key=lambda p: p.published_at or "", reverse=True)
+        return sorted(self.index.practices, key=newest, reverse=True)
 
     def topic_counts(self) -> list[tuple[str, int]]:
         """Return every programme topic with its number of practices, in programme order."""

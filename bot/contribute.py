@@ -165,19 +165,26 @@ def preview_text(
     note: str = "",
     t: Translator = ENGLISH,
 ) -> str:
-    """Return the preview: the card exactly as it will be published, then the other fields.
+    """Return the preview: the card exactly as it will be published (`card_text`), nothing else.
+
+    The fields the card leaves out are behind the same "📄 Full text" button as on the
+    published card (`full_text_parts(..., public=True)`).
 
     Args:
         practice: the practice the draft describes.
-        answers: the draft's answers, for the fields that are not on the card.
+        answers: the draft's answers (kept for callers; the card is made from `practice`).
         bot_username: for the card's deep link.
         note: HTML shown first (what was wrong, or why a reopened submission was rejected);
             the card makes room for it.
     """
     head = t._("👀 <b>Preview</b>: this is the card as it will be published.")
+    tail = t._(
+        "The other fields are behind 📄 <b>Full text</b>, as on the published card. "
+        "Check it, then <b>Send</b> it to the moderators, or edit a field."
+    )
     card = card_text(practice, bot_username, note=f"{note}\n\n{head}" if note else head, t=t)
-    tail = t._("Check it, then <b>Send</b> it to the moderators, or edit a field.")
-    return with_details(card, answers, tail, t=t)
+    text = f"{card}\n\n{tail}"
+    return text if telegram_length(text) <= MAX_MESSAGE else card
 
 
 def moderation_text(
@@ -254,7 +261,9 @@ def reason_preview_text(number: int, title: str, reason: str, t: Translator = EN
     ).format(number=number, title=title, reason=reason)
 
 
-def _sections(answers: dict[str, Any], contact: bool, t: Translator) -> list[tuple[str, str]]:
+def _sections(
+    answers: dict[str, Any], contact: bool, t: Translator, public: bool = False
+) -> list[tuple[str, str]]:
     place = ", ".join([*answers.get("cities", []), answers.get("country") or ""]).strip(", ")
     title = t.gettext(FIELDS_BY_KEY["title"].name)
     sections = [(title, answers.get("title") or ""), (t._("Place"), place)]
@@ -262,23 +271,30 @@ def _sections(answers: dict[str, Any], contact: bool, t: Translator) -> list[tup
         if f.key not in ("title", "cities", "country", "contact"):
             sections.append((t.gettext(f.name), value_text(f.key, answers.get(f.key), t)))
     person = answers.get("contact")
-    if contact and person:
+    name = t.gettext(FIELDS_BY_KEY["contact"].name)
+    if public and person and person.get("public"):
+        # What the public reads: the contact plainly, and only with the member's consent.
+        sections.append((name, value_text("contact", person)))
+    elif contact and person and not public:
         shown = t._("may be published") if person.get("public") else t._("not to be published")
-        name = t.gettext(FIELDS_BY_KEY["contact"].name)
         sections.append((name, f"{value_text('contact', person)} ({shown})"))
     return [(name, text) for name, text in sections if text]
 
 
-def full_text_parts(answers: dict[str, Any], contact: bool, t: Translator = ENGLISH) -> list[str]:
+def full_text_parts(
+    answers: dict[str, Any], contact: bool, t: Translator = ENGLISH, public: bool = False
+) -> list[str]:
     """Return every answer in full, cut into numbered messages that each fit Telegram's limit.
 
     Args:
         answers: a draft's or submission's answers.
-        contact: include the contact (moderators, the author, or a published consent).
+        contact: include the contact with whether it may be published (moderators).
         t: the reader's language (names of the fields; answers stay as written).
+        public: the text as published (a card's and the preview's "Full text"): the contact
+            shown plainly with the member's consent, else not at all; no consent wording.
     """
     blocks: list[str] = []
-    for name, text in _sections(answers, contact, t):
+    for name, text in _sections(answers, contact, t, public):
         for n, chunk in enumerate(split_text(text, PART_BUDGET - 100)):
             label = name if n == 0 else t._("{name} (continued)").format(name=name)
             blocks.append(f"<b>{escape(label)}</b>\n{escape(chunk)}")

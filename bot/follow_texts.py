@@ -11,6 +11,7 @@ from bot.follow import MAX_SUBSCRIPTIONS
 from bot.i18n import ENGLISH, N_, Translator, languages, translator
 from bot.models import Practice, Subscription
 from bot.template import topic_name
+from bot.text import collation_key
 
 CANCEL = N_("Cancel")
 ICONS = {"topic": "🏷", "country": "🌍", "city": "🏙", "keyword": "🔤"}
@@ -121,10 +122,19 @@ def target_button(
 
 
 def choices_markup(
-    kind: str, names: Sequence[str], topics: Sequence[str], t: Translator, width: int = 1
+    kind: str,
+    names: Sequence[str],
+    topics: Sequence[str],
+    t: Translator,
+    width: int = 1,
+    alphabetical: bool = False,
 ) -> InlineKeyboardMarkup:
-    """Return one button per name that follows it, `width` a row, in t's language."""
+    """Return one button per name that follows it, `width` a row, in t's language; with
+    `alphabetical`, in alphabetical order of the labels shown (a whole list, not ranked
+    suggestions)."""
     buttons = [b for b in (target_button(kind, name, topics, t) for name in names) if b]
+    if alphabetical:
+        buttons.sort(key=lambda b: collation_key(b.text))
     return InlineKeyboardMarkup([buttons[i : i + width] for i in range(0, len(buttons), width)])
 
 

@@ -1,14 +1,15 @@
 """What the welcome and every practice card show, declared in one place. Pure.
 
 The welcome: how to search and the three ways to browse, then Follow and Submit. A card:
-"Read more" (`bot.cards.card_keyboard`), then the buttons `card_buttons` lists: Follow, and
-"Full text" for a practice a member submitted. Labels are English source text (N_), shown in
-each reader's language by `translated`.
+"Read more" and Share (`bot.cards.card_keyboard`), then the buttons `card_buttons` lists:
+Follow, and "Full text" when the card shows less than the bot has. Labels are English source
+text (N_), shown in each reader's language by `translated`.
 """
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import Browse, FollowPractice, FullText, Help, Submit
+from bot.cards import has_more_text
 from bot.follow_texts import FOLLOW_MENU_BUTTON
 from bot.i18n import N_, Translator
 from bot.models import Practice
@@ -56,11 +57,14 @@ def follow_button(practice: Practice) -> list[InlineKeyboardButton]:
 
 
 def full_text_button(practice: Practice) -> list[InlineKeyboardButton]:
-    """Return the "Full text" button of a card, for practices members submitted.
+    """Return the "Full text" button of a card whenever the card shows less than the bot has.
 
-    Their cards have no programme page behind "Read more", so the full text is sent in the chat.
+    That is every practice a member submitted (no programme page behind "Read more") and any
+    practice whose card cut its purpose or leaves out its rationale, process or impact
+    (`bot.cards.has_more_text`); the full text is sent in the chat.
     """
-    data = FullText(practice.key).try_pack() if practice.source == "submission" else None
+    offered = practice.source == "submission" or has_more_text(practice)
+    data = FullText(practice.key).try_pack() if offered else None
     return [InlineKeyboardButton(N_("📄 Full text"), callback_data=data)] if data else []
 
 

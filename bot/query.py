@@ -236,6 +236,18 @@ def _is_meaningful(word: str) -> bool:
     return len(word) > 1 or not word.isascii()
 
 
+def without_filters(text: str) -> str:
+    """Return what a member typed with its filters (`topic:roma`, `ville:"Genève"`) taken out.
+
+    What is left are their own words, which an answer may quote back; the filters are said
+    in words instead (`bot.search_texts.search_subject`).
+    """
+    kept = _FILTER.sub(
+        lambda m: " " if m.group(1).casefold() in FILTER_NAMES else m.group(0), text
+    )
+    return " ".join(kept.split())
+
+
 def _take_filter(
     match: re.Match[str], filters: _Filters, aliases: Aliases, topics: Sequence[str]
 ) -> str:

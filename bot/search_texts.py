@@ -6,7 +6,7 @@ Constants are English source text marked with `N_`; they are translated where th
 
 from html import escape
 
-from bot.aliases import Aliases, country_name
+from bot.aliases import Aliases, country_name, place_line
 from bot.cards import QUERY_ECHO_LIMIT, embed
 from bot.i18n import N_, Translator
 from bot.query import MAX_QUERY_LENGTH, Query
@@ -157,3 +157,29 @@ def filter_label(t: Translator, query: Query) -> str:
     if query.year is not None:
         parts.append(t._("in {year}").format(year=query.year))
     return " ".join(parts)
+
+
+def search_subject(t: Translator, query: Query, aliases: Aliases) -> str:
+    """Return what a query's filters ask for, as a person says it (plain text, unescaped).
+
+    Topics in t's language, then places ("Ravenna, Italy": a city with its country when the
+    city lies in one; a country in t's language), then the year, joined by " · ": the
+    header of results never shows filter syntax.
+    """
+    either = t._(" or ")
+    parts: list[str] = []
+    if query.topics:
+        parts.append(either.join(sorted(topic_name(t, topic) for topic in query.topics)))
+    places = [_city_with_country(t, city, aliases, query) for city in sorted(query.cities)]
+    if not query.cities:
+        places += [country_name(t, country) for country in sorted(query.countries)]
+    if places:
+        parts.append(either.join(places))
+    if query.year is not None:
+        parts.append(str(query.year))
+    return " · ".join(parts)
+
+
+def _city_with_country(t: Translator, city: str, aliases: Aliases, query: Query) -> str:
+    countries = sorted(query.countries) or aliases.city_countries.get(city, [])
+    return place_line(t, [city], countries[0]) if len(countries) == 1 else city

@@ -16,7 +16,7 @@ from bot.contribute import consent_text, preview_text, prompt_text
 from bot.i18n import N_, Translator
 from bot.models import Draft, Practice
 from bot.template import FIELD_KEYS, FIELDS, FIELDS_BY_KEY, TOPICS, Field, topic_name
-from bot.text import telegram_length
+from bot.text import collation_key, telegram_length
 
 Screen = tuple[str, InlineKeyboardMarkup]
 
@@ -122,8 +122,10 @@ def _field_keyboard(
     rows: list[list[InlineKeyboardButton]] = []
     if field.kind == "topics":
         chosen = draft.answers.get("topics") or []
-        for index, topic in enumerate(TOPICS):
-            name = topic_name(t, topic)
+        # Alphabetical in the member's language; buttons carry the topic's number in TOPICS.
+        names = {index: topic_name(t, topic) for index, topic in enumerate(TOPICS)}
+        for index, name in sorted(names.items(), key=lambda item: collation_key(item[1])):
+            topic = TOPICS[index]
             label = f"✅ {name}" if topic in chosen else name
             rows.append([button(label, draft, "t", index)])
         done = t._("✔️ Done ({count} of at most {most})").format(
@@ -159,7 +161,8 @@ def _preview(draft: Draft, data: ScreenData, error: str | None) -> Screen:
     if practice is None:
         raise ValueError("a preview needs the practice the draft describes (ScreenData)")
     text = preview_text(practice, draft.answers, data.username, "\n".join(notes), t)
-    card = card_keyboard(practice, t=t)
+    # The published card's buttons, but Share: a draft is in no catalogue yet.
+    card = card_keyboard(practice, t=t, share=False)
     rows = [list(row) for row in card.inline_keyboard] if card else []
     rows += [
         [button(t._("📄 Full text"), draft, "full")],

@@ -75,6 +75,16 @@ def fold(text: str) -> str:
     return _NON_WORD.sub(" ", folded).strip()
 
 
+def collation_key(name: str) -> str:
+    """Return the key that sorts names alphabetically as a reader of the bot's languages
+    expects: accents folded and case ignored ("Éducation" between "Droits" and "Emploi").
+
+    Locale-independent (no `locale` module, no ICU): enough for the Latin names of the bot's
+    languages, where accents never change the order of the letters.
+    """
+    return fold(name)
+
+
 def _fold_word(word: str) -> str:
     return strip_accents(drop_invisible(word)).casefold()
 

@@ -1,20 +1,37 @@
-"""Browsing without typing: /topics, /countries (then cities) and /latest."""
+"""Browsing without typing: /topics, /countries (then cities) and /latest.
 
+A list reached from a picker replaces it, with a "◀" button back to that picker (a topic's
+practices → the topics; a country's or a city's → the country's cities). Pickers are in
+alphabetical order of the names the reader sees (`collation_key`).
+"""
+
+from collections.abc import Callable
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import ContextTypes
 
 from bot.aliases import country_name
-from bot.callbacks import Browse, CallbackDataError, Country, EmptyTopic, LatestPage, named
+from bot.callbacks import (
+    Browse,
+    CallbackDataError,
+    Country,
+    EmptyTopic,
+    LatestPage,
+    PlacePage,
+    TopicPage,
+    TopicsBack,
+    named,
+)
 from bot.cards import PAGE_SIZE, results_keyboard, results_text
 from bot.i18n import N_, Translator
-from bot.template import topic_name
+from bot.template import TOPICS, topic_name
+from bot.text import collation_key
 from handlers.deps import services
 from handlers.editing import edit_or_ignore
 from handlers.gate import kept_for_member
 from handlers.language import tr
-from handlers.results import page_callbacks
+from handlers.results import browse_row, results_page
 
 COUNTRIES = N_("🌍 <b>Countries</b>: pick one, then a city.")
 TOPICS_TEXT = N_("🗂 <b>Topics</b>: pick one to see its practices.")
@@ -26,25 +43,28 @@ def _grid(buttons: list[InlineKeyboardButton], width: int = 2) -> InlineKeyboard
 
 
 def topics_markup(context: ContextTypes.DEFAULT_TYPE, t: Translator) -> InlineKeyboardMarkup:
-    """Return one button per programme topic, in t's language, with its number of practices."""
+    """Return one button per programme topic with its number of practices, named and sorted
+    alphabetically in t's language."""
     buttons = []
-    for number, (topic, count) in enumerate(services(context).catalog.topic_counts()):
-        data = (
-            page_callbacks(context, f'topic:"{topic}"')(0) if count else EmptyTopic(number).pack()
-        )
+    counts = list(enumerate(services(context).catalog.topic_counts()))
+    for number, (topic, count) in sorted(
+        counts, key=lambda item: collation_key(topic_name(t, item[1][0]))
+    ):
+        data = TopicPage(0, number).pack() if count else EmptyTopic(number).pack()
         label = f"{topic_name(t, topic)} ({t.format_number(count)})"
         buttons.append(InlineKeyboardButton(label, callback_data=data))
     return _grid(buttons, width=1)
 
 
 def countries_markup(context: ContextTypes.DEFAULT_TYPE, t: Translator) -> InlineKeyboardMarkup:
-    """Return one button per country that has practices, named in t's language."""
+    """Return one button per country that has practices, named and sorted in t's language."""
+    counts = services(context).catalog.country_counts()
     buttons = [
         InlineKeyboardButton(
-            f"{country_name(t, country)} ({count})",
+            f"{country_name(t, country)} ({t.format_number(count)})",
             callback_data=Country(country).pack(),
         )
-        for country, count in services(context).catalog.country_counts()
+        for country, count in sorted(counts, key=lambda c: collation_key(country_name(t, c[0])))
     ]
     return _grid(buttons)
 
@@ -72,11 +92,17 @@ async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 def latest_page(
     context: ContextTypes.DEFAULT_TYPE, page: int, t: Translator
 ) -> tuple[str, InlineKeyboardMarkup]:
-    """Return one page of the newest practices, in t's language."""
+    """Return one page of the practices newest first by the date each was added to the
+    catalogue (shown on each row), in t's language, with the other ways to browse."""
     practices = services(context).catalog.latest()
     page = max(0, min(page, (len(practices) - 1) // PAGE_SIZE))
-    text = results_text(t._("latest"), practices, page, context.bot.username, t)
-    return text, results_keyboard(practices, page, lambda n: LatestPage(n).pack(), t)
+    subject = t._("Newest first, by date added")
+    text = results_text(subject, practices, page, context.bot.username, t, icon="🆕", dated=True)
+    keyboard = results_keyboard(practices, page, lambda n: LatestPage(n).pack(), t)
+    browse = [
+        button for button in browse_row(t) if button.callback_data != Browse("latest").pack()
+    ]
+    return text, InlineKeyboardMarkup([*keyboard.inline_keyboard, browse])
 
 
 async def on_browse(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -113,6 +139,72 @@ async def on_latest_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     await edit_or_ignore(query.message, text, keyboard)
 
 
+async def on_topics_back(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Put the list of topics back in place of a topic's practices."""
+    query = update.callback_query
+    TopicsBack.parse(query.data)
+    if not isinstance(query.message, Message):
+        raise CallbackDataError("the topics on a message the bot can't see")
+    await query.answer()
+    t = tr(update, context)
+    await edit_or_ignore(query.message, t.gettext(TOPICS_TEXT), topics_markup(context, t))
+
+
+async def on_topic_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Show a page of a topic's practices in place of the topics, with "◀ Topics"."""
+    button = TopicPage.parse(update.callback_query.data)
+    if not 0 <= button.index < len(TOPICS):
+        raise CallbackDataError(f"no topic {button.index}")
+    t = tr(update, context)
+    back = InlineKeyboardButton(t._("◀ Topics"), callback_data=TopicsBack().pack())
+    await _show_list(
+        update,
+        context,
+        f'topic:"{TOPICS[button.index]}"',
+        button.page,
+        back,
+        lambda n: TopicPage(n, button.index).pack(),
+    )
+
+
+async def on_place_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Show a page of a country's or a city's practices in place of the country's cities,
+    with "◀ <country>" back to them."""
+    button = PlacePage.parse(update.callback_query.data)
+    catalog = services(context).catalog
+    country = named(button.country, [name for name, _ in catalog.country_counts()])
+    city = named(button.city, [name for name, _ in catalog.city_counts(country or "")])
+    if country is None or city is None:
+        raise CallbackDataError(f"no practices in {button!r} any more")
+    t = tr(update, context)
+    # Place filters combine as "or": a city's list is asked by the city alone.
+    text = f'city:"{city}"' if city else f'country:"{country}"'
+    label = t._("◀ Back to {country}").format(country=country_name(t, country))
+    back = InlineKeyboardButton(label, callback_data=Country(country).pack())
+    await _show_list(
+        update, context, text, button.page, back, lambda n: PlacePage(n, country, city).pack()
+    )
+
+
+async def _show_list(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    text: str,
+    page: int,
+    back: InlineKeyboardButton,
+    page_data: Callable[[int], str],
+) -> None:
+    query = update.callback_query
+    result = services(context).catalog.search(text)
+    if not result.practices or not isinstance(query.message, Message):
+        raise CallbackDataError(f"nothing to list for {text!r} any more")
+    page = max(0, min(page, (len(result.practices) - 1) // PAGE_SIZE))
+    t = tr(update, context)
+    page_text, keyboard = results_page(context, text, result, page, t, [back], page_data)
+    await query.answer()
+    await edit_or_ignore(query.message, page_text, keyboard)
+
+
 async def on_empty_topic(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Say that a topic has no practice yet."""
     EmptyTopic.parse(update.callback_query.data)
@@ -136,12 +228,12 @@ async def on_country(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
             t._("All in {country} ({count})").format(
                 country=country_name(t, country), count=total
             ),
-            callback_data=page_callbacks(context, f'country:"{country}"')(0),
+            callback_data=PlacePage(0, country).pack(),
         )
     ]
     buttons += [
         InlineKeyboardButton(
-            f"{city} ({count})", callback_data=page_callbacks(context, f'city:"{city}"')(0)
+            f"{city} ({t.format_number(count)})", callback_data=PlacePage(0, country, city).pack()
         )
         for city, count in cities
     ]

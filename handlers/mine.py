@@ -17,7 +17,8 @@ SHOWN = 20
 
 
 async def on_full_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Send the published fields of a submitted practice in full, and its contact if allowed."""
+    """Send the published fields of a practice in full, and its contact if its author allowed
+    it (plainly, never with consent wording)."""
     key = FullText.parse(update.callback_query.data).key
     practice = await practice_of_button(update, context, key)
     if practice is None:
@@ -25,7 +26,7 @@ async def on_full_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     await update.callback_query.answer()
     submission = submissions(context).by_practice(practice.id)
     answers = public_answers(practice, submission.answers if submission else None)
-    for part in full_text_parts(answers, contact=True, t=tr(update, context)):
+    for part in full_text_parts(answers, contact=False, t=tr(update, context), public=True):
         await context.bot.send_message(update.effective_chat.id, part)
 
 

@@ -3,7 +3,7 @@ buttons that page through them. Shared by search, browsing and moderation (a rea
 really a search)."""
 
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.ext import ContextTypes
@@ -12,12 +12,13 @@ from bot.callbacks import Browse, Page, RememberedPage
 from bot.cards import results_keyboard, results_text
 from bot.follow_texts import target_button
 from bot.i18n import ENGLISH, Translator
-from bot.models import Practice
+from bot.query import without_filters
 from bot.search import SearchResult
 from bot.search_texts import (
     missing_place_line,
     not_found_text,
     result_note,
+    search_subject,
     too_long_note,
 )
 from bot.template import TOPICS
@@ -43,7 +44,6 @@ async def reply_with_results(
     message: Message,
     context: ContextTypes.DEFAULT_TYPE,
     text: str,
-    label: str | None = None,
     t: Translator | None = None,
 ) -> None:
     """Search and reply with the first page of results, or say why there are none.
@@ -65,7 +65,7 @@ async def reply_with_results(
         await message.reply_text(
             missing_place_line(t, result), reply_markup=InlineKeyboardMarkup(follow_row)
         )
-    page_text, keyboard = results_page(context, text, result.practices, 0, label, t)
+    page_text, keyboard = results_page(context, text, result, 0, t)
     note = result_note(t, result)
     if note:
         page_text = f"{note}\n\n{page_text}"
@@ -89,18 +89,37 @@ def _follow_missing_place(t: Translator, result: SearchResult) -> list[list[Inli
 def results_page(
     context: ContextTypes.DEFAULT_TYPE,
     text: str,
-    practices: list[Practice],
+    result: SearchResult,
     page: int,
-    label: str | None = None,
     t: Translator = ENGLISH,
+    back: Sequence[InlineKeyboardButton] = (),
+    page_data: Callable[[int], str] | None = None,
 ) -> tuple[str, InlineKeyboardMarkup]:
-    """Return the text and buttons of one page of results for a query, in t's language."""
-    page_data = page_callbacks(context, text)
-    username = context.bot.username
-    return (
-        results_text(label or text, practices, page, username, t),
-        results_keyboard(practices, page, page_data, t),
+    """Return the text and buttons of one page of a query's results, in t's language.
+
+    The header says what the filters ask for in words and quotes only the words the member
+    typed (`search_subject`, `without_filters`): never filter syntax.
+
+    Args:
+        context: the handler's context.
+        text: the query (typed, or built by browsing).
+        result: its search result (with practices).
+        page: the page, from 0.
+        t: the reader's language.
+        back: a row that leads back to the picker the list was reached from (browsing).
+        page_data: the callback data of page n (default: the query's `Page`).
+    """
+    query = result.query
+    subject = search_subject(t, query, services(context).catalog.aliases)
+    # Words are quoted only when the practices listed match them.
+    words = without_filters(text) if query.words and not result.filter_only else ""
+    page_text = results_text(subject, result.practices, page, context.bot.username, t, words=words)
+    keyboard = results_keyboard(
+        result.practices, page, page_data or page_callbacks(context, text), t
     )
+    if back:
+        keyboard = InlineKeyboardMarkup([*keyboard.inline_keyboard, list(back)])
+    return page_text, keyboard
 
 
 def page_callbacks(context: ContextTypes.DEFAULT_TYPE, text: str) -> Callable[[int], str]:

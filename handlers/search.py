@@ -75,7 +75,7 @@ async def _show_page(
     if not isinstance(query.message, Message):
         raise CallbackDataError("a page of results on a message the bot can't see")
     page = min(number, (len(practices) - 1) // PAGE_SIZE)
-    page_text, keyboard = results_page(context, text, practices, page, t=t)
+    page_text, keyboard = results_page(context, text, result, page, t=t)
     note = result_note(t, result)
     if note:
         page_text = f"{note}\n\n{page_text}"

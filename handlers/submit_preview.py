@@ -56,8 +56,9 @@ async def on_preview(update: Update, context: Context, draft: Draft, _: str) -> 
 
 @button_step
 async def on_read_in_full(update: Update, context: Context, draft: Draft, _: str) -> object:
-    """Send every answer in full, in as many messages as it takes."""
-    for part in full_text_parts(draft.answers, contact=True, t=tr(update, context)):
+    """Send the full text as it will be published, in as many messages as it takes."""
+    t = tr(update, context)
+    for part in full_text_parts(draft.answers, contact=False, t=t, public=True):
         await context.bot.send_message(update.effective_chat.id, part)
     return state_of(draft)
 

@@ -80,7 +80,9 @@ def follow_typed(
         if kind == "topic" and not found.choices:
             # Nothing close: the list is short enough to offer whole.
             pick = t._("Pick one:")
-            return f"{found.problem}\n{pick}", ft.choices_markup("topic", TOPICS, TOPICS, t)
+            return f"{found.problem}\n{pick}", ft.choices_markup(
+                "topic", TOPICS, TOPICS, t, alphabetical=True
+            )
         if not found.choices:
             return found.problem or "", None
         choices = ft.choices_markup(kind, found.choices, TOPICS, t)
@@ -144,11 +146,11 @@ async def _pick_kind(
 ) -> None:
     await query.answer()
     if kind == "topic":
-        markup = ft.choices_markup("topic", TOPICS, TOPICS, t)
+        markup = ft.choices_markup("topic", TOPICS, TOPICS, t, alphabetical=True)
         await edit_or_ignore(query.message, t.gettext(ft.TOPIC_PICK), markup)
     elif kind == "country":
         names = [country for country, _ in services(context).catalog.country_counts()]
-        markup = ft.choices_markup("country", names, TOPICS, t, width=2)
+        markup = ft.choices_markup("country", names, TOPICS, t, width=2, alphabetical=True)
         await edit_or_ignore(query.message, t.gettext(ft.COUNTRY_PICK), markup)
     elif kind in ft.PROMPTS:
         prompt = t.gettext(ft.PROMPTS[kind])

@@ -155,14 +155,17 @@ def test_why_line_escapes_keywords() -> None:
     assert why_line(["“<script>”"]) == "🔔 <i>You follow: “&lt;script&gt;”</i>"
 
 
-def test_an_alert_is_the_card_with_why_and_a_manage_button() -> None:
+def test_an_alert_is_the_card_with_why_its_buttons_and_a_manage_button() -> None:
     new = practice("p0", url="https://example.org/p0", topics=["Refugees"])
+    new.process = "How it was done, in full."
     text, markup = alert_message(OutboxRow(1, ["p0"], ["Refugees"]), [new], "icc_bot")
     assert text.startswith("🔔 <i>You follow: Refugees</i>")
     assert "start=p_p0" in text
     buttons = [b for row in markup.inline_keyboard for b in row]
-    assert [b.callback_data for b in buttons if b.callback_data] == ["fl|ls"]
+    # The same buttons as any card: Follow, Full text, Share; then My subscriptions.
+    assert [b.callback_data for b in buttons if b.callback_data] == ["fp|p0", "ft|p0", "fl|ls"]
     assert any(b.url == "https://example.org/p0" for b in buttons)
+    assert [b.switch_inline_query for b in buttons if b.switch_inline_query] == ["p_p0"]
 
 
 def test_keywords_naming_a_place_are_read_again_when_the_place_first_appears(

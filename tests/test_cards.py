@@ -16,7 +16,10 @@ from bot.cards import (
     card_keyboard,
     card_text,
     deep_link,
+    excerpt,
+    has_more_text,
     inline_description,
+    repeats,
     result_row,
     results_keyboard,
     results_text,
@@ -219,7 +222,7 @@ def test_note_goes_above_the_card():
 
 @pytest.mark.parametrize("url", ["https://example.org/p", "http://example.org/p"])
 def test_card_has_read_more_button_for_a_web_url(url):
-    (button,) = buttons(card_keyboard(make(url=url)))
+    (button,) = buttons(card_keyboard(make(url=url), share=False))
     assert "Read more" in button.text
     assert button.url == url
 
@@ -228,13 +231,16 @@ def test_card_has_read_more_button_for_a_web_url(url):
     "url", [None, "", "javascript:alert(1)", "ftp://example.org", "www.example.org", HOSTILE]
 )
 def test_card_has_no_read_more_button_without_a_web_url(url):
-    assert card_keyboard(make(url=url)) is None
+    assert card_keyboard(make(url=url), share=False) is None
+    # Share alone is left: every published card can be shared.
+    (share,) = buttons(card_keyboard(make(url=url)))
+    assert share.switch_inline_query == f"p_{make().key}"
 
 
 def test_extra_buttons_follow_read_more():
     extra = [InlineKeyboardButton("Share", switch_inline_query="x")]
     markup = card_keyboard(make(), extra)
-    assert [b.text for b in buttons(markup)] == ["📖 Read more", "Share"]
+    assert [b.text for b in buttons(markup)] == ["📖 Read more", "↗️ Share", "Share"]
 
 
 # --- escaping and limits ---------------------------------------------------------------------
@@ -256,7 +262,7 @@ def test_hostile_practice_renders_escaped_everywhere():
         assert HOSTILE in visible(text)
         assert "<script>" not in text
     assert HOSTILE in inline_description(practice)  # plain text, sent without a parse mode
-    assert card_keyboard(practice) is None
+    assert card_keyboard(practice, share=False) is None  # no hostile URL behind Read more
 
 
 def test_huge_practice_card_fits_one_message():
@@ -308,14 +314,21 @@ def test_results_page_counts_and_numbers_its_rows():
     first = visible(results_text("roma", practices, 0, BOT))
     second = visible(results_text("roma", practices, 1, BOT))
     last = visible(results_text("roma", practices, 2, BOT))
-    assert first.startswith("🔎 5 of 12 results for ‘roma’ · page 1 of 3")
+    # Said as a person would: what is listed, how many in all, which rows are shown.
+    assert first.startswith("🔎 roma · 12 practices · 1–5\n")
     assert "1. Practice 0" in first and "5. Practice 4" in first
+    assert second.startswith("🔎 roma · 12 practices · 6–10\n")
     assert "6. Practice 5" in second and "Practice 4" not in second
-    assert last.startswith("🔎 2 of 12") and "12. Practice 11" in last
+    assert last.startswith("🔎 roma · 12 practices · 11–12") and "12. Practice 11" in last
+    typed = visible(results_text("", practices, 0, BOT, words="refugee jobs"))
+    assert typed.startswith("🔎 12 practices for ‘refugee jobs’ · 1–5")
+    assert " of " not in first and "page" not in first
 
 
 def test_single_page_has_no_page_count():
-    assert "page" not in visible(results_text("roma", [make()], 0, BOT))
+    shown = visible(results_text("Roma", [make()], 0, BOT))
+    assert shown.startswith("🔎 Roma · 1 practice\n")
+    assert "–" not in shown.split("\n")[0]
 
 
 def test_results_keyboard_opens_cards_and_pages_on():
@@ -345,3 +358,52 @@ def test_shorten_cuts_at_a_word():
 
 def test_shorten_keeps_short_text_and_collapses_spaces():
     assert shorten("  Roma \n  inclusion ", 100) == "Roma inclusion"
+
+
+# --- what a card shows once, and where it cuts ------------------------------------------------
+
+
+def test_purpose_cut_for_the_card_ends_at_a_sentence_with_an_ellipsis():
+    sentence = "The city trained its staff in intercultural mediation. "
+    text = card_text(make(purpose=sentence * 40), BOT)
+    purpose = visible(text).split("Purpose:")[1].strip()
+    assert purpose.endswith("mediation. …")
+    assert has_more_text(make(purpose=sentence * 40))
+
+
+def test_purpose_that_stops_mid_sentence_gets_its_ellipsis_at_a_word_end():
+    cut = "It can be difficult to secure a"
+    shown = visible(card_text(make(purpose=f"Housing matters. {cut}"), BOT))
+    assert shown.rstrip().endswith("It can be difficult to secure a…")
+    long_word = "Longwordsentence " * 60
+    assert excerpt(long_word, 100)[0].endswith("Longwordsentence…")
+    assert excerpt("Complete sentence.", 100) == ("Complete sentence.", False)
+
+
+@pytest.mark.parametrize(
+    "subtitle",
+    [
+        "Community policing for everyone.",
+        "community policing for everyone",
+        "Community-policing for everyone!",
+        "Community policing",
+    ],
+)
+def test_a_subtitle_the_purpose_repeats_is_shown_once(subtitle):
+    purpose = "Community policing for everyone."
+    shown = visible(card_text(make(subtitle=subtitle, purpose=purpose), BOT))
+    assert shown.casefold().replace("-", " ").count("community policing") == 1
+    assert repeats(subtitle, purpose)
+
+
+def test_a_different_subtitle_stays():
+    practice = make(subtitle="Police on foot", purpose="Community policing for everyone.")
+    assert "Police on foot" in visible(card_text(practice, BOT))
+
+
+def test_a_nearly_empty_card_shows_what_there_is_and_read_more():
+    bare = Practice(id="bare", title="Bare", country="Italy", url="https://example.org/bare")
+    shown = visible(card_text(bare, BOT))
+    assert shown.strip() == "Bare\n📍 Italy"
+    labels = [b.text for b in buttons(card_keyboard(bare))]
+    assert labels == ["📖 Read more", "↗️ Share"]

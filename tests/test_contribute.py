@@ -3,7 +3,7 @@
 from html import escape
 
 from bot.answers import practice_from_answers
-from bot.cards import MAX_MESSAGE
+from bot.cards import MAX_MESSAGE, card_text
 from bot.contribute import (
     decided_text,
     full_text_parts,
@@ -47,14 +47,27 @@ def test_step_label_names_the_step_or_the_preview() -> None:
     assert step_label("preview") == "the preview, ready to send"
 
 
-def test_preview_is_the_card_and_the_other_fields_all_escaped() -> None:
+def test_preview_is_the_published_card_and_the_other_fields_are_behind_full_text() -> None:
     answers = {key: MARKUP * 3 + key for key in ("title", "purpose", "process", "impact")}
     answers = {**ANSWERS, **answers}
     practice = practice_from_answers(answers, "cooking")
     text = preview_text(practice, answers, "icc_practice_bot")
     assert "<b>x</b>" not in text and escape(MARKUP) in text
     assert "https://t.me/icc_practice_bot?start=p_cooking" in text
-    assert "<b>Impact:</b>" in text and "for the moderators only" in text
+    # The card as published, nothing it hides (issue 11: the preview is the published card).
+    card = card_text(practice, "icc_practice_bot")
+    assert card.split("\n", 2)[2] in text
+    assert "<b>Impact:</b>" not in text and "ana@example.org" not in text
+    assert "Full text" in text
+    public = "".join(full_text_parts(answers, contact=False, public=True))
+    assert "<b>Impact</b>" in public and "ana@example.org" not in public
+
+
+def test_public_full_text_shows_a_consented_contact_plainly() -> None:
+    contact = {"name": "Ana Silva", "email": "ana@example.org", "public": True}
+    public = "".join(full_text_parts({**ANSWERS, "contact": contact}, False, public=True))
+    assert "Ana Silva, ana@example.org" in public or "ana@example.org" in public
+    assert "published" not in public
 
 
 def test_preview_of_huge_answers_stays_within_one_message() -> None:

@@ -49,13 +49,13 @@ async def test_plain_message_answers_with_result_rows_carrying_deep_links(
 
 async def test_search_command_pages_five_results_at_a_time(harness: BotHarness) -> None:
     first = only_message(await harness.send("/search spain"))
-    assert re.search(r"5 of 1\d</b>", first.text)
+    assert re.search(r"🔎 <b>Spain</b> · 1\d practices · 1–5\n", first.text)
     assert len(DEEP_LINK.findall(first.text)) == 5
     assert [b["text"] for b in first.buttons][:5] == ["1", "2", "3", "4", "5"]
 
     second = (await harness.press(first.button("Next")["callback_data"]))[-1]
     assert second.method == "editMessageText"
-    assert "page 2 of" in second.text
+    assert re.search(r"1\d practices · 6–10\n", second.text)
     assert [b["text"] for b in second.buttons][:5] == ["6", "7", "8", "9", "10"]
     assert set(DEEP_LINK.findall(second.text)).isdisjoint(DEEP_LINK.findall(first.text))
     back = (await harness.press(second.button("Back")["callback_data"]))[-1]
@@ -127,8 +127,7 @@ async def test_topics_lists_every_topic_with_counts_and_opens_one(harness: BotHa
     assert len(listing.buttons) == 21
     refugees = listing.button("Refugees (8)")
     results = (await harness.press(refugees["callback_data"]))[-1]
-    assert "8 of 8" not in results.text  # five shown per page
-    assert "5 of 8" in results.text
+    assert results.text.startswith("🔎 <b>Refugees</b> · 8 practices · 1–5\n")
     assert "Give Something Back to Berlin" in results.text
 
 
@@ -147,16 +146,16 @@ async def test_countries_then_city_then_results(harness: BotHarness) -> None:
     results = (await harness.press(lisbon["callback_data"]))[-1]
     assert "Safer Alta de Lisboa" in results.text
     everything = (await harness.press(cities.button("All in Portugal")["callback_data"]))[-1]
-    assert "5 of 10" in everything.text
+    assert everything.text.startswith("🔎 <b>Portugal</b> · 10 practices · 1–5\n")
     back = (await harness.press(cities.button("◀ Countries")["callback_data"]))[-1]
     assert "Spain (13)" in {b["text"] for b in back.buttons}
 
 
 async def test_latest_pages_through_the_newest_practices(harness: BotHarness) -> None:
     first = only_message(await harness.send("/latest"))
-    assert "5 of 75" in first.text
+    assert first.text.startswith("🆕 <b>Newest first, by date added</b> · 75 practices · 1–5\n")
     second = (await harness.press(first.button("Next")["callback_data"]))[-1]
-    assert "page 2 of 15" in second.text
+    assert "75 practices · 6–10\n" in second.text
 
 
 async def test_deep_link_opens_the_practice_card(harness: BotHarness) -> None:

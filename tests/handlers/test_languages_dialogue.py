@@ -65,7 +65,8 @@ async def test_a_french_member_goes_through_the_whole_dialogue_in_french() -> No
         assert any("Étape 6 sur 12 · Thèmes" in text for text in texts)
         preview = screen(bot, FRENCH_USER)
         assert "👀 <b>Aperçu</b>" in preview.text
-        assert "réservé aux modérateurs" in preview.text
+        # The preview is the published card; the other fields are behind "Full text".
+        assert "📄 <b>Texte intégral</b>" in preview.text
         assert preview.button("Envoyer")
         assert_no_english(calls)
 
@@ -78,7 +79,7 @@ async def test_a_german_member_gets_german_steps_errors_and_preview() -> None:
         calls = refused + await walk_to_preview(bot, GERMAN_USER)
         preview = screen(bot, GERMAN_USER)
         assert "👀 <b>Vorschau</b>" in preview.text
-        assert "nur für die Moderation" in preview.text
+        assert "📄 <b>Volltext</b>" in preview.text
         assert any("Schritt 4 von 12 · Land" in call.text for call in screens(calls, GERMAN_USER))
         assert_no_english(calls)
 

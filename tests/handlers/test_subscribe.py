@@ -72,7 +72,7 @@ async def test_subscribe_to_keywords_by_typing_them_in_reply(harness: BotHarness
 
 async def test_a_plain_message_that_is_no_reply_is_still_a_search(harness: BotHarness) -> None:
     reply = last(await harness.send("Torino"))
-    assert "for ‘Torino’" in reply.text
+    assert "🔎 <b>Turin, Italy</b> · 3 practices" in reply.text
     assert followed(harness) == []
 
 
