@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from bot.aliases import Aliases
 from bot.template import names_in_every_language
-from bot.text import fold
+from bot.text import drop_invisible, fold
 from bot.vocabulary import Vocabulary, load_vocabulary
 
 MAX_QUERY_LENGTH = 200
@@ -245,7 +245,8 @@ def without_filters(text: str) -> str:
     kept = _FILTER.sub(
         lambda m: " " if m.group(1).casefold() in FILTER_NAMES else m.group(0), text
     )
-    return " ".join(kept.split())
+    # Invisible characters (soft hyphen, zero-width space …) are no part of what was typed.
+    return " ".join(drop_invisible(kept).split())
 
 
 def _take_filter(
