@@ -1,6 +1,7 @@
 """Validate one practice record of an import file against the rules of DESIGN §3."""
 
 import difflib
+import functools
 import re
 from collections.abc import Callable
 from typing import Any
@@ -122,7 +123,7 @@ def _field_checks(aliases: Aliases) -> dict[str, Callable[[dict[str, Any]], Any]
         "source": lambda d: _one_line(d, "source", MAX_SHORT_LENGTH) or DEFAULT_SOURCE,
     }
     for name in TEXT_FIELDS:
-        checks[name] = lambda d, name=name: _text(d, name, MAX_TEXT_LENGTH)
+        checks[name] = functools.partial(_text, name=name, limit=MAX_TEXT_LENGTH)
     return checks
 
 
