@@ -14,6 +14,7 @@ from handlers.deps import services
 from handlers.gate import kept_for_member
 from handlers.language import tr
 from handlers.search import edit_or_ignore, page_callbacks
+from handlers.updates import chat_of, data_of, message_of, query_of
 
 COUNTRIES = N_("🌍 <b>Countries</b>: pick one, then a city.")
 TOPICS_TEXT = N_("🗂 <b>Topics</b>: pick one to see its practices.")
@@ -50,20 +51,20 @@ async def topics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """List every topic as a button."""
     t = tr(update, context)
     markup = topics_markup(context, t)
-    await update.effective_message.reply_text(t.gettext(TOPICS_TEXT), reply_markup=markup)
+    await message_of(update).reply_text(t.gettext(TOPICS_TEXT), reply_markup=markup)
 
 
 async def countries(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """List the countries that have practices."""
     t = tr(update, context)
     markup = countries_markup(context, t)
-    await update.effective_message.reply_text(t.gettext(COUNTRIES), reply_markup=markup)
+    await message_of(update).reply_text(t.gettext(COUNTRIES), reply_markup=markup)
 
 
 async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Show the most recently published practices."""
     text, keyboard = latest_page(context, 0, tr(update, context))
-    await update.effective_message.reply_text(text, reply_markup=keyboard)
+    await message_of(update).reply_text(text, reply_markup=keyboard)
 
 
 def latest_page(
@@ -78,10 +79,10 @@ def latest_page(
 
 async def on_browse(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answer the browse buttons of the welcome and of an empty search."""
-    query = update.callback_query
+    query = query_of(update)
     t = tr(update, context)
     await query.answer()
-    target = query.data.partition("|")[2]
+    target = data_of(query).partition("|")[2]
     if target == "back" and isinstance(query.message, Message):
         await edit_or_ignore(query.message, t.gettext(COUNTRIES), countries_markup(context, t))
         return
@@ -92,7 +93,7 @@ async def on_browse(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     else:
         text, keyboard = t.gettext(TOPICS_TEXT), topics_markup(context, t)
     await context.bot.send_message(
-        query.message.chat.id,
+        chat_of(update).id,
         text,
         reply_markup=keyboard,
         reply_parameters=kept_for_member(update),
@@ -101,9 +102,9 @@ async def on_browse(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def on_latest_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Page through /latest."""
-    query = update.callback_query
+    query = query_of(update)
     t = tr(update, context)
-    number = query.data.partition("|")[2]
+    number = data_of(query).partition("|")[2]
     if not number.isdigit() or not isinstance(query.message, Message):
         await query.answer(t.gettext(STALE_BUTTON), show_alert=True)
         return
@@ -115,15 +116,15 @@ async def on_latest_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 async def on_empty_topic(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Say that a topic has no practice yet."""
     text = tr(update, context).gettext(NO_TOPIC_PRACTICES)
-    await update.callback_query.answer(text, show_alert=True)
+    await query_of(update).answer(text, show_alert=True)
 
 
 async def on_country(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Show the cities of a country, and a button for all its practices."""
-    query = update.callback_query
+    query = query_of(update)
     t = tr(update, context)
     countries = [name for name, _ in services(context).catalog.country_counts()]
-    country = named(query.data.partition("|")[2], countries) or ""
+    country = named(data_of(query).partition("|")[2], countries) or ""
     cities = services(context).catalog.city_counts(country)
     total = sum(c for name, c in services(context).catalog.country_counts() if name == country)
     if not total or not isinstance(query.message, Message):

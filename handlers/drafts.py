@@ -11,8 +11,9 @@ belongs to an older screen and is refused, whatever it says.
 
 import functools
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from datetime import datetime
+from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden
@@ -26,6 +27,7 @@ from handlers import fallback, search
 from handlers.deps import services, submissions
 from handlers.language import tr, tr_for
 from handlers.screens import paused_keyboard, screen
+from handlers.updates import chat_of, message_of, query_of, user_of
 from store.submissions import DRAFT_RETENTION
 
 log = logging.getLogger(__name__)
@@ -128,15 +130,13 @@ async def ask(
     store.save_dialogue(draft, CONVERSATION, conversation_key(update), state)
     if intro:
         t = tr_for(services(context), draft.user_id)
-        await context.bot.send_message(update.effective_chat.id, t.gettext(intro))
+        await context.bot.send_message(chat_of(update).id, t.gettext(intro))
     query = update.callback_query
     if query and query.message and query.message.message_id == draft.prompt_message_id:
         await edit(query.message, text, keyboard)
     else:
-        await strip_buttons(context, update.effective_chat.id, draft.prompt_message_id)
-        sent = await context.bot.send_message(
-            update.effective_chat.id, text, reply_markup=keyboard
-        )
+        await strip_buttons(context, chat_of(update).id, draft.prompt_message_id)
+        sent = await context.bot.send_message(chat_of(update).id, text, reply_markup=keyboard)
         draft.prompt_message_id = sent.message_id
         store.note_prompt(draft.user_id, sent.message_id)
     return state
@@ -144,7 +144,7 @@ async def ask(
 
 def conversation_key(update: Update) -> tuple[int, int]:
     """Return the dialogue's ConversationHandler key for this update: (chat id, user id)."""
-    return (update.effective_chat.id, update.effective_user.id)
+    return (chat_of(update).id, user_of(update).id)
 
 
 async def edit(message: object, text: str, keyboard: InlineKeyboardMarkup | None) -> None:
@@ -166,23 +166,23 @@ async def strip_buttons(context: Context, chat_id: int, message_id: int | None) 
         log.debug("could not take the buttons off message %s: %s", message_id, error)
 
 
-def button_step(func: ButtonStep) -> Callable[[Update, Context], Awaitable[object]]:
+def button_step(func: ButtonStep) -> Callable[[Update, Context], Coroutine[Any, Any, object]]:
     """Wrap a dialogue button's handler: check the draft is open and the button current."""
 
     @functools.wraps(func)
     async def handler(update: Update, context: Context) -> object:
-        query = update.callback_query
+        query = query_of(update)
         parsed = parse(query.data or "")
-        draft = submissions(context).draft(update.effective_user.id)
+        draft = submissions(context).draft(user_of(update).id)
         pressed = query.message.message_id if query.message else None
         if draft is None or not draft.active:
-            text = closed_text(context, draft, update.effective_user.id, tr(update, context))
+            text = closed_text(context, draft, user_of(update).id, tr(update, context))
             await query.answer(text, True)
-            await strip_buttons(context, update.effective_chat.id, pressed)
+            await strip_buttons(context, chat_of(update).id, pressed)
             return END
         if parsed is None or parsed[1] != draft.rev:
             await query.answer(tr(update, context).gettext(OUTDATED), show_alert=True)
-            await strip_buttons(context, update.effective_chat.id, pressed)
+            await strip_buttons(context, chat_of(update).id, pressed)
             return await ask(update, context, draft)
         await query.answer()
         return await func(update, context, draft, parsed[2])
@@ -207,7 +207,7 @@ def closed_text(
     return t.gettext(ALREADY_SENT).format(number=latest.id)
 
 
-def message_step(func: MessageStep) -> Callable[[Update, Context], Awaitable[object]]:
+def message_step(func: MessageStep) -> Callable[[Update, Context], Coroutine[Any, Any, object]]:
     """Wrap a typed answer's handler: check the draft is open and has not been idle too long.
 
     A conversation restored after a restart has no timeout running, so idleness is checked
@@ -216,7 +216,7 @@ def message_step(func: MessageStep) -> Callable[[Update, Context], Awaitable[obj
 
     @functools.wraps(func)
     async def handler(update: Update, context: Context) -> object:
-        draft = submissions(context).draft(update.effective_user.id)
+        draft = submissions(context).draft(user_of(update).id)
         if draft is not None and draft.active:
             if idle_seconds(draft, services(context).clock()) <= IDLE_TIMEOUT:
                 return await func(update, context, draft)
@@ -225,7 +225,7 @@ def message_step(func: MessageStep) -> Callable[[Update, Context], Awaitable[obj
             await pause(update, context, draft)
         # No open dialogue (the state outlived its draft, deleted by /forget or paused): the
         # message is what it would be outside the dialogue.
-        if update.effective_message.text:
+        if message_of(update).text:
             await search.search_message(update, context)
         else:
             await fallback.not_text(update, context)
@@ -246,7 +246,7 @@ async def pause(update: Update, context: Context, draft: Draft, why: str = "") -
     draft.active = False
     store = submissions(context)
     store.save_dialogue(draft, CONVERSATION, conversation_key(update), None)
-    chat_id = update.effective_chat.id
+    chat_id = chat_of(update).id
     await strip_buttons(context, chat_id, draft.prompt_message_id)
     t = tr_for(services(context), draft.user_id)
     reason = t.gettext(why or IDLE_PAUSE)

@@ -11,6 +11,7 @@ from bot.i18n import N_
 from handlers.deps import services
 from handlers.gate import FORGET, private_link
 from handlers.language import tr
+from handlers.updates import message_of, pressed_message, query_of
 
 log = logging.getLogger(__name__)
 PARTLY = N_("Some of your data could not be deleted just now. Please try /forget again later.")
@@ -18,7 +19,7 @@ PARTLY = N_("Some of your data could not be deleted just now. Please try /forget
 
 async def forget_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Ask for a confirmation before deleting the user's data."""
-    message = update.effective_message
+    message = message_of(update)
     t = tr(update, context)
     if message.chat.type != "private":
         link = escape(private_link(context, FORGET))
@@ -30,18 +31,18 @@ async def forget_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 async def on_forget_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Delete the user's data when confirmed; every capability deletes its own."""
-    query = update.callback_query
+    query = query_of(update)
     await query.answer()
     if not isinstance(query.message, Message):
         return
     t = tr(update, context)
     if query.data != "fg|yes":
-        await query.message.edit_text(t.gettext(ft.FORGET_KEPT))
+        await pressed_message(query).edit_text(t.gettext(ft.FORGET_KEPT))
         return
     done = forget_user(context, query.from_user.id)
     # Deleted: the language choice is gone too, so this last answer is in Telegram's language.
     t = tr(update, context)
-    await query.message.edit_text(t.gettext(ft.FORGET_DONE if done else PARTLY))
+    await pressed_message(query).edit_text(t.gettext(ft.FORGET_DONE if done else PARTLY))
 
 
 def forget_user(context: ContextTypes.DEFAULT_TYPE, user_id: int) -> bool:

@@ -10,6 +10,7 @@ from telegram.ext import ContextTypes
 from bot.i18n import Translator, language_name, languages, resolve, translator
 from bot.search_texts import STALE_BUTTON
 from handlers.deps import Services, services
+from handlers.updates import message_of, query_of
 from store.members import MemberStore
 
 LANGUAGE_PREFIX = "lg|"
@@ -79,12 +80,12 @@ async def language_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     """Offer the bot's languages."""
     t = tr(update, context)
     text = t._("Choose the language I speak to you in:")
-    await update.effective_message.reply_text(text, reply_markup=language_markup())
+    await message_of(update).reply_text(text, reply_markup=language_markup())
 
 
 async def on_language_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Store the language a button names, then confirm in that language."""
-    query = update.callback_query
+    query = query_of(update)
     code = (query.data or "").removeprefix(LANGUAGE_PREFIX)
     if code not in languages() or update.effective_user is None:
         await query.answer(tr(update, context).gettext(STALE_BUTTON), show_alert=True)

@@ -6,6 +6,7 @@ submission still waits for a decision; a second decision changes nothing.
 """
 
 import logging
+from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update, User
 from telegram.error import TelegramError
@@ -19,6 +20,7 @@ from bot.models import Practice, Submission, new_practice_id
 from handlers.deps import MODERATORS_ONLY, services, submissions
 from handlers.language import tr, tr_for
 from handlers.search import send_card
+from handlers.updates import chat_of, data_of, message_of, query_of, user_of
 from store.practices import utc_now
 
 log = logging.getLogger(__name__)
@@ -97,12 +99,12 @@ async def mark_copies(context: Context, submission: Submission) -> None:
 
 async def checked_submission(update: Update, context: Context) -> Submission | None:
     """Return the pending submission a moderation button names, or answer why not."""
-    query = update.callback_query
+    query = query_of(update)
     t = tr(update, context)
-    if not services(context).is_admin(update.effective_user.id):
+    if not services(context).is_admin(user_of(update).id):
         await query.answer(t.gettext(MODERATORS_ONLY), show_alert=True)
         return None
-    number = query.data.rsplit("|", 1)[-1]
+    number = data_of(query).rsplit("|", 1)[-1]
     submission = submissions(context).get(int(number)) if number.isdigit() else None
     if submission is None:
         await query.answer(t.gettext(UNKNOWN), show_alert=True)
@@ -129,9 +131,9 @@ async def on_approve(update: Update, context: Context) -> None:
     submission = await checked_submission(update, context)
     if submission is None:
         return
-    practice = publish(context, submission, update.effective_user)
+    practice = publish(context, submission, user_of(update))
     published = tr(update, context)._("Published #{number}.").format(number=submission.id)
-    await update.callback_query.answer(published)
+    await query_of(update).answer(published)
     await mark_copies(context, submission)
     author = tr_for(services(context), submission.user_id)  # the submitter in theirs
     await tell_author(
@@ -163,34 +165,34 @@ def publish(context: Context, submission: Submission, moderator: User) -> Practi
 
 async def on_read_in_full(update: Update, context: Context) -> None:
     """Send a moderator every field of a submission in full, in as many messages as it takes."""
-    query = update.callback_query
+    query = query_of(update)
     t = tr(update, context)
-    if not services(context).is_admin(update.effective_user.id):
+    if not services(context).is_admin(user_of(update).id):
         await query.answer(t.gettext(MODERATORS_ONLY), show_alert=True)
         return
-    number = query.data.rsplit("|", 1)[-1]
+    number = data_of(query).rsplit("|", 1)[-1]
     submission = submissions(context).get(int(number)) if number.isdigit() else None
     if submission is None or not submission.answers:
         await query.answer(t.gettext(UNKNOWN), show_alert=True)
         return
     await query.answer()
     for part in full_text_parts(submission.answers, contact=True, t=t):
-        await context.bot.send_message(update.effective_chat.id, part)
+        await context.bot.send_message(chat_of(update).id, part)
 
 
 async def on_unknown(update: Update, context: Context) -> None:
     """Refuse a moderation button that names no known action (forged or from an old version)."""
-    admin = services(context).is_admin(update.effective_user.id)
+    admin = services(context).is_admin(user_of(update).id)
     t = tr(update, context)
     text = t._("This button is not valid any more.") if admin else t.gettext(MODERATORS_ONLY)
-    await update.callback_query.answer(text, show_alert=True)
+    await query_of(update).answer(text, show_alert=True)
 
 
 async def pending(update: Update, context: Context) -> None:
     """List the submissions waiting for a decision, each with Approve and Reject."""
-    message = update.effective_message
+    message = message_of(update)
     t = tr(update, context)
-    if not services(context).is_admin(update.effective_user.id):
+    if not services(context).is_admin(user_of(update).id):
         await message.reply_text(t.gettext(MODERATORS_ONLY))
         return
     queue = submissions(context).pending()
@@ -217,9 +219,7 @@ def title_of(submission: Submission) -> str:
     return embed(submission.answers.get("title") or "", 100)
 
 
-async def tell_author(
-    context: Context, submission: Submission, text: str, **kwargs: object
-) -> bool:
+async def tell_author(context: Context, submission: Submission, text: str, **kwargs: Any) -> bool:
     """Send the submission's author a message; False when they can't be reached."""
     try:
         await context.bot.send_message(submission.user_id, text, **kwargs)

@@ -87,7 +87,7 @@ def _nav_row(draft: Draft, field: Field | None, t: Translator) -> list[InlineKey
     if field is not None and not field.required:
         row.append(button(t._("Skip ⏭"), draft, "s"))
     has_answer = field is not None and draft.answers.get(field.key)
-    if has_answer and not draft.editing and field.kind != "topics":
+    if field is not None and has_answer and not draft.editing and field.kind != "topics":
         row.append(button(t._("Keep ↪️"), draft, "k"))
     return row
 

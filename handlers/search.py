@@ -31,6 +31,7 @@ from handlers.deps import services
 from handlers.gate import kept_for_member
 from handlers.language import tr, tr_for, tr_user, translated
 from handlers.stats import record_search
+from handlers.updates import chat_of, data_of, message_of, query_of, text_of
 
 # Queries too long for callback data are remembered here under a short id; after a restart
 # their buttons say they have expired.
@@ -49,7 +50,7 @@ def browse_row(t: Translator) -> list[InlineKeyboardButton]:
 
 async def search_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answer `/search <words>`."""
-    message = update.effective_message
+    message = message_of(update)
     parts = (message.text or "").split(maxsplit=1)
     if len(parts) < 2:
         await message.reply_text(tr(update, context).gettext(SEARCH_USAGE))
@@ -60,10 +61,10 @@ async def search_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 async def search_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Treat a plain message in a private chat as a search, unless it is a greeting, thanks
     or a call for help, which get the welcome or /help instead."""
-    message = update.effective_message
+    message = message_of(update)
     kind = small_talk(message.text or "")
     if kind is None:
-        await reply_with_results(message, context, message.text)
+        await reply_with_results(message, context, text_of(message))
         return
     # Imported here: handlers.start imports this module for its cards.
     from handlers.start import welcome_markup
@@ -163,9 +164,9 @@ def _remember(context: ContextTypes.DEFAULT_TYPE, text: str) -> str:
 
 async def on_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Show another page of results when Back or Next is pressed."""
-    query = update.callback_query
+    query = query_of(update)
     t = tr(update, context)
-    kind, _, rest = query.data.partition("|")
+    kind, _, rest = data_of(query).partition("|")
     number, _, value = rest.partition("|")
     text = value if kind == "pg" else context.bot_data.get(_SEARCHES_KEY, {}).get(value)
     if not number.isdigit() or text is None:
@@ -192,8 +193,8 @@ async def practice_of_button(
     update: Update, context: ContextTypes.DEFAULT_TYPE
 ) -> Practice | None:
     """Return the practice a `<action>|<key>` button names, or answer that it is gone."""
-    query = update.callback_query
-    practice = services(context).catalog.get(query.data.partition("|")[2])
+    query = query_of(update)
+    practice = services(context).catalog.get(data_of(query).partition("|")[2])
     if practice is None:
         await query.answer(tr(update, context).gettext(UNKNOWN_PRACTICE), show_alert=True)
     return practice
@@ -203,10 +204,10 @@ async def on_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Send the full card of a result when its number is pressed."""
     practice = await practice_of_button(update, context)
     if practice is not None:
-        await update.callback_query.answer()
+        await query_of(update).answer()
         await send_card(
             context,
-            update.effective_chat.id,
+            chat_of(update).id,
             practice,
             kept_for_member(update),
             tr(update, context),

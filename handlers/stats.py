@@ -20,6 +20,7 @@ from bot.stats import CHART_HINT, Stats, chunks, render
 from handlers.deps import MODERATORS_ONLY, Services, services
 from handlers.follow import FOLLOW_KEY, Follow
 from handlers.language import MEMBERS_KEY, tr
+from handlers.updates import message_of
 from store.figures import alert_counts, submission_counts
 from store.members import MemberStore
 from store.search_log import FLUSH_SECONDS, SearchLog, search_log_path
@@ -125,7 +126,7 @@ def record_search(
 
 async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Show moderators the figures, with the chart when the charts extra is installed."""
-    user, message = update.effective_user, update.effective_message
+    user, message = update.effective_user, message_of(update)
     svc = services(context)
     if not svc.is_admin(user.id if user else None):
         await message.reply_text(tr(update, context).gettext(MODERATORS_ONLY))

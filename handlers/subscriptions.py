@@ -13,6 +13,7 @@ from handlers.follow import follow
 from handlers.gate import kept_for_member
 from handlers.language import tr
 from handlers.search import edit_or_ignore
+from handlers.updates import chat_of, data_of, message_of, pressed_message, query_of, user_of
 
 UNSUBSCRIBE_HELP = N_(
     "Tell me what to stop: <code>/unsubscribe 2</code> (its number in /subscriptions), "
@@ -23,15 +24,15 @@ UNSUBSCRIBE_HELP = N_(
 async def subscriptions_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """List what the chat follows, each with a button to stop it."""
     t = tr(update, context)
-    subs = follow(context).subscriptions.for_chat(update.effective_chat.id)
-    await update.effective_message.reply_text(
+    subs = follow(context).subscriptions.for_chat(chat_of(update).id)
+    await message_of(update).reply_text(
         ft.list_text(t, subs), reply_markup=ft.list_markup(t, subs)
     )
 
 
 async def unsubscribe_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Stop one subscription (by number or name) or all of them."""
-    message = update.effective_message
+    message = message_of(update)
     t = tr(update, context)
     parts = (message.text or "").split(maxsplit=1)
     subs = follow(context).subscriptions.for_chat(message.chat.id)
@@ -41,13 +42,13 @@ async def unsubscribe_command(update: Update, context: ContextTypes.DEFAULT_TYPE
         return
     arg = parts[1].strip()
     if arg.casefold() in ALL_WORDS:
-        stopped = _stop_all(context, message, message.from_user.id)
+        stopped = _stop_all(context, message, user_of(update).id)
         await message.reply_text(
             _stopped(t, stopped) + " " + t._("No more alerts will come here.")
         )
         return
     sub = _find(context, subs, arg)
-    if sub is None or not _may_stop(sub, message, message.from_user.id):
+    if sub is None or not _may_stop(sub, message, user_of(update).id):
         text = t._("That is not in your /subscriptions.") + " " + t.gettext(UNSUBSCRIBE_HELP)
         await message.reply_text(text)
         return
@@ -101,9 +102,9 @@ def _stop_all(context: ContextTypes.DEFAULT_TYPE, message: Message, user_id: int
 
 async def on_list_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answer the list's buttons: show it, stop one, stop all (after a confirmation)."""
-    query = update.callback_query
+    query = query_of(update)
     t = tr(update, context)
-    _, action, arg = [*query.data.split("|", 2), "", ""][:3]
+    _, action, arg = [*data_of(query).split("|", 2), "", ""][:3]
     if not isinstance(query.message, Message):
         await query.answer(t.gettext(ft.PRIVATE_ONLY), show_alert=True)
     elif action == "list":
@@ -128,8 +129,8 @@ async def on_list_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 async def _show_list(
     query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, t: Translator
 ) -> None:
-    subs = follow(context).subscriptions.for_chat(query.message.chat.id)
-    await edit_or_ignore(query.message, ft.list_text(t, subs), ft.list_markup(t, subs))
+    subs = follow(context).subscriptions.for_chat(pressed_message(query).chat.id)
+    await edit_or_ignore(pressed_message(query), ft.list_text(t, subs), ft.list_markup(t, subs))
 
 
 async def _stop_one(
@@ -138,7 +139,7 @@ async def _stop_one(
     sub = follow(context).subscriptions.get(sub_id)
     if sub is None:
         await query.answer(t.gettext(ft.GONE), show_alert=True)
-    elif not _may_stop(sub, query.message, query.from_user.id):
+    elif not _may_stop(sub, pressed_message(query), query.from_user.id):
         await query.answer(t.gettext(ft.NOT_YOURS), show_alert=True)
     else:
         follow(context).subscriptions.remove(sub_id)
@@ -150,10 +151,12 @@ async def _stop_all_pressed(
     query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, t: Translator, confirmed: bool
 ) -> None:
     if not confirmed:
-        count = len(follow(context).subscriptions.for_chat(query.message.chat.id))
+        count = len(follow(context).subscriptions.for_chat(pressed_message(query).chat.id))
         await query.answer()
-        await edit_or_ignore(query.message, ft.ask_stop_all(t, count), ft.stop_all_markup(t))
+        await edit_or_ignore(
+            pressed_message(query), ft.ask_stop_all(t, count), ft.stop_all_markup(t)
+        )
         return
-    stopped = _stop_all(context, query.message, query.from_user.id)
+    stopped = _stop_all(context, pressed_message(query), query.from_user.id)
     await query.answer(_stopped(t, stopped))
     await _show_list(query, context, t)
