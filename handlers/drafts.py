@@ -5,8 +5,8 @@ the screen, `draft.rev` the version of it. The conversation state only routes ty
 and `ask()` derives it from the draft: both are written in one write before the screen is
 shown, so after a crash the member goes on exactly where the last screen they saw says.
 
-Dialogue buttons carry `sb|<action>|<rev>[|<argument>]`; a button whose rev is not the draft's
-belongs to an older screen and is refused, whatever it says.
+Dialogue buttons (`bot.callbacks.Step`) carry the draft's rev; a button whose rev is not the
+draft's belongs to an older screen and is refused, whatever it says.
 """
 
 import functools
@@ -15,16 +15,18 @@ from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from datetime import datetime
 from typing import Any
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import Update
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import ContextTypes, ConversationHandler
 
+from bot.callbacks import Step
 from bot.contribute import step_label
 from bot.i18n import ENGLISH, N_, Translator
 from bot.models import Draft
 from bot.template import FIELD_KEYS
 from handlers import fallback, search
 from handlers.deps import services, submissions
+from handlers.editing import edit_or_ignore
 from handlers.language import tr, tr_for
 from handlers.screens import paused_keyboard, screen
 from handlers.updates import chat_of, message_of, query_of, user_of
@@ -60,14 +62,6 @@ def state_of(draft: Draft) -> str:
     if draft.step == "duplicate":
         return DUPLICATE
     return ASKING
-
-
-def parse(data: str) -> tuple[str, int, str] | None:
-    """Return (action, rev, argument) of dialogue button data, or None when malformed."""
-    parts = data.split("|", 3)
-    if len(parts) < 3 or parts[0] != "sb" or not parts[2].isdigit():
-        return None
-    return parts[1], int(parts[2]), parts[3] if len(parts) > 3 else ""
 
 
 def next_step(draft: Draft) -> str:
@@ -133,7 +127,7 @@ async def ask(
         await context.bot.send_message(chat_of(update).id, t.gettext(intro))
     query = update.callback_query
     if query and query.message and query.message.message_id == draft.prompt_message_id:
-        await edit(query.message, text, keyboard)
+        await edit_or_ignore(query.message, text, keyboard)
     else:
         await strip_buttons(context, chat_of(update).id, draft.prompt_message_id)
         sent = await context.bot.send_message(chat_of(update).id, text, reply_markup=keyboard)
@@ -145,15 +139,6 @@ async def ask(
 def conversation_key(update: Update) -> tuple[int, int]:
     """Return the dialogue's ConversationHandler key for this update: (chat id, user id)."""
     return (chat_of(update).id, user_of(update).id)
-
-
-async def edit(message: object, text: str, keyboard: InlineKeyboardMarkup | None) -> None:
-    """Edit a message's text and buttons; an unchanged message is not an error."""
-    try:
-        await message.edit_text(text, reply_markup=keyboard)  # type: ignore[attr-defined]
-    except BadRequest as error:
-        if "not modified" not in str(error).lower():
-            raise
 
 
 async def strip_buttons(context: Context, chat_id: int, message_id: int | None) -> None:
@@ -172,7 +157,7 @@ def button_step(func: ButtonStep) -> Callable[[Update, Context], Coroutine[Any, 
     @functools.wraps(func)
     async def handler(update: Update, context: Context) -> object:
         query = query_of(update)
-        parsed = parse(query.data or "")
+        button = Step.parse(query.data)
         draft = submissions(context).draft(user_of(update).id)
         pressed = query.message.message_id if query.message else None
         if draft is None or not draft.active:
@@ -180,12 +165,12 @@ def button_step(func: ButtonStep) -> Callable[[Update, Context], Coroutine[Any, 
             await query.answer(text, True)
             await strip_buttons(context, chat_of(update).id, pressed)
             return END
-        if parsed is None or parsed[1] != draft.rev:
+        if button.rev != draft.rev:
             await query.answer(tr(update, context).gettext(OUTDATED), show_alert=True)
             await strip_buttons(context, chat_of(update).id, pressed)
             return await ask(update, context, draft)
         await query.answer()
-        return await func(update, context, draft, parsed[2])
+        return await func(update, context, draft, button.arg)
 
     return handler
 

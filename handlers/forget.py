@@ -7,11 +7,12 @@ from telegram import Message, Update
 from telegram.ext import ContextTypes
 
 from bot import follow_texts as ft
+from bot.callbacks import Forget
 from bot.i18n import N_
 from handlers.deps import services
 from handlers.gate import FORGET, private_link
 from handlers.language import tr
-from handlers.updates import message_of, pressed_message, query_of
+from handlers.updates import message_of, query_of
 
 log = logging.getLogger(__name__)
 PARTLY = N_("Some of your data could not be deleted just now. Please try /forget again later.")
@@ -32,17 +33,18 @@ async def forget_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 async def on_forget_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Delete the user's data when confirmed; every capability deletes its own."""
     query = query_of(update)
+    confirmed = Forget.parse(query.data).answer == "yes"
     await query.answer()
     if not isinstance(query.message, Message):
         return
     t = tr(update, context)
-    if query.data != "fg|yes":
-        await pressed_message(query).edit_text(t.gettext(ft.FORGET_KEPT))
+    if not confirmed:
+        await query.message.edit_text(t.gettext(ft.FORGET_KEPT))
         return
     done = forget_user(context, query.from_user.id)
     # Deleted: the language choice is gone too, so this last answer is in Telegram's language.
     t = tr(update, context)
-    await pressed_message(query).edit_text(t.gettext(ft.FORGET_DONE if done else PARTLY))
+    await query.message.edit_text(t.gettext(ft.FORGET_DONE if done else PARTLY))
 
 
 def forget_user(context: ContextTypes.DEFAULT_TYPE, user_id: int) -> bool:

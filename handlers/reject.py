@@ -1,8 +1,8 @@
 """Rejecting a submission: the moderator types a reason, sees it back, and sends it.
 
-Reject (`mod|r|<n>`) opens a wait of `REASON_MINUTES`: the moderator's next typed message is
-the reason. It is shown back with Send (`mod|rs`), Edit (`mod|re`), Cancel (`mod|x`) and
-"It was a search" (`mod|rq`: searches it, and the reason is still awaited); only Send rejects
+Reject opens a wait of `REASON_MINUTES`: the moderator's next typed message is
+the reason. It is shown back with Send, Edit, Cancel and
+"It was a search" (searches it, and the reason is still awaited); only Send rejects
 the submission and tells its author. The wait is stored with its start time, so it closes
 after its stated time also when the bot restarted meanwhile (PTB's conversation timeout does
 not survive a restart); a message after that is what it would be without the wait (a
@@ -13,6 +13,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 
 from bot.answers import clean_text
+from bot.callbacks import Reason, Reopen
 from bot.cards import embed
 from bot.contribute import decided_text, reason_preview_text
 from bot.i18n import N_, Translator
@@ -32,7 +33,14 @@ from handlers.moderate import (
     tell_author,
     title_of,
 )
-from handlers.updates import chat_of, message_of, pressed_id, pressed_message, query_of, user_of
+from handlers.updates import (
+    chat_of,
+    message_of,
+    pressed_full_message,
+    pressed_message,
+    query_of,
+    user_of,
+)
 
 REASON = "reason"
 REASON_LIMIT = 1000
@@ -46,14 +54,16 @@ NOT_A_REASON = N_(
 
 
 def _cancel(t: Translator) -> InlineKeyboardButton:
-    return InlineKeyboardButton(t.gettext(CANCEL), callback_data="mod|x")
+    return InlineKeyboardButton(t.gettext(CANCEL), callback_data=Reason("x").pack())
 
 
 def _confirm_keyboard(t: Translator) -> InlineKeyboardMarkup:
-    send = InlineKeyboardButton(t._("✅ Send to the submitter"), callback_data="mod|rs")
-    edit = InlineKeyboardButton(t._("✏️ Edit"), callback_data="mod|re")
+    send = InlineKeyboardButton(t._("✅ Send to the submitter"), callback_data=Reason("rs").pack())
+    edit = InlineKeyboardButton(t._("✏️ Edit"), callback_data=Reason("re").pack())
     # A moderator checking for a duplicate may type a search while the reason is awaited.
-    search_it = InlineKeyboardButton(t._("🔎 It was a search: search it"), callback_data="mod|rq")
+    search_it = InlineKeyboardButton(
+        t._("🔎 It was a search: search it"), callback_data=Reason("rq").pack()
+    )
     return InlineKeyboardMarkup([[send], [edit, _cancel(t)], [search_it]])
 
 
@@ -116,7 +126,7 @@ async def on_reason_send(update: Update, context: Context) -> object:
     if request is None or request.reason is None:
         return END
     await query.answer()
-    await strip_buttons(context, chat_of(update).id, pressed_id(query))
+    await strip_buttons(context, chat_of(update).id, pressed_message(query).message_id)
     submission = await _still_pending(update, context, request)
     if submission is None:
         return END
@@ -138,7 +148,7 @@ async def on_reason_edit(update: Update, context: Context) -> object:
     if request is None:
         return END
     await query.answer()
-    await strip_buttons(context, chat_of(update).id, pressed_id(query))
+    await strip_buttons(context, chat_of(update).id, pressed_message(query).message_id)
     store = submissions(context)
     store.ask_reason(user_of(update).id, request.submission_id, _now(context))
     t = tr(update, context)
@@ -157,10 +167,10 @@ async def on_reason_search(update: Update, context: Context) -> object:
     if request is None or request.reason is None:
         return END if request is None else REASON
     await query.answer()
-    await strip_buttons(context, chat_of(update).id, pressed_id(query))
+    await strip_buttons(context, chat_of(update).id, pressed_message(query).message_id)
     submissions(context).ask_reason(user_of(update).id, request.submission_id, _now(context))
     t = tr(update, context)
-    await search.reply_with_results(pressed_message(query), context, request.reason, t=t)
+    await search.reply_with_results(pressed_full_message(query), context, request.reason, t=t)
     await context.bot.send_message(
         chat_of(update).id,
         t._(
@@ -190,7 +200,7 @@ async def on_reason_cancel(update: Update, context: Context) -> object:
     if query:
         answer = None if request else t.gettext(NO_REASON_WAITING)
         await query.answer(answer, show_alert=not request)
-        await strip_buttons(context, chat_of(update).id, pressed_id(query))
+        await strip_buttons(context, chat_of(update).id, pressed_message(query).message_id)
     if request:
         await context.bot.send_message(
             chat_of(update).id,
@@ -228,7 +238,7 @@ async def _open_request(update: Update, context: Context) -> ReasonRequest | Non
     if query is not None:
         answer = _closed_text(request, t) if request else t.gettext(NO_REASON_WAITING)
         await query.answer(answer, True)
-        await strip_buttons(context, chat_id, pressed_id(query))
+        await strip_buttons(context, chat_id, pressed_message(query).message_id)
         return None
     if request is not None:
         await context.bot.send_message(chat_id, _closed_text(request, t))
@@ -279,7 +289,7 @@ async def _tell_rejected(context: Context, submission: Submission) -> None:
     t = tr_for(services(context), submission.user_id)
     reason = embed(submission.reason or "", REASON_LIMIT)
     reopen = InlineKeyboardButton(
-        t._("✏️ Reopen, fix and send again"), callback_data=f"sb|reopen|{submission.id}"
+        t._("✏️ Reopen, fix and send again"), callback_data=Reopen(submission.id).pack()
     )
     text = t._(
         "Your submission #{number} “{title}” was not accepted.\n"

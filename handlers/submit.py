@@ -10,25 +10,19 @@ from html import escape
 
 from telegram import Update
 
+from bot.callbacks import Reopen, Step
 from bot.cards import embed
 from bot.contribute import step_label
 from bot.i18n import N_
 from bot.models import Draft
 from handlers import drafts
 from handlers.deps import submissions
-from handlers.drafts import END, Context, ask, button_step, pause
+from handlers.drafts import END, Context, ask, pause
+from handlers.editing import edit_or_ignore
 from handlers.gate import SUBMIT, private_link
 from handlers.language import tr
 from handlers.screens import choice_keyboard
-from handlers.updates import (
-    chat_of,
-    data_of,
-    job_queue_of,
-    message_of,
-    pressed_id,
-    query_of,
-    user_of,
-)
+from handlers.updates import chat_of, job_queue_of, message_of, pressed_message, query_of, user_of
 from store.submissions import DRAFT_RETENTION
 
 DRAFT_DAYS = DRAFT_RETENTION.days
@@ -85,7 +79,7 @@ async def on_continue(update: Update, context: Context) -> object:
     query = query_of(update)
     await query.answer()
     draft = submissions(context).draft(user_of(update).id)
-    await drafts.strip_buttons(context, chat_of(update).id, pressed_id(query))
+    await drafts.strip_buttons(context, chat_of(update).id, pressed_message(query).message_id)
     if draft is None:
         text = tr(update, context)._("There is no draft any more.")
         await context.bot.send_message(chat_of(update).id, text)
@@ -97,7 +91,7 @@ async def on_start_over(update: Update, context: Context) -> object:
     """Delete the draft and start with an empty one."""
     query = query_of(update)
     await query.answer()
-    await drafts.strip_buttons(context, chat_of(update).id, pressed_id(query))
+    await drafts.strip_buttons(context, chat_of(update).id, pressed_message(query).message_id)
     return await _begin(update, context)
 
 
@@ -106,7 +100,9 @@ async def on_delete(update: Update, context: Context) -> object:
     query = query_of(update)
     await query.answer()
     submissions(context).delete_draft(user_of(update).id)
-    await drafts.edit(query.message, tr(update, context)._("🗑 Your draft is deleted."), None)
+    await edit_or_ignore(
+        pressed_message(query), tr(update, context)._("🗑 Your draft is deleted."), None
+    )
     return END
 
 
@@ -135,8 +131,7 @@ async def nothing_to_cancel(update: Update, context: Context) -> None:
 async def on_reopen(update: Update, context: Context) -> object:
     """Reopen a rejected submission as a draft, at its preview, to fix and send again."""
     query, store, user_id = query_of(update), submissions(context), user_of(update).id
-    number = data_of(query).rsplit("|", 1)[-1]
-    submission = store.get(int(number)) if number.isdigit() else None
+    submission = store.get(Reopen.parse(query.data).submission)
     if submission is None or submission.user_id != user_id or submission.status != "rejected":
         await query.answer(tr(update, context)._("This submission can't be reopened."), True)
         return END
@@ -168,19 +163,14 @@ async def _save_conversations_job(context: Context) -> None:
     await context.application.update_persistence()
 
 
-@button_step
-async def on_unknown_button(update: Update, context: Context, draft: Draft, _: str) -> object:
-    """Show the current screen again for a dialogue button that names no action."""
-    return await ask(update, context, draft)
-
-
 async def on_closed_button(update: Update, context: Context) -> None:
     """Answer a dialogue button pressed when no dialogue is open."""
     query = query_of(update)
+    Step.parse(query.data)  # forged data gets the stale answer, not a draft's news
     draft = submissions(context).draft(user_of(update).id)
     text = drafts.closed_text(context, draft, user_of(update).id, tr(update, context))
     await query.answer(text, True)
-    await drafts.strip_buttons(context, chat_of(update).id, pressed_id(query))
+    await drafts.strip_buttons(context, chat_of(update).id, pressed_message(query).message_id)
 
 
 async def in_group(update: Update, context: Context) -> None:

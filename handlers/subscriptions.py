@@ -1,24 +1,29 @@
 """What a chat follows: `/subscriptions`, `/unsubscribe`, and the buttons that stop one or all."""
 
-from telegram import CallbackQuery, Message, Update
+from telegram import CallbackQuery, MaybeInaccessibleMessage, Message, Update
+from telegram.constants import CallbackQueryLimit
 from telegram.ext import ContextTypes
 
 from bot import follow_texts as ft
+from bot.callbacks import StopAll, StopOne, Subscriptions, parse_one_of
 from bot.follow import parse_follow
 from bot.i18n import N_, Translator
 from bot.models import Subscription
-from bot.search_texts import STALE_BUTTON
 from handlers.deps import services
+from handlers.editing import edit_or_ignore
 from handlers.follow import follow
 from handlers.gate import kept_for_member
 from handlers.language import tr
-from handlers.search import edit_or_ignore
-from handlers.updates import chat_of, data_of, message_of, pressed_message, query_of, user_of
+from handlers.updates import chat_of, message_of, pressed_message, query_of, user_of
 
 UNSUBSCRIBE_HELP = N_(
     "Tell me what to stop: <code>/unsubscribe 2</code> (its number in /subscriptions), "
     "<code>/unsubscribe topic:refugees</code>, or <code>/unsubscribe all</code>."
 )
+
+# The buttons `on_list_button` answers; an answer's alert holds at most 200 characters.
+BUTTONS = (Subscriptions, StopOne, StopAll)
+ANSWER_LENGTH = CallbackQueryLimit.ANSWER_CALLBACK_QUERY_TEXT_LENGTH
 
 
 async def subscriptions_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -81,7 +86,7 @@ def _find(
     return named[0] if named else None
 
 
-def _may_stop(sub: Subscription, message: Message, user_id: int) -> bool:
+def _may_stop(sub: Subscription, message: MaybeInaccessibleMessage, user_id: int) -> bool:
     """Return True when this user may stop this subscription from this chat.
 
     In a private chat the chat is the user; in a group only whoever subscribed may stop it.
@@ -91,7 +96,9 @@ def _may_stop(sub: Subscription, message: Message, user_id: int) -> bool:
     return message.chat.type == "private" or sub.user_id == user_id
 
 
-def _stop_all(context: ContextTypes.DEFAULT_TYPE, message: Message, user_id: int) -> int:
+def _stop_all(
+    context: ContextTypes.DEFAULT_TYPE, message: MaybeInaccessibleMessage, user_id: int
+) -> int:
     """Stop every subscription of a private chat, or the user's own ones in a group."""
     store = follow(context).subscriptions
     if message.chat.type == "private":
@@ -104,13 +111,13 @@ async def on_list_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     """Answer the list's buttons: show it, stop one, stop all (after a confirmation)."""
     query = query_of(update)
     t = tr(update, context)
-    _, action, arg = [*data_of(query).split("|", 2), "", ""][:3]
+    button = parse_one_of(query.data, *BUTTONS)
     if not isinstance(query.message, Message):
         await query.answer(t.gettext(ft.PRIVATE_ONLY), show_alert=True)
-    elif action == "list":
+    elif isinstance(button, Subscriptions) and button.where == "list":
         await query.answer()
         await _show_list(query, context, t)
-    elif action == "ls":
+    elif isinstance(button, Subscriptions):
         await query.answer()
         subs = follow(context).subscriptions.for_chat(query.message.chat.id)
         await query.message.chat.send_message(
@@ -118,12 +125,10 @@ async def on_list_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
             reply_markup=ft.list_markup(t, subs),
             reply_parameters=kept_for_member(update),
         )
-    elif action == "x" and arg.isdigit():
-        await _stop_one(query, context, int(arg), t)
-    elif action == "xa":
-        await _stop_all_pressed(query, context, t, confirmed=arg == "yes")
-    else:
-        await query.answer(t.gettext(STALE_BUTTON), show_alert=True)
+    elif isinstance(button, StopOne):
+        await _stop_one(query, context, button.subscription, t)
+    elif isinstance(button, StopAll):
+        await _stop_all_pressed(query, context, t, confirmed=button.confirmed == "yes")
 
 
 async def _show_list(
@@ -143,7 +148,7 @@ async def _stop_one(
         await query.answer(t.gettext(ft.NOT_YOURS), show_alert=True)
     else:
         follow(context).subscriptions.remove(sub_id)
-        await query.answer(t._("Stopped: {what}").format(what=ft.label(t, sub))[:200])
+        await query.answer(t._("Stopped: {what}").format(what=ft.label(t, sub))[:ANSWER_LENGTH])
     await _show_list(query, context, t)
 
 

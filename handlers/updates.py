@@ -7,7 +7,6 @@ one kind of event. A handler sees only the updates its registration lets through
 * every update a handler sees after the gate (`handlers/gate.py`) is a new message, a button
   press, an inline query or a change of the bot's membership: channel posts (no sender) and
   edited messages are handled at the gate alone, so a message's chat and sender are there;
-* a `CallbackQueryHandler` with a pattern sees presses whose data is a string;
 * a `MessageHandler` with `filters.TEXT` sees messages with text.
 
 These helpers state that once. When a part is missing all the same, they raise `MissingPart`:
@@ -23,6 +22,7 @@ from telegram import (
     ChatMemberUpdated,
     Document,
     InlineQuery,
+    MaybeInaccessibleMessage,
     Message,
     Update,
     User,
@@ -82,36 +82,27 @@ def query_of(update: Update) -> CallbackQuery:
     return _present(update.callback_query, "callback query", update)
 
 
-def data_of(query: CallbackQuery) -> str:
-    """Return the pressed button's callback data (a `CallbackQueryHandler` pattern matched it).
-
-    Raises:
-        MissingPart: the press has no data (a game button: the bot sends none).
-    """
-    return _present(query.data, "callback data")
-
-
-def pressed_message(query: CallbackQuery) -> Message:
-    """Return the message that carries the pressed button.
-
-    Raises:
-        MissingPart: the message is not there (`pressed_id`) or typed as inaccessible (Bot API
-            7.0; PTB 22 reads a callback query's message as a `Message` all the same).
-    """
-    message = query.message
-    if not isinstance(message, Message):
-        raise MissingPart("accessible message of the pressed button")
-    return message
-
-
-def pressed_id(query: CallbackQuery) -> int:
-    """Return the id of the message that carries the pressed button, accessible or not.
+def pressed_message(query: CallbackQuery) -> MaybeInaccessibleMessage:
+    """Return the message that carries the pressed button (its chat and id at least).
 
     Raises:
         MissingPart: the button is on an inline-mode message (the bot's inline cards have URL
             buttons only).
     """
-    return _present(query.message, "message of the pressed button").message_id
+    return _present(query.message, "message of the pressed button")
+
+
+def pressed_full_message(query: CallbackQuery) -> Message:
+    """Return the message that carries the pressed button, to reply to or read.
+
+    Raises:
+        MissingPart: no message (`pressed_message`), or one typed as inaccessible (Bot API 7.0;
+            PTB 22 reads a callback query's message as a `Message` all the same).
+    """
+    message = pressed_message(query)
+    if not isinstance(message, Message):
+        raise MissingPart("accessible message of the pressed button")
+    return message
 
 
 def text_of(message: Message) -> str:

@@ -8,9 +8,8 @@ from telegram import CallbackQuery, Chat, Message, Update, User
 from handlers.updates import (
     MissingPart,
     chat_of,
-    data_of,
     message_of,
-    pressed_id,
+    pressed_full_message,
     pressed_message,
     query_of,
     text_of,
@@ -36,9 +35,8 @@ def test_the_parts_of_a_button_press_are_returned() -> None:
     query = CallbackQuery("q", USER, "ci", message=shown, data="c|x")
     update = Update(6, callback_query=query)
     assert query_of(update) is query
-    assert data_of(query) == "c|x"
     assert pressed_message(query) is shown
-    assert pressed_id(query) == 3
+    assert pressed_full_message(query) is shown
 
 
 def test_a_missing_part_names_itself_and_the_update() -> None:
@@ -51,6 +49,6 @@ def test_a_missing_part_names_itself_and_the_update() -> None:
         text_of(Message(2, WHEN, CHAT, from_user=USER))
     inline = CallbackQuery("q", USER, "ci", inline_message_id="i", data="c|x")
     with pytest.raises(MissingPart, match="message of the pressed button"):
-        pressed_id(inline)
-    with pytest.raises(MissingPart, match="accessible message"):
         pressed_message(inline)
+    with pytest.raises(MissingPart, match="message of the pressed button"):
+        pressed_full_message(inline)
