@@ -18,7 +18,7 @@ from bot.cards import embed
 from bot.contribute import decided_text, reason_preview_text
 from bot.i18n import N_, Translator
 from bot.models import ReasonRequest, Submission
-from handlers import fallback, search
+from handlers import fallback, results, search
 from handlers.deps import services, submissions
 from handlers.drafts import strip_buttons
 from handlers.language import tr, tr_for
@@ -170,7 +170,7 @@ async def on_reason_search(update: Update, context: Context) -> object:
     await strip_buttons(context, chat_of(update).id, pressed_message(query).message_id)
     submissions(context).ask_reason(user_of(update).id, request.submission_id, _now(context))
     t = tr(update, context)
-    await search.reply_with_results(pressed_full_message(query), context, request.reason, t=t)
+    await results.reply_with_results(pressed_full_message(query), context, request.reason, t=t)
     await context.bot.send_message(
         chat_of(update).id,
         t._(
