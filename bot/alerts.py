@@ -11,13 +11,14 @@ from dataclasses import dataclass, field
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import callbacks
+from bot import callbacks, place_names
 from bot.aliases import Aliases
 from bot.cards import MAX_MESSAGE, card_keyboard, card_text, embed, result_row
 from bot.i18n import ENGLISH, N_, Translator
 from bot.models import Practice, Subscription
 from bot.query import Query, parse_query
 from bot.search import SearchIndex
+from bot.template import TOPICS
 from bot.text import fold, telegram_length
 
 MAX_PLACE_WORDS = 4  # as search reads place names
@@ -203,12 +204,21 @@ def _merge(label_lists: Iterable[list[str]]) -> list[str]:
     return merged
 
 
+def _why_label(label: str, t: Translator) -> str:
+    if label.startswith("“"):  # a keyword
+        return label
+    if label in TOPICS:
+        return t.gettext(label)
+    return place_names.any_place(label, t)
+
+
 def why_line(why: Sequence[str], t: Translator = ENGLISH) -> str:
     """Return the escaped line that says why an alert came: "🔔 You follow: Refugees".
 
-    Labels that are topics are shown in t's language; place names and keywords as they are.
+    Labels that are topics are shown in t's language, places as `bot.place_names` names them
+    for t, keywords (“…”) as they are.
     """
-    followed = embed(" · ".join(t.gettext(label) for label in why), WHY_LIMIT)
+    followed = embed(" · ".join(_why_label(label, t) for label in why), WHY_LIMIT)
     return "🔔 <i>" + t._("You follow: {what}").format(what=followed) + "</i>"
 
 

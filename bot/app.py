@@ -13,7 +13,7 @@ from telegram.ext import Application, ApplicationBuilder, Defaults
 from telegram.request import BaseRequest
 
 import handlers
-from bot.aliases import Aliases, load_aliases
+from bot.aliases import Aliases, bundled_aliases
 from bot.catalog import Catalog
 from bot.config import Settings
 from bot.i18n import N_, SOURCE_LANGUAGE, languages, translator
@@ -58,7 +58,7 @@ def load_bundled_catalogue(database: Database, aliases: Aliases) -> int:
 
 def build_services(settings: Settings, database: Database) -> Services:
     """Build the stores and the in-memory catalogue over an open database."""
-    aliases = load_aliases()
+    aliases = bundled_aliases()
     load_bundled_catalogue(database, aliases)
     practices = PracticeStore(database)
     catalog = Catalog(practices, aliases)

@@ -9,6 +9,7 @@ from datetime import datetime
 from html import escape
 from typing import Any
 
+from bot import place_names
 from bot.cards import MAX_MESSAGE, card_text, embed, key_link, shorten
 from bot.i18n import ENGLISH, N_, Translator
 from bot.models import Draft, Practice, Submission, practice_key
@@ -42,6 +43,10 @@ def value_text(key: str, value: Any, t: Translator = ENGLISH) -> str:
         return " · ".join(topic_name(t, topic) for topic in value)
     if key == "links":
         return "\n".join(value)
+    if key == "cities":
+        return ", ".join(place_names.city(city, t) for city in value)
+    if key == "country":
+        return place_names.country(value, t)
     if isinstance(value, list):
         return ", ".join(value)
     return str(value)
@@ -255,7 +260,7 @@ def reason_preview_text(number: int, title: str, reason: str, t: Translator = EN
 
 
 def _sections(answers: dict[str, Any], contact: bool, t: Translator) -> list[tuple[str, str]]:
-    place = ", ".join([*answers.get("cities", []), answers.get("country") or ""]).strip(", ")
+    place = place_names.place(answers.get("cities", []), answers.get("country") or "", t)
     title = t.gettext(FIELDS_BY_KEY["title"].name)
     sections = [(title, answers.get("title") or ""), (t._("Place"), place)]
     for f in FIELDS:

@@ -6,7 +6,8 @@ Constants are English source text marked with `N_`; they are translated where th
 
 from html import escape
 
-from bot.aliases import Aliases, country_name
+from bot import place_names
+from bot.aliases import Aliases
 from bot.cards import QUERY_ECHO_LIMIT, embed
 from bot.i18n import N_, Translator
 from bot.query import MAX_QUERY_LENGTH, Query
@@ -113,10 +114,10 @@ def not_found_text(t: Translator, text: str, result: SearchResult, aliases: Alia
 def missing_place_line(t: Translator, result: SearchResult) -> str:
     """Return the line saying a typed place has no practice yet (and what is shown instead)."""
     kind, name = result.missing or ("", "")
-    name = country_name(t, name) if kind == "country" else name
+    name = (place_names.country if kind == "country" else place_names.city)(name, t)
     line = t._("There are no practices from {place} yet.").format(place=escape(name))
     if result.instead and result.practices:
-        instead = escape(country_name(t, result.instead))
+        instead = escape(place_names.country(result.instead, t))
         line += " " + t._("Here are the practices from {place}.").format(place=instead)
     return line
 
@@ -151,7 +152,10 @@ def filter_label(t: Translator, query: Query) -> str:
     if query.topics:
         topics = either.join(sorted(topic_name(t, topic) for topic in query.topics))
         parts.append(t._("on {topics}").format(topics=topics))
-    places = sorted(query.cities | query.countries)
+    places = sorted(
+        [place_names.city(name, t) for name in query.cities]
+        + [place_names.country(name, t) for name in query.countries]
+    )
     if places:
         parts.append(t._("in {places}").format(places=either.join(places)))
     if query.year is not None:

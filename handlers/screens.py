@@ -5,6 +5,7 @@ from collections.abc import Sequence
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.ext import ContextTypes
 
+from bot import place_names
 from bot.answers import countries_of, find_same_title, practice_from_answers
 from bot.callbacks import Step, StepAction, Submit
 from bot.cards import MAX_MESSAGE, card_keyboard, card_text, embed
@@ -116,7 +117,7 @@ def _field_keyboard(
     if field.kind == "country":
         places = services(context).catalog.aliases
         offered = list(choices) or countries_of(draft.answers.get("cities") or [], places)
-        buttons = [button(name, draft, "c", name) for name in offered]
+        buttons = [button(place_names.country(name, t), draft, "c", name) for name in offered]
         rows += [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
     rows.append(_nav_row(draft, field, t))
     rows.append([button(t.gettext(CANCEL), draft, "x")])
