@@ -158,6 +158,26 @@ _TOO_SHORT = {
 }
 
 
+# The one wording for a name the tables don't know, wherever one is asked for or typed (search
+# filters, /subscribe, the dialogue); each screen adds what to do next.
+_UNKNOWN = {
+    "country": N_("I don't know the country ‘{value}’."),
+    "city": N_("I don't know the city ‘{value}’."),
+    "topic": N_("I don't know the topic ‘{value}’."),
+}
+
+
+def unknown_name_problem(kind: str, shown: str, t: Translator = ENGLISH) -> str:
+    """Return "I don't know the country ‘…’." (HTML) for a name no table knows.
+
+    Args:
+        kind: "country", "city" or "topic".
+        shown: the name as typed, already escaped.
+        t: the user's language.
+    """
+    return t.gettext(_UNKNOWN[kind]).format(value=shown)
+
+
 def short_name_problem(kind: str, shown: str, t: Translator = ENGLISH) -> str:
     """Return why a short answer that names nothing exactly is refused (HTML).
 

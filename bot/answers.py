@@ -12,7 +12,8 @@ from urllib.parse import urlsplit
 
 from rapidfuzz import fuzz, process
 
-from bot.aliases import is_short, short_name_problem
+from bot import place_names
+from bot.aliases import is_short, short_name_problem, unknown_name_problem
 from bot.cards import embed
 from bot.i18n import ENGLISH, Translator
 from bot.models import Practice, period_years
@@ -154,12 +155,12 @@ def _check_country(text: str, places: Places, t: Translator) -> Answer:
     if is_short(text):
         return Answer(error=short_name_problem("country", shown, t))
     suggestions = country_suggestions(text, places)
-    named = t._(" or ").join(escape(name) for name in suggestions)
+    named = t._(" or ").join(escape(place_names.country(name, t)) for name in suggestions)
     if suggestions:
         hint = t._("Did you mean {names}?").format(names=named)
     else:
         hint = t._("Write its name in English or in its own language.")
-    unknown = t._("I don't know the country ‘{value}’.").format(value=shown)
+    unknown = unknown_name_problem("country", shown, t)
     return Answer(error=f"{unknown} {hint}", suggestions=suggestions)
 
 

@@ -7,7 +7,7 @@ Constants are English source text marked with `N_`; they are translated where th
 from html import escape
 
 from bot import place_names
-from bot.aliases import Aliases
+from bot.aliases import Aliases, unknown_name_problem
 from bot.cards import QUERY_ECHO_LIMIT, embed
 from bot.i18n import N_, Translator
 from bot.query import MAX_QUERY_LENGTH, Query
@@ -54,12 +54,13 @@ SEARCH_USAGE = N_(
 
 THANKS = N_("You're welcome! Type another search whenever you like, or pick below.")
 
-UNKNOWN_FILTER = {
-    "topic": N_("I don't know the topic ‘{value}’. /topics lists them all."),
-    "country": N_("I don't know the country ‘{value}’. /countries lists those with practices."),
-    "city": N_("I don't know the city ‘{value}’. /countries lists the cities with practices."),
-    "year": N_("‘{value}’ is not a year: write it like <code>year:2019</code>."),
+# What to do after "I don't know the … ‘…’." (bot.aliases.unknown_name_problem).
+UNKNOWN_FILTER_HINTS = {
+    "topic": N_("/topics lists them all."),
+    "country": N_("/countries lists those with practices."),
+    "city": N_("/countries lists the cities with practices."),
 }
+NOT_A_YEAR = N_("‘{value}’ is not a year: write it like <code>year:2019</code>.")
 
 TOO_LONG = N_("(Your message was long, so I searched its first {count} characters.)")
 STALE_BUTTON = N_("This button has expired. Please search again.")
@@ -79,7 +80,10 @@ def too_long_note(t: Translator) -> str:
 
 def unknown_filter_text(t: Translator, name: str, value: str) -> str:
     """Return what to say about a filter value the bot doesn't know (HTML; value escaped)."""
-    return t.gettext(UNKNOWN_FILTER[name]).format(value=embed(value, QUERY_ECHO_LIMIT))
+    shown = embed(value, QUERY_ECHO_LIMIT)
+    if name not in UNKNOWN_FILTER_HINTS:
+        return t.gettext(NOT_A_YEAR).format(value=shown)
+    return f"{unknown_name_problem(name, shown, t)} {t.gettext(UNKNOWN_FILTER_HINTS[name])}"
 
 
 def not_found_text(t: Translator, text: str, result: SearchResult, aliases: Aliases) -> str:

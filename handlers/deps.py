@@ -20,6 +20,9 @@ from store.submissions import SubmissionStore
 SERVICES_KEY = "services"
 # The one answer to a member who uses what only moderators (ADMIN_IDS) may use.
 MODERATORS_ONLY = N_("This is for moderators only.")
+# The one answer to a photo, sticker or file where only text is read (each screen may add
+# what to do next).
+NOT_TEXT = N_("I can only read text, not photos, stickers or files.")
 SUBMISSIONS_KEY = "submissions"
 
 

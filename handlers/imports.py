@@ -19,7 +19,7 @@ from bot.i18n import N_, Translator, languages, translator
 from bot.import_report import import_lines
 from bot.stats import chunks
 from handlers import fallback
-from handlers.deps import services
+from handlers.deps import MODERATORS_ONLY, services
 from handlers.language import tr
 from store.importers import ImportFileError, read_practice_file
 
@@ -32,7 +32,6 @@ PROMPT = N_(
     "shape, a list or one practice) or a .txt file with the text of the programme's listing "
     "page; at most {limit} MB."
 )
-MODERATORS_ONLY = N_("Importing practices is for moderators.")
 WRONG_TYPE = N_(
     "I can import a .json file (the data model's shape) or a .txt file of the listing page, "
     "not {name}."

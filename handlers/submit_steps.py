@@ -12,7 +12,7 @@ from bot.models import Draft
 from bot.search_texts import WELCOME
 from bot.template import FIELD_KEYS, FIELDS_BY_KEY
 from bot.text import fold, telegram_length
-from handlers.deps import services, submissions
+from handlers.deps import NOT_TEXT, services, submissions
 from handlers.drafts import (
     CONVERSATION,
     END,
@@ -29,7 +29,6 @@ from handlers.drafts import (
 from handlers.language import tr
 from handlers.start import welcome_markup
 
-NOT_TEXT = N_("I can only take text here, not photos, stickers or files. Please type your answer.")
 USE_TOPIC_BUTTONS = N_("Tick the topics with the buttons below, then press Done.")
 USE_CONSENT_BUTTONS = N_("Press Yes or No below (or type yes or no).")
 USE_PREVIEW_BUTTONS = N_("Use the buttons below: Edit a field, Send, or Cancel.")

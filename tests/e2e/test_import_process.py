@@ -72,7 +72,7 @@ def test_files_that_cant_be_imported_are_refused_with_a_reason(
 ) -> None:
     content = json.dumps([ROMA_IN_BARCELONA]).encode()
     member = send_file(api, MEMBER, content, "new.json")["text"]
-    assert member == "Importing practices is for moderators."
+    assert member == "This is for moderators only."
     big = send_file(api, ADMIN_ID, content, "big.json", size=3 * 1024 * 1024)["text"]
     assert "big.json is 3.0 MB; the limit is 2 MB" in big
     pdf = send_file(api, ADMIN_ID, b"%PDF-1.4", "practices.pdf")["text"]
@@ -89,4 +89,4 @@ def test_files_that_cant_be_imported_are_refused_with_a_reason(
 def test_member_commands_say_import_is_for_moderators(
     api: RecordingBotApi, running_bot: BotProcess
 ) -> None:
-    assert say(api, MEMBER, "/import")["text"] == "Importing practices is for moderators."
+    assert say(api, MEMBER, "/import")["text"] == "This is for moderators only."
