@@ -10,7 +10,7 @@ from bot.cards import shorten
 from bot.i18n import ENGLISH, Translator
 from handlers.deps import MODERATORS_ONLY, services
 from handlers.follow import Follow, follow
-from handlers.language import tr
+from handlers.language import members, tr
 
 log = logging.getLogger(__name__)
 GONE_STATUSES = {ChatMember.BANNED, ChatMember.LEFT}
@@ -43,6 +43,7 @@ async def on_migration(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if old == new:
         return
     follow(context).deliverer.move_chat(old, new)
+    members(services(context)).move_chat(old, new)
     if context.application.chat_data.get(old):
         context.application.migrate_chat_data(old_chat_id=old, new_chat_id=new)
 

@@ -26,7 +26,7 @@ from handlers.deps import services
 from handlers.editing import edit_or_ignore
 from handlers.follow import follow
 from handlers.gate import kept_for_member
-from handlers.language import tr
+from handlers.language import note_group_language, tr
 from handlers.search import practice_of_button
 from store.subscriptions import ADDED, DUPLICATE
 
@@ -98,7 +98,11 @@ def subscribe(
     value: str,
     t: Translator,
 ) -> tuple[str, InlineKeyboardMarkup]:
-    """Store a subscription and return the confirmation to show, in t's language."""
+    """Store a subscription and return the confirmation to show, in t's language.
+
+    A group's first subscription keeps t's language as the group's (its alerts' language).
+    """
+    note_group_language(services(context), chat_id, t)
     state = follow(context)
     result = state.subscriptions.add(
         Subscription(chat_id, user_id, kind, value), MAX_SUBSCRIPTIONS
