@@ -238,13 +238,13 @@ def digest_text(
     """
     count = len(practices)
     title = t.ngettext("{count} new practice", "{count} new practices", count)
-    text = f"{why_line(why, t)}\n\n🆕 <b>{title.format(count=count)}</b>"
+    text = f"{why_line(why, t)}\n\n🆕 <b>{title.format(count=t.format_number(count))}</b>"
     for number, practice in enumerate(practices, start=1):
         row = "\n\n" + result_row(number, practice, bot_username, t)
         left = count - number + 1
         more = "\n\n" + t.ngettext(
             "… and {count} more: /latest", "… and {count} more: /latest", left
-        ).format(count=left)
+        ).format(count=t.format_number(left))
         if telegram_length(text + row + more) > MAX_MESSAGE - 20:
             return text + more
         text += row

@@ -143,7 +143,11 @@ def _check_cities(field: Field, text: str, places: Places, t: Translator) -> Ans
         return Answer(error=t._("Write the name of at least one city."))
     if len(cities) > field.limit:
         error = t._("That is {count} cities; at most {most}, please.")
-        return Answer(error=error.format(count=len(cities), most=field.limit))
+        return Answer(
+            error=error.format(
+                count=t.format_number(len(cities)), most=t.format_number(field.limit)
+            )
+        )
     return Answer(value=cities)
 
 
@@ -225,7 +229,11 @@ def _check_links(field: Field, text: str, t: Translator) -> Answer:
         return Answer(error=t._("Write at least one link, or press Skip."))
     if len(links) > field.limit:
         error = t._("That is {count} links; at most {most}, please.")
-        return Answer(error=error.format(count=len(links), most=field.limit))
+        return Answer(
+            error=error.format(
+                count=t.format_number(len(links)), most=t.format_number(field.limit)
+            )
+        )
     return Answer(value=links)
 
 
@@ -307,7 +315,9 @@ def toggle_topic(
         return [t for t in selected if t != topic], None
     limit = FIELDS_BY_KEY["topics"].limit
     if len(selected) >= limit:
-        return selected, t._("At most {count} topics: untick one first.").format(count=limit)
+        return selected, t._("At most {count} topics: untick one first.").format(
+            count=t.format_number(limit)
+        )
     return [t for t in TOPICS if t in selected or t == topic], None
 
 

@@ -205,7 +205,9 @@ def results_text(
         total,
     ).format(shown=len(shown), total=t.format_number(total), query=echo)
     if pages > 1:
-        header += " · " + t._("page {page} of {pages}").format(page=page + 1, pages=pages)
+        header += " · " + t._("page {page} of {pages}").format(
+            page=t.format_number(page + 1), pages=t.format_number(pages)
+        )
     rows = [
         result_row(page * PAGE_SIZE + n, practice, bot_username, t)
         for n, practice in enumerate(shown, start=1)

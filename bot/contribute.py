@@ -24,13 +24,11 @@ READ_IN_FULL = N_("The other fields are too long to show here: 📄 shows them i
 
 
 def when(iso: str | None, t: Translator = ENGLISH) -> str:
-    """Return an ISO 8601 UTC time as "3 May 2025, 10:04 UTC", in t's date format ("" if none)."""
+    """Return an ISO 8601 UTC time in t's formats: "May 3, 2025, 10:04 AM UTC" ("" if none)."""
     if not iso:
         return ""
     moment = datetime.fromisoformat(iso)
-    if t is ENGLISH:  # the format moderators and tests have always read
-        return f"{moment.day} {moment:%b %Y, %H:%M} UTC"
-    return f"{t.format_date(moment)}, {moment:%H:%M} UTC"
+    return f"{t.format_date(moment)}, {t.format_time(moment)} UTC"
 
 
 def value_text(key: str, value: Any, t: Translator = ENGLISH) -> str:
@@ -296,7 +294,9 @@ def full_text_parts(answers: dict[str, Any], contact: bool, t: Translator = ENGL
     total = len(parts)
     return [
         f"📄 <b>{title}</b> · "
-        + t._("full text {part}/{total}").format(part=n, total=total)
+        + t._("full text {part}/{total}").format(
+            part=t.format_number(n), total=t.format_number(total)
+        )
         + "\n\n"
         + "\n\n".join(group)
         for n, group in enumerate(parts, start=1)

@@ -142,8 +142,12 @@ class Resolver:
         """Return the escaped canonical form: "the city <b>Lisbon</b> (Portugal)"."""
         if kind == "topic":
             shown = topic_name(t, value)
-        else:
-            shown = (place_names.country if kind == "country" else place_names.city)(value, t)
+        elif kind == "country":
+            shown = place_names.country(value, t)
+        elif kind == "city":
+            shown = place_names.city(value, t)
+        else:  # a keyword, as typed
+            shown = value
         name = embed(shown, 80)
         where = ""
         if kind == "city":

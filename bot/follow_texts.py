@@ -151,7 +151,7 @@ def list_text(t: Translator, subs: Sequence[Subscription]) -> str:
         return t.gettext(NOTHING_YET)
     rows = [f"{n}. {ICONS[s.kind]} {embed(label(t, s), 60)}" for n, s in enumerate(subs, 1)]
     header = t._("🔔 <b>What you follow</b> ({count} of at most {most}):").format(
-        count=len(subs), most=MAX_SUBSCRIPTIONS
+        count=t.format_number(len(subs)), most=t.format_number(MAX_SUBSCRIPTIONS)
     )
     footer = t._("Tap one to stop it.")
     return "\n".join([header, *rows, "", footer])
@@ -190,7 +190,7 @@ def ask_stop_all(t: Translator, count: int) -> str:
         "Stop your {count} subscription? No more alerts will come here.",
         "Stop all {count} subscriptions? No more alerts will come here.",
         count,
-    ).format(count=count)
+    ).format(count=t.format_number(count))
 
 
 def forget_markup(t: Translator) -> InlineKeyboardMarkup:

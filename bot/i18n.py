@@ -22,6 +22,8 @@ from pathlib import Path
 
 from babel import Locale
 from babel.dates import format_date as _format_date
+from babel.dates import format_skeleton as _format_skeleton
+from babel.dates import format_time as _format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal as _format_decimal
@@ -134,8 +136,16 @@ class Translator:
         return self._translations.ngettext(singular, plural, n)
 
     def format_date(self, value: date | datetime, form: str = "medium") -> str:
-        """Return a date in this language's format: "30 Nov 2026", "30 nov. 2026"."""
+        """Return a date in this language's format: "Nov 30, 2026", "30 nov. 2026"."""
         return _format_date(value, format=form, locale=self.language)
+
+    def format_day(self, value: date | datetime) -> str:
+        """Return a day and month in this language's order: "Nov 2", "2 nov.", "2. Nov."."""
+        return _format_skeleton("MMMd", value, locale=self.language)
+
+    def format_time(self, value: datetime, form: str = "short") -> str:
+        """Return a time of day in this language's format, in value's own zone: "10:04 AM"."""
+        return _format_time(value, format=form, locale=self.language)
 
     def format_number(self, value: float) -> str:
         """Return a number in this language's format: "1,234", "1 234", "1.234"."""

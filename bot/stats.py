@@ -139,9 +139,9 @@ def render(stats: Stats, html: bool = True, t: Translator = ENGLISH) -> list[str
 
     week = stats.alerts_week
     subs = stats.submissions
-    weeks = ", ".join(
-        f"{t.format_date(d, 'd MMM')} {number(n)}" for d, n in stats.searches_per_week
-    ) or t._("none")
+    weeks = ", ".join(f"{t.format_day(d)} {number(n)}" for d, n in stats.searches_per_week) or t._(
+        "none"
+    )
     by_language = sorted(stats.members_by_language.items(), key=lambda i: -i[1])
     return [
         head(t._("Practices")),

@@ -48,7 +48,7 @@ async def import_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await message.reply_text(t.gettext(MODERATORS_ONLY))
         return
     context.user_data[AWAITING_KEY] = True
-    prompt = t.gettext(PROMPT).format(limit=MAX_BYTES // (1024 * 1024))
+    prompt = t.gettext(PROMPT).format(limit=t.format_number(MAX_BYTES // (1024 * 1024)))
     await message.reply_text(prompt, reply_markup=ForceReply(selective=True))
 
 
@@ -92,7 +92,9 @@ def _refusal(document: Document, t: Translator) -> str | None:
 
 def _too_big(t: Translator, name: str, size: int) -> str:
     shown = format_decimal(size / (1024 * 1024), format="#,##0.0", locale=t.language)
-    return t.gettext(TOO_BIG).format(name=name, size=shown, limit=MAX_BYTES // (1024 * 1024))
+    return t.gettext(TOO_BIG).format(
+        name=name, size=shown, limit=t.format_number(MAX_BYTES // (1024 * 1024))
+    )
 
 
 async def _import(

@@ -111,7 +111,7 @@ def _field_keyboard(
             label = f"✅ {name}" if topic in chosen else name
             rows.append([button(label, draft, "t", index)])
         done = t._("✔️ Done ({count} of at most {most})").format(
-            count=len(chosen), most=field.limit
+            count=t.format_number(len(chosen)), most=t.format_number(field.limit)
         )
         rows.append([button(done, draft, "d")])
     if field.kind == "country":
