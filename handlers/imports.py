@@ -112,7 +112,7 @@ async def _import(
         try:
             batch = read_practice_file(path, svc.catalog.aliases)
         except ImportFileError as error:
-            reason = str(error).replace(str(path), name)
+            reason = error.reason.render(t).replace(str(path), name)
             return [t._("Nothing was imported: {reason}").format(reason=escape(reason))]
     report = svc.publisher.publish(batch.practices, alerts=True, partial=batch.partial)
     lines = import_lines(report, batch.rejected, t)

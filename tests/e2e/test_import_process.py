@@ -64,7 +64,10 @@ def test_the_import_prompt_takes_the_next_file(
     assert reply["text"].startswith("<b>one.json</b>: added 1, updated 0")
     # Without the prompt, a document is no import.
     other = send_file(api, ADMIN_ID, b"{}", "x.json", caption=None)["text"]
-    assert other == "I can only read text. Type what you are looking for, or see /help."
+    assert other == (
+        "I can only read text, not photos, stickers or files. "
+        "Type what you are looking for, or see /help."
+    )
 
 
 def test_files_that_cant_be_imported_are_refused_with_a_reason(
