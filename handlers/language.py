@@ -15,15 +15,6 @@ from telegram.ext import ContextTypes
 from bot.callbacks import CallbackDataError, Language
 from bot.i18n import Translator, language_name, languages, resolve, translator
 from handlers.deps import Services, services
-from store.members import MemberStore
-
-# Where `handlers.stats.install` puts the members store in `Services.extra`.
-MEMBERS_KEY = "members"
-
-
-def members(svc: Services) -> MemberStore:
-    """Return the members store (installed by `handlers.stats.install`)."""
-    return svc.extra[MEMBERS_KEY]
 
 
 def language_of_user(svc: Services, user_id: int, telegram_code: str | None = None) -> str:
@@ -35,7 +26,7 @@ def language_of_user(svc: Services, user_id: int, telegram_code: str | None = No
         telegram_code: the `language_code` of the update at hand; None to use the last one
             Telegram reported (alerts, a moderator's decision sent to the submitter).
     """
-    store = members(svc)
+    store = svc.members
     code = telegram_code if telegram_code is not None else store.telegram_language(user_id)
     return resolve(store.chosen(user_id), code)
 
@@ -48,14 +39,14 @@ def is_group(chat_id: int) -> bool:
 def tr_for(svc: Services, chat_id: int) -> Translator:
     """Return the translator of a chat: its user's, or a group's own (English when unknown)."""
     if is_group(chat_id):
-        return translator(members(svc).chosen(chat_id))
+        return translator(svc.members.chosen(chat_id))
     return translator(language_of_user(svc, chat_id))
 
 
 def note_group_language(svc: Services, chat_id: int, t: Translator) -> None:
     """Keep t's language as a group's language when the group has none yet (a subscription)."""
-    if is_group(chat_id) and members(svc).chosen(chat_id) is None:
-        members(svc).choose(chat_id, t.language)
+    if is_group(chat_id) and svc.members.chosen(chat_id) is None:
+        svc.members.choose(chat_id, t.language)
 
 
 def tr_user(context: ContextTypes.DEFAULT_TYPE, user: User | None) -> Translator:
@@ -69,23 +60,10 @@ def tr(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Translator:
     """Return the translator of an update: its group's language if it has one, else its user's."""
     chat = update.effective_chat
     if chat is not None and is_group(chat.id):
-        chosen = members(services(context)).chosen(chat.id)
+        chosen = services(context).members.chosen(chat.id)
         if chosen is not None:
             return translator(chosen)
     return tr_user(context, update.effective_user)
-
-
-def translated(button: InlineKeyboardButton, t: Translator) -> InlineKeyboardButton:
-    """Return a button whose label (English source text marked with N_) is in t's language.
-
-    Capabilities declare their welcome and card buttons once, in English; they are shown in
-    each reader's language.
-    """
-    label = t.gettext(button.text)
-    if label == button.text:
-        return button
-    fields = {k: v for k, v in button.to_dict().items() if k != "text"}
-    return InlineKeyboardButton.de_json({"text": label, **fields}, None)
 
 
 def language_markup() -> InlineKeyboardMarkup:
@@ -116,9 +94,8 @@ async def on_language_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
         raise CallbackDataError(f"no language {code!r}")
     chat = update.effective_chat
     group = chat is not None and is_group(chat.id)
-    members(services(context)).choose(
-        chat.id if group and chat else update.effective_user.id, code
-    )
+    chooser = chat.id if group and chat is not None else update.effective_user.id
+    services(context).members.choose(chooser, code)
     t = translator(code)
     await query.answer()
     if group:

@@ -88,7 +88,7 @@ async def test_the_groups_language_moves_to_its_supergroup_and_is_no_member(bot)
     await bot.migrate(GROUP, SUPERGROUP, user_id=GERMAN_USER)
     alert = await alert_in(bot, SUPERGROUP, "roma-school-in-geneva")
     assert "Sie folgen: Roma" in alert.text
-    members = bot.app.bot_data["services"].extra["members"]
+    members = bot.app.bot_data["services"].members
     count, _, languages = members.counts("2000-01-01")
     assert count == 1 and languages == {"de": 1}  # the German member only
 
@@ -102,6 +102,6 @@ async def test_the_groups_language_survives_a_restart(tmp_path: Path) -> None:
         quick(bot)
         alert = await alert_in(bot, GROUP, "roma-school-in-geneva")
         assert "Vous suivez : Roms" in alert.text
-        members = bot.app.bot_data["services"].extra["members"]
+        members = bot.app.bot_data["services"].members
         assert members.counts("2000-01-01")[0] == 1
     bot.app.bot_data["services"].database.close()

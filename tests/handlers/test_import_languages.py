@@ -6,7 +6,7 @@ import json
 from bot.aliases import bundled_aliases
 from bot.i18n import ENGLISH, terminal_translator
 from bot.import_report import import_lines
-from store.importers import read_practice_file
+from bot.importers import read_practice_file
 from store.practices import ImportReport
 from tests.fakes import ADMIN_ID, BotHarness, Call, FakeRequest, make_settings, memory_database
 

@@ -26,7 +26,7 @@ async def test_each_moderator_reads_the_sent_time_in_their_own_format() -> None:
 
 
 async def test_stats_group_digits_in_the_moderators_language(harness: BotHarness) -> None:
-    members = harness.app.bot_data["services"].extra["members"]
+    members = harness.app.bot_data["services"].members
     for user_id in range(10_000, 11_233):
         members.seen(user_id, "en")
     offer = (await harness.send("/language", user_id=ADMIN_ID))[-1]

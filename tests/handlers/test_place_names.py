@@ -103,7 +103,7 @@ async def test_an_alert_for_a_practice_written_in_italian_uses_the_readers_names
     svc = harness.app.bot_data["services"]
     before = len(harness.request.calls)
     svc.publisher.publish([practice], alerts=True)
-    await svc.extra["follow"].deliverer.drain(harness.app.bot)
+    await svc.deliverer.drain(harness.app.bot)
     for user_id, (city, country) in READERS.items():
         alert = [
             c
