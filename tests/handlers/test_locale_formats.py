@@ -6,6 +6,7 @@ import re
 
 from tests.fakes import ADMIN_ID, FRENCH_USER, GERMAN_USER, BotHarness
 from tests.handlers.dialogue import running_bot, screens
+from tests.handlers.test_delivery import drain, my_chat_member, new_practice, publish
 from tests.handlers.test_languages_dialogue import press_action, walk_to_preview
 
 ENGLISH_DATE = re.compile(r"sent [A-Z][a-z]{2} \d{1,2}, \d{4}, \d{1,2}:\d\d\u202f[AP]M UTC")
@@ -39,3 +40,17 @@ async def test_stats_group_digits_in_the_moderators_language(harness: BotHarness
     assert "Members: 1,234 " in english and "English 1,234" in english
     weeks = english.split("Per week (from Monday): ")[1].split("\n")[0]
     assert re.fullmatch(r"([A-Z][a-z]{2} \d{1,2} \d+, )*[A-Z][a-z]{2} \d{1,2} \d+", weeks), weeks
+
+
+async def test_alerts_report_gives_the_bots_own_reasons_in_the_moderators_language(
+    harness: BotHarness,
+) -> None:
+    await harness.send("/subscribe topic:roma", user_id=71)
+    await harness.feed({"my_chat_member": my_chat_member(71, "member", "kicked")})
+    publish(harness, new_practice("roma-after-the-block"))
+    await drain(harness)
+    offer = (await harness.send("/language", user_id=ADMIN_ID))[-1]
+    await harness.click(offer, "Français", user_id=ADMIN_ID)
+    report = (await harness.send("/alerts", user_id=ADMIN_ID))[-1].text
+    assert "• 71: l’utilisateur a bloqué le bot" in report
+    assert "blocked the bot" not in report
