@@ -141,3 +141,14 @@ async def test_the_dialogue_preview_and_the_moderator_copy_name_the_place_once()
 async def test_stats_for_an_english_moderator_use_everyday_names(harness: BotHarness) -> None:
     stats = "\n".join(c.text for c in await harness.send("/stats", user_id=ADMIN_ID))
     assert "South Korea 2" in stats and "Republic of Korea" not in stats
+
+
+async def test_a_city_without_practices_is_named_in_the_readers_language(
+    harness: BotHarness,
+) -> None:
+    for user_id, city in ((GERMAN_USER, "München"), (FRENCH_USER, "Munich"), (USER_ID, "Munich")):
+        for typed in ("Munich", "stadt:münchen", "ville:munchen"):
+            calls = await harness.send(typed, user_id=user_id)
+            texts = shown(calls)
+            assert any(f"🔔 {city}" in t or f"{city} " in t for t in texts), texts
+            assert forms(texts, ("Munich", "München")) == {city}, texts
