@@ -152,3 +152,33 @@ async def test_a_city_without_practices_is_named_in_the_readers_language(
             texts = shown(calls)
             assert any(f"🔔 {city}" in t or f"{city} " in t for t in texts), texts
             assert forms(texts, ("Munich", "München")) == {city}, texts
+
+
+async def test_a_digest_names_every_place_one_way(harness: BotHarness) -> None:
+    for user_id in READERS:
+        await harness.send("/subscribe country:Schweiz", user_id=user_id)
+    spellings = ["Geneva", "Genève", "Genf", "Ginevra", "Ginebra", "Genebra"]
+    practices = [
+        Practice(
+            id=f"geneva-digest-{n}",
+            title=f"Digest practice {n}",
+            country=country,
+            cities=[city],
+            topics=["Education"],
+            purpose="A practice for the digest.",
+            url=f"https://example.org/digest-{n}",
+        )
+        for n, (city, country) in enumerate(zip(spellings, COUNTRY_FORMS * 2, strict=False))
+    ]
+    svc = harness.app.bot_data["services"]
+    before = len(harness.request.calls)
+    svc.publisher.publish(practices, alerts=True)
+    await svc.deliverer.drain(harness.app.bot)
+    for user_id, (city, country) in READERS.items():
+        [digest] = [
+            c
+            for c in harness.request.calls[before:]
+            if c.method == "sendMessage" and int(c.params["chat_id"]) == user_id
+        ]
+        assert digest.text.count(f"{city}, {country}") == len(spellings), digest.text
+        assert_one_name([digest], user_id)
