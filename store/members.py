@@ -70,12 +70,13 @@ class MemberStore:
 
     def move_chat(self, old_chat_id: int, new_chat_id: int) -> None:
         """Carry a group's language over to its supergroup's id (Telegram's upgrade)."""
-        language = self._chosen.pop(old_chat_id, None)
+        language = self._chosen.get(old_chat_id)
         if language is None:
             return
-        self._table.remove(doc_ids=[old_chat_id])
-        if new_chat_id not in self._chosen:
+        if new_chat_id not in self._chosen:  # first the new id: a stop between keeps both
             self.choose(new_chat_id, language)
+        self._table.remove(doc_ids=[old_chat_id])
+        del self._chosen[old_chat_id]
 
     def chosen(self, user_id: int) -> str | None:
         """Return the bot language a user picked, or None when they never picked one."""
