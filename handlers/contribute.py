@@ -1,6 +1,6 @@
 """Contributing, put together: the dialogues' ConversationHandlers and the other handlers.
 
-The states and their moves are drawn in `handlers/submit.mmd`. Buttons:
+The dialogue's steps and their moves are `bot.dialogue`, drawn in `bot/dialogue.mmd`. Buttons:
   sb|start   the welcome's "Submit a practice"     sb|go / sb|over   continue / start over
   sb|del     delete a paused draft                 sb|reopen|<n>     fix rejected submission n
   sb|<action>|<rev>[|<arg>]   a step's button (see BUTTONS), valid only on the current screen
@@ -31,7 +31,7 @@ from telegram.warnings import PTBUserWarning
 from bot.i18n import ENGLISH, N_, Translator
 from handlers import drafts, mine, moderate, reject, submit, submit_preview, submit_steps
 from handlers.deps import SUBMISSIONS_KEY, Services, submissions
-from handlers.drafts import ASKING, DUPLICATE, PREVIEW, Context
+from handlers.drafts import Context
 from handlers.start import OWN_FLOW_LINK
 from store.submissions import SubmissionStore
 
@@ -117,11 +117,13 @@ def conversation(timeout: float | None = None) -> ConversationHandler:
                 CallbackQueryHandler(submit.on_delete, pattern=r"^sb\|del$"),
                 CallbackQueryHandler(submit.on_reopen, pattern=r"^sb\|reopen\|\d+$"),
             ],
+            # One state, "a dialogue is open": the stored draft's step, not PTB's state, says
+            # what a message answers (`bot.dialogue`). Both are written in one write before a
+            # screen is shown (`drafts.ask`), so after a restart they can't disagree; states
+            # naming the screen would be a second copy of `draft.step` to keep in step.
             states={
-                ASKING: answers,
-                # The draft's step says what a message answers, so every state routes alike.
-                PREVIEW: answers,
-                DUPLICATE: answers,
+                drafts.OPEN: answers,
+                **dict.fromkeys(drafts.STORED_BEFORE, answers),  # stored by earlier versions
                 ConversationHandler.TIMEOUT: [TypeHandler(Update, submit.on_timeout)],
             },
             fallbacks=[

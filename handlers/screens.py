@@ -8,6 +8,7 @@ from telegram.ext import ContextTypes
 from bot.answers import countries_of, find_same_title, practice_from_answers
 from bot.cards import MAX_MESSAGE, callback, card_keyboard, card_text, embed, name_token
 from bot.contribute import consent_text, preview_text, prompt_text
+from bot.dialogue import Step
 from bot.i18n import N_, Translator
 from bot.models import Draft, Practice, new_practice_id
 from bot.template import FIELD_KEYS, FIELDS, FIELDS_BY_KEY, TOPICS, Field, topic_name
@@ -55,17 +56,17 @@ def screen(
     t = tr_for(services(context), draft.user_id)
     # Fixed errors are English source text (N_); formatted ones come already translated.
     error = t.gettext(error) if error else error
-    if draft.step == "consent":
+    if draft.step is Step.CONSENT:
         return consent_text(draft.answers, error, t), _consent_keyboard(draft, t)
-    if draft.step == "preview":
+    if draft.step is Step.PREVIEW:
         return _preview(context, draft, error, t)
-    if draft.step == "fields":
+    if draft.step is Step.FIELDS:
         return _with_error(_fields(draft, t), error)
-    if draft.step == "duplicate":
+    if draft.step is Step.DUPLICATE:
+        # `drafts.ask` moves a draft whose similar practice is gone to its preview first.
         found = duplicate_of(context, draft)
         if found is not None:
             return _with_error(_duplicate(context, draft, found, t), error)
-        draft.step = "preview"
         return _preview(context, draft, error, t)
     field = FIELDS_BY_KEY[draft.step]
     text = prompt_text(field, draft.answers, error, t)
