@@ -8,10 +8,10 @@ from telegram.ext import ContextTypes
 from bot.answers import countries_of, find_same_title, practice_from_answers
 from bot.cards import MAX_MESSAGE, callback, card_keyboard, card_text, embed, name_token
 from bot.contribute import consent_text, preview_text, prompt_text
-from bot.dialogue import Step
+from bot.dialogue import Event, Exit, Position, Step, move
 from bot.i18n import N_, Translator
 from bot.models import Draft, Practice, new_practice_id
-from bot.template import FIELD_KEYS, FIELDS, FIELDS_BY_KEY, TOPICS, Field, topic_name
+from bot.template import FIELDS, FIELDS_BY_KEY, TOPICS, Field, topic_name
 from bot.text import telegram_length
 from handlers.deps import services, submissions
 from handlers.language import tr_for
@@ -79,13 +79,16 @@ def _with_error(shown: Screen, error: str | None) -> Screen:
 
 
 def _nav_row(draft: Draft, field: Field | None, t: Translator) -> list[InlineKeyboardButton]:
-    first = field is not None and field.key == FIELD_KEYS[0]
+    # The buttons offered are the moves the dialogue takes here (`bot.dialogue.move`).
+    at = Position(draft.step, draft.editing)
+    back = move(at, Event.BACK)
+    first = back is Exit.MENU
     row = []
-    if draft.editing:
+    if back == Position(Step.PREVIEW):
         row.append(button(t.gettext(BACK_TO_PREVIEW), draft, "b"))
     else:  # on the first step, Back leads to the main menu
         row.append(button(t._("◀️ Back to menu") if first else t.gettext(BACK), draft, "b"))
-    if field is not None and not field.required:
+    if move(at, Event.SKIP) is not None:
         row.append(button(t._("Skip ⏭"), draft, "s"))
     has_answer = field is not None and draft.answers.get(field.key)
     if has_answer and not draft.editing and field.kind != "topics":

@@ -7,7 +7,7 @@ import pytest
 import bot.dialogue
 from bot.dialogue import FIELD_STEPS, Event, Exit, Outcome, Position, Step, mermaid, move
 from bot.models import Draft
-from bot.template import FIELD_KEYS, FIELDS
+from bot.template import FIELD_KEYS, FIELDS, Field
 
 S = Step
 E = Event
@@ -105,10 +105,10 @@ def test_back_from_the_first_step_leaves_the_dialogue() -> None:
 
 
 @pytest.mark.parametrize("field", FIELDS, ids=lambda f: f.key)
-def test_skip_is_taken_on_optional_steps_only(field: object) -> None:
-    step = Step(field.key)  # type: ignore[attr-defined]
+def test_skip_is_taken_on_optional_steps_only(field: Field) -> None:
+    step = Step(field.key)
     skipped = move(P(step), E.SKIP)
-    if field.required:  # type: ignore[attr-defined]
+    if field.required:
         assert skipped is None
     else:
         assert skipped == P(FIELD_STEPS[FIELD_STEPS.index(step) + 1])

@@ -1,4 +1,5 @@
-"""A dialogue goes on after a restart where its last screen said, also from earlier versions.
+"""A dialogue goes on after a restart where its last screen said, also from earlier versions;
+its screens offer the moves `bot.dialogue.move` takes.
 
 Earlier versions stored the conversation state "preview" or "duplicate" beside a draft at
 those screens (now every open dialogue stores "asking"); drafts keep their step as a string.
@@ -9,10 +10,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+from bot.dialogue import Event, Exit, Position, Step, move
+from bot.template import FIELD_KEYS
 from store.db import open_database
 from store.persistence import set_state
 from tests.fakes import USER_ID, BotHarness, Call
-from tests.handlers.dialogue import fill_in, running_bot, screen, store
+from tests.handlers.dialogue import ANSWERS, answer, fill_in, running_bot, screen, store
 
 
 @asynccontextmanager
@@ -95,3 +98,17 @@ async def test_a_consent_question_stored_by_an_earlier_version_takes_a_typed_yes
         await bot.send("yes")
         assert "Preview" in screen(bot).text
         assert store(bot).draft(USER_ID).answers["contact"]["public"] is True
+
+
+async def test_every_step_offers_skip_and_back_exactly_as_its_moves_allow() -> None:
+    async with running_bot() as bot:
+        await bot.send("/submit")
+        for key in FIELD_KEYS:
+            shown = screen(bot)
+            labels = [b["text"] for b in shown.buttons]
+            at = Position(Step(key))
+            assert ("Skip ⏭" in labels) == (move(at, Event.SKIP) is not None), key
+            to_menu = move(at, Event.BACK) is Exit.MENU
+            assert ("◀️ Back to menu" in labels) == to_menu and ("◀️ Back" in labels) != to_menu
+            await answer(bot, key, ANSWERS[key])
+        assert "Step 12 of 12" in screen(bot).text  # the consent question
