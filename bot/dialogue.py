@@ -7,13 +7,12 @@ not accepted on that screen (the handler then says so and shows the same screen 
 The handlers in `handlers/submit_steps.py` and `handlers/submit_preview.py` decide which event
 happened (is the answer valid? is a title like a published one?) and show where it leads.
 
-The state diagram `bot/dialogue.mmd` is generated from `move`; a test fails when the
-committed file differs. Regenerate it with:
+The state diagram `bot/dialogue.mmd` is generated from `move` (`bot.dialogue_diagram`); a
+test fails when the committed file differs. Regenerate it with:
 
-    python -m bot.dialogue > bot/dialogue.mmd
+    python -m bot.dialogue_diagram > bot/dialogue.mmd
 """
 
-import sys
 from collections.abc import Iterator
 from enum import StrEnum
 from typing import NamedTuple
@@ -100,6 +99,7 @@ def move(at: Position, event: Event, field: Step | None = None) -> Outcome:
         (Skip on a required step, Back on the preview, a field that is not one), so that the
         same screen is shown again with a word on why.
     """
+    at = Position(Step(at.step), at.editing)  # a step given as its stored string, too
     if event is Event.RESUME:  # the screen the draft stands at, whatever came between
         return at
     if event in _ANYWHERE:
@@ -175,68 +175,3 @@ def positions() -> Iterator[Position]:
         yield Position(step)
         if step in FIELD_STEPS or step is Step.CONSENT:
             yield Position(step, editing=True)
-
-
-# --- The state diagram, drawn from `move` ----------------------------------------------------
-
-_ENTRY = {
-    Event.START: "/submit (no draft) or 🔄 Start over",
-    Event.REOPEN: "✏️ Reopen a rejected submission",
-}
-
-
-def edges() -> dict[tuple[str, str], list[str]]:
-    """Return the diagram's arrows: (from, to) → the events that lead there, in table order.
-
-    A field being edited is drawn as the field itself, its events marked "(editing)"; every
-    field picked from the list is drawn as one arrow to each field.
-    """
-    found: dict[tuple[str, str], list[str]] = {}
-    for at in positions():
-        for event in Event:
-            if event in _ENTRY or event is Event.RESUME:
-                continue  # drawn from [*] and as the note
-            for field in FIELD_STEPS if event in (Event.PICK, Event.MISSING) else (None,):
-                to = move(at, event, field)
-                if to is None:
-                    continue
-                target = to.step.value if isinstance(to, Position) else to.value.capitalize()
-                # "(editing)" only where editing leads elsewhere than the same step's event.
-                plain = at.editing and move(at._replace(editing=False), event, field) == to
-                label = event.value + (" (editing)" if at.editing and not plain else "")
-                labels = found.setdefault((at.step.value, target), [])
-                if label not in labels:
-                    labels.append(label)
-    return found
-
-
-def mermaid() -> str:
-    """Return the Mermaid state diagram of the dialogue, generated from `move`."""
-    lines = [
-        "%% The submission dialogue, generated from `move` in bot/dialogue.py by",
-        "%%     python -m bot.dialogue > bot/dialogue.mmd",
-        "%% Change the moves there, not here: tests/test_dialogue_transitions.py compares them.",
-        "%% Every arrow writes the draft before its screen is shown.",
-        "stateDiagram-v2",
-        "    direction TB",
-    ]
-    for event, label in _ENTRY.items():
-        to = move(Position(FIRST), event)
-        assert isinstance(to, Position)
-        lines.append(f"    [*] --> {to.step.value}: {event.value}, {label}")
-    for (source, target), labels in edges().items():
-        lines.append(f"    {source} --> {target}: {', '.join(labels)}")
-    lines += [
-        "    Menu --> [*]",
-        "    Paused --> [*]: 🗑 Delete the draft",
-        "    Sent --> [*]: pending, moderators get Approve / Reject",
-        "    note right of Paused",
-        "        resume: ▶️ Continue (or /submit, then ▶️ Continue), or a restart,",
-        "        goes on at the step the draft stands at",
-        "    end note",
-    ]
-    return "\n".join(lines) + "\n"
-
-
-if __name__ == "__main__":
-    sys.stdout.write(mermaid())

@@ -169,6 +169,9 @@ class Draft:
     last_answer_id: int | None = None
     last_answer_step: str | None = None
 
+    def __post_init__(self) -> None:
+        self.step = Step(self.step)  # a stored draft holds the step's string value
+
     def to_dict(self) -> dict[str, Any]:
         """Return every field, for storage (the step as its plain string value)."""
         step, answered = self.step, self.last_answer_step
@@ -181,9 +184,7 @@ class Draft:
         Raises:
             ValueError: the stored step is not a `Step` value.
         """
-        draft = cls(**{name: data[name] for name in cls.__slots__ if name in data})
-        draft.step = Step(draft.step)  # stored as its string value
-        return draft
+        return cls(**{name: data[name] for name in cls.__slots__ if name in data})
 
 
 # A submission is pending until a moderator approves (publishes) or rejects it; a withdrawn

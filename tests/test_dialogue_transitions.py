@@ -1,11 +1,16 @@
-"""The dialogue's moves (`bot.dialogue.move`), row by row, and its diagram against them."""
+"""The dialogue's moves (`bot.dialogue.move`), row by row, and its diagram against them.
+
+A row of TABLE reads: on this screen, this event leads there; an event not in the row is
+refused (None), so every step × every event is checked.
+"""
 
 from pathlib import Path
 
 import pytest
 
 import bot.dialogue
-from bot.dialogue import FIELD_STEPS, Event, Exit, Outcome, Position, Step, mermaid, move
+from bot.dialogue import FIELD_STEPS, Event, Exit, Outcome, Position, Step, move
+from bot.dialogue_diagram import edges, mermaid
 from bot.models import Draft
 from bot.template import FIELD_KEYS, FIELDS, Field
 
@@ -165,7 +170,7 @@ def test_a_stored_step_that_is_no_step_is_an_error() -> None:
 
 def test_the_committed_diagram_is_the_one_the_moves_draw() -> None:
     committed = Path(bot.dialogue.__file__).with_suffix(".mmd").read_text(encoding="utf-8")
-    assert committed == mermaid(), "regenerate: python -m bot.dialogue > bot/dialogue.mmd"
+    assert committed == mermaid(), "regenerate: python -m bot.dialogue_diagram > bot/dialogue.mmd"
 
 
 def test_the_diagram_has_an_arrow_for_every_move_and_no_other() -> None:
@@ -178,4 +183,4 @@ def test_the_diagram_has_an_arrow_for_every_move_and_no_other() -> None:
                 target = to.step.value if isinstance(to, Position) else to.value.capitalize()
                 assert (at.step.value, target) in arrows, (at, event)
     drawn = {(s, t) for s, t in arrows if s != "[*]" and t != "[*]"}
-    assert drawn == set(bot.dialogue.edges())
+    assert drawn == set(edges())
