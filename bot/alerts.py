@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot import callbacks
 from bot.aliases import Aliases
 from bot.cards import MAX_MESSAGE, card_keyboard, card_text, embed, result_row
 from bot.i18n import ENGLISH, N_, Translator
@@ -256,11 +257,15 @@ def alert_message(
         bot_username: the bot's username, for deep links.
         t: the language of the chat's member.
     """
-    manage = InlineKeyboardButton(t.gettext(MANAGE_LABEL), callback_data="fl|ls")
+    manage = InlineKeyboardButton(
+        t.gettext(MANAGE_LABEL), callback_data=callbacks.Subscriptions("ls").pack()
+    )
     if len(practices) == 1 and not row.is_digest:
         practice = practices[0]
         text = alert_text(practice, row.why, bot_username, t)
         return text, card_keyboard(practice, [manage], t)
     text = digest_text(practices, row.why, bot_username, t)
-    latest = InlineKeyboardButton(t.gettext(LATEST_LABEL), callback_data="browse|latest")
+    latest = InlineKeyboardButton(
+        t.gettext(LATEST_LABEL), callback_data=callbacks.Browse("latest").pack()
+    )
     return text, InlineKeyboardMarkup([[manage, latest]])

@@ -6,13 +6,14 @@ six times longer ("'" becomes "&#x27;"), so each field also has a budget of esca
 a card, or a page of PAGE_SIZE rows, fits one message whatever the data holds.
 """
 
-import hashlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.constants import InlineKeyboardButtonLimit, MessageLimit
+from telegram.constants import MessageLimit
+from telegram.helpers import create_deep_linked_url
 
+from bot import callbacks
 from bot.aliases import place_line
 from bot.i18n import ENGLISH, Translator
 from bot.models import Practice
@@ -22,8 +23,9 @@ from bot.text import cut_to_telegram_length, isolate, telegram_length
 # Telegram's limits. Lengths of text are counted as Telegram counts them, in UTF-16 code units
 # (`bot.text.telegram_length`), so every limit, budget and cut below is in those units.
 MAX_MESSAGE = MessageLimit.MAX_TEXT_LENGTH
-MAX_CALLBACK_BYTES = InlineKeyboardButtonLimit.MAX_CALLBACK_DATA
+MAX_CALLBACK_BYTES = callbacks.MAX_BYTES  # enforced in bot/callbacks.py
 PAGE_SIZE = 5
+PRACTICE_PREFIX = "p_"  # `/start p_<key>` opens a practice's card (`deep_link`)
 TITLE_LIMIT = 200
 SUBTITLE_LIMIT = 300
 PURPOSE_LIMIT = 700
@@ -86,43 +88,13 @@ def embed(text: str, limit: int, budget: int | None = None) -> str:
 
 
 def deep_link(bot_username: str, practice: Practice) -> str:
-    """Return the link that opens this practice's card in the bot."""
-    return f"https://t.me/{bot_username}?start=p_{practice.key}"
+    """Return the link that opens this practice's card in the bot (`/start p_<key>`)."""
+    return key_link(bot_username, practice.key)
 
 
-def callback(*parts: str | int) -> str | None:
-    """Join callback parts with "|"; None when the result would exceed Telegram's 64 bytes."""
-    data = "|".join(str(part) for part in parts)
-    return data if len(data.encode()) <= MAX_CALLBACK_BYTES else None
-
-
-def name_token(name: str) -> str:
-    """Return the short stand-in of a name in callback data: "#" and 12 hex digits of its hash.
-
-    Stable across restarts; `named` turns it back into the name.
-    """
-    return "#" + hashlib.sha1(name.encode()).hexdigest()[:12]
-
-
-def named_callback(*parts: str | int, name: str) -> str:
-    """Return callback data that ends with a name, or with its token when the name won't fit.
-
-    A city such as "Sankt Marien im Langen Tal …" is longer than Telegram's 64 bytes of
-    callback data; its button keeps working with the token instead of disappearing.
-    """
-    return callback(*parts, name) or "|".join(str(part) for part in (*parts, name_token(name)))
-
-
-def named(argument: str, names: Iterable[str]) -> str | None:
-    """Return the name a button's argument stands for: itself, or the name of its token.
-
-    Args:
-        argument: the name or token from callback data (never trusted).
-        names: the names it may stand for (looked through only for a token).
-    """
-    if not argument.startswith("#"):
-        return argument
-    return next((name for name in names if name_token(name) == argument), None)
+def key_link(bot_username: str, key: str) -> str:
+    """Return the link that opens the card of the practice with this key (`Practice.key`)."""
+    return create_deep_linked_url(bot_username, f"{PRACTICE_PREFIX}{key}")
 
 
 def _title_link(practice: Practice, bot_username: str) -> str:
@@ -259,7 +231,7 @@ def results_keyboard(
     first = page * PAGE_SIZE
     shown = practices[first : first + PAGE_SIZE]
     open_row = [
-        InlineKeyboardButton(str(first + n), callback_data=callback("c", practice.key))
+        InlineKeyboardButton(str(first + n), callback_data=callbacks.Card(practice.key).try_pack())
         for n, practice in enumerate(shown, start=1)
     ]
     nav_row = []

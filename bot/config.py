@@ -27,6 +27,7 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 from pydantic_settings.sources.utils import parse_env_vars
+from telegram.constants import WebhookLimit
 
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_API_FILE_URL = "https://api.telegram.org/file/bot"
@@ -35,7 +36,8 @@ TOKEN_HELP = (
     "then put TELEGRAM_BOT_TOKEN=<token> in .env or the environment."
 )
 # Telegram's rule for `secret_token` (Bot API, setWebhook): 1-256 of A-Z a-z 0-9 _ -.
-_SECRET_RE = re.compile(r"[A-Za-z0-9_-]{1,256}")
+_SECRET_LENGTH = WebhookLimit.MAX_SECRET_TOKEN_LENGTH
+_SECRET_RE = re.compile(rf"[A-Za-z0-9_-]{{1,{_SECRET_LENGTH}}}")
 # What load_settings() reads: (environment, .env path). Unset: only explicit arguments count.
 _SOURCES: ContextVar[tuple[Mapping[str, str], Path | None] | None] = ContextVar(
     "settings_sources", default=None
@@ -157,7 +159,7 @@ class Settings(BaseSettings):
     def _webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None and not _SECRET_RE.fullmatch(value.get_secret_value()):
             raise ValueError(
-                "WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and - "
+                f"WEBHOOK_SECRET must be 1-{_SECRET_LENGTH} characters of A-Z, a-z, 0-9, _ and - "
                 "(Telegram's rule for secret_token)"
             )
         return value

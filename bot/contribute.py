@@ -9,7 +9,7 @@ from datetime import datetime
 from html import escape
 from typing import Any
 
-from bot.cards import MAX_MESSAGE, card_text, embed, shorten
+from bot.cards import MAX_MESSAGE, card_text, embed, key_link, shorten
 from bot.dialogue import Step
 from bot.i18n import ENGLISH, N_, Translator
 from bot.models import Draft, Practice, Submission, practice_key
@@ -212,7 +212,7 @@ def outcome_line(submission: Submission, bot_username: str, t: Translator = ENGL
     by = embed(submission.decided_by_name or t._("a moderator"), 60, 120)
     at = when(submission.decided_at, t)
     if submission.status == "approved" and submission.practice_id:
-        link = f"https://t.me/{bot_username}?start=p_{practice_key(submission.practice_id)}"
+        link = key_link(bot_username, practice_key(submission.practice_id))
         return t._('✅ <b>Approved</b> by {by}, {when}: <a href="{link}">published</a>.').format(
             by=by, when=at, link=escape(link)
         )
@@ -343,7 +343,7 @@ def submission_line(submission: Submission, bot_username: str, t: Translator = E
             when=decided, reason=reason
         )
     elif submission.status == "approved" and submission.practice_id:
-        link = f"https://t.me/{bot_username}?start=p_{practice_key(submission.practice_id)}"
+        link = key_link(bot_username, practice_key(submission.practice_id))
         state = t._('✅ <a href="{link}">published</a> {when}.').format(
             link=escape(link), when=decided
         )

@@ -1,22 +1,12 @@
-"""The messages and buttons of Follow: menus, prompts, confirmations, the list. Pure.
-
-Callback data (64 bytes at most; every handler re-checks what it names):
-  fl|menu / fl|new   the menu, in place or as a new message (from the welcome)
-  fl|k|<kind>        pick a topic or country, or type a city or keywords
-  fl|t|<n>           follow topic n of TOPICS           fl|c|<name>   follow a country
-  fl|y|<name>        follow a city                      fp|<key>      follow a practice's …
-                     (a name over 64 bytes travels as its token: bot.cards.named_callback)
-  fl|list / fl|ls    the chat's subscriptions, in place or new (from an alert)
-  fl|x|<id>          stop one
-  fl|xa / fl|xa|yes  stop all, then confirmed           fg|yes/fg|no  /forget confirmed or not
-"""
+"""The messages and buttons of Follow: menus, prompts, confirmations, the list. Pure."""
 
 from collections.abc import Sequence
 
 from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot import callbacks
 from bot.aliases import country_name
-from bot.cards import callback, embed, named_callback, shorten
+from bot.cards import embed, shorten
 from bot.follow import MAX_SUBSCRIPTIONS
 from bot.i18n import ENGLISH, N_, Translator, languages, translator
 from bot.models import Practice, Subscription
@@ -57,15 +47,21 @@ FORGET_IN_PRIVATE = N_("For your privacy, send /forget in a private chat with me
 
 # The welcome's and the card's button: labels in English, shown translated
 # (`handlers.language.translated`).
-FOLLOW_MENU_BUTTON = InlineKeyboardButton(N_("🔔 Follow"), callback_data="fl|new")
+FOLLOW_MENU_BUTTON = InlineKeyboardButton(
+    N_("🔔 Follow"), callback_data=callbacks.FollowMenu("new").pack()
+)
 
 
 def _more(t: Translator) -> InlineKeyboardButton:
-    return InlineKeyboardButton(t._("➕ Follow more"), callback_data="fl|menu")
+    return InlineKeyboardButton(
+        t._("➕ Follow more"), callback_data=callbacks.FollowMenu("menu").pack()
+    )
 
 
 def _list(t: Translator) -> InlineKeyboardButton:
-    return InlineKeyboardButton(t._("⚙️ My subscriptions"), callback_data="fl|list")
+    return InlineKeyboardButton(
+        t._("⚙️ My subscriptions"), callback_data=callbacks.Subscriptions("list").pack()
+    )
 
 
 def is_prompt(text: str, kind: str) -> bool:
@@ -79,12 +75,20 @@ def menu_markup(t: Translator) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(t._("🏷 A topic"), callback_data="fl|k|topic"),
-                InlineKeyboardButton(t._("🌍 A country"), callback_data="fl|k|country"),
+                InlineKeyboardButton(
+                    t._("🏷 A topic"), callback_data=callbacks.FollowKind("topic").pack()
+                ),
+                InlineKeyboardButton(
+                    t._("🌍 A country"), callback_data=callbacks.FollowKind("country").pack()
+                ),
             ],
             [
-                InlineKeyboardButton(t._("🏙 A city"), callback_data="fl|k|city"),
-                InlineKeyboardButton(t._("🔤 Keywords"), callback_data="fl|k|keyword"),
+                InlineKeyboardButton(
+                    t._("🏙 A city"), callback_data=callbacks.FollowKind("city").pack()
+                ),
+                InlineKeyboardButton(
+                    t._("🔤 Keywords"), callback_data=callbacks.FollowKind("keyword").pack()
+                ),
             ],
             [_list(t)],
         ]
@@ -107,10 +111,11 @@ def target_button(
 ) -> InlineKeyboardButton | None:
     """Return the button that follows a topic, country or city (None if it can't fit)."""
     if kind == "topic":
-        data = callback("fl", "t", topics.index(name)) if name in topics else None
+        data = callbacks.FollowTopic(topics.index(name)).pack() if name in topics else None
         name = topic_name(t, name)
     else:
-        data = named_callback("fl", "c" if kind == "country" else "y", name=name)
+        action = callbacks.FollowCountry if kind == "country" else callbacks.FollowCity
+        data = action(name).pack()
         name = country_name(t, name) if kind == "country" else name
     return InlineKeyboardButton(f"{ICONS[kind]} {name}", callback_data=data) if data else None
 
@@ -152,19 +157,27 @@ def list_text(t: Translator, subs: Sequence[Subscription]) -> str:
 def list_markup(t: Translator, subs: Sequence[Subscription]) -> InlineKeyboardMarkup:
     """Return a stop button per subscription, then Follow more and Stop all."""
     rows = [
-        [InlineKeyboardButton(f"✖ {n}. {shorten(label(t, s), 40)}", callback_data=f"fl|x|{s.id}")]
+        [
+            InlineKeyboardButton(
+                f"✖ {n}. {shorten(label(t, s), 40)}", callback_data=callbacks.StopOne(s.id).pack()
+            )
+        ]
         for n, s in enumerate(subs, 1)
     ]
     last = [_more(t)]
     if subs:
-        last.append(InlineKeyboardButton(t._("🗑 Stop all"), callback_data="fl|xa"))
+        last.append(
+            InlineKeyboardButton(t._("🗑 Stop all"), callback_data=callbacks.StopAll().pack())
+        )
     return InlineKeyboardMarkup([*rows, last])
 
 
 def stop_all_markup(t: Translator) -> InlineKeyboardMarkup:
     """Return the confirmation of Stop all."""
-    yes = InlineKeyboardButton(t._("Yes, stop all"), callback_data="fl|xa|yes")
-    no = InlineKeyboardButton(t.gettext(CANCEL), callback_data="fl|list")
+    yes = InlineKeyboardButton(t._("Yes, stop all"), callback_data=callbacks.StopAll("yes").pack())
+    no = InlineKeyboardButton(
+        t.gettext(CANCEL), callback_data=callbacks.Subscriptions("list").pack()
+    )
     return InlineKeyboardMarkup([[yes, no]])
 
 
@@ -179,6 +192,8 @@ def ask_stop_all(t: Translator, count: int) -> str:
 
 def forget_markup(t: Translator) -> InlineKeyboardMarkup:
     """Return the confirmation of /forget."""
-    yes = InlineKeyboardButton(t._("🗑 Delete everything"), callback_data="fg|yes")
-    no = InlineKeyboardButton(t.gettext(CANCEL), callback_data="fg|no")
+    yes = InlineKeyboardButton(
+        t._("🗑 Delete everything"), callback_data=callbacks.Forget("yes").pack()
+    )
+    no = InlineKeyboardButton(t.gettext(CANCEL), callback_data=callbacks.Forget("no").pack())
     return InlineKeyboardMarkup([[yes, no]])

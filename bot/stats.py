@@ -9,6 +9,8 @@ from datetime import date
 from html import escape
 from typing import Any
 
+from telegram.constants import MessageLimit
+
 from bot.i18n import ENGLISH, N_, Translator
 
 TOP = 10  # queries shown in each list
@@ -67,7 +69,7 @@ def _pairs(
     return ", ".join(shown) or t._("none")
 
 
-def chunks(lines: list[str], limit: int = 4096) -> list[str]:
+def chunks(lines: list[str], limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
     """Join lines into messages of at most `limit` characters (Telegram's limit), whole lines
     kept together; a line longer than the limit is cut."""
     messages: list[str] = []

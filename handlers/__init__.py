@@ -1,14 +1,7 @@
 """Telegram glue: `register(app)` adds every handler from one ordered list.
 
-Callback data is `action|argument…` and never trusted: each handler checks what it names.
-  c|<key>            open a practice's card          pg|<page>|<query>  a page of results
-  ps|<page>|<id>     a page of a remembered query     lt|<page>          a page of /latest
-  cn|<country>       a country's cities               t0|<n>             a topic with no practice
-  browse|<what>      topics, countries, latest        help               how to search
-  lg|<code>          choose the bot's language
-  fl|… fp|… fg|…     Follow and /forget (see bot/follow_texts.py)
-  sb|… mod|… ft|…    the submission dialogue, moderation, a submitted practice's full text
-                     (see handlers/contribute.py)
+Buttons are routed by the patterns of their actions in `bot/callbacks.py`; data that no
+pattern takes, or that names nothing, gets one answer (`fallback.stale_button`).
 """
 
 from telegram import BotCommand, Update
@@ -24,6 +17,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot import callbacks
 from bot.i18n import N_
 from handlers import (
     browse,
@@ -72,18 +66,19 @@ def core_handlers() -> list[BaseHandler]:
         CommandHandler("start", start.start, filters=~start.OWN_FLOW_LINK),
         CommandHandler("help", start.help_command),
         CommandHandler("language", language.language_command),
-        CallbackQueryHandler(language.on_language_button, pattern=r"^lg\|"),
+        CallbackQueryHandler(language.on_language_button, pattern=callbacks.Language.pattern),
         CommandHandler("search", search.search_command),
         CommandHandler("topics", browse.topics),
         CommandHandler("countries", browse.countries),
         CommandHandler("latest", browse.latest),
-        CallbackQueryHandler(search.on_card, pattern=r"^c\|"),
-        CallbackQueryHandler(search.on_page, pattern=r"^p[gs]\|"),
-        CallbackQueryHandler(browse.on_latest_page, pattern=r"^lt\|"),
-        CallbackQueryHandler(browse.on_country, pattern=r"^cn\|"),
-        CallbackQueryHandler(browse.on_empty_topic, pattern=r"^t0\|"),
-        CallbackQueryHandler(browse.on_browse, pattern=r"^browse\|"),
-        CallbackQueryHandler(start.on_help_button, pattern=r"^help$"),
+        CallbackQueryHandler(search.on_card, pattern=callbacks.Card.pattern),
+        CallbackQueryHandler(search.on_page, pattern=callbacks.Page.pattern),
+        CallbackQueryHandler(search.on_remembered_page, pattern=callbacks.RememberedPage.pattern),
+        CallbackQueryHandler(browse.on_latest_page, pattern=callbacks.LatestPage.pattern),
+        CallbackQueryHandler(browse.on_country, pattern=callbacks.Country.pattern),
+        CallbackQueryHandler(browse.on_empty_topic, pattern=callbacks.EmptyTopic.pattern),
+        CallbackQueryHandler(browse.on_browse, pattern=callbacks.Browse.pattern),
+        CallbackQueryHandler(start.on_help_button, pattern=callbacks.Help.pattern),
         InlineQueryHandler(inline.inline_query),
     ]
 
@@ -97,10 +92,16 @@ def follow_handlers() -> list[BaseHandler]:
         CommandHandler("forget", forget.forget_command),
         CommandHandler("alerts", chat_state.alerts_command),
         CommandHandler("stats", stats.stats_command),
-        CallbackQueryHandler(subscriptions.on_list_button, pattern=r"^fl\|(list|ls|x|xa)(\||$)"),
-        CallbackQueryHandler(subscribe.on_follow_button, pattern=r"^fl\|"),
-        CallbackQueryHandler(subscribe.on_practice_follow, pattern=r"^fp\|"),
-        CallbackQueryHandler(forget.on_forget_button, pattern=r"^fg\|"),
+        CallbackQueryHandler(
+            subscriptions.on_list_button, pattern=callbacks.one_of(*subscriptions.BUTTONS)
+        ),
+        CallbackQueryHandler(
+            subscribe.on_follow_button, pattern=callbacks.one_of(*subscribe.BUTTONS)
+        ),
+        CallbackQueryHandler(
+            subscribe.on_practice_follow, pattern=callbacks.FollowPractice.pattern
+        ),
+        CallbackQueryHandler(forget.on_forget_button, pattern=callbacks.Forget.pattern),
         MessageHandler(
             filters.TEXT & ~filters.COMMAND & subscribe.PROMPT_REPLY & NEW,
             subscribe.on_prompt_reply,

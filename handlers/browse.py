@@ -6,14 +6,15 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import ContextTypes
 
 from bot.aliases import country_name
-from bot.cards import PAGE_SIZE, named, named_callback, results_keyboard, results_text
+from bot.callbacks import Browse, CallbackDataError, Country, EmptyTopic, LatestPage, named
+from bot.cards import PAGE_SIZE, results_keyboard, results_text
 from bot.i18n import N_, Translator
-from bot.search_texts import STALE_BUTTON
 from bot.template import topic_name
 from handlers.deps import services
+from handlers.editing import edit_or_ignore
 from handlers.gate import kept_for_member
 from handlers.language import tr
-from handlers.search import edit_or_ignore, page_callbacks
+from handlers.search import page_callbacks
 
 COUNTRIES = N_("🌍 <b>Countries</b>: pick one, then a city.")
 TOPICS_TEXT = N_("🗂 <b>Topics</b>: pick one to see its practices.")
@@ -28,7 +29,9 @@ def topics_markup(context: ContextTypes.DEFAULT_TYPE, t: Translator) -> InlineKe
     """Return one button per programme topic, in t's language, with its number of practices."""
     buttons = []
     for number, (topic, count) in enumerate(services(context).catalog.topic_counts()):
-        data = page_callbacks(context, f'topic:"{topic}"')(0) if count else f"t0|{number}"
+        data = (
+            page_callbacks(context, f'topic:"{topic}"')(0) if count else EmptyTopic(number).pack()
+        )
         label = f"{topic_name(t, topic)} ({t.format_number(count)})"
         buttons.append(InlineKeyboardButton(label, callback_data=data))
     return _grid(buttons, width=1)
@@ -39,7 +42,7 @@ def countries_markup(context: ContextTypes.DEFAULT_TYPE, t: Translator) -> Inlin
     buttons = [
         InlineKeyboardButton(
             f"{country_name(t, country)} ({count})",
-            callback_data=named_callback("cn", name=country),
+            callback_data=Country(country).pack(),
         )
         for country, count in services(context).catalog.country_counts()
     ]
@@ -73,15 +76,15 @@ def latest_page(
     practices = services(context).catalog.latest()
     page = max(0, min(page, (len(practices) - 1) // PAGE_SIZE))
     text = results_text(t._("latest"), practices, page, context.bot.username, t)
-    return text, results_keyboard(practices, page, lambda n: f"lt|{n}", t)
+    return text, results_keyboard(practices, page, lambda n: LatestPage(n).pack(), t)
 
 
 async def on_browse(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answer the browse buttons of the welcome and of an empty search."""
     query = update.callback_query
+    target = Browse.parse(query.data).what
     t = tr(update, context)
     await query.answer()
-    target = query.data.partition("|")[2]
     if target == "back" and isinstance(query.message, Message):
         await edit_or_ignore(query.message, t.gettext(COUNTRIES), countries_markup(context, t))
         return
@@ -102,18 +105,17 @@ async def on_browse(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def on_latest_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Page through /latest."""
     query = update.callback_query
-    t = tr(update, context)
-    number = query.data.partition("|")[2]
-    if not number.isdigit() or not isinstance(query.message, Message):
-        await query.answer(t.gettext(STALE_BUTTON), show_alert=True)
-        return
+    number = LatestPage.parse(query.data).page
+    if not isinstance(query.message, Message):
+        raise CallbackDataError("a page of /latest on a message the bot can't see")
     await query.answer()
-    text, keyboard = latest_page(context, int(number), t)
+    text, keyboard = latest_page(context, number, tr(update, context))
     await edit_or_ignore(query.message, text, keyboard)
 
 
 async def on_empty_topic(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Say that a topic has no practice yet."""
+    EmptyTopic.parse(update.callback_query.data)
     text = tr(update, context).gettext(NO_TOPIC_PRACTICES)
     await update.callback_query.answer(text, show_alert=True)
 
@@ -123,12 +125,11 @@ async def on_country(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     query = update.callback_query
     t = tr(update, context)
     countries = [name for name, _ in services(context).catalog.country_counts()]
-    country = named(query.data.partition("|")[2], countries) or ""
+    country = named(Country.parse(query.data).name, countries) or ""
     cities = services(context).catalog.city_counts(country)
     total = sum(c for name, c in services(context).catalog.country_counts() if name == country)
     if not total or not isinstance(query.message, Message):
-        await query.answer(t.gettext(STALE_BUTTON), show_alert=True)
-        return
+        raise CallbackDataError(f"no practices in {country!r} any more")
     await query.answer()
     buttons = [
         InlineKeyboardButton(
@@ -148,7 +149,7 @@ async def on_country(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     keyboard = InlineKeyboardMarkup(
         [
             *keyboard.inline_keyboard,
-            [InlineKeyboardButton(t._("◀ Countries"), callback_data="browse|back")],
+            [InlineKeyboardButton(t._("◀ Countries"), callback_data=Browse("back").pack())],
         ]
     )
     shown = escape(country_name(t, country))

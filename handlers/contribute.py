@@ -1,16 +1,10 @@
 """Contributing, put together: the dialogues' ConversationHandlers and the other handlers.
 
-The dialogue's steps and their moves are `bot.dialogue`, drawn in `bot/dialogue.mmd`. Buttons:
-  sb|start   the welcome's "Submit a practice"     sb|go / sb|over   continue / start over
-  sb|del     delete a paused draft                 sb|reopen|<n>     fix rejected submission n
-  sb|<action>|<rev>[|<arg>]   a step's button (see BUTTONS), valid only on the current screen
-  mod|a|<n> mod|r|<n> mod|f|<n> mod|x   approve, reject, read in full, no reason after all
-  mod|rs mod|re mod|rq                  send the reason shown back, type it again, search it
-  ft|<key>   the full text of a submitted practice's card
+The dialogue's steps and their moves are `bot.dialogue`, drawn in `bot/dialogue.mmd`; the
+buttons' data is in `bot/callbacks.py` (Submit, Reopen, Step, Moderate, Reason, FullText).
 """
 
 import logging
-import re
 import warnings
 from collections.abc import Iterable
 
@@ -28,6 +22,15 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
+from bot.callbacks import (
+    FullText,
+    Moderate,
+    Reason,
+    Reopen,
+    Step,
+    Submit,
+    namespace_pattern,
+)
 from bot.i18n import ENGLISH, N_, Translator
 from handlers import drafts, mine, moderate, reject, submit, submit_preview, submit_steps
 from handlers.deps import SUBMISSIONS_KEY, Services, submissions
@@ -48,7 +51,9 @@ NOT_TYPED = (
 )
 REMINDER_GROUP = 50  # after the handler that answered the command
 PERSISTENCE_GROUP = 100  # after every other handler of the update
-SUBMIT_BUTTON = InlineKeyboardButton(N_("✍️ Submit a practice"), callback_data="sb|start")
+SUBMIT_BUTTON = InlineKeyboardButton(
+    N_("✍️ Submit a practice"), callback_data=Submit("start").pack()
+)
 BUTTONS = {
     "b": submit_steps.on_back,
     "s": submit_steps.on_skip,
@@ -97,7 +102,7 @@ def install(svc: Services) -> None:
 def conversation(timeout: float | None = None) -> ConversationHandler:
     """Return the persistent ConversationHandler of the dialogue."""
     buttons = [
-        CallbackQueryHandler(callback, pattern=rf"^sb\|{re.escape(action)}\|\d+(\|.*)?$")
+        CallbackQueryHandler(callback, pattern=Step.pattern_for(action=action))
         for action, callback in BUTTONS.items()
     ]
     answers: list[BaseHandler] = [
@@ -111,11 +116,13 @@ def conversation(timeout: float | None = None) -> ConversationHandler:
             entry_points=[
                 CommandHandler("submit", submit.start, filters=PRIVATE),
                 CommandHandler("start", submit.start, filters=OWN_FLOW_LINK),
-                CallbackQueryHandler(submit.start, pattern=r"^sb\|start$"),
-                CallbackQueryHandler(submit.on_continue, pattern=r"^sb\|go$"),
-                CallbackQueryHandler(submit.on_start_over, pattern=r"^sb\|over$"),
-                CallbackQueryHandler(submit.on_delete, pattern=r"^sb\|del$"),
-                CallbackQueryHandler(submit.on_reopen, pattern=r"^sb\|reopen\|\d+$"),
+                CallbackQueryHandler(submit.start, pattern=Submit.pattern_for(what="start")),
+                CallbackQueryHandler(submit.on_continue, pattern=Submit.pattern_for(what="go")),
+                CallbackQueryHandler(
+                    submit.on_start_over, pattern=Submit.pattern_for(what="over")
+                ),
+                CallbackQueryHandler(submit.on_delete, pattern=Submit.pattern_for(what="del")),
+                CallbackQueryHandler(submit.on_reopen, pattern=Reopen.pattern),
             ],
             # One state, "a dialogue is open": the stored draft's step, not PTB's state, says
             # what a message answers (`bot.dialogue`). Both are written in one write before a
@@ -128,9 +135,8 @@ def conversation(timeout: float | None = None) -> ConversationHandler:
             },
             fallbacks=[
                 CommandHandler("cancel", submit.on_cancel, filters=PRIVATE),
-                CallbackQueryHandler(submit.on_cancel, pattern=r"^sb\|x\|"),
+                CallbackQueryHandler(submit.on_cancel, pattern=Step.pattern_for(action="x")),
                 *buttons,
-                CallbackQueryHandler(submit.on_unknown_button, pattern=r"^sb\|"),
             ],
             allow_reentry=True,
             name=drafts.CONVERSATION,
@@ -145,8 +151,18 @@ def reject_conversation() -> ConversationHandler:
         warnings.filterwarnings("ignore", ".*per_message=False", PTBUserWarning)
         return ConversationHandler(
             entry_points=[
-                CallbackQueryHandler(reject.on_reject, pattern=r"^mod\|r\|\d+$"),
-                CallbackQueryHandler(reject.on_reason_edit, pattern=r"^mod\|re$"),
+                CallbackQueryHandler(reject.on_reject, pattern=Moderate.pattern_for(action="r")),
+                CallbackQueryHandler(
+                    reject.on_reason_edit, pattern=Reason.pattern_for(action="re")
+                ),
+                # Also entry points, so that they are answered with or without a reason awaited
+                # (after a restart or a timeout) by this one registration.
+                CallbackQueryHandler(
+                    reject.on_reason_cancel, pattern=Reason.pattern_for(action="x")
+                ),
+                CallbackQueryHandler(
+                    reject.on_reason_send, pattern=Reason.pattern_for(action="rs")
+                ),
             ],
             states={
                 reject.REASON: [
@@ -157,9 +173,9 @@ def reject_conversation() -> ConversationHandler:
             },
             fallbacks=[
                 CommandHandler("cancel", reject.on_reason_cancel),
-                CallbackQueryHandler(reject.on_reason_cancel, pattern=r"^mod\|x$"),
-                CallbackQueryHandler(reject.on_reason_send, pattern=r"^mod\|rs$"),
-                CallbackQueryHandler(reject.on_reason_search, pattern=r"^mod\|rq$"),
+                CallbackQueryHandler(
+                    reject.on_reason_search, pattern=Reason.pattern_for(action="rq")
+                ),
             ],
             allow_reentry=True,
             name="reject",
@@ -176,13 +192,12 @@ def conversations() -> list[BaseHandler]:
 def other_handlers() -> list[BaseHandler]:
     """Return moderation, /mysubmissions, full texts, and what answers closed dialogues."""
     return [
-        CallbackQueryHandler(moderate.on_approve, pattern=r"^mod\|a\|\d+$"),
-        CallbackQueryHandler(moderate.on_read_in_full, pattern=r"^mod\|f\|\d+$"),
-        CallbackQueryHandler(reject.on_reason_cancel, pattern=r"^mod\|x$"),
-        CallbackQueryHandler(reject.on_reason_send, pattern=r"^mod\|rs$"),
-        CallbackQueryHandler(moderate.on_unknown, pattern=r"^mod\|"),
-        CallbackQueryHandler(mine.on_full_text, pattern=r"^ft\|"),
-        CallbackQueryHandler(submit.on_closed_button, pattern=r"^sb\|"),
+        CallbackQueryHandler(moderate.on_approve, pattern=Moderate.pattern_for(action="a")),
+        CallbackQueryHandler(moderate.on_read_in_full, pattern=Moderate.pattern_for(action="f")),
+        # A member who is not a moderator is refused whatever a moderation button carries.
+        CallbackQueryHandler(moderate.on_unknown, pattern=namespace_pattern("mod")),
+        CallbackQueryHandler(mine.on_full_text, pattern=FullText.pattern),
+        CallbackQueryHandler(submit.on_closed_button, pattern=Step.pattern),
         CommandHandler("pending", moderate.pending, filters=PRIVATE),
         CommandHandler("mysubmissions", mine.my_submissions, filters=PRIVATE),
         CommandHandler("cancel", submit.nothing_to_cancel, filters=PRIVATE),

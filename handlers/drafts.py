@@ -6,8 +6,8 @@ state only says that a dialogue is open, so that typed messages are taken as its
 `ask()` writes it with the draft in one write before the screen is shown, so after a crash the
 member goes on exactly where the last screen they saw says.
 
-Dialogue buttons carry `sb|<action>|<rev>[|<argument>]`; a button whose rev is not the draft's
-belongs to an older screen and is refused, whatever it says.
+Dialogue buttons (`bot.callbacks.Step`, here StepButton) carry the draft's rev; a button whose
+rev is not the draft's belongs to an older screen and is refused, whatever it says.
 """
 
 import functools
@@ -19,12 +19,14 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import ContextTypes, ConversationHandler
 
+from bot.callbacks import Step as StepButton
 from bot.contribute import step_label
 from bot.dialogue import Event, Outcome, Position, Step, move
 from bot.i18n import ENGLISH, N_, Translator
 from bot.models import Draft
 from handlers import fallback, search
 from handlers.deps import services, submissions
+from handlers.editing import edit_or_ignore
 from handlers.language import tr, tr_for
 from handlers.screens import duplicate_of, paused_keyboard, screen
 from store.submissions import DRAFT_RETENTION
@@ -54,14 +56,6 @@ OUTDATED = N_("That button belongs to an earlier screen. Here is where you are n
 Context = ContextTypes.DEFAULT_TYPE
 ButtonStep = Callable[[Update, Context, Draft, str], Awaitable[object]]
 MessageStep = Callable[[Update, Context, Draft], Awaitable[object]]
-
-
-def parse(data: str) -> tuple[str, int, str] | None:
-    """Return (action, rev, argument) of dialogue button data, or None when malformed."""
-    parts = data.split("|", 3)
-    if len(parts) < 3 or parts[0] != "sb" or not parts[2].isdigit():
-        return None
-    return parts[1], int(parts[2]), parts[3] if len(parts) > 3 else ""
 
 
 def advance(draft: Draft, event: Event, field: Step | None = None) -> Outcome:
@@ -126,7 +120,7 @@ async def show(
     """
     query = update.callback_query
     if query and query.message and query.message.message_id == draft.prompt_message_id:
-        await edit(query.message, text, keyboard)
+        await edit_or_ignore(query.message, text, keyboard)
         return
     await strip_buttons(context, update.effective_chat.id, draft.prompt_message_id)
     sent = await context.bot.send_message(update.effective_chat.id, text, reply_markup=keyboard)
@@ -137,15 +131,6 @@ async def show(
 def conversation_key(update: Update) -> tuple[int, int]:
     """Return the dialogue's ConversationHandler key for this update: (chat id, user id)."""
     return (update.effective_chat.id, update.effective_user.id)
-
-
-async def edit(message: object, text: str, keyboard: InlineKeyboardMarkup | None) -> None:
-    """Edit a message's text and buttons; an unchanged message is not an error."""
-    try:
-        await message.edit_text(text, reply_markup=keyboard)  # type: ignore[attr-defined]
-    except BadRequest as error:
-        if "not modified" not in str(error).lower():
-            raise
 
 
 async def strip_buttons(context: Context, chat_id: int, message_id: int | None) -> None:
@@ -164,7 +149,7 @@ def button_step(func: ButtonStep) -> Callable[[Update, Context], Awaitable[objec
     @functools.wraps(func)
     async def handler(update: Update, context: Context) -> object:
         query = update.callback_query
-        parsed = parse(query.data or "")
+        button = StepButton.parse(query.data)
         draft = submissions(context).draft(update.effective_user.id)
         pressed = query.message.message_id if query.message else None
         if draft is None or not draft.active:
@@ -172,12 +157,12 @@ def button_step(func: ButtonStep) -> Callable[[Update, Context], Awaitable[objec
             await query.answer(text, True)
             await strip_buttons(context, update.effective_chat.id, pressed)
             return END
-        if parsed is None or parsed[1] != draft.rev:
+        if button.rev != draft.rev:
             await query.answer(tr(update, context).gettext(OUTDATED), show_alert=True)
             await strip_buttons(context, update.effective_chat.id, pressed)
             return await ask(update, context, draft)
         await query.answer()
-        return await func(update, context, draft, parsed[2])
+        return await func(update, context, draft, button.arg)
 
     return handler
 

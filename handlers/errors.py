@@ -6,7 +6,9 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
+from bot.callbacks import CallbackDataError
 from bot.i18n import N_
+from handlers.fallback import stale_button
 from handlers.language import tr
 
 log = logging.getLogger(__name__)
@@ -14,7 +16,15 @@ APOLOGY = N_("Sorry, something went wrong on my side. Please try again in a mome
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Log the error with the update id and apologise to the user, never with a traceback."""
+    """Log the error with the update id and apologise to the user, never with a traceback.
+
+    Callback data that names nothing is not an error of the bot's: it gets the stale
+    button's answer (`handlers.fallback.stale_button`).
+    """
+    stale = isinstance(context.error, CallbackDataError)
+    if stale and isinstance(update, Update) and update.callback_query is not None:
+        await stale_button(update, context)
+        return
     update_id = update.update_id if isinstance(update, Update) else None
     log.error("update %s failed", update_id, exc_info=context.error)
     if not isinstance(update, Update):

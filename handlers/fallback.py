@@ -1,5 +1,7 @@
 """What is left over: unknown commands, non-text messages and expired buttons."""
 
+import logging
+
 from telegram import Update
 from telegram.ext import ContextTypes
 
@@ -8,6 +10,7 @@ from bot.i18n import N_
 from bot.search_texts import STALE_BUTTON
 from handlers.language import tr
 
+log = logging.getLogger(__name__)
 NOT_TEXT = N_("I can only read text. Type what you are looking for, or see /help.")
 
 
@@ -24,6 +27,11 @@ async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Answer a button that no handler knows: forged, or from an older version of the bot."""
-    text = tr(update, context).gettext(STALE_BUTTON)
-    await update.callback_query.answer(text, show_alert=True)
+    """Answer a button whose data is forged, cut, or from an older version of the bot.
+
+    The one answer to such data: reached when no handler's pattern takes it, and from the error
+    handler when a handler finds it names nothing (`bot.callbacks.CallbackDataError`).
+    """
+    query = update.callback_query
+    log.debug("stale or forged callback data %r from user %s", query.data, query.from_user.id)
+    await query.answer(tr(update, context).gettext(STALE_BUTTON), show_alert=True)

@@ -8,7 +8,7 @@ from telegram.ext import Application, ContextTypes
 
 from bot.alert_queue import AlertQueue
 from bot.alerts import AlertMatcher
-from bot.cards import callback
+from bot.callbacks import FollowPractice
 from bot.follow import Resolver
 from bot.follow_texts import FOLLOW_MENU_BUTTON
 from bot.models import Practice
@@ -71,7 +71,7 @@ def install(svc: Services) -> Follow:
 
 def follow_button(practice: Practice) -> list[InlineKeyboardButton]:
     """Return a card's Follow button, which offers the practice's topics and place."""
-    data = callback("fp", practice.key)
+    data = FollowPractice(practice.key).try_pack()
     return [InlineKeyboardButton(FOLLOW_MENU_BUTTON.text, callback_data=data)] if data else []
 
 

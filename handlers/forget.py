@@ -7,6 +7,7 @@ from telegram import Message, Update
 from telegram.ext import ContextTypes
 
 from bot import follow_texts as ft
+from bot.callbacks import Forget
 from bot.i18n import N_
 from handlers.deps import services
 from handlers.gate import FORGET, private_link
@@ -31,11 +32,12 @@ async def forget_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 async def on_forget_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Delete the user's data when confirmed; every capability deletes its own."""
     query = update.callback_query
+    confirmed = Forget.parse(query.data).answer == "yes"
     await query.answer()
     if not isinstance(query.message, Message):
         return
     t = tr(update, context)
-    if query.data != "fg|yes":
+    if not confirmed:
         await query.message.edit_text(t.gettext(ft.FORGET_KEPT))
         return
     done = forget_user(context, query.from_user.id)

@@ -11,12 +11,11 @@
   it in front of the group.
 """
 
-import re
-
 from telegram import Chat, ReplyParameters, Update
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 from telegram.helpers import create_deep_linked_url
 
+from bot import callbacks
 from bot.i18n import N_
 from handlers.language import tr
 
@@ -24,10 +23,10 @@ from handlers.language import tr
 SUBMIT, FOLLOW_CITY, FOLLOW_KEYWORD, FORGET = "submit", "follow_city", "follow_keyword", "forget"
 # Callback data of the buttons that start those flows → the payload that starts it privately.
 _PRIVATE_BUTTONS = (
-    (re.compile(r"^sb\|"), SUBMIT),
-    (re.compile(r"^fl\|k\|city$"), FOLLOW_CITY),
-    (re.compile(r"^fl\|k\|keyword$"), FOLLOW_KEYWORD),
-    (re.compile(r"^fg\|"), FORGET),
+    (callbacks.namespace_pattern("sb"), SUBMIT),
+    (callbacks.FollowKind.pattern_for(kind="city"), FOLLOW_CITY),
+    (callbacks.FollowKind.pattern_for(kind="keyword"), FOLLOW_KEYWORD),
+    (callbacks.namespace_pattern("fg"), FORGET),
 )
 IN_PRIVATE = N_("This is done in our private chat:")
 NOT_YOURS = N_(

@@ -3,14 +3,20 @@
 from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
 from telegram.ext import ContextTypes
 
-from bot.cards import card_keyboard, card_text, deep_link, inline_description, shorten
+from bot.cards import (
+    PRACTICE_PREFIX,
+    card_keyboard,
+    card_text,
+    deep_link,
+    inline_description,
+    shorten,
+)
 from bot.i18n import Translator
 from bot.models import Practice
 from handlers.deps import services
 from handlers.language import tr
-from handlers.start import PRACTICE_PREFIX
 
-MAX_RESULTS = 20
+MAX_RESULTS = 20  # of the 50 Telegram takes (InlineQueryLimit.RESULTS)
 CACHE_SECONDS = 60
 INLINE_TITLE_LIMIT = 200  # Telegram length (UTF-16 units): a result's title is one line
 

@@ -1,18 +1,18 @@
 """The language each user is spoken to in, and `/language` to choose it.
 
-`lg|<code>` buttons name a language; the choice is stored with the member (`store.members`),
-survives restarts and wins over Telegram's `language_code`; /forget deletes it.
+Language buttons (`bot.callbacks.Language`) name a language; the choice is stored with the
+member (`store.members`), survives restarts and wins over Telegram's `language_code`; /forget
+deletes it.
 """
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update, User
 from telegram.ext import ContextTypes
 
+from bot.callbacks import CallbackDataError, Language
 from bot.i18n import Translator, language_name, languages, resolve, translator
-from bot.search_texts import STALE_BUTTON
 from handlers.deps import Services, services
 from store.members import MemberStore
 
-LANGUAGE_PREFIX = "lg|"
 # Where `handlers.stats.install` puts the members store in `Services.extra`.
 MEMBERS_KEY = "members"
 
@@ -69,7 +69,7 @@ def translated(button: InlineKeyboardButton, t: Translator) -> InlineKeyboardBut
 def language_markup() -> InlineKeyboardMarkup:
     """Return one button per language, each named in itself."""
     buttons = [
-        InlineKeyboardButton(language_name(code), callback_data=f"{LANGUAGE_PREFIX}{code}")
+        InlineKeyboardButton(language_name(code), callback_data=Language(code).pack())
         for code in languages()
     ]
     return InlineKeyboardMarkup([buttons[i : i + 3] for i in range(0, len(buttons), 3)])
@@ -85,10 +85,9 @@ async def language_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 async def on_language_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Store the language a button names, then confirm in that language."""
     query = update.callback_query
-    code = (query.data or "").removeprefix(LANGUAGE_PREFIX)
+    code = Language.parse(query.data).code
     if code not in languages() or update.effective_user is None:
-        await query.answer(tr(update, context).gettext(STALE_BUTTON), show_alert=True)
-        return
+        raise CallbackDataError(f"no language {code!r}")
     members(services(context)).choose(update.effective_user.id, code)
     t = translator(code)
     await query.answer()

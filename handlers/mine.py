@@ -5,7 +5,8 @@ from collections.abc import Sequence
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
-from bot.cards import MAX_MESSAGE, callback
+from bot.callbacks import FullText, Reopen
+from bot.cards import MAX_MESSAGE
 from bot.contribute import draft_line, full_text_parts, public_answers, submission_line
 from bot.i18n import N_
 from bot.models import Practice
@@ -23,13 +24,14 @@ def full_text_button(practice: Practice) -> Sequence[InlineKeyboardButton]:
 
     Their cards have no programme page behind "Read more", so the full text is sent in the chat.
     """
-    data = callback("ft", practice.key) if practice.source == "submission" else None
+    data = FullText(practice.key).try_pack() if practice.source == "submission" else None
     return [InlineKeyboardButton(N_("📄 Full text"), callback_data=data)] if data else []
 
 
 async def on_full_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Send the published fields of a submitted practice in full, and its contact if allowed."""
-    practice = await practice_of_button(update, context)
+    key = FullText.parse(update.callback_query.data).key
+    practice = await practice_of_button(update, context, key)
     if practice is None:
         return
     await update.callback_query.answer()
@@ -62,7 +64,7 @@ async def my_submissions(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         lines.append(t._("…and {count} older.").format(count=len(mine) - shown))
     reopen = [
         InlineKeyboardButton(
-            t._("✏️ Reopen #{number}").format(number=s.id), callback_data=f"sb|reopen|{s.id}"
+            t._("✏️ Reopen #{number}").format(number=s.id), callback_data=Reopen(s.id).pack()
         )
         for s in mine[:shown]
         if s.status == "rejected"

@@ -1,8 +1,7 @@
 """Moderation: each moderator's copy of a submission, Approve, Read in full, /pending.
 
-Callback data `mod|<a approve, r reject, f read in full>|<submission number>`; rejecting is in
-`handlers/reject.py`. Every press re-checks that the user is in ADMIN_IDS and that the
-submission still waits for a decision; a second decision changes nothing.
+Rejecting is in `handlers/reject.py`. Every press re-checks that the user is in ADMIN_IDS and
+that the submission still waits for a decision; a second decision changes nothing.
 """
 
 import logging
@@ -12,6 +11,7 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes, ConversationHandler
 
 from bot.answers import practice_from_answers
+from bot.callbacks import CallbackDataError, Moderate
 from bot.cards import embed
 from bot.contribute import decided_text, full_text_parts, moderation_text
 from bot.i18n import N_, Translator
@@ -34,11 +34,17 @@ def moderation_keyboard(submission: Submission, t: Translator) -> InlineKeyboard
     if submission.status == "pending":
         rows.append(
             [
-                InlineKeyboardButton(t._("✅ Approve"), callback_data=f"mod|a|{submission.id}"),
-                InlineKeyboardButton(t._("❌ Reject"), callback_data=f"mod|r|{submission.id}"),
+                InlineKeyboardButton(
+                    t._("✅ Approve"), callback_data=Moderate("a", submission.id).pack()
+                ),
+                InlineKeyboardButton(
+                    t._("❌ Reject"), callback_data=Moderate("r", submission.id).pack()
+                ),
             ]
         )
-    read = InlineKeyboardButton(t._("📄 Read in full"), callback_data=f"mod|f|{submission.id}")
+    read = InlineKeyboardButton(
+        t._("📄 Read in full"), callback_data=Moderate("f", submission.id).pack()
+    )
     rows.append([read])
     return InlineKeyboardMarkup(rows)
 
@@ -102,8 +108,7 @@ async def checked_submission(update: Update, context: Context) -> Submission | N
     if not services(context).is_admin(update.effective_user.id):
         await query.answer(t.gettext(MODERATORS_ONLY), show_alert=True)
         return None
-    number = query.data.rsplit("|", 1)[-1]
-    submission = submissions(context).get(int(number)) if number.isdigit() else None
+    submission = submissions(context).get(Moderate.parse(query.data).submission)
     if submission is None:
         await query.answer(t.gettext(UNKNOWN), show_alert=True)
         return None
@@ -168,8 +173,7 @@ async def on_read_in_full(update: Update, context: Context) -> None:
     if not services(context).is_admin(update.effective_user.id):
         await query.answer(t.gettext(MODERATORS_ONLY), show_alert=True)
         return
-    number = query.data.rsplit("|", 1)[-1]
-    submission = submissions(context).get(int(number)) if number.isdigit() else None
+    submission = submissions(context).get(Moderate.parse(query.data).submission)
     if submission is None or not submission.answers:
         await query.answer(t.gettext(UNKNOWN), show_alert=True)
         return
@@ -180,9 +184,9 @@ async def on_read_in_full(update: Update, context: Context) -> None:
 
 async def on_unknown(update: Update, context: Context) -> None:
     """Refuse a moderation button that names no known action (forged or from an old version)."""
-    admin = services(context).is_admin(update.effective_user.id)
-    t = tr(update, context)
-    text = t._("This button is not valid any more.") if admin else t.gettext(MODERATORS_ONLY)
+    if services(context).is_admin(update.effective_user.id):
+        raise CallbackDataError(f"no moderation button {update.callback_query.data!r}")
+    text = tr(update, context).gettext(MODERATORS_ONLY)
     await update.callback_query.answer(text, show_alert=True)
 
 

@@ -1,8 +1,8 @@
 """Rejecting a submission: the moderator types a reason, sees it back, and sends it.
 
-Reject (`mod|r|<n>`) opens a wait of `REASON_MINUTES`: the moderator's next typed message is
-the reason. It is shown back with Send (`mod|rs`), Edit (`mod|re`), Cancel (`mod|x`) and
-"It was a search" (`mod|rq`: searches it, and the reason is still awaited); only Send rejects
+Reject opens a wait of `REASON_MINUTES`: the moderator's next typed message is
+the reason. It is shown back with Send, Edit, Cancel and
+"It was a search" (searches it, and the reason is still awaited); only Send rejects
 the submission and tells its author. The wait is stored with its start time, so it closes
 after its stated time also when the bot restarted meanwhile (PTB's conversation timeout does
 not survive a restart); a message after that is what it would be without the wait (a
@@ -13,6 +13,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 
 from bot.answers import clean_text
+from bot.callbacks import Reason, Reopen
 from bot.cards import embed
 from bot.contribute import decided_text, reason_preview_text
 from bot.i18n import N_, Translator
@@ -45,14 +46,16 @@ NOT_A_REASON = N_(
 
 
 def _cancel(t: Translator) -> InlineKeyboardButton:
-    return InlineKeyboardButton(t.gettext(CANCEL), callback_data="mod|x")
+    return InlineKeyboardButton(t.gettext(CANCEL), callback_data=Reason("x").pack())
 
 
 def _confirm_keyboard(t: Translator) -> InlineKeyboardMarkup:
-    send = InlineKeyboardButton(t._("✅ Send to the submitter"), callback_data="mod|rs")
-    edit = InlineKeyboardButton(t._("✏️ Edit"), callback_data="mod|re")
+    send = InlineKeyboardButton(t._("✅ Send to the submitter"), callback_data=Reason("rs").pack())
+    edit = InlineKeyboardButton(t._("✏️ Edit"), callback_data=Reason("re").pack())
     # A moderator checking for a duplicate may type a search while the reason is awaited.
-    search_it = InlineKeyboardButton(t._("🔎 It was a search: search it"), callback_data="mod|rq")
+    search_it = InlineKeyboardButton(
+        t._("🔎 It was a search: search it"), callback_data=Reason("rq").pack()
+    )
     return InlineKeyboardMarkup([[send], [edit, _cancel(t)], [search_it]])
 
 
@@ -278,7 +281,7 @@ async def _tell_rejected(context: Context, submission: Submission) -> None:
     t = tr_for(services(context), submission.user_id)
     reason = embed(submission.reason or "", REASON_LIMIT)
     reopen = InlineKeyboardButton(
-        t._("✏️ Reopen, fix and send again"), callback_data=f"sb|reopen|{submission.id}"
+        t._("✏️ Reopen, fix and send again"), callback_data=Reopen(submission.id).pack()
     )
     text = t._(
         "Your submission #{number} “{title}” was not accepted.\n"

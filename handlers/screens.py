@@ -6,7 +6,9 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.ext import ContextTypes
 
 from bot.answers import countries_of, find_same_title, practice_from_answers
-from bot.cards import MAX_MESSAGE, callback, card_keyboard, card_text, embed, name_token
+from bot.callbacks import Step as StepButton
+from bot.callbacks import StepAction, Submit
+from bot.cards import MAX_MESSAGE, card_keyboard, card_text, embed
 from bot.contribute import consent_text, preview_text, prompt_text
 from bot.dialogue import Event, Exit, Position, Step, move
 from bot.i18n import N_, Translator
@@ -20,25 +22,28 @@ Context = ContextTypes.DEFAULT_TYPE
 Screen = tuple[str, InlineKeyboardMarkup]
 
 
-def button(label: str, draft: Draft, action: str, arg: str | int = "") -> InlineKeyboardButton:
+def button(
+    label: str, draft: Draft, action: StepAction, arg: str | int = ""
+) -> InlineKeyboardButton:
     """Return a dialogue button for the draft's current screen."""
-    parts = ("sb", action, draft.rev, arg) if arg != "" else ("sb", action, draft.rev)
-    return InlineKeyboardButton(label, callback_data=callback(*parts) or "sb|stale")
+    return InlineKeyboardButton(
+        label, callback_data=StepButton(action, draft.rev, str(arg)).pack()
+    )
 
 
 def _continue(t: Translator) -> InlineKeyboardButton:
-    return InlineKeyboardButton(t._("▶️ Continue"), callback_data="sb|go")
+    return InlineKeyboardButton(t._("▶️ Continue"), callback_data=Submit("go").pack())
 
 
 def paused_keyboard(t: Translator) -> InlineKeyboardMarkup:
     """Return the buttons under "your submission is paused"."""
-    delete = InlineKeyboardButton(t._("🗑 Delete the draft"), callback_data="sb|del")
+    delete = InlineKeyboardButton(t._("🗑 Delete the draft"), callback_data=Submit("del").pack())
     return InlineKeyboardMarkup([[_continue(t), delete]])
 
 
 def choice_keyboard(t: Translator) -> InlineKeyboardMarkup:
     """Return the buttons offered to /submit when a draft exists."""
-    start_over = InlineKeyboardButton(t._("🔄 Start over"), callback_data="sb|over")
+    start_over = InlineKeyboardButton(t._("🔄 Start over"), callback_data=Submit("over").pack())
     return InlineKeyboardMarkup([[_continue(t), start_over]])
 
 
@@ -118,16 +123,11 @@ def _field_keyboard(
     if field.kind == "country":
         places = services(context).catalog.aliases
         offered = list(choices) or countries_of(draft.answers.get("cities") or [], places)
-        buttons = [button(name, draft, "c", _argument(name)) for name in offered]
+        buttons = [button(name, draft, "c", name) for name in offered]
         rows += [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
     rows.append(_nav_row(draft, field, t))
     rows.append([button(t.gettext(CANCEL), draft, "x")])
     return InlineKeyboardMarkup([row for row in rows if row])
-
-
-def _argument(name: str) -> str:
-    """Return a name as a dialogue button's argument: itself, or its token if too long."""
-    return name if callback("sb", "c", 2**53, name) else name_token(name)
 
 
 def _consent_keyboard(draft: Draft, t: Translator) -> InlineKeyboardMarkup:

@@ -4,10 +4,10 @@ from collections import OrderedDict
 from collections.abc import Callable
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, ReplyParameters, Update
-from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
-from bot.cards import PAGE_SIZE, callback, card_keyboard, card_text, results_keyboard, results_text
+from bot.callbacks import Browse, CallbackDataError, Card, Page, RememberedPage
+from bot.cards import PAGE_SIZE, card_keyboard, card_text, results_keyboard, results_text
 from bot.follow_texts import target_button
 from bot.i18n import ENGLISH, Translator
 from bot.models import Practice
@@ -16,7 +16,6 @@ from bot.search import SearchResult
 from bot.search_texts import (
     NOTHING_LEFT,
     SEARCH_USAGE,
-    STALE_BUTTON,
     THANKS,
     UNKNOWN_PRACTICE,
     WELCOME,
@@ -28,6 +27,7 @@ from bot.search_texts import (
 )
 from bot.template import TOPICS
 from handlers.deps import services
+from handlers.editing import edit_or_ignore
 from handlers.gate import kept_for_member
 from handlers.language import tr, tr_for, tr_user, translated
 from handlers.stats import record_search
@@ -41,9 +41,9 @@ _SEARCHES_KEPT = 1000
 def browse_row(t: Translator) -> list[InlineKeyboardButton]:
     """Return the row of browse buttons under an answer that found nothing."""
     return [
-        InlineKeyboardButton(t._("🗂 Topics"), callback_data="browse|topics"),
-        InlineKeyboardButton(t._("🌍 Countries"), callback_data="browse|countries"),
-        InlineKeyboardButton(t._("🆕 Latest"), callback_data="browse|latest"),
+        InlineKeyboardButton(t._("🗂 Topics"), callback_data=Browse("topics").pack()),
+        InlineKeyboardButton(t._("🌍 Countries"), callback_data=Browse("countries").pack()),
+        InlineKeyboardButton(t._("🆕 Latest"), callback_data=Browse("latest").pack()),
     ]
 
 
@@ -143,10 +143,13 @@ def results_page(
 
 def page_callbacks(context: ContextTypes.DEFAULT_TYPE, text: str) -> Callable[[int], str]:
     """Return a function giving the callback data that shows page n of a query's results."""
-    search_id = None if callback("pg", 999, text) else _remember(context, text)
+    # Page 999 stands for the widest page number, so that all pages travel alike.
+    search_id = None if Page(999, text).try_pack() else _remember(context, text)
 
     def page_data(number: int) -> str:
-        return callback("pg", number, text) or f"ps|{number}|{search_id}"
+        if search_id is None:
+            return Page(number, text).pack()
+        return RememberedPage(number, search_id).pack()
 
     return page_data
 
@@ -162,24 +165,33 @@ def _remember(context: ContextTypes.DEFAULT_TYPE, text: str) -> str:
 
 
 async def on_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Show another page of results when Back or Next is pressed."""
+    """Show another page of a query's results when Back or Next is pressed."""
+    button = Page.parse(update.callback_query.data)
+    await _show_page(update, context, button.page, button.query)
+
+
+async def on_remembered_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Show another page of a long query's results; after a restart the query is forgotten."""
+    button = RememberedPage.parse(update.callback_query.data)
+    text = context.bot_data.get(_SEARCHES_KEY, {}).get(button.search_id)
+    if text is None:
+        raise CallbackDataError(f"search {button.search_id} is not remembered")
+    await _show_page(update, context, button.page, text)
+
+
+async def _show_page(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, number: int, text: str
+) -> None:
     query = update.callback_query
     t = tr(update, context)
-    kind, _, rest = query.data.partition("|")
-    number, _, value = rest.partition("|")
-    text = value if kind == "pg" else context.bot_data.get(_SEARCHES_KEY, {}).get(value)
-    if not number.isdigit() or text is None:
-        await query.answer(t.gettext(STALE_BUTTON), show_alert=True)
-        return
     result = services(context).catalog.search(text)
     practices = result.practices
     if not practices:
         await query.answer(t.gettext(NOTHING_LEFT), show_alert=True)
         return
     if not isinstance(query.message, Message):
-        await query.answer(t.gettext(STALE_BUTTON), show_alert=True)
-        return
-    page = min(int(number), (len(practices) - 1) // PAGE_SIZE)
+        raise CallbackDataError("a page of results on a message the bot can't see")
+    page = min(number, (len(practices) - 1) // PAGE_SIZE)
     page_text, keyboard = results_page(context, text, practices, page, t=t)
     note = result_note(t, result)
     if note:
@@ -189,11 +201,11 @@ async def on_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def practice_of_button(
-    update: Update, context: ContextTypes.DEFAULT_TYPE
+    update: Update, context: ContextTypes.DEFAULT_TYPE, key: str
 ) -> Practice | None:
-    """Return the practice a `<action>|<key>` button names, or answer that it is gone."""
+    """Return the practice with the key a button carries, or answer that it is gone."""
     query = update.callback_query
-    practice = services(context).catalog.get(query.data.partition("|")[2])
+    practice = services(context).catalog.get(key)
     if practice is None:
         await query.answer(tr(update, context).gettext(UNKNOWN_PRACTICE), show_alert=True)
     return practice
@@ -201,7 +213,8 @@ async def practice_of_button(
 
 async def on_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Send the full card of a result when its number is pressed."""
-    practice = await practice_of_button(update, context)
+    key = Card.parse(update.callback_query.data).key
+    practice = await practice_of_button(update, context, key)
     if practice is not None:
         await update.callback_query.answer()
         await send_card(
@@ -231,12 +244,3 @@ async def send_card(
         reply_markup=card_keyboard(practice, buttons, t),
         reply_parameters=reply,
     )
-
-
-async def edit_or_ignore(message: Message, text: str, keyboard: InlineKeyboardMarkup) -> None:
-    """Edit a message in place; pressing the same page twice is not an error."""
-    try:
-        await message.edit_text(text, reply_markup=keyboard)
-    except BadRequest as error:
-        if "not modified" not in str(error).lower():
-            raise

@@ -9,6 +9,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import ContextTypes, filters
 
 from bot import follow_texts as ft
+from bot.callbacks import Browse, Help
+from bot.cards import PRACTICE_PREFIX
 from bot.i18n import Translator
 from bot.search_texts import UNKNOWN_PRACTICE, WELCOME, help_text
 from handlers.deps import services
@@ -16,7 +18,6 @@ from handlers.gate import FOLLOW_CITY, FOLLOW_KEYWORD, FORGET, SUBMIT, kept_for_
 from handlers.language import tr, translated
 from handlers.search import send_card
 
-PRACTICE_PREFIX = "p_"
 # `/start submit` in a private chat: taken by the submission dialogue, not by `start`.
 OWN_FLOW_LINK = filters.ChatType.PRIVATE & filters.Regex(rf"^/start(@\w+)?\s+{SUBMIT}\s*$")
 
@@ -25,12 +26,12 @@ def welcome_markup(context: ContextTypes.DEFAULT_TYPE, t: Translator) -> InlineK
     """Return the welcome buttons: search help and browsing, then each capability's own."""
     rows = [
         [
-            InlineKeyboardButton(t._("🔎 How to search"), callback_data="help"),
-            InlineKeyboardButton(t._("🗂 Topics"), callback_data="browse|topics"),
+            InlineKeyboardButton(t._("🔎 How to search"), callback_data=Help().pack()),
+            InlineKeyboardButton(t._("🗂 Topics"), callback_data=Browse("topics").pack()),
         ],
         [
-            InlineKeyboardButton(t._("🌍 Countries"), callback_data="browse|countries"),
-            InlineKeyboardButton(t._("🆕 Latest"), callback_data="browse|latest"),
+            InlineKeyboardButton(t._("🌍 Countries"), callback_data=Browse("countries").pack()),
+            InlineKeyboardButton(t._("🆕 Latest"), callback_data=Browse("latest").pack()),
         ],
     ]
     extra = [translated(button, t) for button in services(context).welcome_buttons]

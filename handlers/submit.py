@@ -11,6 +11,7 @@ from html import escape
 
 from telegram import Update
 
+from bot.callbacks import Reopen, Step
 from bot.cards import embed
 from bot.contribute import step_label
 from bot.dialogue import Event
@@ -18,7 +19,8 @@ from bot.i18n import N_
 from bot.models import Draft
 from handlers import drafts
 from handlers.deps import submissions
-from handlers.drafts import END, Context, advance, ask, button_step, pause
+from handlers.drafts import END, Context, advance, ask, pause
+from handlers.editing import edit_or_ignore
 from handlers.gate import SUBMIT, private_link
 from handlers.language import tr
 from handlers.screens import choice_keyboard
@@ -99,7 +101,7 @@ async def on_delete(update: Update, context: Context) -> object:
     query = update.callback_query
     await query.answer()
     submissions(context).delete_draft(update.effective_user.id)
-    await drafts.edit(query.message, tr(update, context)._("🗑 Your draft is deleted."), None)
+    await edit_or_ignore(query.message, tr(update, context)._("🗑 Your draft is deleted."), None)
     return END
 
 
@@ -128,8 +130,7 @@ async def nothing_to_cancel(update: Update, context: Context) -> None:
 async def on_reopen(update: Update, context: Context) -> object:
     """Reopen a rejected submission as a draft, at its preview, to fix and send again."""
     query, store, user_id = update.callback_query, submissions(context), update.effective_user.id
-    number = query.data.rsplit("|", 1)[-1]
-    submission = store.get(int(number)) if number.isdigit() else None
+    submission = store.get(Reopen.parse(query.data).submission)
     if submission is None or submission.user_id != user_id or submission.status != "rejected":
         await query.answer(tr(update, context)._("This submission can't be reopened."), True)
         return END
@@ -161,15 +162,10 @@ async def _save_conversations_job(context: Context) -> None:
     await context.application.update_persistence()
 
 
-@button_step
-async def on_unknown_button(update: Update, context: Context, draft: Draft, _: str) -> object:
-    """Show the current screen again for a dialogue button that names no action."""
-    return await ask(update, context, draft)
-
-
 async def on_closed_button(update: Update, context: Context) -> None:
     """Answer a dialogue button pressed when no dialogue is open."""
     query = update.callback_query
+    Step.parse(query.data)  # forged data gets the stale answer, not a draft's news
     draft = submissions(context).draft(update.effective_user.id)
     text = drafts.closed_text(context, draft, update.effective_user.id, tr(update, context))
     await query.answer(text, True)

@@ -5,7 +5,8 @@ from datetime import UTC, datetime
 from telegram import Update
 
 from bot.answers import check_answer, toggle_topic
-from bot.cards import MAX_MESSAGE, named
+from bot.callbacks import named
+from bot.cards import MAX_MESSAGE
 from bot.dialogue import Event, Exit, Step
 from bot.i18n import N_
 from bot.models import Draft

@@ -7,20 +7,31 @@ from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.ext import ContextTypes, filters
 
 from bot import follow_texts as ft
-from bot.cards import named
+from bot.callbacks import (
+    CallbackDataError,
+    FollowCity,
+    FollowCountry,
+    FollowKind,
+    FollowMenu,
+    FollowPractice,
+    FollowTopic,
+    named,
+    parse_one_of,
+)
 from bot.follow import MAX_SUBSCRIPTIONS, parse_follow
 from bot.i18n import Translator
 from bot.models import Subscription
-from bot.search_texts import STALE_BUTTON
 from bot.template import TOPICS
 from handlers.deps import services
+from handlers.editing import edit_or_ignore
 from handlers.follow import follow
 from handlers.gate import kept_for_member
 from handlers.language import tr
-from handlers.search import edit_or_ignore, practice_of_button
+from handlers.search import practice_of_button
 from store.subscriptions import ADDED, DUPLICATE
 
-_BUTTON_KINDS = {"t": "topic", "c": "country", "y": "city"}
+# The buttons `on_follow_button` answers: the menu, and what it offers to follow.
+BUTTONS = (FollowMenu, FollowKind, FollowTopic, FollowCountry, FollowCity)
 
 
 class _PromptReply(filters.MessageFilter):
@@ -106,25 +117,27 @@ async def on_follow_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     """Answer the menu's buttons and the buttons that follow a topic, country or city."""
     query = update.callback_query
     t = tr(update, context)
-    _, action, arg = [*query.data.split("|", 2), "", ""][:3]
+    button = parse_one_of(query.data, *BUTTONS)
     if not isinstance(query.message, Message):
         await query.answer(t.gettext(ft.PRIVATE_ONLY), show_alert=True)
-    elif action == "menu":
+    elif isinstance(button, FollowMenu) and button.where == "menu":
         await query.answer()
         await edit_or_ignore(query.message, t.gettext(ft.MENU), ft.menu_markup(t))
-    elif action == "new":
+    elif isinstance(button, FollowMenu):
         await query.answer()
         await query.message.chat.send_message(
             t.gettext(ft.MENU),
             reply_markup=ft.menu_markup(t),
             reply_parameters=kept_for_member(update),
         )
-    elif action == "k":
-        await _pick_kind(query, context, arg, t)
-    elif action in _BUTTON_KINDS:
-        await _follow_pressed(query, context, _BUTTON_KINDS[action], arg, t)
-    else:
-        await query.answer(t.gettext(STALE_BUTTON), show_alert=True)
+    elif isinstance(button, FollowKind):
+        await _pick_kind(query, context, button.kind, t)
+    elif isinstance(button, FollowTopic):
+        topic = TOPICS[button.index] if button.index < len(TOPICS) else ""
+        await _follow_pressed(query, context, "topic", topic, t)
+    elif isinstance(button, FollowCountry | FollowCity):
+        kind = "country" if isinstance(button, FollowCountry) else "city"
+        await _follow_pressed(query, context, kind, button.name, t)
 
 
 async def _pick_kind(
@@ -151,13 +164,10 @@ async def _follow_pressed(
     t: Translator,
 ) -> None:
     places = services(context).catalog.index.places
-    if kind == "topic":
-        name = TOPICS[int(name)] if name.isdigit() and int(name) < len(TOPICS) else ""
-    else:
+    if kind != "topic":
         name = named(name, _known_names(context, kind, places)) or ""
     if not name or not follow(context).resolver.is_known(kind, name, places):
-        await query.answer(t.gettext(STALE_BUTTON), show_alert=True)
-        return
+        raise CallbackDataError(f"no {kind} {name!r} to follow")
     text, markup = subscribe(context, query.message.chat.id, query.from_user.id, kind, name, t)
     await query.answer(t._("🔔 Following") if text.startswith("🔔") else None)
     await edit_or_ignore(query.message, text, markup)
@@ -174,7 +184,8 @@ async def on_practice_follow(update: Update, context: ContextTypes.DEFAULT_TYPE)
     """Offer to follow a card's topics, cities and country."""
     query = update.callback_query
     t = tr(update, context)
-    practice = await practice_of_button(update, context)
+    key = FollowPractice.parse(query.data).key
+    practice = await practice_of_button(update, context, key)
     if practice is None:
         return
     if not isinstance(query.message, Message):

@@ -1,23 +1,28 @@
 """What a chat follows: `/subscriptions`, `/unsubscribe`, and the buttons that stop one or all."""
 
 from telegram import CallbackQuery, Message, Update
+from telegram.constants import CallbackQueryLimit
 from telegram.ext import ContextTypes
 
 from bot import follow_texts as ft
+from bot.callbacks import StopAll, StopOne, Subscriptions, parse_one_of
 from bot.follow import parse_follow
 from bot.i18n import N_, Translator
 from bot.models import Subscription
-from bot.search_texts import STALE_BUTTON
 from handlers.deps import services
+from handlers.editing import edit_or_ignore
 from handlers.follow import follow
 from handlers.gate import kept_for_member
 from handlers.language import tr
-from handlers.search import edit_or_ignore
 
 UNSUBSCRIBE_HELP = N_(
     "Tell me what to stop: <code>/unsubscribe 2</code> (its number in /subscriptions), "
     "<code>/unsubscribe topic:refugees</code>, or <code>/unsubscribe all</code>."
 )
+
+# The buttons `on_list_button` answers; an answer's alert holds at most 200 characters.
+BUTTONS = (Subscriptions, StopOne, StopAll)
+ANSWER_LENGTH = CallbackQueryLimit.ANSWER_CALLBACK_QUERY_TEXT_LENGTH
 
 
 async def subscriptions_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -103,13 +108,13 @@ async def on_list_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     """Answer the list's buttons: show it, stop one, stop all (after a confirmation)."""
     query = update.callback_query
     t = tr(update, context)
-    _, action, arg = [*query.data.split("|", 2), "", ""][:3]
+    button = parse_one_of(query.data, *BUTTONS)
     if not isinstance(query.message, Message):
         await query.answer(t.gettext(ft.PRIVATE_ONLY), show_alert=True)
-    elif action == "list":
+    elif isinstance(button, Subscriptions) and button.where == "list":
         await query.answer()
         await _show_list(query, context, t)
-    elif action == "ls":
+    elif isinstance(button, Subscriptions):
         await query.answer()
         subs = follow(context).subscriptions.for_chat(query.message.chat.id)
         await query.message.chat.send_message(
@@ -117,12 +122,10 @@ async def on_list_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
             reply_markup=ft.list_markup(t, subs),
             reply_parameters=kept_for_member(update),
         )
-    elif action == "x" and arg.isdigit():
-        await _stop_one(query, context, int(arg), t)
-    elif action == "xa":
-        await _stop_all_pressed(query, context, t, confirmed=arg == "yes")
-    else:
-        await query.answer(t.gettext(STALE_BUTTON), show_alert=True)
+    elif isinstance(button, StopOne):
+        await _stop_one(query, context, button.subscription, t)
+    elif isinstance(button, StopAll):
+        await _stop_all_pressed(query, context, t, confirmed=button.confirmed == "yes")
 
 
 async def _show_list(
@@ -142,7 +145,7 @@ async def _stop_one(
         await query.answer(t.gettext(ft.NOT_YOURS), show_alert=True)
     else:
         follow(context).subscriptions.remove(sub_id)
-        await query.answer(t._("Stopped: {what}").format(what=ft.label(t, sub))[:200])
+        await query.answer(t._("Stopped: {what}").format(what=ft.label(t, sub))[:ANSWER_LENGTH])
     await _show_list(query, context, t)
 
 

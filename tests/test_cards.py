@@ -7,12 +7,12 @@ from html.parser import HTMLParser
 import pytest
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.callbacks import Page
 from bot.cards import (
     MAX_CALLBACK_BYTES,
     MAX_MESSAGE,
     PAGE_SIZE,
     PURPOSE_LIMIT,
-    callback,
     card_keyboard,
     card_text,
     deep_link,
@@ -288,16 +288,10 @@ def test_card_huge_text_keeps_its_structure():
 def test_callback_data_never_exceeds_64_bytes():
     practices = [huge(n) for n in range(12)] + [make(id="я" * 60), make(id="🙂" * 60)]
     for page in range(3):
-        markup = results_keyboard(practices, page, lambda n: callback("pg", n, "q") or "pg")
+        markup = results_keyboard(practices, page, lambda n: Page(n, "q").pack())
         for button in buttons(markup):
             assert button.callback_data is not None
             assert len(button.callback_data.encode()) <= MAX_CALLBACK_BYTES
-
-
-def test_callback_refuses_data_over_64_bytes():
-    assert callback("c", "x" * 62) == "c|" + "x" * 62
-    assert callback("c", "x" * 63) is None
-    assert callback("pg", 1, "é" * 30) is None  # 64 characters but 65 bytes
 
 
 def test_inline_description_is_one_short_plain_line():

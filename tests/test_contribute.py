@@ -51,9 +51,9 @@ def test_preview_is_the_card_and_the_other_fields_all_escaped() -> None:
     answers = {key: MARKUP * 3 + key for key in ("title", "purpose", "process", "impact")}
     answers = {**ANSWERS, **answers}
     practice = practice_from_answers(answers, "cooking")
-    text = preview_text(practice, answers, "bot")
+    text = preview_text(practice, answers, "icc_practice_bot")
     assert "<b>x</b>" not in text and escape(MARKUP) in text
-    assert "https://t.me/bot?start=p_cooking" in text
+    assert "https://t.me/icc_practice_bot?start=p_cooking" in text
     assert "<b>Impact:</b>" in text and "for the moderators only" in text
 
 
@@ -61,7 +61,7 @@ def test_preview_of_huge_answers_stays_within_one_message() -> None:
     answers = {**ANSWERS, "title": "&" * 150, "subtitle": "<" * 200}
     answers |= {key: "<&>" * 1300 for key in ("purpose", "rationale", "process", "impact")}
     answers["links"] = [f"https://example.org/{'&' * 400}{n}" for n in range(5)]
-    text = preview_text(practice_from_answers(answers, "x"), answers, "bot")
+    text = preview_text(practice_from_answers(answers, "x"), answers, "icc_practice_bot")
     assert len(text) <= MAX_MESSAGE and text.count("<b>") == text.count("</b>")
 
 
@@ -101,7 +101,7 @@ def submission(**fields: object) -> Submission:
 def test_moderation_text_names_the_submitter_the_contact_and_the_outcome() -> None:
     pending = submission(user_name="<Ana>")
     practice = practice_from_answers(pending.answers, "cooking-together")
-    text = moderation_text(pending, practice, "bot")
+    text = moderation_text(pending, practice, "icc_practice_bot")
     assert "Submission #7</b> from &lt;Ana&gt;" in text and "3 May 2025, 10:04 UTC" in text
     assert "ana@example.org (for the moderators only)" in text
     approved = submission(
@@ -110,14 +110,14 @@ def test_moderation_text_names_the_submitter_the_contact_and_the_outcome() -> No
         decided_at="2025-05-04T09:00:00+00:00",
         practice_id="cooking-together",
     )
-    line = outcome_line(approved, "bot")
+    line = outcome_line(approved, "icc_practice_bot")
     assert "Approved</b> by Mo &lt;d&gt;, 4 May 2025" in line and "p_cooking-together" in line
     assert decided_text(approved) == "#7 was already approved by Mo <d> (4 May 2025, 09:00 UTC)."
 
 
 def test_resent_submission_shows_the_earlier_reason() -> None:
     resent = submission(history=[{"event": "rejected", "reason": "Add <figures>"}])
-    text = moderation_text(resent, practice_from_answers(resent.answers, "c"), "bot")
+    text = moderation_text(resent, practice_from_answers(resent.answers, "c"), "icc_practice_bot")
     assert "Sent again after a rejection: <i>Add &lt;figures&gt;</i>" in text
 
 
@@ -146,7 +146,7 @@ def test_moderation_text_of_the_worst_input_is_one_message_of_whole_tags() -> No
         decided_by_name="'" * 100,
         decided_at="2025-05-04T09:00:00+00:00",
     )
-    text = moderation_text(worst, practice_from_answers(answers, "x"), "bot")
+    text = moderation_text(worst, practice_from_answers(answers, "x"), "icc_practice_bot")
     assert len(text) <= MAX_MESSAGE
     for tag in ("b", "i", "a", "code"):
         assert text.count(f"<{tag}>") + text.count(f"<{tag} ") == text.count(f"</{tag}>")
