@@ -27,6 +27,7 @@ from handlers.deps import SERVICES_KEY, Services
 from handlers.follow import install as install_follow
 from handlers.follow import schedule_delivery
 from handlers.limiter import ReplyFirstLimiter
+from handlers.ordering import MemberOrder
 from handlers.stats import close_search_log, schedule_search_log_flush
 from handlers.stats import install as install_stats
 from store.db import Database
@@ -93,6 +94,7 @@ def build_application(
         database: the open database; closed when the application shuts down.
         request: a request object to use instead of HTTP (tests).
     """
+    order = MemberOrder()
     builder = (
         ApplicationBuilder()
         .application_class(_LoggingApplication)
@@ -105,8 +107,13 @@ def build_application(
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
+        # Other members' updates run while one waits for its writes to reach the disk.
+        .concurrent_updates(order)
         # Answers to members first; alerts in what they leave, up to ALERT_RATE.
-        .rate_limiter(ReplyFirstLimiter(alert_rate=settings.alert_rate))
+        # It also holds every call until the writes made before it are on disk.
+        .rate_limiter(
+            ReplyFirstLimiter(alert_rate=settings.alert_rate, saved=order.saved(database))
+        )
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         # Conversation states (the submission dialogue) survive a restart; bot_data is not kept.
@@ -159,6 +166,8 @@ async def register_menus(bot: Bot, admin_ids: Iterable[int]) -> None:
 
 
 async def _post_init(app: Application) -> None:
+    # Files are written off the event loop from now on (`store.files.Writer`).
+    app.bot_data[SERVICES_KEY].database.write_in_background()
     await register_menus(app.bot, app.bot_data[SERVICES_KEY].settings.admin_ids)
     listen_for_requests(app)
     freeze_startup_objects()

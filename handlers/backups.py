@@ -1,9 +1,9 @@
 """The running bot's snapshots: every day at BACKUP_TIME, and when `python -m bot backup` asks.
 
 The bot takes them itself so that the files are read in one step on the event loop, where
-every write happens (see `store.backup`). The command line asks by writing the wanted archive
-path into `<DB_PATH>.backup-request` and sending SIGUSR1; the bot writes the archive there
-(by rename, so it appears whole) and removes the request.
+every write is made, once its writer thread is idle (see `store.backup`). The command line
+asks by writing the wanted archive path into `<DB_PATH>.backup-request` and sending SIGUSR1;
+the bot writes the archive there (by rename, so it appears whole) and removes the request.
 """
 
 import asyncio
@@ -18,6 +18,7 @@ from bot.config import Settings
 from handlers.deps import SERVICES_KEY, Services
 from handlers.stats import write_search_log
 from store.backup import prune, read_files, snapshot_name, write_archive
+from store.db import Database
 
 log = logging.getLogger(__name__)
 REQUEST_SUFFIX = ".backup-request"
@@ -30,8 +31,15 @@ def request_path(db_path: Path) -> Path:
     return db_path.with_name(db_path.name + REQUEST_SUFFIX)
 
 
-async def take_snapshot(settings: Settings, target: Path | None = None) -> Path:
-    """Snapshot the database now and prune old snapshots; return the archive written."""
+async def take_snapshot(
+    settings: Settings, target: Path | None = None, database: Database | None = None
+) -> Path:
+    """Snapshot the database now and prune old snapshots; return the archive written.
+
+    `database`: the bot's open database, whose writes in flight are awaited first.
+    """
+    if database is not None:
+        await database.idle()
     contents = read_files(settings.db_path)  # one synchronous step: no write in between
     target = target or settings.backups / snapshot_name()
     await asyncio.to_thread(write_archive, contents, settings.db_path, target)
@@ -45,7 +53,7 @@ async def daily_backup(context: ContextTypes.DEFAULT_TYPE) -> None:
     svc: Services = context.bot_data[SERVICES_KEY]
     write_search_log(svc)  # the snapshot holds the searches counted so far
     try:
-        await take_snapshot(svc.settings)
+        await take_snapshot(svc.settings, database=svc.database)
     except OSError as error:
         log.error("the daily snapshot failed: %s", error)
 
@@ -61,7 +69,7 @@ async def answer_request(app: Application) -> None:
         return
     write_search_log(svc)
     try:
-        await take_snapshot(svc.settings, target)
+        await take_snapshot(svc.settings, target, svc.database)
     except OSError as error:
         log.error("the requested snapshot failed: %s", error)
     finally:

@@ -12,6 +12,10 @@ bot is hitting limits") with two classes of sends:
          when no reply is waiting for one, at most ALERT_RATE a second, and not during a
          flood pause. A 429 is raised to the caller, which pauses delivery itself.
 
+Before any call (but `getUpdates`, which PTB does not pass here) the limiter awaits `saved`:
+every database write made before the call is on disk, so nothing is shown to a member before
+what it reflects is saved, although files are written in a thread (`store.files.Writer`).
+
 Any 429 also holds the alerts back for its time. The per-chat pace of alerts (one a second)
 is kept by the delivery queue (`bot/dispatch.py`), not here.
 """
@@ -53,6 +57,7 @@ class ReplyFirstLimiter(BaseRateLimiter[str]):
         group_period: float = 60.0,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+        saved: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         """Set the budgets.
 
@@ -62,10 +67,13 @@ class ReplyFirstLimiter(BaseRateLimiter[str]):
             overall_rate: sends per second for the whole bot.
             group_rate, group_period: sends per period to one group or channel.
             clock, sleep: time in seconds and how to wait (tests replace them).
+            saved: waits until the database's writes made so far are on disk
+                (`Database.saved`); awaited before every call.
         """
         self.budget = SendBudget(overall_rate, alert_rate)
         self.group_rate, self.group_period = group_rate, group_period
         self.clock, self.sleep = clock, sleep
+        self.saved = saved
         self._groups: dict[int | str, AsyncLimiter] = {}
         # One waiter per class watches the clock; the others queue behind it in order, so a
         # slot wakes one task rather than every send in flight.
@@ -86,7 +94,10 @@ class ReplyFirstLimiter(BaseRateLimiter[str]):
         data: dict[str, Any],
         rate_limit_args: str | None,
     ) -> Result:
-        """Make the call when the budget allows; retry a reply that meets 429."""
+        """Make the call once what it may show is saved and the budget allows; retry a reply
+        that meets 429."""
+        if self.saved is not None:
+            await self.saved()
         alert = rate_limit_args == ALERT
         tries = 1 if alert else REPLY_TRIES
         for attempt in range(1, tries + 1):

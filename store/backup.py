@@ -4,10 +4,11 @@ A snapshot is a `.tar.gz` holding every file of the database (`database_files`) 
 one instant, plus `manifest.json`. It is written to a temporary name and renamed, so a file
 named `icc-bot-*.tar.gz` in the backup directory is always whole.
 
-Consistency across files: the running bot takes its snapshots itself, reading every file in
-one synchronous step on the event loop, where all writes happen (a change to several files is
-written and renamed in one synchronous step too, `store.db.commit_files`); so no write falls
-between two files (the database without the journal line that a fold has just removed, say).
+Consistency across files: the running bot takes its snapshots itself, waiting until its
+database writer is idle (`Database.idle`) and then reading every file in one synchronous step
+on the event loop, where every write is submitted (a change to several files is written and
+renamed as one step, `store.db.commit_files`); so no write falls between two files (the
+database without the journal line that a fold has just removed, say).
 When the bot is stopped, the command line opens the database (which takes the lock and
 completes a change a crash left unfinished) and copies the files.
 """

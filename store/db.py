@@ -32,6 +32,8 @@ from tinydb.table import Table
 from store.files import (
     FileStorage,
     StorageCorrupt,
+    Version,
+    Writer,
     is_tinydb_document,
     open_file,
     replace,
@@ -111,6 +113,7 @@ class Database:
     def __init__(self, path: Path | None, lock: DatabaseLock | None = None) -> None:
         self.path = path
         self._lock = lock
+        self._writer: Writer | None = None
         self._files: dict[str, TinyDB] = {
             concern: open_file(
                 concern_path(path, concern) if path else None,
@@ -159,7 +162,63 @@ class Database:
             for storage in dirty:
                 storage.flush()
             return
-        commit_files(self.path, dirty, self._lock)
+        try:
+            versions = [storage.version() for storage in dirty]
+            if self._writer is not None:
+                self._writer.submit(versions)
+            else:
+                commit_files(self.path, versions, self._lock)
+        except BaseException:
+            for storage in dirty:
+                storage.forget()
+            raise
+        for storage in dirty:
+            storage.writes += 1
+
+    def write_in_background(self) -> None:
+        """From now on, write files in a thread of their own (`store.files.Writer`).
+
+        Call it on the running event loop, once the bot runs; every Bot API call must then
+        await `saved()` first (the send limiter does). `close()` ends the thread.
+        """
+        if self.path is None or self._writer is not None:
+            return
+        path = self.path
+        writer = Writer(lambda versions: commit_files(path, versions, self._lock), self._reload)
+        self._writer = writer
+        for db in self._files.values():
+            db.storage.writer = writer  # type: ignore[attr-defined]
+
+    async def saved(self) -> None:
+        """Wait until every write made so far is on disk; raise OSError if one failed."""
+        if self._writer is not None:
+            await self._writer.saved()
+
+    @property
+    def writing(self) -> bool:
+        """Return True while a write made is not yet on disk."""
+        return self._writer is not None and self._writer.busy
+
+    async def idle(self) -> None:
+        """Wait until no write is under way: the files on disk are then one consistent state
+        until the caller next awaits (snapshots read them in one synchronous step)."""
+        if self._writer is not None:
+            await self._writer.idle()
+
+    def wait_saved(self) -> None:
+        """Block until every write made so far is on disk; raise OSError if one failed.
+
+        For what must not happen before a write is durable and can't wait asynchronously
+        (emptying the outbox journal after a fold).
+        """
+        if self._writer is not None:
+            self._writer.wait()
+
+    def _reload(self) -> None:
+        # A background write failed: what is in memory is ahead of the disk.
+        for concern in CONCERNS:
+            self.storage(concern).forget()
+        self._clear_query_caches()
 
     def _clear_query_caches(self) -> None:
         # Queries cached inside the block may have seen the writes that were undone.
@@ -184,6 +243,11 @@ class Database:
 
     def close(self) -> None:
         """Write what waits (`defer_update`), forget the data and release the lock."""
+        if self._writer is not None:
+            self._writer.stop()  # what was submitted reaches the disk first
+            self._writer = None
+            for db in self._files.values():
+                db.storage.writer = None  # type: ignore[attr-defined]
         for db in self._files.values():
             storage: FileStorage = db.storage  # type: ignore[assignment]
             if storage.dirty and self._lock is not None and self._lock.held:
@@ -194,30 +258,28 @@ class Database:
             self._lock.release()
 
 
-def commit_files(db_path: Path, dirty: list[FileStorage], lock: DatabaseLock | None) -> None:
-    """Write several files as one change: new versions, a commit note, then the renames."""
-    written: list[tuple[FileStorage, Path, int]] = []
+def commit_files(db_path: Path, versions: list[Version], lock: DatabaseLock | None) -> None:
+    """Write several files as one change: new versions, a commit note, then the renames.
+
+    On an error before the note is written the old files stay; after it, a crash is
+    completed at the next start (`finish_commit`).
+    """
+    written: list[tuple[Version, Path, int]] = []
     note = db_path.with_name(db_path.name + COMMIT_SUFFIX)
     try:
-        for storage in dirty:
-            assert storage.path is not None
-            tmp = temporary_path(storage.path)
-            written.append((storage, tmp, write_durably(tmp, storage.render())))
-        names = [[tmp.name, storage.path.name] for storage, tmp, _ in written]  # type: ignore[union-attr]
+        for version in versions:
+            tmp = temporary_path(version.path)
+            written.append((version, tmp, write_durably(tmp, version.data)))
+        names = [[tmp.name, version.path.name] for version, tmp, _ in written]
         write_atomically(note, json.dumps({"rename": names}).encode())
     except BaseException:
         for _, tmp, fd in written:
             os.close(fd)
             with suppress(OSError):
                 tmp.unlink()
-        for storage in dirty:
-            storage.forget()
         raise
-    # Committed: from here a crash is completed at the next start (`finish_commit`).
-    for storage, tmp, fd in written:
-        assert storage.path is not None
-        replace(tmp, storage.path, fd, lock if storage.lock is not None else None)
-        storage.writes += 1
+    for version, tmp, fd in written:
+        replace(tmp, version.path, fd, lock if version.lock is not None else None)
     sync_directory(db_path.parent)
     note.unlink()
 

@@ -5,14 +5,54 @@ cost in proportion to the file (about 15 ms per MB, on the event loop), so this 
 the JSON text of every document and re-encodes only the documents a write touched
 (`TrackedTable` reports them); the file is then the join of those texts. A write that changed
 nothing reaches no disk at all.
+
+Writing the file (write, fsync, rename: about 1 ms per MB plus the disk's flush) is done by
+a `Writer`, one thread per database, once the bot runs (`Database.write_in_background`):
+
+* Why a thread rather than smaller files. Sharding the members and dialogues files by user
+  would make each file small, but a write would still wait for the disk's fsync on the event
+  loop (milliseconds on any disk, more on a busy one), and backups, migrations, `check` and
+  the commit note would all have to know the shards. With a writer thread the event loop
+  only re-encodes what changed and joins the cached blocks (`render`, proportional to the
+  change plus one reference per block); writing and flushing run off the loop.
+* Nothing shown before it is saved. Every Bot API call but `getUpdates` goes through the
+  send limiter, which first awaits `Writer.saved()`: every write submitted before the call is
+  on disk before the call is made (`handlers/limiter.py`). Delivery's journal is emptied by a
+  fold only after the fold's write is on disk (`Writer.wait`).
+* Order and atomicity. Jobs are written in the order they were submitted. The jobs waiting
+  when the thread wakes are merged into one step: one file is replaced by one rename, several
+  files through the commit note (`store.db.commit_files`), so after a crash the disk always
+  holds the state after some submitted job, and a job that spans files (a draft and its
+  conversation state are in the same file anyway) is whole or absent. Merging also means a
+  burst of writes to one file costs one write of the file, not one each.
+* A write that fails (disk full) fails every job waiting with it; the send of the handler
+  (or task) that made one of them raises the error, as its store call raised it when writes
+  were synchronous, while other members' answers and alerts go on. The data in memory is
+  then reloaded from the disk on the loop, and jobs rendered from the undone state are
+  refused.
+* Other members keep flowing. With PTB's default (one update at a time) the next member would
+  still wait for the disk flush, and PTB's concurrent mode does not keep one member's updates
+  in order, which the conversation needs. `handlers.ordering.MemberOrder` runs one member's
+  updates in order and only one update's Python at a time, and lets the others run while an
+  update waits for its writes (the send limiter's wait). The loop itself is never held by a
+  write, so alerts and jobs go on too.
+
+Measured with `benchmarks/load.py` (×10: 50,000 members, 9 MB dialogues file): a dialogue
+step costs well under a millisecond on the loop; see the benchmark for the time to disk.
 """
 
+import asyncio
+import concurrent.futures
+import contextvars
 import copy
 import json
 import os
+import threading
 import zlib
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -58,6 +98,8 @@ class FileStorage(Storage):
         self._snapshot: dict[str, Any] | None = None
         # The file's JSON by table, so that a write encodes only the documents it changed.
         self._tables: dict[str, EncodedTable] = {}
+        # Set while the bot runs: the file is then written by this thread (module docstring).
+        self.writer: Writer | None = None
 
     # --- the TinyDB storage interface ---
 
@@ -126,6 +168,8 @@ class FileStorage(Storage):
 
     def forget(self) -> None:
         """Drop unsaved changes: what is on disk (or the last snapshot) is the truth again."""
+        if self.writer is not None:
+            self.writer.wait(check=False)  # the disk must hold every write submitted so far
         if self.path is None:
             self._cache = self._snapshot if self._snapshot is not None else self._cache
         else:
@@ -163,11 +207,19 @@ class FileStorage(Storage):
             return
         try:
             data = self.render()
-            write_atomically(self.path, data, self.lock)
+            if self.writer is not None:
+                self.writer.submit([Version(self.path, data, self.lock)])
+            else:
+                write_atomically(self.path, data, self.lock)
         except BaseException:
             self.forget()
             raise
         self.writes += 1
+
+    def version(self) -> "Version":
+        """Return the file's new version (see `render`)."""
+        assert self.path is not None
+        return Version(self.path, self.render(), self.lock)
 
     def render(self) -> list[bytes]:
         """Return the file's new content in pieces, re-encoding only the changed documents."""
@@ -499,3 +551,166 @@ class TrackedTinyDB(TinyDB):
 def open_file(path: Path | None, lock: Lock | None = None) -> TinyDB:
     """Return a TinyDB over one file (or memory), with tracked tables; nothing is read yet."""
     return TrackedTinyDB(path, storage=FileStorage, lock=lock)
+
+
+@dataclass(frozen=True)
+class Version:
+    """A new version of one file: its content in pieces, and the lock that moves to it."""
+
+    path: Path
+    data: list[bytes]
+    lock: Lock | None = None
+
+
+_MY_LAST_WRITE: contextvars.ContextVar["_Job | None"] = contextvars.ContextVar(
+    "my_last_write", default=None
+)
+
+
+@dataclass
+class _Job:
+    number: int
+    versions: list[Version]
+    done: concurrent.futures.Future[None] = field(default_factory=concurrent.futures.Future)
+
+
+class Writer:
+    """One thread that writes a database's files, in the order the writes were submitted.
+
+    See the module docstring for why, and for what holds after a crash or a failed write.
+
+    Args:
+        commit: writes several versions as one change (`store.db.commit_files`); a single
+            version is written with `write_atomically`.
+        on_failure: called on the event loop after a write failed, to reload the data in
+            memory from the disk.
+        loop: the event loop whose handlers submit writes (the running one if None).
+    """
+
+    def __init__(
+        self,
+        commit: Callable[[list[Version]], None],
+        on_failure: Callable[[], None],
+        loop: asyncio.AbstractEventLoop | None = None,
+    ) -> None:
+        self._commit = commit
+        self._on_failure = on_failure
+        self._loop = loop or asyncio.get_running_loop()
+        self._jobs: deque[_Job] = deque()
+        self._wake = threading.Condition()
+        self._numbers = 0  # jobs submitted
+        self._valid_from = 0  # jobs numbered below were rendered from state a failure undid
+        self._broken: BaseException | None = None
+        self._last: _Job | None = None
+        self._stopping = False
+        self._thread = threading.Thread(target=self._run, name="database-writer", daemon=True)
+        self._thread.start()
+
+    def submit(self, versions: list[Version]) -> None:
+        """Queue new versions of files; they reach the disk after every job queued before."""
+        if self._stopping:
+            raise RuntimeError("the database writer is stopped")
+        job = _Job(self._numbers, versions)
+        self._numbers += 1
+        self._last = job
+        _MY_LAST_WRITE.set(job)
+        with self._wake:
+            self._jobs.append(job)
+            self._wake.notify()
+
+    @property
+    def busy(self) -> bool:
+        """Return True while a write submitted is not yet on disk (or failed)."""
+        last = self._last
+        return last is not None and not last.done.done()
+
+    async def saved(self) -> None:
+        """Wait until every write submitted so far is on disk.
+
+        Raises the error of a failed write made in the caller's context (the handler or task
+        that submitted it), once: another member's reply or an alert is not failed by it.
+        """
+        last = self._last
+        if last is not None and not last.done.done():  # else no need to hop through the loop
+            waiting = asyncio.wrap_future(last.done, loop=self._loop)
+            await asyncio.wait([waiting])
+            waiting.exception()  # read, so asyncio does not log it: it is told below, once
+        mine = _MY_LAST_WRITE.get()
+        if mine is not None and mine.done.done() and mine.done.exception() is not None:
+            _MY_LAST_WRITE.set(None)
+            raise mine.done.exception()  # type: ignore[misc]
+
+    async def idle(self) -> None:
+        """Wait until no write is queued or under way (a consistent moment to read files)."""
+        while (last := self._last) is not None and not last.done.done():
+            with suppress(BaseException):
+                await asyncio.wrap_future(last.done, loop=self._loop)
+
+    def wait(self, check: bool = True) -> None:
+        """Block until every write submitted so far is on disk (folds, shutdown, rollback).
+
+        Raises the error of the last write if it failed and `check` is True.
+        """
+        last = self._last
+        if last is None:
+            return
+        error = last.done.exception()  # blocks until the job is settled
+        if error is not None and check:
+            raise error
+
+    def stop(self) -> None:
+        """Write what is queued, then end the thread."""
+        self._stopping = True
+        with self._wake:
+            self._wake.notify()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while True:
+            with self._wake:
+                while not self._jobs and not self._stopping:
+                    self._wake.wait()
+                if not self._jobs:
+                    return
+                batch = list(self._jobs)
+                self._jobs.clear()
+            self._write(batch)
+
+    def _write(self, batch: list[_Job]) -> None:
+        valid = []
+        for job in batch:
+            if self._broken is not None or job.number < self._valid_from:
+                job.done.set_exception(self._broken or OSError("an earlier write failed"))
+            else:
+                valid.append(job)
+        if not valid:
+            return
+        latest: dict[Path, Version] = {}
+        for job in valid:
+            for version in job.versions:
+                latest.pop(version.path, None)  # keep the order of last writes
+                latest[version.path] = version
+        try:
+            versions = list(latest.values())
+            if len(versions) == 1:
+                write_atomically(versions[0].path, versions[0].data, versions[0].lock)
+            else:
+                self._commit(versions)
+        except BaseException as error:
+            self._broken = error
+            # Queued before the jobs fail, so the reload runs before anyone hears of it.
+            with suppress(RuntimeError):  # the loop is closed: the process is ending
+                self._loop.call_soon_threadsafe(self._recover)
+            for job in valid:
+                job.done.set_exception(error)
+            return
+        for job in valid:
+            job.done.set_result(None)
+
+    def _recover(self) -> None:
+        """On the loop, after a failed write: reload from disk, refuse jobs rendered before."""
+        self._valid_from = self._numbers
+        self._on_failure()
+        self._valid_from = self._numbers
+        self._last = None
+        self._broken = None

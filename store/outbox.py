@@ -168,6 +168,7 @@ class Outbox:
         try:
             with self._db.transaction():
                 self._fold()
+            self._db.wait_saved()  # the journal is emptied only once the counts are on disk
         except OSError as error:
             log.error("could not fold alert marks into the outbox: %s", error)
             return

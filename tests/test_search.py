@@ -6,7 +6,6 @@ data. A few at the end check that the real alias table and catalogue work end to
 """
 
 import json
-import time
 from importlib import resources
 from typing import Any
 
@@ -788,7 +787,11 @@ def test_every_city_and_country_is_found_by_name_and_filter(world, n, city, coun
     assert ids(world, country) == [f"p{n}"]
 
 
-def test_search_stays_fast_on_a_large_catalogue():
+def test_search_on_a_large_catalogue_finds_exactly_what_it_holds():
+    """A thousand practices: filters, typos and junk answer as on the small catalogue.
+
+    How fast this is lives in `benchmarks/search.py` (1,000 and 10,000 practices).
+    """
     catalogue = [
         practice(
             f"p{n}",
@@ -801,12 +804,12 @@ def test_search_stays_fast_on_a_large_catalogue():
         for n in range(1000)
     ]
     index = SearchIndex(catalogue, ALIASES, TOPICS, YEAR)
-    queries = ["refugee housing", "mediaton welcme", "topic:roma krakow", "pizza", "educ"]
-    start = time.perf_counter()
-    for query in queries * 4:
-        index.search(query)
-    # Generous: the benchmark pins the real budget (10 ms a query); this catches a blow-up.
-    assert (time.perf_counter() - start) / (len(queries) * 4) < 0.1
+    found = {p.id for p in index.search("topic:culture krakow").practices}
+    culture = "Culture, leisure and heritage"
+    expected = {p.id for p in catalogue if culture in p.topics and "Kraków" in p.cities}
+    assert expected and found == expected
+    assert len(index.search("mediaton welcme").practices) > 0  # typos still find
+    assert index.search("pizza").practices == []
 
 
 # --- the bundled alias table and catalogue, end to end --------------------------------------

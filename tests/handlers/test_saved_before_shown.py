@@ -6,9 +6,14 @@ as a crash at that instant would leave them.
 
 import json
 import re
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+import store.files
 from bot.template import FIELD_KEYS
 from store.db import DIALOGUES, concern_path, open_database
 from store.keys import conversation_id
@@ -56,3 +61,41 @@ async def test_every_step_is_on_disk_before_its_prompt_is_sent(tmp_path: Path) -
     assert shown[0] == "title" and shown[-1] == "purpose"
     for shown_step, saved_step, state in request.seen:
         assert (saved_step, state) == (shown_step, "asking")
+
+
+async def test_files_written_off_the_loop_are_on_disk_before_the_prompt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As the running bot writes: in the writer thread, each screen awaiting its write.
+
+    The writer thread is slowed down, so a screen sent without awaiting the write would find
+    the previous step on disk.
+    """
+    path = tmp_path / "bot.json"
+    database = open_database(path)
+    request = DiskCheckingRequest(path)
+    writers: list[threading.Thread] = []
+    write_durably = store.files.write_durably
+
+    def slow_write(target: Path, data: Any) -> int:
+        writers.append(threading.current_thread())
+        time.sleep(0.02)  # widens the window a missing wait would fall into; asserts nothing
+        return write_durably(target, data)
+
+    monkeypatch.setattr(store.files, "write_durably", slow_write)
+    async with BotHarness(database, request, make_settings()) as bot:
+        database.write_in_background()  # as `_post_init` does when the bot starts
+        writers.clear()  # start-up's writes were made before, on the loop
+        await bot.app.job_queue.start()
+        await bot.send("/submit")
+        for key in FIELD_KEYS[:4]:
+            await answer(bot, key, ANSWERS[key])
+        assert "Step 5 of 12" in screen(bot).text
+        await bot.app.job_queue.stop()
+        during = list(writers)
+    database.close()
+    shown = [s for s, _, _ in request.seen]
+    assert shown == list(FIELD_KEYS[:5])
+    for shown_step, saved_step, state in request.seen:
+        assert (saved_step, state) == (shown_step, "asking")
+    assert during and threading.main_thread() not in during
