@@ -24,11 +24,12 @@ from bot.contribute import step_label
 from bot.dialogue import Event, Outcome, Position, Step, move
 from bot.i18n import ENGLISH, N_, Translator
 from bot.models import Draft
+from bot.submit_screens import paused_keyboard
 from handlers import fallback, search
 from handlers.deps import services, submissions
 from handlers.editing import edit_or_ignore
 from handlers.language import tr, tr_for
-from handlers.screens import duplicate_of, paused_keyboard, screen
+from handlers.screens import duplicate_of, screen
 from store.submissions import DRAFT_RETENTION
 
 log = logging.getLogger(__name__)
