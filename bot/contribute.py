@@ -11,6 +11,7 @@ from typing import Any
 
 from bot import place_names
 from bot.cards import MAX_MESSAGE, card_text, embed, key_link, shorten
+from bot.dialogue import Step
 from bot.i18n import ENGLISH, N_, Translator
 from bot.models import Draft, Practice, Submission, practice_key
 from bot.template import FIELDS, FIELDS_BY_KEY, Field, topic_name
@@ -52,7 +53,7 @@ def value_text(key: str, value: Any, t: Translator = ENGLISH) -> str:
 
 def step_number(step: str) -> int | None:
     """Return the number of a draft's step, or None when the draft is ready to send."""
-    if step == "consent":
+    if step == Step.CONSENT:
         return TOTAL_STEPS
     return FIELDS_BY_KEY[step].number if step in FIELDS_BY_KEY else None
 
