@@ -20,7 +20,7 @@ from bot.import_report import import_lines
 from bot.importers import ImportFileError, read_practice_file
 from bot.stats import chunks
 from handlers import fallback
-from handlers.deps import services
+from handlers.deps import MODERATORS_ONLY, services
 from handlers.language import tr
 from handlers.updates import document_of, message_of, user_data_of
 
@@ -33,7 +33,6 @@ PROMPT = N_(
     "shape, a list or one practice) or a .txt file with the text of the programme's listing "
     "page; at most {limit} MB."
 )
-MODERATORS_ONLY = N_("Importing practices is for moderators.")
 WRONG_TYPE = N_(
     "I can import a .json file (the data model's shape) or a .txt file of the listing page, "
     "not {name}."
@@ -50,7 +49,7 @@ async def import_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await message.reply_text(t.gettext(MODERATORS_ONLY))
         return
     user_data_of(context)[AWAITING_KEY] = True
-    prompt = t.gettext(PROMPT).format(limit=MAX_BYTES // (1024 * 1024))
+    prompt = t.gettext(PROMPT).format(limit=t.format_number(MAX_BYTES // (1024 * 1024)))
     await message.reply_text(prompt, reply_markup=ForceReply(selective=True))
 
 
@@ -94,7 +93,9 @@ def _refusal(document: Document, t: Translator) -> str | None:
 
 def _too_big(t: Translator, name: str, size: int) -> str:
     shown = format_decimal(size / (1024 * 1024), format="#,##0.0", locale=t.language)
-    return t.gettext(TOO_BIG).format(name=name, size=shown, limit=MAX_BYTES // (1024 * 1024))
+    return t.gettext(TOO_BIG).format(
+        name=name, size=shown, limit=t.format_number(MAX_BYTES // (1024 * 1024))
+    )
 
 
 async def _import(
@@ -112,7 +113,7 @@ async def _import(
         try:
             batch = read_practice_file(path, svc.catalog.aliases)
         except ImportFileError as error:
-            reason = str(error).replace(str(path), name)
+            reason = error.reason.render(t).replace(str(path), name)
             return [t._("Nothing was imported: {reason}").format(reason=escape(reason))]
     report = svc.publisher.publish(batch.practices, alerts=True, partial=batch.partial)
     lines = import_lines(report, batch.rejected, t)

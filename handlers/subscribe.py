@@ -26,7 +26,7 @@ from handlers.cards import practice_of_button
 from handlers.deps import services
 from handlers.editing import edit_or_ignore
 from handlers.gate import kept_for_member
-from handlers.language import tr
+from handlers.language import note_group_language, tr
 from handlers.updates import message_of, pressed_message, query_of
 from store.subscriptions import ADDED, DUPLICATE
 
@@ -99,7 +99,11 @@ def subscribe(
     value: str,
     t: Translator,
 ) -> tuple[str, InlineKeyboardMarkup]:
-    """Store a subscription and return the confirmation to show, in t's language."""
+    """Store a subscription and return the confirmation to show, in t's language.
+
+    A group's first subscription keeps t's language as the group's (its alerts' language).
+    """
+    note_group_language(services(context), chat_id, t)
     state = services(context)
     result = state.subscriptions.add(
         Subscription(chat_id, user_id, kind, value), MAX_SUBSCRIPTIONS
