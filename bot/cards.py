@@ -16,8 +16,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import MessageLimit
 from telegram.helpers import create_deep_linked_url
 
-from bot import callbacks
-from bot.aliases import place_line
+from bot import callbacks, place_names
 from bot.i18n import ENGLISH, Translator
 from bot.models import Practice
 from bot.template import topic_name
@@ -108,7 +107,7 @@ def _title_link(practice: Practice, bot_username: str) -> str:
 
 
 def _place_line(practice: Practice, t: Translator) -> str:
-    place = place_line(t, practice.cities, practice.country)
+    place = place_names.place(practice.cities, practice.country, t)
     parts = [isolate(fit(place, PLACE_LIMIT, ROW_PLACE_BUDGET))] if place else []
     if practice.period:
         parts.append(isolate(fit(practice.period, 60, PERIOD_ROW_BUDGET)))
@@ -138,7 +137,7 @@ def card_text(
     if practice.subtitle and not repeats(practice.subtitle, practice.purpose):
         lines.append(f"<i>{embed(practice.subtitle, SUBTITLE_LIMIT, SUBTITLE_BUDGET)}</i>")
     if practice.place:
-        place = place_line(t, practice.cities, practice.country)
+        place = place_names.place(practice.cities, practice.country, t)
         lines.append(f"📍 {embed(place, PLACE_LIMIT, PLACE_BUDGET)}")
     if practice.period:
         lines.append(f"🗓 {embed(practice.period, PERIOD_LIMIT, PERIOD_BUDGET)}")
@@ -349,7 +348,8 @@ def results_keyboard(
     return InlineKeyboardMarkup([row for row in (open_row, nav_row) if row])
 
 
-def inline_description(practice: Practice) -> str:
-    """Return the one-line description of an inline result (plain text)."""
-    parts = [practice.place, practice.period or "", practice.subtitle or practice.purpose or ""]
+def inline_description(practice: Practice, t: Translator = ENGLISH) -> str:
+    """Return the one-line description of an inline result (plain text), places in t's."""
+    place = place_names.place(practice.cities, practice.country, t)
+    parts = [place, practice.period or "", practice.subtitle or practice.purpose or ""]
     return shorten(" · ".join(p for p in parts if p), 200)

@@ -11,7 +11,7 @@ from html import escape
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import ContextTypes
 
-from bot.aliases import country_name
+from bot import place_names
 from bot.callbacks import (
     Browse,
     CallbackDataError,
@@ -32,6 +32,7 @@ from handlers.editing import edit_or_ignore
 from handlers.gate import kept_for_member
 from handlers.language import tr
 from handlers.results import browse_row, results_page
+from handlers.updates import chat_of, message_of, query_of
 
 COUNTRIES = N_("🌍 <b>Countries</b>: pick one, then a city.")
 TOPICS_TEXT = N_("🗂 <b>Topics</b>: pick one to see its practices.")
@@ -61,10 +62,12 @@ def countries_markup(context: ContextTypes.DEFAULT_TYPE, t: Translator) -> Inlin
     counts = services(context).catalog.country_counts()
     buttons = [
         InlineKeyboardButton(
-            f"{country_name(t, country)} ({t.format_number(count)})",
+            f"{place_names.country(country, t)} ({t.format_number(count)})",
             callback_data=Country(country).pack(),
         )
-        for country, count in sorted(counts, key=lambda c: collation_key(country_name(t, c[0])))
+        for country, count in sorted(
+            counts, key=lambda c: collation_key(place_names.country(c[0], t))
+        )
     ]
     return _grid(buttons)
 
@@ -73,20 +76,20 @@ async def topics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """List every topic as a button."""
     t = tr(update, context)
     markup = topics_markup(context, t)
-    await update.effective_message.reply_text(t.gettext(TOPICS_TEXT), reply_markup=markup)
+    await message_of(update).reply_text(t.gettext(TOPICS_TEXT), reply_markup=markup)
 
 
 async def countries(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """List the countries that have practices."""
     t = tr(update, context)
     markup = countries_markup(context, t)
-    await update.effective_message.reply_text(t.gettext(COUNTRIES), reply_markup=markup)
+    await message_of(update).reply_text(t.gettext(COUNTRIES), reply_markup=markup)
 
 
 async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Show the most recently published practices."""
     text, keyboard = latest_page(context, 0, tr(update, context))
-    await update.effective_message.reply_text(text, reply_markup=keyboard)
+    await message_of(update).reply_text(text, reply_markup=keyboard)
 
 
 def latest_page(
@@ -107,7 +110,7 @@ def latest_page(
 
 async def on_browse(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answer the browse buttons of the welcome and of an empty search."""
-    query = update.callback_query
+    query = query_of(update)
     target = Browse.parse(query.data).what
     t = tr(update, context)
     await query.answer()
@@ -121,7 +124,7 @@ async def on_browse(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     else:
         text, keyboard = t.gettext(TOPICS_TEXT), topics_markup(context, t)
     await context.bot.send_message(
-        query.message.chat.id,
+        chat_of(update).id,
         text,
         reply_markup=keyboard,
         reply_parameters=kept_for_member(update),
@@ -130,7 +133,7 @@ async def on_browse(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def on_latest_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Page through /latest."""
-    query = update.callback_query
+    query = query_of(update)
     number = LatestPage.parse(query.data).page
     if not isinstance(query.message, Message):
         raise CallbackDataError("a page of /latest on a message the bot can't see")
@@ -141,7 +144,7 @@ async def on_latest_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 async def on_topics_back(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Put the list of topics back in place of a topic's practices."""
-    query = update.callback_query
+    query = query_of(update)
     TopicsBack.parse(query.data)
     if not isinstance(query.message, Message):
         raise CallbackDataError("the topics on a message the bot can't see")
@@ -152,7 +155,7 @@ async def on_topics_back(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 async def on_topic_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Show a page of a topic's practices in place of the topics, with "◀ Topics"."""
-    button = TopicPage.parse(update.callback_query.data)
+    button = TopicPage.parse(query_of(update).data)
     if not 0 <= button.index < len(TOPICS):
         raise CallbackDataError(f"no topic {button.index}")
     t = tr(update, context)
@@ -170,7 +173,7 @@ async def on_topic_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 async def on_place_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Show a page of a country's or a city's practices in place of the country's cities,
     with "◀ <country>" back to them."""
-    button = PlacePage.parse(update.callback_query.data)
+    button = PlacePage.parse(query_of(update).data)
     catalog = services(context).catalog
     country = named(button.country, [name for name, _ in catalog.country_counts()])
     city = named(button.city, [name for name, _ in catalog.city_counts(country or "")])
@@ -179,7 +182,7 @@ async def on_place_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     t = tr(update, context)
     # Place filters combine as "or": a city's list is asked by the city alone.
     text = f'city:"{city}"' if city else f'country:"{country}"'
-    label = t._("◀ Back to {country}").format(country=country_name(t, country))
+    label = t._("◀ Back to {country}").format(country=place_names.country(country, t))
     back = InlineKeyboardButton(label, callback_data=Country(country).pack())
     await _show_list(
         update, context, text, button.page, back, lambda n: PlacePage(n, country, city).pack()
@@ -194,7 +197,7 @@ async def _show_list(
     back: InlineKeyboardButton,
     page_data: Callable[[int], str],
 ) -> None:
-    query = update.callback_query
+    query = query_of(update)
     result = services(context).catalog.search(text)
     if not result.practices or not isinstance(query.message, Message):
         raise CallbackDataError(f"nothing to list for {text!r} any more")
@@ -207,14 +210,14 @@ async def _show_list(
 
 async def on_empty_topic(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Say that a topic has no practice yet."""
-    EmptyTopic.parse(update.callback_query.data)
+    EmptyTopic.parse(query_of(update).data)
     text = tr(update, context).gettext(NO_TOPIC_PRACTICES)
-    await update.callback_query.answer(text, show_alert=True)
+    await query_of(update).answer(text, show_alert=True)
 
 
 async def on_country(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Show the cities of a country, and a button for all its practices."""
-    query = update.callback_query
+    query = query_of(update)
     t = tr(update, context)
     countries = [name for name, _ in services(context).catalog.country_counts()]
     country = named(Country.parse(query.data).name, countries) or ""
@@ -226,14 +229,15 @@ async def on_country(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     buttons = [
         InlineKeyboardButton(
             t._("All in {country} ({count})").format(
-                country=country_name(t, country), count=total
+                country=place_names.country(country, t), count=t.format_number(total)
             ),
             callback_data=PlacePage(0, country).pack(),
         )
     ]
     buttons += [
         InlineKeyboardButton(
-            f"{city} ({t.format_number(count)})", callback_data=PlacePage(0, country, city).pack()
+            f"{place_names.city(city, t)} ({t.format_number(count)})",
+            callback_data=PlacePage(0, country, city).pack(),
         )
         for city, count in cities
     ]
@@ -244,6 +248,6 @@ async def on_country(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
             [InlineKeyboardButton(t._("◀ Countries"), callback_data=Browse("back").pack())],
         ]
     )
-    shown = escape(country_name(t, country))
+    shown = escape(place_names.country(country, t))
     text = t._("🌍 <b>{country}</b>: pick a city.").format(country=shown)
     await edit_or_ignore(query.message, text, keyboard)
