@@ -239,7 +239,7 @@ async def on_country(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
             f"{place_names.city(city, t)} ({t.format_number(count)})",
             callback_data=PlacePage(0, country, city).pack(),
         )
-        for city, count in cities
+        for city, count in sorted(cities, key=lambda c: collation_key(place_names.city(c[0], t)))
     ]
     keyboard = _grid(buttons)
     keyboard = InlineKeyboardMarkup(

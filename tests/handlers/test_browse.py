@@ -186,6 +186,10 @@ async def test_topics_and_countries_are_alphabetical_in_the_readers_language(
         assert names == sorted(names), names
     topics = labels(sent(await bot.send("/topics", user_id=user_id))[0])
     assert len(topics) == 21
+    for country in ("Italy", "Spain", "Switzerland"):
+        cities = sent(await bot.press(f"cn|{country}", user_id=user_id))[-1]
+        names = [fold(label.rsplit(" (", 1)[0]) for label in labels(cities)[1:-1]]
+        assert names == sorted(names), names
 
 
 # --- cards -----------------------------------------------------------------------------------

@@ -70,7 +70,10 @@ async def test_every_screen_names_geneva_one_way_in_each_language(harness: BotHa
         assert picker.button(f"{city} (2)"), "Geneva and Genève are one city"
         calls += await harness.click(picker, f"{city} (2)", user_id=user_id)
         results = [c for c in calls if c.method in ("sendMessage", "editMessageText")][-1]
-        assert results.text.count(f"{city}, {country}") == 2, results.text
+        # The header names the place too (issue 11: "Ravenna, Italy · 2 practices").
+        header, rows = results.text.split("\n\n", 1)
+        assert header.startswith(f"🔎 <b>{city}, {country}</b> · "), header
+        assert rows.count(f"{city}, {country}") == 2, results.text
         for practice_id in GENEVA_PRACTICES:
             key = practice_key(practice_id)
             card = await harness.send(f"/start p_{key}", user_id=user_id)
@@ -119,7 +122,9 @@ async def test_other_forms_of_the_name_still_find_the_place(harness: BotHarness)
     for typed in ("Geneva", "Genève", "Genf", "Ginevra", "ville:Genf", "city:Ginebra"):
         calls = await harness.send(typed, user_id=FRENCH_USER)
         page = next(c for c in calls if c.method == "sendMessage")
-        assert page.text.count("Genève, Suisse") == 2, (typed, page.text)
+        header, rows = page.text.split("\n\n", 1)
+        assert header == "🔎 <b>Genève, Suisse</b> · 2 pratiques", (typed, header)
+        assert rows.count("Genève, Suisse") == 2, (typed, page.text)
 
 
 async def test_the_dialogue_preview_and_the_moderator_copy_name_the_place_once() -> None:
