@@ -143,6 +143,8 @@ async def test_a_french_reader_gets_the_header_in_french(bot: BotHarness) -> Non
 async def test_latest_is_newest_added_first_with_each_date_in_the_readers_format(
     bot: BotHarness,
 ) -> None:
+    before = sent(await bot.send("/latest"))[0]  # the order is kept until a publication
+    assert "Added Just Now" not in before.text
     publish(
         bot,
         practice("added-long-ago", period="2024", published_at="2001-03-04T10:00:00+00:00"),
