@@ -2,6 +2,7 @@
 
 import itertools
 from collections.abc import Iterable
+from html import escape
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.ext import ContextTypes, filters
@@ -14,16 +15,20 @@ from bot.callbacks import (
     FollowKind,
     FollowMenu,
     FollowPractice,
+    FollowToggle,
     FollowTopic,
     named,
     parse_one_of,
 )
 from bot.follow import MAX_SUBSCRIPTIONS, parse_follow
+from bot.follow_texts import Target
 from bot.i18n import Translator
-from bot.models import Subscription
+from bot.models import Practice, Subscription
 from bot.template import TOPICS
+from bot.waits import FOLLOW_CITY, FOLLOW_KEYWORD, Wait
+from handlers import subscriptions
 from handlers.cards import practice_of_button
-from handlers.deps import services
+from handlers.deps import Services, services
 from handlers.editing import edit_or_ignore
 from handlers.gate import kept_for_member
 from handlers.language import tr
@@ -63,11 +68,34 @@ async def subscribe_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
 
 
 async def on_prompt_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Follow the city or keywords typed in reply to the bot's question."""
+    """Follow the city or keywords typed in reply to the bot's question (also after its wait
+    ended: the reply names the question)."""
     message = update.effective_message
     kind = prompt_kind(message.reply_to_message.text or "") or "keyword"
+    if message.from_user:
+        services(context).waits.close(message.from_user.id)
     text, markup = follow_typed(context, message, kind, message.text or "", tr(update, context))
     await message.reply_text(text, reply_markup=markup)
+
+
+async def on_prompt_answer(update: Update, context: ContextTypes.DEFAULT_TYPE, wait: Wait) -> None:
+    """Follow the city or keywords typed after the bot's question, a reply or not."""
+    message = update.effective_message
+    services(context).waits.close(message.from_user.id)
+    kind = "city" if wait.kind == FOLLOW_CITY else "keyword"
+    text, markup = follow_typed(context, message, kind, message.text or "", tr(update, context))
+    await message.reply_text(text, reply_markup=markup)
+
+
+async def ask_for(
+    message: Message, context: ContextTypes.DEFAULT_TYPE, user_id: int, kind: str, t: Translator
+) -> None:
+    """Ask for a city or keywords to follow; the member's next message here is the answer."""
+    svc = services(context)
+    wait_kind = FOLLOW_CITY if kind == "city" else FOLLOW_KEYWORD
+    svc.waits.open(user_id, Wait.opened(wait_kind, message.chat.id, svc.clock()))
+    prompt = t.gettext(ft.PROMPTS[kind])
+    await message.chat.send_message(prompt, reply_markup=ft.prompt_markup(kind))
 
 
 def follow_typed(
@@ -103,13 +131,26 @@ def subscribe(
         Subscription(chat_id, user_id, kind, value), MAX_SUBSCRIPTIONS
     )
     what = state.resolver.describe(kind, result.subscription.value, t)
-    if result.outcome == ADDED:
+    if result.outcome == ADDED and kind == "keyword":
+        text = t._("🔔 Done: you follow {what}.") + " " + _keyword_note(state, value, t)
+    elif result.outcome == ADDED:
         text = t._("🔔 Done: you follow {what}. New practices on it will come here.")
     elif result.outcome == DUPLICATE:
         text = t._("You already follow {what}.")
     else:
         text = t.gettext(ft.LIMIT_REACHED)
     return text.format(what=what, count=MAX_SUBSCRIPTIONS), ft.done_markup(t)
+
+
+def _keyword_note(state: Services, value: str, t: Translator) -> str:
+    """Return what a keyword catches: nothing published yet, or how many practices today.
+
+    A keyword alert comes for a new practice exactly when searching for the keyword would
+    find it with every word (`bot.alerts`); a partial or filter-only answer is no match.
+    """
+    result = state.catalog.search(value)
+    full = not (result.partial or result.filter_only or result.missing)
+    return ft.keyword_note(t, len(result.practices) if full else 0, len(value.split()))
 
 
 async def on_follow_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -151,8 +192,7 @@ async def _pick_kind(
         markup = ft.choices_markup("country", names, TOPICS, t, width=2)
         await edit_or_ignore(query.message, t.gettext(ft.COUNTRY_PICK), markup)
     elif kind in ft.PROMPTS:
-        prompt = t.gettext(ft.PROMPTS[kind])
-        await query.message.chat.send_message(prompt, reply_markup=ft.prompt_markup(kind))
+        await ask_for(query.message, context, query.from_user.id, kind, t)
 
 
 async def _follow_pressed(
@@ -190,15 +230,57 @@ async def on_practice_follow(update: Update, context: ContextTypes.DEFAULT_TYPE)
     if not isinstance(query.message, Message):
         await query.answer(t.gettext(ft.PRIVATE_ONLY), show_alert=True)
         return
+    await query.answer()
+    targets = _practice_targets(context, practice)
+    followed = _followed(context, query.message.chat.id)
+    await query.message.chat.send_message(
+        t.gettext(ft.PRACTICE_PICK),
+        reply_markup=ft.practice_menu(t, practice.key, targets, followed),
+        reply_parameters=kept_for_member(update),
+    )
+
+
+def _practice_targets(context: ContextTypes.DEFAULT_TYPE, practice: Practice) -> list[Target]:
     aliases = services(context).catalog.aliases
     cities = list(dict.fromkeys(aliases.canonical_city(c) for c in practice.cities))
-    country = aliases.country(practice.country)
-    buttons = [
-        ft.target_button(kind, name, TOPICS, t)
-        for kind, name in ft.practice_targets(practice, cities, country)
-    ]
-    await query.answer()
-    markup = InlineKeyboardMarkup([[b] for b in buttons if b])
-    await query.message.chat.send_message(
-        t.gettext(ft.PRACTICE_PICK), reply_markup=markup, reply_parameters=kept_for_member(update)
-    )
+    return ft.practice_targets(practice, cities, aliases.country(practice.country))
+
+
+def _followed(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> dict[Target, Subscription]:
+    """Return a chat's subscriptions by what they follow (`Subscription.target`)."""
+    return {sub.target: sub for sub in services(context).subscriptions.for_chat(chat_id)}
+
+
+async def on_practice_toggle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Follow or stop one target of a card's Follow menu, and show the menu again with ✓."""
+    query = update.callback_query
+    t = tr(update, context)
+    button = FollowToggle.parse(query.data)
+    practice = await practice_of_button(update, context, button.key)
+    if practice is None:
+        return
+    if not isinstance(query.message, Message):
+        await query.answer(t.gettext(ft.PRIVATE_ONLY), show_alert=True)
+        return
+    targets = _practice_targets(context, practice)
+    if button.target >= len(targets):
+        raise CallbackDataError(f"no target {button.target} of {practice.key!r}")
+    kind, name = targets[button.target]
+    chat_id, user_id = query.message.chat.id, query.from_user.id
+    state = services(context)
+    same = _followed(context, chat_id).get(Subscription(0, 0, kind, name).target)
+    if same is None:
+        text, _ = subscribe(context, chat_id, user_id, kind, name, t)
+        note = (
+            t._("🔔 Following: {what}") if text.startswith("🔔") else t.gettext(ft.LIMIT_REACHED)
+        )
+    elif subscriptions.may_stop(same, query.message, user_id):
+        state.subscriptions.remove(same.id)
+        note = t._("Stopped: {what}")
+    else:
+        note = t.gettext(ft.NOT_YOURS)
+    label = ft.label(t, Subscription(0, 0, kind, name))
+    shown = note.format(what=label, count=MAX_SUBSCRIPTIONS)
+    await query.answer(shown[: subscriptions.ANSWER_LENGTH])
+    markup = ft.practice_menu(t, practice.key, targets, _followed(context, chat_id))
+    await edit_or_ignore(query.message, f"{t.gettext(ft.PRACTICE_PICK)}\n{escape(shown)}", markup)

@@ -27,7 +27,7 @@ async def test_forget_deletes_subscriptions_and_pending_alerts_after_confirmatio
     ask = (await harness.send("/forget"))[-1]
     assert "Delete everything" in ask.text and follow.subscriptions.for_chat(USER_ID)
     done = (await harness.tap(ask, "Delete everything"))[-1]
-    assert done.method == "editMessageText" and "deleted everything" in done.text
+    assert done.method == "editMessageText" and "I deleted your subscriptions" in done.text
 
     assert follow.subscriptions.for_chat(USER_ID) == []
     assert [s.chat_id for s in follow.subscriptions.active()] == [OTHER]

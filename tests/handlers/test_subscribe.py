@@ -66,7 +66,7 @@ async def test_subscribe_to_keywords_by_typing_them_in_reply(harness: BotHarness
     question = last(await harness.tap(menu, "Keywords"))
     assert question.text == KEYWORD_PROMPT
     done = last(await harness.reply(question, "anti rumour   network"))
-    assert "the keyword <b>“anti rumour network”</b>" in done.text
+    assert "the words <b>“anti rumour network”</b>" in done.text
     assert followed(harness) == [("keyword", "anti rumour network")]
 
 
@@ -82,7 +82,7 @@ async def test_typed_forms_confirm_the_canonical_name(harness: BotHarness) -> No
         "/subscribe country:portugal": "the country <b>Portugal</b>",
         "/subscribe city:lisboa": "the city <b>Lisbon</b> (Portugal)",
         "/subscribe pays:Espagne": "the country <b>Spain</b>",
-        "/subscribe roma education": "the keyword <b>“roma education”</b>",
+        "/subscribe roma education": "the words <b>“roma education”</b>",
     }
     for command, confirmation in expected.items():
         assert confirmation in last(await harness.send(command)).text
@@ -161,9 +161,9 @@ async def test_a_card_follow_button_offers_its_topics_and_place(harness: BotHarn
     offer = last(await harness.tap(card, "Follow"))
     labels = [b["text"] for b in offer.buttons]
     assert labels[0] == "🏷 Security, justice and safety"
-    assert labels[-2:] == ["🏙 Lisbon", "🌍 Portugal"]
-    done = last(await harness.tap(offer, "Lisbon"), "editMessageText")
-    assert "the city <b>Lisbon</b>" in done.text
+    assert labels[-3:] == ["🏙 Lisbon", "🌍 Portugal", "⚙️ My subscriptions"]
+    done = last(await harness.click(offer, "Lisbon"), "editMessageText")
+    assert "Following: Lisbon" in done.text
     assert followed(harness) == [("city", "Lisbon")]
 
 
@@ -216,10 +216,14 @@ async def test_unsubscribe_by_number_name_or_all(harness: BotHarness) -> None:
     )
     assert "Roma" in last(await harness.send("/unsubscribe topic:roma")).text
     stopped = last(await harness.send("/unsubscribe anti rumour")).text
-    assert "no longer follow the keyword <b>“anti rumour”</b>" in stopped
+    assert "no longer follow the words <b>“anti rumour”</b>" in stopped
     assert followed(harness) == [("country", "Spain")]
     assert "not in your /subscriptions" in last(await harness.send("/unsubscribe 9")).text
-    assert "Stopped 1" in last(await harness.send("/unsubscribe all")).text
+    # `/unsubscribe all` asks first, as the list's Stop all button does.
+    ask = last(await harness.send("/unsubscribe all"))
+    assert "Stop your 1 subscription?" in ask.text
+    assert followed(harness) == [("country", "Spain")]
+    await harness.tap(ask, "Yes, stop all")
     assert followed(harness) == []
 
 
