@@ -4,7 +4,7 @@ When the bot asks a member for something typed (a city or keywords to follow, a 
 the secretariat), their next text message in that chat is the answer, whether or not it is a
 Telegram reply, for as long as that question is the last thing the bot asked them and for at
 most its stated time. The wait is stored with its start and end (seconds since the epoch), so
-it ends on time also across a restart. A command ends it (`ends_wait`), and so does a button
+it ends on time also across a restart. A command ends it (`handlers.waits`), and so does a button
 that starts another flow asking its own questions (the submission dialogue, a rejection).
 """
 
@@ -12,10 +12,11 @@ from dataclasses import dataclass
 
 FOLLOW_CITY, FOLLOW_KEYWORD = "follow_city", "follow_keyword"
 CONTACT, CONTACT_REPLY = "contact", "contact_reply"
-KINDS = (FOLLOW_CITY, FOLLOW_KEYWORD, CONTACT, CONTACT_REPLY)
+IMPORT = "import"  # a moderator's next document is the file to import (handlers/imports.py)
+KINDS = (FOLLOW_CITY, FOLLOW_KEYWORD, CONTACT, CONTACT_REPLY, IMPORT)
 # How long each question waits for its answer, in minutes: long enough to look something up
 # or to write a few lines, short enough that a search typed later is never taken for it.
-MINUTES = {FOLLOW_CITY: 30, FOLLOW_KEYWORD: 30, CONTACT: 60, CONTACT_REPLY: 60}
+MINUTES = {FOLLOW_CITY: 30, FOLLOW_KEYWORD: 30, CONTACT: 60, CONTACT_REPLY: 60, IMPORT: 30}
 
 
 @dataclass(frozen=True, slots=True)
