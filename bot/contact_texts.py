@@ -27,6 +27,7 @@ NO_MODERATOR = N_(
     "The secretariat can't be reached through the bot right now. Please try again later."
 )
 ALREADY_ANSWERED = N_("{name} has already replied to this message.")
+ERASED = N_("✉️ Message #{number}: deleted by its author (/forget).")
 GONE = N_("This message is no longer kept (its author deleted their data).")
 REPLY_PROMPT = N_(
     "↩️ Type your reply to {name} (message #{number}) as your next message here. It goes to "

@@ -203,6 +203,24 @@ async def on_moderator_reply(update: Update, context: Context, wait: Wait) -> No
     await _update_copies(context, stored)
 
 
+def copies_of(context: Context, user_id: int) -> list[tuple[int, int, int]]:
+    """Return (message number, chat id, message id) of every moderator's copy of a member's
+    messages (read before /forget empties them)."""
+    messages = services(context).contacts.of_user(user_id)
+    return [(m.id, chat_id, message_id) for m in messages for chat_id, message_id in m.copies]
+
+
+async def erase_copies(context: Context, copies: list[tuple[int, int, int]]) -> None:
+    """Replace moderators' copies of a member's messages by a line saying they were deleted."""
+    svc = services(context)
+    for number, chat_id, message_id in copies:
+        text = tr_for(svc, chat_id).gettext(ct.ERASED).format(number=number)
+        try:
+            await context.bot.edit_message_text(text, chat_id=chat_id, message_id=message_id)
+        except TelegramError as error:
+            log.debug("copy %s/%s of #%s not erased: %s", chat_id, message_id, number, error)
+
+
 async def _update_copies(context: Context, stored: ContactMessage) -> None:
     """Show every moderator's copy as answered (who, what), without its Reply button."""
     svc = services(context)

@@ -24,8 +24,9 @@ from store.subscriptions import SubscriptionStore
 from store.waits import WaitStore
 
 SERVICES_KEY = "services"
-# In user_data: the member's first update created their entry (`handlers.stats.note_member`),
-# and no welcome was shown since: /start with a shared link then says what the bot is.
+# In user_data: the id of the update that created the member's entry (their very first
+# message, `handlers.stats.note_member`): /start with a shared link as that first message
+# then says what the bot is.
 FIRST_VISIT = "first_visit"
 # The one answer to a member who uses what only moderators (ADMIN_IDS) may use.
 MODERATORS_ONLY = N_("This is for moderators only.")

@@ -16,6 +16,7 @@ from telegram.ext import ContextTypes
 from bot import follow_texts as ft
 from bot.callbacks import Forget
 from bot.i18n import N_
+from handlers import contact
 from handlers.deps import Services, services
 from handlers.gate import FORGET, private_link
 from handlers.language import tr
@@ -47,7 +48,10 @@ async def on_forget_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if not confirmed:
         await query.message.edit_text(t.gettext(ft.FORGET_KEPT))
         return
+    copies = contact.copies_of(context, query.from_user.id)
     done = forget_user(context, query.from_user.id)
+    # The moderators' copies of the member's messages say they were deleted, without the text.
+    await contact.erase_copies(context, copies)
     # Deleted: the language choice is gone too, so this last answer is in Telegram's language.
     t = tr(update, context)
     await query.message.edit_text(t.gettext(ft.FORGET_DONE if done else PARTLY))

@@ -32,11 +32,11 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     private = message.chat.type == message.chat.PRIVATE
     if private and await _start_flow(message, context, update.effective_user.id, payload, t):
         return
-    first_visit = bool(context.user_data.pop(FIRST_VISIT, False))
+    first_visit = context.user_data.pop(FIRST_VISIT, None) == update.update_id
     if payload.startswith(PRACTICE_PREFIX):
         practice = services(context).catalog.get(payload.removeprefix(PRACTICE_PREFIX))
         if practice is None:
-            await message.reply_text(t.gettext(UNKNOWN_PRACTICE), reply_markup=welcome_markup(t))
+            await message.reply_text(t.gettext(UNKNOWN_PRACTICE))
         else:
             # Someone new, sent here by a shared link: what the bot is, and the welcome's menu.
             intro = (t.gettext(INTRO), welcome_markup(t)) if first_visit else ("", None)

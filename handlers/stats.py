@@ -72,7 +72,7 @@ async def note_member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     members = services(context).members
     if members.is_new(user.id) and context.user_data is not None:
-        context.user_data[FIRST_VISIT] = True
+        context.user_data[FIRST_VISIT] = update.update_id
     members.seen(user.id, user.language_code)
 
 

@@ -69,6 +69,10 @@ async def test_a_first_visit_by_a_shared_link_says_what_the_bot_is(harness: BotH
     assert any("Follow" in label for label in labels)
     again = sent(await harness.send("/start p_safer-alta-de-lisboa"))
     assert "Intercultural Cities practice bot" not in again[0].text  # once only
+    # Someone who wrote before (a search) is no first visitor.
+    await harness.send("roma education", user_id=5005)
+    card = sent(await harness.send("/start p_safer-alta-de-lisboa", user_id=5005), 5005)
+    assert len(card) == 1 and "Intercultural Cities practice bot" not in card[0].text
 
 
 async def write(bot: BotHarness, text: str, user_id: int = USER_ID) -> list[Call]:
@@ -181,7 +185,9 @@ async def test_forget_deletes_contact_messages() -> None:
         await write(bot, "my private question")
         ask = sent(await bot.send("/forget"))[-1]
         assert "messages to the secretariat" in ask.text
-        await bot.click(ask, "Delete everything")
+        calls = await bot.click(ask, "Delete everything")
+        [erased] = edits(calls, ADMIN_ID)
+        assert "deleted by its author" in erased.text and "private question" not in erased.text
         stored = svc(bot).contacts.get(1)
         assert stored is not None and stored.text == "" and stored.user_id == 0
         assert stored.user_name == ""
