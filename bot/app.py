@@ -15,7 +15,7 @@ from telegram.request import BaseRequest
 import handlers
 from bot.alert_queue import AlertQueue
 from bot.alerts import AlertMatcher
-from bot.aliases import Aliases, load_aliases
+from bot.aliases import Aliases, bundled_aliases
 from bot.catalog import Catalog
 from bot.config import Settings
 from bot.delivery import Deliverer
@@ -72,7 +72,7 @@ def build_services(settings: Settings, database: Database) -> Services:
     Publishing (`Publisher`) writes the practices, updates the catalogue and queues the
     alerts (`AlertQueue`) in one transaction; the delivery job (`Deliverer`) sends them.
     """
-    aliases = load_aliases()
+    aliases = bundled_aliases()
     load_bundled_catalogue(database, aliases)
     practices = PracticeStore(database)
     catalog = Catalog(practices, aliases)

@@ -4,8 +4,7 @@ from collections.abc import Mapping, Sequence
 
 from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import callbacks
-from bot.aliases import country_name
+from bot import callbacks, place_names
 from bot.cards import embed, shorten
 from bot.follow import MAX_SUBSCRIPTIONS
 from bot.i18n import ENGLISH, N_, Translator, languages, translator
@@ -125,7 +124,7 @@ def target_button(
     else:
         action = callbacks.FollowCountry if kind == "country" else callbacks.FollowCity
         data = action(name).pack()
-        name = country_name(t, name) if kind == "country" else name
+        name = (place_names.country if kind == "country" else place_names.city)(name, t)
     return InlineKeyboardButton(f"{ICONS[kind]} {name}", callback_data=data) if data else None
 
 
@@ -162,8 +161,10 @@ def practice_menu(
         data = callbacks.FollowToggle(n, key).try_pack()
         if data is None:
             continue
-        shown = topic_name(t, name) if kind == "topic" else name
-        shown = country_name(t, name) if kind == "country" else shown
+        if kind == "topic":
+            shown = topic_name(t, name)
+        else:  # one canonical place name, in t's language (bot.place_names)
+            shown = (place_names.country if kind == "country" else place_names.city)(name, t)
         mark = "✓ " if Subscription(0, 0, kind, name).target in followed else ""
         rows.append([InlineKeyboardButton(f"{mark}{ICONS[kind]} {shown}", callback_data=data)])
     return InlineKeyboardMarkup([*rows, [_list(t)]])
@@ -196,7 +197,11 @@ def keyword_note(t: Translator, matches: int, words: int) -> str:
 
 def label(t: Translator, sub: Subscription) -> str:
     """Return what a subscription follows, as the list names it (a topic in t's language)."""
-    return topic_name(t, sub.value) if sub.kind == "topic" else sub.label
+    if sub.kind == "topic":
+        return topic_name(t, sub.value)
+    if sub.kind in ("country", "city"):
+        return (place_names.country if sub.kind == "country" else place_names.city)(sub.value, t)
+    return sub.label
 
 
 def list_text(t: Translator, subs: Sequence[Subscription]) -> str:
@@ -205,7 +210,7 @@ def list_text(t: Translator, subs: Sequence[Subscription]) -> str:
         return t.gettext(NOTHING_YET)
     rows = [f"{n}. {ICONS[s.kind]} {embed(label(t, s), 60)}" for n, s in enumerate(subs, 1)]
     header = t._("🔔 <b>What you follow</b> ({count} of at most {most}):").format(
-        count=len(subs), most=MAX_SUBSCRIPTIONS
+        count=t.format_number(len(subs)), most=t.format_number(MAX_SUBSCRIPTIONS)
     )
     footer = t._("Tap one to stop it.")
     return "\n".join([header, *rows, "", footer])
@@ -244,7 +249,7 @@ def ask_stop_all(t: Translator, count: int) -> str:
         "Stop your {count} subscription? No more alerts will come here.",
         "Stop all {count} subscriptions? No more alerts will come here.",
         count,
-    ).format(count=count)
+    ).format(count=t.format_number(count))
 
 
 def forget_markup(t: Translator) -> InlineKeyboardMarkup:

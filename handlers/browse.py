@@ -5,7 +5,7 @@ from html import escape
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import ContextTypes
 
-from bot.aliases import country_name
+from bot import place_names
 from bot.callbacks import Browse, CallbackDataError, Country, EmptyTopic, LatestPage, named
 from bot.cards import PAGE_SIZE, results_keyboard, results_text
 from bot.i18n import N_, Translator
@@ -41,7 +41,7 @@ def countries_markup(context: ContextTypes.DEFAULT_TYPE, t: Translator) -> Inlin
     """Return one button per country that has practices, named in t's language."""
     buttons = [
         InlineKeyboardButton(
-            f"{country_name(t, country)} ({count})",
+            f"{place_names.country(country, t)} ({t.format_number(count)})",
             callback_data=Country(country).pack(),
         )
         for country, count in services(context).catalog.country_counts()
@@ -134,14 +134,15 @@ async def on_country(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     buttons = [
         InlineKeyboardButton(
             t._("All in {country} ({count})").format(
-                country=country_name(t, country), count=total
+                country=place_names.country(country, t), count=t.format_number(total)
             ),
             callback_data=page_callbacks(context, f'country:"{country}"')(0),
         )
     ]
     buttons += [
         InlineKeyboardButton(
-            f"{city} ({count})", callback_data=page_callbacks(context, f'city:"{city}"')(0)
+            f"{place_names.city(city, t)} ({t.format_number(count)})",
+            callback_data=page_callbacks(context, f'city:"{city}"')(0),
         )
         for city, count in cities
     ]
@@ -152,6 +153,6 @@ async def on_country(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
             [InlineKeyboardButton(t._("◀ Countries"), callback_data=Browse("back").pack())],
         ]
     )
-    shown = escape(country_name(t, country))
+    shown = escape(place_names.country(country, t))
     text = t._("🌍 <b>{country}</b>: pick a city.").format(country=shown)
     await edit_or_ignore(query.message, text, keyboard)

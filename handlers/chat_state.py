@@ -7,7 +7,7 @@ from telegram import ChatMember, Update
 from telegram.ext import ContextTypes
 
 from bot.cards import shorten
-from bot.i18n import ENGLISH, Translator
+from bot.i18n import ENGLISH, N_, Translator
 from handlers.deps import MODERATORS_ONLY, Services, services
 from handlers.language import tr
 
@@ -15,6 +15,9 @@ log = logging.getLogger(__name__)
 GONE_STATUSES = {ChatMember.BANNED, ChatMember.LEFT}
 BACK_STATUSES = {ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER}
 SHOWN = 10
+# Why a chat stopped getting alerts, as /alerts shows it (in the moderator's language).
+BLOCKED = N_("the user blocked the bot")
+REMOVED = N_("bot removed")
 
 
 async def on_my_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -23,7 +26,7 @@ async def on_my_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     chat_id, status = change.chat.id, change.new_chat_member.status
     state = services(context)
     if status in GONE_STATUSES:
-        who = "the user blocked the bot" if change.chat.type == "private" else "bot removed"
+        who = BLOCKED if change.chat.type == "private" else REMOVED
         state.deliverer.deactivate(chat_id, who)
     elif status in BACK_STATUSES and state.subscriptions.reactivate(chat_id):
         log.info("chat %s is back: alerts resume", chat_id)
@@ -42,6 +45,7 @@ async def on_migration(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if old == new:
         return
     services(context).deliverer.move_chat(old, new)
+    services(context).members.move_chat(old, new)
     if context.application.chat_data.get(old):
         context.application.migrate_chat_data(old_chat_id=old, new_chat_id=new)
 
@@ -65,6 +69,11 @@ async def alerts_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     await update.effective_message.reply_text(report)
 
 
+def _reason(reason: str, t: Translator) -> str:
+    """Return a stored reason in t's language when it is one of the bot's own (else as is)."""
+    return t.gettext(reason) if reason else reason
+
+
 def delivery_report(state: Services, t: Translator = ENGLISH) -> str:
     """Return the HTML report of `/alerts`, in t's language (numbers in its format)."""
     stats = state.outbox.stats()
@@ -81,10 +90,12 @@ def delivery_report(state: Services, t: Translator = ENGLISH) -> str:
         ),
         t._("Failed: {failed}").format(failed=n(counts["failed"])),
     ]
-    lines += [f"  • {escape(shorten(r, 120))} ×{c}" for r, c in stats.failures.most_common(SHOWN)]
+    failures = stats.failures.most_common(SHOWN)
+    lines += [f"  • {escape(shorten(_reason(r, t), 120))} ×{n(c)}" for r, c in failures]
     lines.append(t._("Deactivated chats: {count}").format(count=n(len(inactive))))
     lines += [
-        f"  • {chat}: {escape(shorten(r, 80))}" for chat, r in list(inactive.items())[:SHOWN]
+        f"  • {chat}: {escape(shorten(_reason(r, t), 80))}"
+        for chat, r in list(inactive.items())[:SHOWN]
     ]
     if stats.blocked:
         stopped = t._("⚠️ Delivery is stopped: {why}. Free disk space.")
@@ -92,9 +103,9 @@ def delivery_report(state: Services, t: Translator = ENGLISH) -> str:
     pause = deliverer.paused_until - deliverer.clock()
     if pause > 0:
         paused = t._("Paused by Telegram's flood limit for {seconds} more seconds.")
-        lines.append(paused.format(seconds=f"{pause:.0f}"))
+        lines.append(paused.format(seconds=n(round(pause))))
     subs = state.subscriptions
-    rate = f"{1 / deliverer.pacer.interval:g}"
+    rate = n(round(1 / deliverer.pacer.interval, 2))
     lines.append(
         t._("Subscriptions: {count} · rate {rate}/s").format(count=n(len(subs)), rate=rate)
     )

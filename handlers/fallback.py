@@ -6,12 +6,18 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.cards import embed
-from bot.i18n import N_
+from bot.i18n import N_, Translator
 from bot.search_texts import STALE_BUTTON
+from handlers.deps import NOT_TEXT
 from handlers.language import tr
 
 log = logging.getLogger(__name__)
-NOT_TEXT = N_("I can only read text. Type what you are looking for, or see /help.")
+NOT_TEXT_HINT = N_("Type what you are looking for, or see /help.")
+
+
+def not_text_reply(t: Translator) -> str:
+    """Return the answer to a non-text message outside a dialogue, in t's language."""
+    return f"{t.gettext(NOT_TEXT)} {t.gettext(NOT_TEXT_HINT)}"
 
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -23,7 +29,7 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answer photos, stickers and the like in a private chat."""
-    await update.effective_message.reply_text(tr(update, context).gettext(NOT_TEXT))
+    await update.effective_message.reply_text(not_text_reply(tr(update, context)))
 
 
 async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

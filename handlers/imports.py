@@ -23,7 +23,7 @@ from bot.importers import ImportFileError, read_practice_file
 from bot.stats import chunks
 from bot.waits import IMPORT, Wait
 from handlers import fallback
-from handlers.deps import services
+from handlers.deps import MODERATORS_ONLY, services
 from handlers.language import tr
 
 MAX_BYTES = 2 * 1024 * 1024  # far above the whole catalogue as JSON (~0.3 MB for 360)
@@ -34,7 +34,6 @@ PROMPT = N_(
     "shape, a list or one practice) or a .txt file with the text of the programme's listing "
     "page; at most {limit} MB."
 )
-MODERATORS_ONLY = N_("Importing practices is for moderators.")
 WRONG_TYPE = N_(
     "I can import a .json file (the data model's shape) or a .txt file of the listing page, "
     "not {name}."
@@ -52,7 +51,7 @@ async def import_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         return
     svc = services(context)
     svc.waits.open(user.id, Wait.opened(IMPORT, message.chat.id, svc.clock()))
-    prompt = t.gettext(PROMPT).format(limit=MAX_BYTES // (1024 * 1024))
+    prompt = t.gettext(PROMPT).format(limit=t.format_number(MAX_BYTES // (1024 * 1024)))
     await message.reply_text(prompt, reply_markup=ForceReply(selective=True))
 
 
@@ -104,7 +103,9 @@ def _refusal(document: Document, t: Translator) -> str | None:
 
 def _too_big(t: Translator, name: str, size: int) -> str:
     shown = format_decimal(size / (1024 * 1024), format="#,##0.0", locale=t.language)
-    return t.gettext(TOO_BIG).format(name=name, size=shown, limit=MAX_BYTES // (1024 * 1024))
+    return t.gettext(TOO_BIG).format(
+        name=name, size=shown, limit=t.format_number(MAX_BYTES // (1024 * 1024))
+    )
 
 
 async def _import(
@@ -122,7 +123,7 @@ async def _import(
         try:
             batch = read_practice_file(path, svc.catalog.aliases)
         except ImportFileError as error:
-            reason = str(error).replace(str(path), name)
+            reason = error.reason.render(t).replace(str(path), name)
             return [t._("Nothing was imported: {reason}").format(reason=escape(reason))]
     report = svc.publisher.publish(batch.practices, alerts=True, partial=batch.partial)
     lines = import_lines(report, batch.rejected, t)

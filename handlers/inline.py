@@ -25,7 +25,7 @@ def _article(practice: Practice, bot_username: str, t: Translator) -> InlineQuer
     return InlineQueryResultArticle(
         id=practice.key,
         title=shorten(practice.title, INLINE_TITLE_LIMIT),
-        description=inline_description(practice),
+        description=inline_description(practice, t),
         url=deep_link(bot_username, practice),
         input_message_content=InputTextMessageContent(card_text(practice, bot_username, t=t)),
         reply_markup=card_keyboard(practice, t=t),

@@ -49,7 +49,7 @@ async def my_submissions(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         lines.append(line)
         shown += 1
     if shown < len(mine):
-        lines.append(t._("…and {count} older.").format(count=len(mine) - shown))
+        lines.append(t._("…and {count} older.").format(count=t.format_number(len(mine) - shown)))
     reopen = [
         InlineKeyboardButton(
             t._("✏️ Reopen #{number}").format(number=s.id), callback_data=Reopen(s.id).pack()

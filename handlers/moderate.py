@@ -205,13 +205,13 @@ async def pending(update: Update, context: Context) -> None:
         "⏳ <b>{count} waiting</b>, oldest first:",
         count,
     )
-    await message.reply_text(waiting.format(count=count))
+    await message.reply_text(waiting.format(count=t.format_number(count)))
     for submission in queue[:SHOWN_AT_ONCE]:
         await send_copy(context, message.chat.id, submission)
         submissions(context).save(submission)
     if count > SHOWN_AT_ONCE:
         more = t._("…and {count} more: /pending again later.")
-        await message.reply_text(more.format(count=count - SHOWN_AT_ONCE))
+        await message.reply_text(more.format(count=t.format_number(count - SHOWN_AT_ONCE)))
 
 
 def title_of(submission: Submission) -> str:

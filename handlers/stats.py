@@ -27,7 +27,7 @@ ACTIVE_DAYS = 30
 QUERY_DAYS = 30
 
 
-async def draw_chart(stats: Stats) -> bytes:
+async def draw_chart(stats: Stats, language: str = "en") -> bytes:
     """Draw the /stats chart in a separate process and return the PNG.
 
     matplotlib holds the interpreter lock while it imports and draws (seconds on a small
@@ -37,7 +37,7 @@ async def draw_chart(stats: Stats) -> bytes:
     loop = asyncio.get_running_loop()
     spawn = multiprocessing.get_context("spawn")  # fork is unsafe beside the bot's threads
     with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as pool:
-        return await loop.run_in_executor(pool, chart.render_png, stats)
+        return await loop.run_in_executor(pool, chart.render_png, stats, language)
 
 
 def collect(svc: Services, now: datetime | None = None) -> Stats:
@@ -92,5 +92,5 @@ async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         await message.reply_text(text)
     if not chart.available():
         return
-    png = await draw_chart(stats)
+    png = await draw_chart(stats, t.language)
     await message.reply_photo(png, caption=t._("Searches per week and practices per topic"))

@@ -1,7 +1,8 @@
 """The submission dialogue (`/submit`): starting, continuing, pausing and reopening it.
 
 The steps are in `submit_steps`, the preview and sending in `submit_preview`; the handlers are
-put together in `handlers/contribute.py`, and the states are drawn in `handlers/submit.mmd`.
+put together in `handlers/contribute.py`; the moves between steps are `bot.dialogue.move`,
+drawn in `bot/dialogue.mmd`.
 """
 
 import logging
@@ -13,12 +14,13 @@ from telegram import Update
 from bot.callbacks import Reopen, Step
 from bot.cards import embed
 from bot.contribute import step_label
+from bot.dialogue import Event
 from bot.i18n import N_
 from bot.models import Draft
 from bot.submit_screens import choice_keyboard
 from handlers import drafts
 from handlers.deps import submissions
-from handlers.drafts import END, Context, ask, pause
+from handlers.drafts import END, Context, advance, ask, pause
 from handlers.editing import edit_or_ignore
 from handlers.gate import SUBMIT, private_link
 from handlers.language import tr
@@ -142,7 +144,7 @@ async def on_reopen(update: Update, context: Context) -> object:
         return await ask(update, context, draft)
     reopened = new_draft(user_id)
     reopened.answers, reopened.reopened_from = dict(submission.answers), submission.id
-    reopened.step = "preview"
+    advance(reopened, Event.REOPEN)
     return await ask(update, context, reopened)
 
 

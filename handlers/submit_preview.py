@@ -7,6 +7,7 @@ from telegram import Update
 from bot.answers import missing_fields
 from bot.cards import embed
 from bot.contribute import full_text_parts
+from bot.dialogue import Event, Step
 from bot.i18n import N_
 from bot.models import Draft, Submission
 from bot.template import FIELD_KEYS
@@ -14,13 +15,13 @@ from handlers.deps import services, submissions
 from handlers.drafts import (
     CONVERSATION,
     END,
+    OPEN,
     Context,
+    advance,
     ask,
     button_step,
     conversation_key,
-    go,
     pause,
-    state_of,
     strip_buttons,
 )
 from handlers.language import tr
@@ -34,7 +35,7 @@ SAME_ONE = N_("👍 Then it is in the catalogue already, so I haven't sent yours
 @button_step
 async def on_edit_menu(update: Update, context: Context, draft: Draft, _: str) -> object:
     """List the fields, to pick the one to change."""
-    go(draft, "fields")
+    advance(draft, Event.EDIT)
     return await ask(update, context, draft)
 
 
@@ -43,14 +44,14 @@ async def on_edit_field(update: Update, context: Context, draft: Draft, key: str
     """Ask one field again; the preview comes back after it."""
     if key not in FIELD_KEYS:
         return await ask(update, context, draft, N_("That field is not in the template."))
-    draft.step, draft.editing = key, True
+    advance(draft, Event.PICK, Step(key))
     return await ask(update, context, draft)
 
 
 @button_step
 async def on_preview(update: Update, context: Context, draft: Draft, _: str) -> object:
     """Show the preview again."""
-    go(draft, "preview")
+    advance(draft, Event.TO_PREVIEW)
     return await ask(update, context, draft)
 
 
@@ -59,7 +60,7 @@ async def on_read_in_full(update: Update, context: Context, draft: Draft, _: str
     """Send every answer in full, in as many messages as it takes."""
     for part in full_text_parts(draft.answers, contact=True, t=tr(update, context)):
         await context.bot.send_message(update.effective_chat.id, part)
-    return state_of(draft)
+    return OPEN
 
 
 @button_step
@@ -67,12 +68,12 @@ async def on_send(update: Update, context: Context, draft: Draft, _: str) -> obj
     """Send the draft to the moderators, after checking it is complete and not a duplicate."""
     missing = missing_fields(draft.answers)
     if missing:
-        draft.step, draft.editing = missing[0].key, True
+        advance(draft, Event.MISSING, Step(missing[0].key))
         t = tr(update, context)
         error = t._("{name} is still missing.").format(name=escape(t.gettext(missing[0].name)))
         return await ask(update, context, draft, error)
     if not draft.not_duplicate and duplicate_of(context, draft) is not None:
-        go(draft, "duplicate")
+        advance(draft, Event.SIMILAR)
         return await ask(update, context, draft)
     return await send_submission(update, context, draft)
 

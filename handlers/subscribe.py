@@ -31,7 +31,7 @@ from handlers.cards import practice_of_button
 from handlers.deps import Services, services
 from handlers.editing import edit_or_ignore
 from handlers.gate import kept_for_member
-from handlers.language import tr
+from handlers.language import note_group_language, tr
 from store.subscriptions import ADDED, DUPLICATE
 
 # The buttons `on_follow_button` answers: the menu, and what it offers to follow.
@@ -125,7 +125,11 @@ def subscribe(
     value: str,
     t: Translator,
 ) -> tuple[str, InlineKeyboardMarkup]:
-    """Store a subscription and return the confirmation to show, in t's language."""
+    """Store a subscription and return the confirmation to show, in t's language.
+
+    A group's first subscription keeps t's language as the group's (its alerts' language).
+    """
+    note_group_language(services(context), chat_id, t)
     state = services(context)
     result = state.subscriptions.add(
         Subscription(chat_id, user_id, kind, value), MAX_SUBSCRIPTIONS

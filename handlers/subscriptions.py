@@ -69,7 +69,7 @@ ALL_WORDS = frozenset({"all", "tout", "tous", "alle", "alles"})
 def _stopped(t: Translator, count: int) -> str:
     return t.ngettext(
         "Stopped {count} subscription.", "Stopped {count} subscriptions.", count
-    ).format(count=count)
+    ).format(count=t.format_number(count))
 
 
 def _find(
