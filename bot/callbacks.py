@@ -31,6 +31,8 @@ Every action, as `ACTIONS` at the bottom lists them (`<field>`, `a/b` one of the
   fl|y|<name>                       FollowCity
   fp|<key>                          FollowPractice
   fx|<target>|<key>                 FollowToggle
+  fk|t|<index>                      PickTopic
+  fk|c|<name>                       PickCountry
   fl|list/ls                        Subscriptions
   fl|x|<subscription>               StopOne
   fl|xa[|yes]                       StopAll
@@ -358,6 +360,18 @@ class FollowToggle(Action, prefix="fx"):
     key: str
 
 
+class PickTopic(Action, prefix="fk|t"):
+    """Follow or stop topic n in /subscribe's list of topics, which stays (✓ on followed)."""
+
+    index: int
+
+
+class PickCountry(Action, prefix="fk|c"):
+    """Follow or stop a country in /subscribe's list of countries, which stays."""
+
+    name: Name
+
+
 class Subscriptions(Action, prefix="fl"):
     """The chat's subscriptions, in place (list) or as a new message (ls, from an alert)."""
 
@@ -451,7 +465,7 @@ class ContactReply(Action, prefix="ct|r"):
 ACTIONS: tuple[type[Action], ...] = (
     Card, Page, RememberedPage, LatestPage, Country, EmptyTopic, Browse, Help, Language,
     FollowMenu, FollowKind, FollowTopic, FollowCountry, FollowCity, FollowPractice,
-    FollowToggle, Subscriptions, StopOne, StopAll, Forget,
+    FollowToggle, PickTopic, PickCountry, Subscriptions, StopOne, StopAll, Forget,
     Submit, Reopen, Step, Moderate, Reason, FullText,
     Contact, ContactAbout, ContactReply,
 )  # fmt: skip

@@ -25,7 +25,7 @@ MENU = N_(
     "<code>/subscribe country:portugal</code> · <code>/subscribe city:lisboa</code> · "
     "<code>/subscribe roma education</code>"
 )
-TOPIC_PICK = N_("🏷 Pick a topic to follow:")
+TOPIC_PICK = N_("🏷 Pick a topic to follow (✓: you follow it; tap again to stop):")
 COUNTRY_PICK = N_(
     "🌍 Pick a country to follow, or type any other: <code>/subscribe country:norway</code>"
 )
@@ -134,6 +134,43 @@ def choices_markup(
     """Return one button per name that follows it, `width` a row, in t's language."""
     buttons = [b for b in (target_button(kind, name, topics, t) for name in names) if b]
     return InlineKeyboardMarkup([buttons[i : i + width] for i in range(0, len(buttons), width)])
+
+
+def picker_markup(
+    kind: str,
+    names: Sequence[str],
+    topics: Sequence[str],
+    t: Translator,
+    followed: Mapping[Target, object],
+    width: int = 1,
+) -> InlineKeyboardMarkup:
+    """Return /subscribe's list of topics or countries: a button per name that follows it or
+    stops it (✓ on what the chat follows), `width` a row, then Back and My subscriptions.
+
+    Args:
+        kind: "topic" or "country".
+        names: canonical names, in the order shown.
+        topics: every topic (a topic's button carries its position there).
+        t: the reader's language.
+        followed: the chat's subscriptions by `Subscription.target`.
+        width: buttons per row.
+    """
+    buttons = []
+    for name in names:
+        if kind == "topic":
+            data = callbacks.PickTopic(topics.index(name)).pack() if name in topics else None
+            shown = topic_name(t, name)
+        else:
+            data = callbacks.PickCountry(name).try_pack()
+            shown = place_names.country(name, t)
+        mark = "✓ " if Subscription(0, 0, kind, name).target in followed else ""
+        if data:
+            buttons.append(
+                InlineKeyboardButton(f"{mark}{ICONS[kind]} {shown}", callback_data=data)
+            )
+    rows = [buttons[i : i + width] for i in range(0, len(buttons), width)]
+    back = InlineKeyboardButton(t._("◀️ Back"), callback_data=callbacks.FollowMenu("menu").pack())
+    return InlineKeyboardMarkup([*rows, [back, _list(t)]])
 
 
 def practice_targets(

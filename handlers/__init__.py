@@ -108,6 +108,9 @@ def follow_handlers() -> list[BaseHandler]:
             subscribe.on_practice_follow, pattern=callbacks.FollowPractice.pattern
         ),
         CallbackQueryHandler(subscribe.on_practice_toggle, pattern=callbacks.FollowToggle.pattern),
+        CallbackQueryHandler(
+            subscribe.on_pick, pattern=callbacks.one_of(callbacks.PickTopic, callbacks.PickCountry)
+        ),
         CallbackQueryHandler(forget.on_forget_button, pattern=callbacks.Forget.pattern),
         CallbackQueryHandler(contact.on_button, pattern=callbacks.one_of(*contact.BUTTONS)),
         MessageHandler(

@@ -17,6 +17,8 @@ from bot.callbacks import (
     FollowPractice,
     FollowToggle,
     FollowTopic,
+    PickCountry,
+    PickTopic,
     named,
     parse_one_of,
 )
@@ -188,13 +190,8 @@ async def _pick_kind(
     query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, kind: str, t: Translator
 ) -> None:
     await query.answer()
-    if kind == "topic":
-        markup = ft.choices_markup("topic", TOPICS, TOPICS, t)
-        await edit_or_ignore(query.message, t.gettext(ft.TOPIC_PICK), markup)
-    elif kind == "country":
-        names = [country for country, _ in services(context).catalog.country_counts()]
-        markup = ft.choices_markup("country", names, TOPICS, t, width=2)
-        await edit_or_ignore(query.message, t.gettext(ft.COUNTRY_PICK), markup)
+    if kind in ("topic", "country"):
+        await _show_picker(query, context, kind, t, "")
     elif kind in ft.PROMPTS:
         await ask_for(query.message, context, query.from_user.id, kind, t)
 
@@ -270,21 +267,63 @@ async def on_practice_toggle(update: Update, context: ContextTypes.DEFAULT_TYPE)
     if button.target >= len(targets):
         raise CallbackDataError(f"no target {button.target} of {practice.key!r}")
     kind, name = targets[button.target]
+    shown = await _toggle(query, context, kind, name, t)
+    markup = ft.practice_menu(t, practice.key, targets, _followed(context, query.message.chat.id))
+    await edit_or_ignore(query.message, f"{t.gettext(ft.PRACTICE_PICK)}\n{escape(shown)}", markup)
+
+
+async def _toggle(
+    query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, kind: str, name: str, t: Translator
+) -> str:
+    """Follow a target the chat doesn't follow, or stop it; answer the press; return what
+    happened, as a line (plain text) for the menu that stays."""
     chat_id, user_id = query.message.chat.id, query.from_user.id
-    state = services(context)
     same = _followed(context, chat_id).get(Subscription(0, 0, kind, name).target)
     if same is None:
         text, _ = subscribe(context, chat_id, user_id, kind, name, t)
-        note = (
-            t._("🔔 Following: {what}") if text.startswith("🔔") else t.gettext(ft.LIMIT_REACHED)
-        )
+        following = text.startswith("🔔")
+        note = t._("🔔 Following: {what}") if following else t.gettext(ft.LIMIT_REACHED)
     elif subscriptions.may_stop(same, query.message, user_id):
-        state.subscriptions.remove(same.id)
+        services(context).subscriptions.remove(same.id)
         note = t._("Stopped: {what}")
     else:
         note = t.gettext(ft.NOT_YOURS)
     label = ft.label(t, Subscription(0, 0, kind, name))
     shown = note.format(what=label, count=MAX_SUBSCRIPTIONS)
     await query.answer(shown[: subscriptions.ANSWER_LENGTH])
-    markup = ft.practice_menu(t, practice.key, targets, _followed(context, chat_id))
-    await edit_or_ignore(query.message, f"{t.gettext(ft.PRACTICE_PICK)}\n{escape(shown)}", markup)
+    return shown
+
+
+async def on_pick(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Follow or stop a topic or country of /subscribe's lists; the list stays, with ✓."""
+    query = update.callback_query
+    t = tr(update, context)
+    button = parse_one_of(query.data, PickTopic, PickCountry)
+    if not isinstance(query.message, Message):
+        await query.answer(t.gettext(ft.PRIVATE_ONLY), show_alert=True)
+        return
+    if isinstance(button, PickTopic):
+        kind, name = "topic", TOPICS[button.index] if button.index < len(TOPICS) else ""
+    else:
+        places = services(context).catalog.index.places
+        kind, name = "country", named(button.name, _known_names(context, "country", places)) or ""
+    if not name or not services(context).resolver.is_known(
+        kind, name, services(context).catalog.index.places
+    ):
+        raise CallbackDataError(f"no {kind} {name!r} to follow")
+    shown = await _toggle(query, context, kind, name, t)
+    await _show_picker(query, context, kind, t, escape(shown))
+
+
+async def _show_picker(
+    query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, kind: str, t: Translator, line: str
+) -> None:
+    """Show /subscribe's list of topics or countries in place, ✓ on what the chat follows."""
+    followed = _followed(context, query.message.chat.id)
+    if kind == "topic":
+        text, names, width = t.gettext(ft.TOPIC_PICK), list(TOPICS), 1
+    else:
+        names = [country for country, _ in services(context).catalog.country_counts()]
+        text, width = t.gettext(ft.COUNTRY_PICK), 2
+    markup = ft.picker_markup(kind, names, TOPICS, t, followed, width)
+    await edit_or_ignore(query.message, f"{text}\n{line}" if line else text, markup)

@@ -38,7 +38,8 @@ async def test_subscribe_by_buttons_topic(harness: BotHarness) -> None:
     topics = last(await harness.tap(menu, "A topic"), "editMessageText")
     assert_within_limits(topics)
     done = last(await harness.tap(topics, "Refugees"), "editMessageText")
-    assert "you follow the topic <b>Refugees</b>" in done.text
+    # The list stays, with ✓ on what is followed (it used to give way to a confirmation).
+    assert "Following: Refugees" in done.text and "✓ 🏷 Refugees" in done.button("Refugees")["text"]
     assert followed(harness) == [("topic", "Refugees")]
 
 
@@ -47,8 +48,11 @@ async def test_subscribe_by_buttons_country(harness: BotHarness) -> None:
     countries = last(await harness.tap(menu, "A country"), "editMessageText")
     assert "/subscribe country:norway" in countries.text
     done = last(await harness.tap(countries, "Portugal"), "editMessageText")
-    assert "the country <b>Portugal</b>" in done.text
+    assert "Following: Portugal" in done.text and done.button("✓ 🌍 Portugal")
     assert followed(harness) == [("country", "Portugal")]
+    stopped = last(await harness.tap(done, "Portugal"), "editMessageText")
+    assert "Stopped: Portugal" in stopped.text and stopped.button("🌍 Portugal")
+    assert followed(harness) == []
 
 
 async def test_subscribe_to_a_city_by_typing_its_name_in_reply(harness: BotHarness) -> None:
