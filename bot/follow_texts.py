@@ -50,7 +50,7 @@ FORGET_DONE = N_(
     "the secretariat and settings. Your published practices stay in the catalogue, linked to "
     "no one. /start to begin again."
 )
-FORGET_KEPT = N_("Nothing was deleted.")
+FORGET_KEPT = N_("Cancelled: nothing was deleted.")
 FORGET_IN_PRIVATE = N_("For your privacy, send /forget in a private chat with me.")
 
 # The welcome's and the card's button: labels in English, shown translated

@@ -45,7 +45,7 @@ async def test_cancel_keeps_everything(harness: BotHarness) -> None:
     await harness.send("/subscribe topic:roma")
     ask = (await harness.send("/forget"))[-1]
     kept = (await harness.tap(ask, "Cancel"))[-1]
-    assert "Nothing was deleted" in kept.text
+    assert "Cancelled: nothing was deleted" in kept.text
     follow = harness.app.bot_data["services"]
     assert len(follow.subscriptions.for_chat(USER_ID)) == 1
 

@@ -107,6 +107,16 @@ async def test_a_member_session_never_ends_in_a_dead_end() -> None:
         await bot.click(copy, "Reply", ADMIN_ID)
         me.check(await bot.send("The city's welcome office.", ADMIN_ID))
         assert "welcome office" in me.read[-1].text
+        # Second thoughts: a cancelled message, a cancelled /forget, an empty list.
+        prompt = await me.say("/contact")
+        await me.tap(prompt, "Cancel")
+        await me.tap(await me.say("/forget"), "Cancel")
+        await me.say("/mysubmissions")
+        language = await me.say("/language")
+        await me.tap(language, "English")
+        await me.say("/frobnicate")
+        listing = await me.say("/subscriptions")
+        await me.tap(listing, "1.")
         # /unsubscribe all asks, /forget says what it does.
         ask = await me.say("/unsubscribe all")
         await me.tap(ask, "Yes, stop all")
