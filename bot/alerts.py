@@ -6,7 +6,7 @@ matches a practice exactly when searching for the keyword would find it: the sam
 other-language names, ranking and cut-off.
 """
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence, Set
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -37,7 +37,7 @@ Target = tuple[str, str]
 
 
 def subscription_query(
-    kind: str, value: str, aliases: Aliases, topics: Sequence[str], places: set[str]
+    kind: str, value: str, aliases: Aliases, topics: Sequence[str], places: Set[str]
 ) -> Query:
     """Return the search query a subscription stands for.
 

@@ -55,7 +55,8 @@ def load_bundled_catalogue(database: Database, aliases: Aliases) -> int:
         How many practices were added (0 when the database already had its first load).
     """
     meta = database.table("meta")
-    if meta.get(doc_id=1) and meta.get(doc_id=1).get(BUNDLED_LOADED):
+    first = meta.get(doc_id=1)
+    if first and first.get(BUNDLED_LOADED):
         return 0
     source = resources.files("bot.data").joinpath("practices.json")
     with resources.as_file(source) as path:

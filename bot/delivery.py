@@ -129,11 +129,11 @@ class Deliverer:
             if wait > 0:
                 await self._nap(wait)
                 continue
-            row, wait = self._take_row(now)
+            row, row_wait = self._take_row(now)
             if row is None:
-                if wait is None and not self._tasks:
+                if row_wait is None and not self._tasks:
                     return
-                await self._nap(wait or MAX_NAP)
+                await self._nap(row_wait or MAX_NAP)
                 continue
             self.pacer.take(now)
             self._launch(bot, row, now)

@@ -6,7 +6,7 @@ their canonical form; an unknown or ambiguous name gets the closest known ones t
 
 import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from dataclasses import dataclass
 from html import escape
 
@@ -161,7 +161,7 @@ class Resolver:
 
 
 def suggest(
-    folded: str, table: dict[str, str], keys: Sequence[str], prefer: set[str] = frozenset()
+    folded: str, table: dict[str, str], keys: Sequence[str], prefer: Set[str] = frozenset()
 ) -> tuple[str, ...]:
     """Return canonical names close to a folded name: similar spellings, then prefixes.
 

@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import place_names
-from bot.callbacks import Step as StepButton
-from bot.callbacks import StepAction, Submit
+from bot.callbacks import StepAction, StepButton, Submit
 from bot.cards import MAX_MESSAGE, card_keyboard, card_text, embed
 from bot.contribute import consent_text, preview_text, prompt_text
 from bot.dialogue import Event, Exit, Position, Step, move
@@ -114,7 +113,7 @@ def _nav_row(draft: Draft, field: Field | None, t: Translator) -> list[InlineKey
     if move(at, Event.SKIP) is not None:
         row.append(button(t._("Skip ⏭"), draft, "s"))
     has_answer = field is not None and draft.answers.get(field.key)
-    if has_answer and not draft.editing and field.kind != "topics":
+    if field is not None and has_answer and not draft.editing and field.kind != "topics":
         row.append(button(t._("Keep ↪️"), draft, "k"))
     return row
 

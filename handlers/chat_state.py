@@ -10,6 +10,7 @@ from bot.cards import shorten
 from bot.i18n import ENGLISH, N_, Translator
 from handlers.deps import MODERATORS_ONLY, Services, services
 from handlers.language import tr
+from handlers.updates import member_change_of, message_of
 
 log = logging.getLogger(__name__)
 GONE_STATUSES = {ChatMember.BANNED, ChatMember.LEFT}
@@ -22,7 +23,7 @@ REMOVED = N_("bot removed")
 
 async def on_my_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Stop alerts to a chat that blocked or removed the bot; resume them when it is back."""
-    change = update.my_chat_member
+    change = member_change_of(update)
     chat_id, status = change.chat.id, change.new_chat_member.status
     state = services(context)
     if status in GONE_STATUSES:
@@ -39,7 +40,7 @@ async def on_migration(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     `migrate_from_chat_id` in the new supergroup. Either one moves everything; the second
     finds nothing left to move.
     """
-    message = update.effective_message
+    message = message_of(update)
     old = message.migrate_from_chat_id or message.chat.id
     new = message.migrate_to_chat_id or message.chat.id
     if old == new:
@@ -63,10 +64,10 @@ async def alerts_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     """Show moderators the delivery state: pending, sent, failed with reasons, stopped chats."""
     user = update.effective_user
     if not services(context).is_admin(user.id if user else None):
-        await update.effective_message.reply_text(tr(update, context).gettext(MODERATORS_ONLY))
+        await message_of(update).reply_text(tr(update, context).gettext(MODERATORS_ONLY))
         return
     report = delivery_report(services(context), tr(update, context))
-    await update.effective_message.reply_text(report)
+    await message_of(update).reply_text(report)
 
 
 def _reason(reason: str, t: Translator) -> str:

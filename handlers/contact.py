@@ -9,7 +9,14 @@ limit, `bot.contact_texts` the texts.
 
 import logging
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update, User
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    MaybeInaccessibleMessage,
+    Message,
+    Update,
+    User,
+)
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
@@ -25,6 +32,7 @@ from handlers.deps import MODERATORS_ONLY, services
 from handlers.gate import CONTACT as CONTACT_LINK
 from handlers.gate import private_link
 from handlers.language import tr, tr_for
+from handlers.updates import message_of, pressed_message, query_of, user_of
 
 log = logging.getLogger(__name__)
 BUTTONS = (Contact, ContactAbout, ContactReply)
@@ -47,7 +55,7 @@ def _name(user: User) -> str:
 
 async def contact_command(update: Update, context: Context) -> None:
     """Answer `/contact`: ask for the message (in a private chat; a group gets the link)."""
-    message = update.effective_message
+    message = message_of(update)
     t = tr(update, context)
     if message.chat.type != message.chat.PRIVATE:
         link = embed(private_link(context, CONTACT_LINK), 200)
@@ -55,11 +63,11 @@ async def contact_command(update: Update, context: Context) -> None:
         private = t._("Write to the secretariat in our private chat.")
         await message.reply_text(f"{private} {here}")
         return
-    await ask_message(message, context, update.effective_user.id, t)
+    await ask_message(message, context, user_of(update).id, t)
 
 
 async def ask_message(
-    message: Message, context: Context, user_id: int, t: Translator, key: str = ""
+    message: MaybeInaccessibleMessage, context: Context, user_id: int, t: Translator, key: str = ""
 ) -> None:
     """Ask a member for their message (about practice `key` when given), within the limit."""
     svc = services(context)
@@ -85,7 +93,7 @@ async def ask_message(
 
 async def on_button(update: Update, context: Context) -> None:
     """Answer Write to the secretariat, Suggest a correction, Cancel, and a moderator's Reply."""
-    query = update.callback_query
+    query = query_of(update)
     t = tr(update, context)
     button = parse_one_of(query.data, *BUTTONS)
     if not isinstance(query.message, Message):
@@ -108,7 +116,7 @@ async def on_button(update: Update, context: Context) -> None:
 
 async def on_member_message(update: Update, context: Context, wait: Wait) -> None:
     """Store the member's message, then copy it to every moderator with a Reply button."""
-    message, user = update.effective_message, update.effective_user
+    message, user = message_of(update), user_of(update)
     svc = services(context)
     t = tr(update, context)
     text = clean_text(message.text or "")
@@ -151,7 +159,7 @@ def _copy_text(context: Context, stored: ContactMessage, t: Translator) -> str:
 
 
 async def _on_reply_button(update: Update, context: Context, number: int, t: Translator) -> None:
-    query = update.callback_query
+    query = query_of(update)
     svc = services(context)
     if not svc.is_admin(query.from_user.id):
         await query.answer(t.gettext(MODERATORS_ONLY), show_alert=True)
@@ -166,15 +174,16 @@ async def _on_reply_button(update: Update, context: Context, number: int, t: Tra
         await _update_copies(context, stored)
         return
     await query.answer()
-    wait = Wait.opened(CONTACT_REPLY, query.message.chat.id, svc.clock(), str(stored.id))
+    chat = pressed_message(query).chat
+    wait = Wait.opened(CONTACT_REPLY, chat.id, svc.clock(), str(stored.id))
     svc.waits.open(query.from_user.id, wait)
     prompt = t.gettext(ct.REPLY_PROMPT).format(name=embed(stored.user_name, 80), number=stored.id)
-    await query.message.chat.send_message(prompt, reply_markup=_cancel_markup(t))
+    await chat.send_message(prompt, reply_markup=_cancel_markup(t))
 
 
 async def on_moderator_reply(update: Update, context: Context, wait: Wait) -> None:
     """Store a moderator's reply, send it to the member, and mark every moderator's copy."""
-    message, moderator = update.effective_message, update.effective_user
+    message, moderator = message_of(update), user_of(update)
     svc = services(context)
     t = tr(update, context)
     svc.waits.close(moderator.id)

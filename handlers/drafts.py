@@ -6,20 +6,21 @@ state only says that a dialogue is open, so that typed messages are taken as its
 `ask()` writes it with the draft in one write before the screen is shown, so after a crash the
 member goes on exactly where the last screen they saw says.
 
-Dialogue buttons (`bot.callbacks.Step`, here StepButton) carry the draft's rev; a button whose
+Dialogue buttons (`bot.callbacks.StepButton`) carry the draft's rev; a button whose
 rev is not the draft's belongs to an older screen and is refused, whatever it says.
 """
 
 import functools
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from datetime import datetime
+from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import ContextTypes, ConversationHandler
 
-from bot.callbacks import Step as StepButton
+from bot.callbacks import StepButton
 from bot.contribute import step_label
 from bot.dialogue import Event, Outcome, Position, Step, move
 from bot.i18n import ENGLISH, N_, Translator
@@ -30,6 +31,7 @@ from handlers.deps import services, submissions
 from handlers.editing import edit_or_ignore
 from handlers.language import tr, tr_for
 from handlers.screens import duplicate_of, screen
+from handlers.updates import chat_of, message_of, query_of, user_of
 from store.submissions import DRAFT_RETENTION
 
 log = logging.getLogger(__name__)
@@ -106,7 +108,7 @@ async def ask(
     submissions(context).save_dialogue(draft, CONVERSATION, conversation_key(update), OPEN)
     if intro:
         t = tr_for(services(context), draft.user_id)
-        await context.bot.send_message(update.effective_chat.id, t.gettext(intro))
+        await context.bot.send_message(chat_of(update).id, t.gettext(intro))
     await show(update, context, draft, text, keyboard)
     return OPEN
 
@@ -123,15 +125,15 @@ async def show(
     if query and query.message and query.message.message_id == draft.prompt_message_id:
         await edit_or_ignore(query.message, text, keyboard)
         return
-    await strip_buttons(context, update.effective_chat.id, draft.prompt_message_id)
-    sent = await context.bot.send_message(update.effective_chat.id, text, reply_markup=keyboard)
+    await strip_buttons(context, chat_of(update).id, draft.prompt_message_id)
+    sent = await context.bot.send_message(chat_of(update).id, text, reply_markup=keyboard)
     draft.prompt_message_id = sent.message_id
     submissions(context).note_prompt(draft.user_id, sent.message_id)
 
 
 def conversation_key(update: Update) -> tuple[int, int]:
     """Return the dialogue's ConversationHandler key for this update: (chat id, user id)."""
-    return (update.effective_chat.id, update.effective_user.id)
+    return (chat_of(update).id, user_of(update).id)
 
 
 async def strip_buttons(context: Context, chat_id: int, message_id: int | None) -> None:
@@ -144,23 +146,23 @@ async def strip_buttons(context: Context, chat_id: int, message_id: int | None) 
         log.debug("could not take the buttons off message %s: %s", message_id, error)
 
 
-def button_step(func: ButtonStep) -> Callable[[Update, Context], Awaitable[object]]:
+def button_step(func: ButtonStep) -> Callable[[Update, Context], Coroutine[Any, Any, object]]:
     """Wrap a dialogue button's handler: check the draft is open and the button current."""
 
     @functools.wraps(func)
     async def handler(update: Update, context: Context) -> object:
-        query = update.callback_query
+        query = query_of(update)
         button = StepButton.parse(query.data)
-        draft = submissions(context).draft(update.effective_user.id)
+        draft = submissions(context).draft(user_of(update).id)
         pressed = query.message.message_id if query.message else None
         if draft is None or not draft.active:
-            text = closed_text(context, draft, update.effective_user.id, tr(update, context))
+            text = closed_text(context, draft, user_of(update).id, tr(update, context))
             await query.answer(text, True)
-            await strip_buttons(context, update.effective_chat.id, pressed)
+            await strip_buttons(context, chat_of(update).id, pressed)
             return END
         if button.rev != draft.rev:
             await query.answer(tr(update, context).gettext(OUTDATED), show_alert=True)
-            await strip_buttons(context, update.effective_chat.id, pressed)
+            await strip_buttons(context, chat_of(update).id, pressed)
             return await ask(update, context, draft)
         await query.answer()
         return await func(update, context, draft, button.arg)
@@ -185,7 +187,7 @@ def closed_text(
     return t.gettext(ALREADY_SENT).format(number=latest.id)
 
 
-def message_step(func: MessageStep) -> Callable[[Update, Context], Awaitable[object]]:
+def message_step(func: MessageStep) -> Callable[[Update, Context], Coroutine[Any, Any, object]]:
     """Wrap a typed answer's handler: check the draft is open and has not been idle too long.
 
     A conversation restored after a restart has no timeout running, so idleness is checked
@@ -194,7 +196,7 @@ def message_step(func: MessageStep) -> Callable[[Update, Context], Awaitable[obj
 
     @functools.wraps(func)
     async def handler(update: Update, context: Context) -> object:
-        draft = submissions(context).draft(update.effective_user.id)
+        draft = submissions(context).draft(user_of(update).id)
         if draft is not None and draft.active:
             if idle_seconds(draft, services(context).clock()) <= IDLE_TIMEOUT:
                 return await func(update, context, draft)
@@ -203,7 +205,7 @@ def message_step(func: MessageStep) -> Callable[[Update, Context], Awaitable[obj
             await pause(update, context, draft)
         # No open dialogue (the state outlived its draft, deleted by /forget or paused): the
         # message is what it would be outside the dialogue.
-        if update.effective_message.text:
+        if message_of(update).text:
             await search.search_message(update, context)
         else:
             await fallback.not_text(update, context)
@@ -224,7 +226,7 @@ async def pause(update: Update, context: Context, draft: Draft, why: str = "") -
     draft.active = False
     store = submissions(context)
     store.save_dialogue(draft, CONVERSATION, conversation_key(update), None)
-    chat_id = update.effective_chat.id
+    chat_id = chat_of(update).id
     await strip_buttons(context, chat_id, draft.prompt_message_id)
     t = tr_for(services(context), draft.user_id)
     reason = t.gettext(why or IDLE_PAUSE)

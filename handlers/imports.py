@@ -25,6 +25,7 @@ from bot.waits import IMPORT, Wait
 from handlers import fallback
 from handlers.deps import MODERATORS_ONLY, services
 from handlers.language import tr
+from handlers.updates import document_of, message_of, user_of
 
 MAX_BYTES = 2 * 1024 * 1024  # far above the whole catalogue as JSON (~0.3 MB for 360)
 SUFFIXES = (".json", ".txt")
@@ -43,21 +44,21 @@ TOO_BIG = N_("{name} is {size} MB; the limit is {limit} MB. Split it into severa
 
 async def import_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answer `/import`: moderators get the prompt for the file, others a refusal."""
-    message = update.effective_message
+    message = message_of(update)
     user = update.effective_user
     t = tr(update, context)
     if not services(context).is_admin(user.id if user else None):
         await message.reply_text(t.gettext(MODERATORS_ONLY))
         return
     svc = services(context)
-    svc.waits.open(user.id, Wait.opened(IMPORT, message.chat.id, svc.clock()))
+    svc.waits.open(user_of(update).id, Wait.opened(IMPORT, message.chat.id, svc.clock()))
     prompt = t.gettext(PROMPT).format(limit=t.format_number(MAX_BYTES // (1024 * 1024)))
     await message.reply_text(prompt, reply_markup=ForceReply(selective=True))
 
 
 async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Import a document sent for import; any other document gets the non-text answer."""
-    message = update.effective_message
+    message = message_of(update)
     if not _meant_for_import(message, context):
         await fallback.not_text(update, context)
         return
@@ -66,14 +67,14 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if not services(context).is_admin(user.id if user else None):
         await message.reply_text(t.gettext(MODERATORS_ONLY))
         return
-    waiting = services(context).waits.get(user.id)
+    waiting = services(context).waits.get(user_of(update).id)
     if waiting is not None and waiting.kind == IMPORT:
-        services(context).waits.close(user.id)
-    refusal = _refusal(message.document, t)
+        services(context).waits.close(user_of(update).id)
+    refusal = _refusal(document_of(message), t)
     if refusal:
         await message.reply_text(escape(refusal))
         return
-    for text in chunks(await _import(message.document, context, t)):
+    for text in chunks(await _import(document_of(message), context, t)):
         await message.reply_text(text)
 
 

@@ -15,6 +15,7 @@ from telegram.ext import ContextTypes
 from bot.callbacks import CallbackDataError, Language
 from bot.i18n import Translator, language_name, languages, resolve, translator
 from handlers.deps import Services, services
+from handlers.updates import message_of, query_of
 
 
 def language_of_user(svc: Services, user_id: int, telegram_code: str | None = None) -> str:
@@ -83,12 +84,12 @@ async def language_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         text = t._("Choose the language I speak in this group (alerts included):")
     else:
         text = t._("Choose the language I speak to you in:")
-    await update.effective_message.reply_text(text, reply_markup=language_markup())
+    await message_of(update).reply_text(text, reply_markup=language_markup())
 
 
 async def on_language_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Store the language a button names, then confirm in that language."""
-    query = update.callback_query
+    query = query_of(update)
     code = Language.parse(query.data).code
     if code not in languages() or update.effective_user is None:
         raise CallbackDataError(f"no language {code!r}")

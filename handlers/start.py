@@ -22,17 +22,18 @@ from handlers.deps import FIRST_VISIT, services
 from handlers.gate import FOLLOW_CITY, FOLLOW_KEYWORD, FORGET, kept_for_member
 from handlers.language import tr
 from handlers.subscribe import ask_for
+from handlers.updates import chat_of, message_of, query_of, user_data_of, user_of
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Welcome the user, or open the practice a deep link names."""
-    message = update.effective_message
+    message = message_of(update)
     t = tr(update, context)
     payload = context.args[0] if context.args else ""
     private = message.chat.type == message.chat.PRIVATE
-    if private and await _start_flow(message, context, update.effective_user.id, payload, t):
+    if private and await _start_flow(message, context, user_of(update).id, payload, t):
         return
-    first_visit = context.user_data.pop(FIRST_VISIT, None) == update.update_id
+    first_visit = user_data_of(context).pop(FIRST_VISIT, None) == update.update_id
     if payload.startswith(PRACTICE_PREFIX):
         practice = services(context).catalog.get(payload.removeprefix(PRACTICE_PREFIX))
         if practice is None:
@@ -66,14 +67,14 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     """Say everything the bot does, in short sections, with a button for each."""
     t = tr(update, context)
     text = help_overview(t, context.bot.username)
-    await update.effective_message.reply_text(text, reply_markup=help_markup(t))
+    await message_of(update).reply_text(text, reply_markup=help_markup(t))
 
 
 async def on_help_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answer the welcome's and /help's "How to search" button."""
-    await update.callback_query.answer()
+    await query_of(update).answer()
     await context.bot.send_message(
-        update.effective_chat.id,
+        chat_of(update).id,
         help_text(tr(update, context), context.bot.username),
         reply_parameters=kept_for_member(update),
     )

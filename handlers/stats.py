@@ -19,6 +19,7 @@ from bot import chart
 from bot.stats import CHART_HINT, Stats, chunks, render
 from handlers.deps import FIRST_VISIT, MODERATORS_ONLY, Services, services
 from handlers.language import tr
+from handlers.updates import message_of
 from store.figures import alert_counts, submission_counts
 
 log = logging.getLogger(__name__)
@@ -78,7 +79,7 @@ async def note_member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Show moderators the figures, with the chart when the charts extra is installed."""
-    user, message = update.effective_user, update.effective_message
+    user, message = update.effective_user, message_of(update)
     svc = services(context)
     if not svc.is_admin(user.id if user else None):
         await message.reply_text(tr(update, context).gettext(MODERATORS_ONLY))

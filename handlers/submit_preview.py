@@ -27,6 +27,7 @@ from handlers.drafts import (
 from handlers.language import tr
 from handlers.moderate import notify_moderators
 from handlers.screens import duplicate_of
+from handlers.updates import chat_of, user_of
 from store.practices import utc_now
 
 SAME_ONE = N_("👍 Then it is in the catalogue already, so I haven't sent yours.")
@@ -59,7 +60,7 @@ async def on_preview(update: Update, context: Context, draft: Draft, _: str) -> 
 async def on_read_in_full(update: Update, context: Context, draft: Draft, _: str) -> object:
     """Send every answer in full, in as many messages as it takes."""
     for part in full_text_parts(draft.answers, contact=True, t=tr(update, context)):
-        await context.bot.send_message(update.effective_chat.id, part)
+        await context.bot.send_message(chat_of(update).id, part)
     return OPEN
 
 
@@ -93,7 +94,7 @@ async def on_different_practice(update: Update, context: Context, draft: Draft, 
 
 async def send_submission(update: Update, context: Context, draft: Draft) -> object:
     """Store the draft as a pending submission, tell its author, and notify the moderators."""
-    svc, store, user = services(context), submissions(context), update.effective_user
+    svc, store, user = services(context), submissions(context), user_of(update)
     name = f"{user.full_name} (@{user.username})" if user.username else user.full_name
     with svc.database.transaction():
         submission = _resent(context, draft) or Submission(user_id=user.id, answers={})
@@ -106,7 +107,7 @@ async def send_submission(update: Update, context: Context, draft: Draft) -> obj
         else:
             store.add(submission)
         store.end_dialogue(user.id, CONVERSATION, conversation_key(update))
-    await strip_buttons(context, update.effective_chat.id, draft.prompt_message_id)
+    await strip_buttons(context, chat_of(update).id, draft.prompt_message_id)
     title = embed(draft.answers.get("title") or "", 100)
     thanks = tr(update, context)._(
         "📨 <b>Thank you!</b> “{title}” is sent to the programme's moderators as submission "
@@ -114,7 +115,7 @@ async def send_submission(update: Update, context: Context, draft: Draft) -> obj
         "shows where it stands."
     )
     await context.bot.send_message(
-        update.effective_chat.id, thanks.format(title=title, number=submission.id)
+        chat_of(update).id, thanks.format(title=title, number=submission.id)
     )
     await notify_moderators(context, submission)
     return END

@@ -27,6 +27,7 @@ from handlers.drafts import (
     strip_buttons,
 )
 from handlers.language import tr
+from handlers.updates import chat_of, message_of, user_data_of
 
 USE_TOPIC_BUTTONS = N_("Tick the topics with the buttons below, then press Done.")
 USE_CONSENT_BUTTONS = N_("Press Yes or No below (or type yes or no).")
@@ -59,7 +60,7 @@ async def on_answer(update: Update, context: Context, draft: Draft) -> object:
 
     The draft's step, not the conversation state, says what the answer is for.
     """
-    message = update.effective_message
+    message = message_of(update)
     if _is_rest_of_refused_text(context, message.date):
         await message.reply_text(tr(update, context).gettext(CONTINUATION))
         return None  # the step's question above stays the current screen
@@ -76,7 +77,7 @@ async def on_answer(update: Update, context: Context, draft: Draft) -> object:
     answer = check_answer(field, message.text or "", svc.catalog.aliases, year, t)
     if answer.error:
         if _looks_cut_by_telegram(message.text or ""):
-            context.user_data[_LONG_REFUSED] = message.date.timestamp()
+            user_data_of(context)[_LONG_REFUSED] = message.date.timestamp()
         return await ask(update, context, draft, answer.error, answer.suggestions)
     draft.answers[field.key] = answer.value
     advance(draft, Event.ANSWER)
@@ -89,11 +90,11 @@ def _looks_cut_by_telegram(text: str) -> bool:
 
 
 def _is_rest_of_refused_text(context: Context, sent: datetime) -> bool:
-    refused_at = context.user_data.get(_LONG_REFUSED)
+    refused_at = user_data_of(context).get(_LONG_REFUSED)
     if refused_at is None or sent.timestamp() - refused_at > _BURST_SECONDS:
-        context.user_data.pop(_LONG_REFUSED, None)
+        user_data_of(context).pop(_LONG_REFUSED, None)
         return False
-    context.user_data[_LONG_REFUSED] = sent.timestamp()
+    user_data_of(context)[_LONG_REFUSED] = sent.timestamp()
     return True
 
 
@@ -119,7 +120,7 @@ async def on_back(update: Update, context: Context, draft: Draft, _: str) -> obj
 
 async def _back_to_menu(update: Update, context: Context, draft: Draft) -> object:
     """Leave the dialogue for the welcome menu; a draft with answers is kept for /submit."""
-    await strip_buttons(context, update.effective_chat.id, draft.prompt_message_id)
+    await strip_buttons(context, chat_of(update).id, draft.prompt_message_id)
     t = tr(update, context)
     kept, key = "", conversation_key(update)
     if draft.answers:
@@ -129,7 +130,7 @@ async def _back_to_menu(update: Update, context: Context, draft: Draft) -> objec
     else:
         submissions(context).end_dialogue(draft.user_id, CONVERSATION, key)
     await context.bot.send_message(
-        update.effective_chat.id,
+        chat_of(update).id,
         t.gettext(WELCOME) + kept,
         reply_markup=welcome_markup(t),
     )

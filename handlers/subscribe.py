@@ -4,7 +4,7 @@ import itertools
 from collections.abc import Iterable
 from html import escape
 
-from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, MaybeInaccessibleMessage, Message, Update
 from telegram.ext import ContextTypes, filters
 
 from bot import follow_texts as ft
@@ -34,6 +34,7 @@ from handlers.deps import Services, services
 from handlers.editing import edit_or_ignore
 from handlers.gate import kept_for_member
 from handlers.language import note_group_language, tr
+from handlers.updates import message_of, pressed_message, query_of, user_of
 from store.subscriptions import ADDED, DUPLICATE
 
 # The buttons `on_follow_button` answers: the menu, and what it offers to follow.
@@ -58,7 +59,7 @@ def prompt_kind(text: str) -> str | None:
 
 async def subscribe_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answer `/subscribe` with the menu, or follow what is typed after it."""
-    message = update.effective_message
+    message = message_of(update)
     t = tr(update, context)
     parts = (message.text or "").split(maxsplit=1)
     if len(parts) < 2:
@@ -72,25 +73,29 @@ async def subscribe_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
 async def on_prompt_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Follow the city or keywords typed in reply to the bot's question (also after its wait
     ended: the reply names the question)."""
-    message = update.effective_message
-    kind = prompt_kind(message.reply_to_message.text or "") or "keyword"
-    if message.from_user:
-        services(context).waits.close(message.from_user.id)
+    message = message_of(update)
+    asked = message.reply_to_message  # PROMPT_REPLY: a reply to the bot's question
+    kind = prompt_kind((asked.text or "") if asked else "") or "keyword"
+    services(context).waits.close(user_of(update).id)
     text, markup = follow_typed(context, message, kind, message.text or "", tr(update, context))
     await message.reply_text(text, reply_markup=markup)
 
 
 async def on_prompt_answer(update: Update, context: ContextTypes.DEFAULT_TYPE, wait: Wait) -> None:
     """Follow the city or keywords typed after the bot's question, a reply or not."""
-    message = update.effective_message
-    services(context).waits.close(message.from_user.id)
+    message = message_of(update)
+    services(context).waits.close(user_of(update).id)
     kind = "city" if wait.kind == FOLLOW_CITY else "keyword"
     text, markup = follow_typed(context, message, kind, message.text or "", tr(update, context))
     await message.reply_text(text, reply_markup=markup)
 
 
 async def ask_for(
-    message: Message, context: ContextTypes.DEFAULT_TYPE, user_id: int, kind: str, t: Translator
+    message: MaybeInaccessibleMessage,
+    context: ContextTypes.DEFAULT_TYPE,
+    user_id: int,
+    kind: str,
+    t: Translator,
 ) -> None:
     """Ask for a city or keywords to follow; the member's next message here is the answer."""
     svc = services(context)
@@ -161,7 +166,7 @@ def _keyword_note(state: Services, value: str, t: Translator) -> str:
 
 async def on_follow_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answer the menu's buttons and the buttons that follow a topic, country or city."""
-    query = update.callback_query
+    query = query_of(update)
     t = tr(update, context)
     button = parse_one_of(query.data, *BUTTONS)
     if not isinstance(query.message, Message):
@@ -193,7 +198,7 @@ async def _pick_kind(
     if kind in ("topic", "country"):
         await _show_picker(query, context, kind, t, "")
     elif kind in ft.PROMPTS:
-        await ask_for(query.message, context, query.from_user.id, kind, t)
+        await ask_for(pressed_message(query), context, query.from_user.id, kind, t)
 
 
 async def _follow_pressed(
@@ -208,9 +213,11 @@ async def _follow_pressed(
         name = named(name, _known_names(context, kind, places)) or ""
     if not name or not services(context).resolver.is_known(kind, name, places):
         raise CallbackDataError(f"no {kind} {name!r} to follow")
-    text, markup = subscribe(context, query.message.chat.id, query.from_user.id, kind, name, t)
+    text, markup = subscribe(
+        context, pressed_message(query).chat.id, query.from_user.id, kind, name, t
+    )
     await query.answer(t._("🔔 Following") if text.startswith("🔔") else None)
-    await edit_or_ignore(query.message, text, markup)
+    await edit_or_ignore(pressed_message(query), text, markup)
 
 
 def _known_names(context: ContextTypes.DEFAULT_TYPE, kind: str, places: set[str]) -> Iterable[str]:
@@ -222,7 +229,7 @@ def _known_names(context: ContextTypes.DEFAULT_TYPE, kind: str, places: set[str]
 
 async def on_practice_follow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Offer to follow a card's topics, cities and country."""
-    query = update.callback_query
+    query = query_of(update)
     t = tr(update, context)
     key = FollowPractice.parse(query.data).key
     practice = await practice_of_button(update, context, key)
@@ -254,7 +261,7 @@ def _followed(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> dict[Target, 
 
 async def on_practice_toggle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Follow or stop one target of a card's Follow menu, and show the menu again with ✓."""
-    query = update.callback_query
+    query = query_of(update)
     t = tr(update, context)
     button = FollowToggle.parse(query.data)
     practice = await practice_of_button(update, context, button.key)
@@ -277,13 +284,13 @@ async def _toggle(
 ) -> str:
     """Follow a target the chat doesn't follow, or stop it; answer the press; return what
     happened, as a line (plain text) for the menu that stays."""
-    chat_id, user_id = query.message.chat.id, query.from_user.id
+    chat_id, user_id = pressed_message(query).chat.id, query.from_user.id
     same = _followed(context, chat_id).get(Subscription(0, 0, kind, name).target)
     if same is None:
         text, _ = subscribe(context, chat_id, user_id, kind, name, t)
         following = text.startswith("🔔")
         note = t._("🔔 Following: {what}") if following else t.gettext(ft.LIMIT_REACHED)
-    elif subscriptions.may_stop(same, query.message, user_id):
+    elif subscriptions.may_stop(same, pressed_message(query), user_id):
         services(context).subscriptions.remove(same.id)
         note = t._("Stopped: {what}")
     else:
@@ -296,7 +303,7 @@ async def _toggle(
 
 async def on_pick(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Follow or stop a topic or country of /subscribe's lists; the list stays, with ✓."""
-    query = update.callback_query
+    query = query_of(update)
     t = tr(update, context)
     button = parse_one_of(query.data, PickTopic, PickCountry)
     if not isinstance(query.message, Message):
@@ -304,9 +311,11 @@ async def on_pick(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     if isinstance(button, PickTopic):
         kind, name = "topic", TOPICS[button.index] if button.index < len(TOPICS) else ""
-    else:
+    elif isinstance(button, PickCountry):
         places = services(context).catalog.index.places
         kind, name = "country", named(button.name, _known_names(context, "country", places)) or ""
+    else:
+        raise CallbackDataError(f"not a list's button: {query.data!r}")
     if not name or not services(context).resolver.is_known(
         kind, name, services(context).catalog.index.places
     ):
@@ -319,11 +328,11 @@ async def _show_picker(
     query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, kind: str, t: Translator, line: str
 ) -> None:
     """Show /subscribe's list of topics or countries in place, ✓ on what the chat follows."""
-    followed = _followed(context, query.message.chat.id)
+    followed = _followed(context, pressed_message(query).chat.id)
     if kind == "topic":
         text, names, width = t.gettext(ft.TOPIC_PICK), list(TOPICS), 1
     else:
         names = [country for country, _ in services(context).catalog.country_counts()]
         text, width = t.gettext(ft.COUNTRY_PICK), 2
     markup = ft.picker_markup(kind, names, TOPICS, t, followed, width)
-    await edit_or_ignore(query.message, f"{text}\n{line}" if line else text, markup)
+    await edit_or_ignore(pressed_message(query), f"{text}\n{line}" if line else text, markup)

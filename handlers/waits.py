@@ -12,7 +12,15 @@ from collections.abc import Awaitable, Callable
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop, BaseHandler, ContextTypes
 
-from bot.callbacks import CallbackDataError, Moderate, Reason, Reopen, Step, Submit, parse_one_of
+from bot.callbacks import (
+    CallbackDataError,
+    Moderate,
+    Reason,
+    Reopen,
+    StepButton,
+    Submit,
+    parse_one_of,
+)
 from bot.i18n import N_
 from bot.waits import Wait
 from handlers.deps import Services, services
@@ -21,7 +29,7 @@ from handlers.language import tr
 Answer = Callable[[Update, ContextTypes.DEFAULT_TYPE, Wait], Awaitable[None]]
 CANCELLED = N_("Cancelled: I no longer wait for your answer.")
 # Buttons that start a flow asking its own next question: the member's next text is its.
-OTHER_FLOWS = (Submit, Reopen, Step, Moderate, Reason)
+OTHER_FLOWS = (Submit, Reopen, StepButton, Moderate, Reason)
 
 
 class AwaitedAnswer(BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]):
