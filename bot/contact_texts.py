@@ -23,6 +23,9 @@ TOO_LONG = N_(
     "That is {count} characters; a message takes at most {most}. Shorten it and send it again."
 )
 CANCELLED = N_("Cancelled: nothing was sent.")
+NOTHING_TO_CANCEL = N_(
+    "Nothing to cancel: the message was already sent, or I no longer wait for it."
+)
 NO_MODERATOR = N_(
     "The secretariat can't be reached through the bot right now. Please try again later."
 )

@@ -101,10 +101,14 @@ async def on_button(update: Update, context: Context) -> None:
         return
     svc = services(context)
     if isinstance(button, Contact) and button.what == "x":
+        waiting = svc.waits.get(query.from_user.id)
+        if waiting is None or waiting.kind not in (CONTACT, CONTACT_REPLY):
+            # Already sent (or the wait ended): Cancel must not say that nothing was sent.
+            await query.answer(t.gettext(ct.NOTHING_TO_CANCEL), show_alert=True)
+            await query.message.edit_reply_markup(None)
+            return
         await query.answer()
-        closed = svc.waits.get(query.from_user.id)
-        if closed is not None and closed.kind in (CONTACT, CONTACT_REPLY):
-            svc.waits.close(query.from_user.id)
+        svc.waits.close(query.from_user.id)
         await query.message.edit_text(t.gettext(ct.CANCELLED))
     elif isinstance(button, ContactReply):
         await _on_reply_button(update, context, button.message, t)

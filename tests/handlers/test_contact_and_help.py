@@ -157,6 +157,13 @@ async def test_cancel_sends_nothing() -> None:
         assert "nothing was sent" in edits(done, USER_ID)[-1].text
         assert "for ‘roma education’" in sent(await bot.send("roma education"))[-1].text
         assert svc(bot).contacts.get(1) is None
+        # Cancel under a prompt already answered says so; it never claims nothing was sent.
+        prompt = sent(await bot.send("/contact"))[-1]
+        await bot.send("A real question.")
+        late = await bot.click(prompt, "Cancel")
+        alert = next(c for c in late if c.method == "answerCallbackQuery")
+        assert "already sent" in alert.params["text"] and not edits(late, USER_ID)
+        assert svc(bot).contacts.get(1) is not None
 
 
 async def test_a_member_sends_a_few_messages_an_hour_also_across_a_restart(
