@@ -166,6 +166,14 @@ async def test_cancel_sends_nothing() -> None:
         assert svc(bot).contacts.get(1) is not None
 
 
+async def test_a_command_ends_the_wait_for_the_message() -> None:
+    async with moderated() as bot:
+        await bot.send("/contact")
+        await bot.send("/topics")
+        assert "for ‘roma education’" in sent(await bot.send("roma education"))[-1].text
+        assert svc(bot).contacts.get(1) is None and sent(bot.request.calls, ADMIN_ID) == []
+
+
 async def test_a_member_sends_a_few_messages_an_hour_also_across_a_restart(
     tmp_path: Path,
 ) -> None:
