@@ -60,11 +60,19 @@ def tr_user(context: ContextTypes.DEFAULT_TYPE, user: User | None) -> Translator
 def tr(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Translator:
     """Return the translator of an update: its group's language if it has one, else its user's."""
     chat = update.effective_chat
-    if chat is not None and is_group(chat.id):
-        chosen = services(context).members.chosen(chat.id)
+    return tr_in_chat(context, chat.id if chat else None, update.effective_user)
+
+
+def tr_in_chat(
+    context: ContextTypes.DEFAULT_TYPE, chat_id: int | None, user: User | None
+) -> Translator:
+    """Return the translator for what user said in a chat: a group's own language when it has
+    chosen one (everyone in the group reads the answer), else the user's."""
+    if chat_id is not None and is_group(chat_id):
+        chosen = services(context).members.chosen(chat_id)
         if chosen is not None:
             return translator(chosen)
-    return tr_user(context, update.effective_user)
+    return tr_user(context, user)
 
 
 def language_markup() -> InlineKeyboardMarkup:
