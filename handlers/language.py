@@ -13,7 +13,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update, User
 from telegram.ext import ContextTypes
 
 from bot.callbacks import CallbackDataError, Language
-from bot.i18n import Translator, language_name, languages, resolve, translator
+from bot.i18n import Translator, language_in_text, language_name, languages, resolve, translator
 from handlers.deps import Services, services
 from handlers.updates import message_of, query_of
 
@@ -111,4 +111,4 @@ async def on_language_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
         done = t._("From now on I speak {language} in this group. /language changes it.")
     else:
         done = t._("From now on I speak {language} with you. /language changes it.")
-    await query.edit_message_text(done.format(language=language_name(code)))
+    await query.edit_message_text(done.format(language=language_in_text(code)))
