@@ -2,13 +2,14 @@
 
 The welcome: how to search and the three ways to browse, then Follow and Submit. A card:
 "Read more" and Share (`bot.cards.card_keyboard`), then the buttons `card_buttons` lists:
-Follow, and "Full text" when the card shows less than the bot has. Labels are English source
+Follow, "Full text" when the card shows less than the bot has, and "Suggest a correction" (a
+message to the secretariat about the practice, `handlers.contact`). Labels are English source
 text (N_), shown in each reader's language by `translated`.
 """
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.callbacks import Browse, FollowPractice, FullText, Help, Submit
+from bot.callbacks import Browse, ContactAbout, FollowPractice, FullText, Help, Submit
 from bot.cards import has_more_text
 from bot.follow_texts import FOLLOW_MENU_BUTTON
 from bot.i18n import N_, Translator
@@ -68,6 +69,14 @@ def full_text_button(practice: Practice) -> list[InlineKeyboardButton]:
     return [InlineKeyboardButton(N_("📄 Full text"), callback_data=data)] if data else []
 
 
+def correction_button(practice: Practice) -> list[InlineKeyboardButton]:
+    """Return a card's "Suggest a correction" button: a message to the secretariat about it."""
+    data = ContactAbout(practice.key).try_pack()
+    return [InlineKeyboardButton(N_("✏️ Suggest a correction"), callback_data=data)] if data else []
+
+
 def card_buttons(practice: Practice, t: Translator) -> list[InlineKeyboardButton]:
-    """Return the buttons a card shows after "Read more", in t's language: Follow, Full text."""
-    return [translated(b, t) for b in (*follow_button(practice), *full_text_button(practice))]
+    """Return the buttons a card shows after "Read more", in t's language: Follow, Full text,
+    Suggest a correction."""
+    buttons = (*follow_button(practice), *full_text_button(practice), *correction_button(practice))
+    return [translated(b, t) for b in buttons]

@@ -162,8 +162,10 @@ def test_an_alert_is_the_card_with_why_its_buttons_and_a_manage_button() -> None
     assert text.startswith("🔔 <i>You follow: Refugees</i>")
     assert "start=p_p0" in text
     buttons = [b for row in markup.inline_keyboard for b in row]
-    # The same buttons as any card: Follow, Full text, Share; then My subscriptions.
-    assert [b.callback_data for b in buttons if b.callback_data] == ["fp|p0", "ft|p0", "fl|ls"]
+    # The same buttons as any card (Follow, Full text, Suggest a correction, Share), then
+    # My subscriptions.
+    data = [b.callback_data for b in buttons if b.callback_data]
+    assert data == ["fp|p0", "ft|p0", "ct|p|p0", "fl|ls"]
     assert any(b.url == "https://example.org/p0" for b in buttons)
     assert [b.switch_inline_query for b in buttons if b.switch_inline_query] == ["p_p0"]
 

@@ -244,7 +244,7 @@ async def test_a_subtitle_equal_to_the_purpose_is_shown_once(bot: BotHarness) ->
 async def test_a_nearly_empty_card_shows_what_there_is_and_read_more(bot: BotHarness) -> None:
     publish(bot, Practice(id="bare", title="Bare", country="Malta", url="https://example.org/b"))
     card = sent(await bot.send("/start p_bare"))[-1]
-    assert visible(card) == "Bare\n📍 Malta"
+    assert visible(card).split("\n\n")[-1] == "Bare\n📍 Malta"  # under a first visit's line
     assert card.button("Read more")["url"] == "https://example.org/b"
     assert card.button("Share") and card.button("Follow")
 
@@ -299,7 +299,11 @@ async def test_follow_and_dialogue_topic_pickers_are_alphabetical_too(user_id: i
     async with running_bot() as bot:
         for kind in ("topic", "country"):
             picker = sent(await bot.press(f"fl|k|{kind}", user_id=user_id))[-1]
-            names = [fold(label) for label in labels(picker) if "◀" not in label]
+            names = [
+                fold(b["text"])
+                for b in picker.buttons
+                if b.get("callback_data", "").startswith(("fk|t|", "fk|c|"))
+            ]
             assert len(names) > 10 and names == sorted(names), names
         await bot.send("/submit", user_id)
         for key in ("title", "subtitle", "cities", "country", "period"):
