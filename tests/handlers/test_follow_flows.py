@@ -136,7 +136,7 @@ async def test_a_city_prompt_takes_the_next_message_without_a_reply(harness: Bot
     assert "the city <b>Turin</b> (Italy)" in done.text
     assert followed(harness) == [("city", "Turin")]
     # Answered: the next text is a search again.
-    assert "for ‘Torino’" in sent(await harness.send("Torino"))[-1].text
+    assert "🔎 <b>Turin, Italy</b> · 3 practices" in sent(await harness.send("Torino"))[-1].text
     menu = sent(await harness.send("/subscribe"))[-1]
     await harness.click(menu, "Keywords")
     done = sent(await harness.send("anti rumour"))[-1]
@@ -147,7 +147,7 @@ async def test_a_command_ends_the_wait_and_cancel_says_so(harness: BotHarness) -
     menu = sent(await harness.send("/subscribe"))[-1]
     await harness.click(menu, "A city")
     await harness.send("/topics")
-    assert "for ‘Oslo’" in sent(await harness.send("Oslo"))[-1].text
+    assert "🔎 <b>Oslo, Norway</b> · " in sent(await harness.send("Oslo"))[-1].text
     assert followed(harness) == []
     await harness.click(menu, "Keywords")
     assert "Cancelled" in sent(await harness.send("/cancel"))[-1].text
@@ -172,7 +172,7 @@ async def test_the_wait_holds_across_a_restart_and_ends_on_time(tmp_path: Path) 
     database = open_database(path)
     async with bot_on(database, T0 + 60 + MINUTES["follow_city"] * 60 + 1) as third:
         late = sent(await third.send("Oslo"))[-1]
-        assert "for ‘Oslo’" in late.text  # too late: a search
+        assert "🔎 <b>Oslo, Norway</b> · " in late.text  # too late: a search
         assert [s.value for s in svc(third).subscriptions.for_chat(USER_ID)] == ["Lisbon"]
     database.close()
 
