@@ -3,10 +3,13 @@
 Every check returns the value to keep or what is wrong, as HTML with the user's text escaped.
 """
 
+import functools
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from html import escape
+from importlib import resources
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
@@ -29,11 +32,33 @@ class Answer:
         value: the cleaned value (str, list of str, or for the contact a dict).
         error: what is wrong, as HTML with the user's text escaped; None when valid.
         suggestions: names to offer as buttons (countries for a misspelt country).
+        offer: with an error, a corrected value the member may take with one button (a long
+            text shortened at a sentence end, links with https:// added); None otherwise.
     """
 
     value: Any = None
     error: str | None = None
     suggestions: tuple[str, ...] = ()
+    offer: Any = None
+
+
+@functools.cache
+def skip_words() -> frozenset[str]:
+    """Return the folded words that mean "skip this step" in the languages the bot reads.
+
+    Source: `bot/data/skip_words.json` (one list per language; "skip", "passer",
+    "überspringen", "saltar" …).
+    """
+    path = resources.files("bot.data").joinpath("skip_words.json")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    words = (fold(word) for key, values in data.items() if key != "_about" for word in values)
+    return frozenset(word for word in words if word)
+
+
+def is_skip_word(text: str) -> bool:
+    """Return True for a message that only says "skip" in some language ("Passer", "skip!")."""
+    folded = fold(text)
+    return bool(folded) and folded in skip_words()
 
 
 class Places(Protocol):
@@ -97,16 +122,41 @@ _BLANK_RUN = re.compile(r"\n{3,}")
 
 
 def _too_long(field: Field, text: str, t: Translator) -> Answer:
-    return Answer(
-        error=t._(
-            "That is {count} characters; {name} takes at most {most}. "
-            "Please shorten it and send it again."
-        ).format(
-            count=t.format_number(len(text)),
-            name=escape(t.gettext(field.name)),
-            most=t.format_number(field.limit),
-        )
+    shorter = shorten_to(text, field.limit)
+    error = t._(
+        "That is {count} characters; {name} takes at most {most}. Keep it shortened to "
+        "{kept} characters, or send a shorter version. Shortened, it would end:"
+    ).format(
+        count=t.format_number(len(text)),
+        name=escape(t.gettext(field.name)),
+        most=t.format_number(field.limit),
+        kept=t.format_number(len(shorter)),
     )
+    ending = shorter[-_ENDING:]
+    ending = ("…" + ending.lstrip()) if len(shorter) > _ENDING else ending
+    return Answer(error=f"{error}\n<i>{escape(ending)}</i>", offer=shorter)
+
+
+_ENDING = 120  # characters of a shortened answer's end shown before it is kept
+_SENTENCE_END = re.compile(r"[.!?…。]['\"’”»)]*(?=\s|$)")
+
+
+def shorten_to(text: str, limit: int) -> str:
+    """Return text cut to at most `limit` characters at the last sentence end that fits.
+
+    Without a sentence end in the second half of the room, it is cut at a word end and ends
+    with "…". Returns text unchanged when it fits.
+    """
+    if len(text) <= limit:
+        return text
+    room = text[:limit]
+    ends = [m.end() for m in _SENTENCE_END.finditer(room)]
+    if ends and ends[-1] >= limit // 2:
+        return room[: ends[-1]].rstrip()
+    room = text[: limit - 1]
+    space = room.rfind(" ")
+    cut = room[:space] if space >= limit // 2 else room
+    return cut.rstrip(" ,;:-–—") + "…"
 
 
 def _check_line(field: Field, text: str, t: Translator) -> Answer:
@@ -218,13 +268,27 @@ _HOST = re.compile(r"^[^\W_](?:[\w-]*[^\W_])?(?:\.[^\W_](?:[\w-]*[^\W_])?)+$")
 
 def _check_links(field: Field, text: str, t: Translator) -> Answer:
     links: list[str] = []
+    fixed: list[str] = []  # the links with https:// added where it was missing
+    problems: list[str] = []
     for token in text.split():
         link = token.lstrip(_URL_EDGE_START).rstrip(_URL_EDGE_END)
         problem = url_problem(link, t) if link else None
+        if problem and url_problem("https://" + link) is None:
+            fixed.append("https://" + link)
+            problems.append(problem)
+            continue
         if problem:
             return Answer(error=problem)
         if link and link not in links:
             links.append(link)
+            fixed.append(link)
+    if problems and len(set(fixed)) <= field.limit:
+        offer = list(dict.fromkeys(fixed))
+        shown = escape(" ".join(offer))
+        accept = t._("Take the corrected form with the button below: {links}").format(links=shown)
+        return Answer(error=" ".join(problems) + "\n" + accept, offer=offer)
+    if problems:
+        return Answer(error=problems[0])
     if not links:
         return Answer(error=t._("Write at least one link, or press Skip."))
     if len(links) > field.limit:

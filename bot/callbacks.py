@@ -384,10 +384,12 @@ class Reopen(Action, prefix="sb|reopen"):
     submission: int
 
 
-# Back, skip, keep, topic, done, country, publish the contact or not, edit menu, edit field,
-# preview, cancel, read in full, send, same practice, different practice (handlers/contribute.py).
+# Back, skip, keep, take the corrected answer offered, topic, done, country, publish the contact
+# or not, edit menu, edit field, preview, cancel, read in full, send, same practice, different
+# practice (handlers/contribute.py).
 StepAction = Literal[
-    "b", "s", "k", "t", "d", "c", "y", "n", "e", "f", "v", "x", "full", "send", "same", "diff"
+    "b", "s", "k", "ok", "t", "d", "c", "y", "n", "e", "f", "v", "x", "full", "send", "same",
+    "diff",
 ]  # fmt: skip
 
 

@@ -88,8 +88,9 @@ def prompt_text(
         "✍️ <b>" + _step_head(t, field.number, t.gettext(field.name)) + "</b>",
         t.gettext(field.prompt),
         f"{field.limit_in(t)} {need}",
-        "<i>" + t._("Example:") + "</i> " + escape(t.gettext(field.example)),
     ]
+    if field.kind != "topics":  # a tick list shows its choices: an example says nothing there
+        lines.append("<i>" + t._("Example:") + "</i> " + escape(t.gettext(field.example)))
     current = value_text(field.key, answers.get(field.key), t)
     if current:
         lines += ["", "<b>" + t._("Now:") + "</b> " + embed(current, DETAIL_LIMIT)]

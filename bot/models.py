@@ -154,6 +154,8 @@ class Draft:
         last_answer_id: the message id of the last typed answer, so that editing that message
             in Telegram changes the answer.
         last_answer_step: the step that message answered.
+        offer: a corrected answer to the current step the member may take with one button
+            (a long text shortened, links with https:// added); None when there is none.
     """
 
     user_id: int
@@ -168,6 +170,7 @@ class Draft:
     updated_at: str | None = None
     last_answer_id: int | None = None
     last_answer_step: str | None = None
+    offer: Any = None
 
     def __post_init__(self) -> None:
         self.step = Step(self.step)  # a stored draft holds the step's string value

@@ -141,6 +141,13 @@ def _field_keyboard(
     if field.kind == "country":
         buttons = [button(place_names.country(name, t), draft, "c", name) for name in countries]
         rows += [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
+    if draft.offer is not None:  # a corrected answer to take (bot.answers.Answer.offer)
+        label = (
+            t._("✅ Use the corrected links")
+            if field.kind == "links"
+            else t._("✂️ Keep it shortened")
+        )
+        rows.append([button(label, draft, "ok")])
     rows.append(_nav_row(draft, field, t))
     rows.append([button(t.gettext(CANCEL), draft, "x")])
     return InlineKeyboardMarkup([row for row in rows if row])

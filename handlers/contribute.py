@@ -54,6 +54,7 @@ BUTTONS = {
     "b": submit_steps.on_back,
     "s": submit_steps.on_skip,
     "k": submit_steps.on_keep,
+    "ok": submit_steps.on_accept,
     "t": submit_steps.on_topic,
     "d": submit_steps.on_topics_done,
     "c": submit_steps.on_country,

@@ -71,6 +71,7 @@ def advance(draft: Draft, event: Event, field: Step | None = None) -> Outcome:
     to = move(Position(draft.step, draft.editing), event, field)
     if isinstance(to, Position):
         draft.step, draft.editing = to
+        draft.offer = None  # an offer belongs to the screen it was made on
     return to
 
 
