@@ -5,9 +5,11 @@ the moderators' message, and cut into message-sized parts for "Read in full". Us
 always cut first and escaped after, so no entity is split.
 """
 
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from html import escape
 from typing import Any
+
+from babel.dates import get_timezone_name
 
 from bot import place_names
 from bot.cards import MAX_MESSAGE, card_text, embed, key_link, shorten
@@ -24,12 +26,23 @@ PART_BUDGET = 3700
 READ_IN_FULL = N_("The other fields are too long to show here: 📄 shows them in full.")
 
 
-def when(iso: str | None, t: Translator = ENGLISH) -> str:
-    """Return an ISO 8601 UTC time in t's formats: "May 3, 2025, 10:04 AM UTC" ("" if none)."""
+def when(iso: str | None, t: Translator = ENGLISH, zone: tzinfo = UTC) -> str:
+    """Return an ISO 8601 UTC time in `zone` and t's formats, the zone named after it.
+
+    "May 3, 2025, 12:04 PM CEST", "3 mai 2025, 12:04 CEST", "03.05.2025, 12:04 MESZ",
+    "May 3, 2025, 10:04 AM UTC" ("" if none). The zone's name is CLDR's short one in t's
+    language where it has one (MEZ), else the zone's own abbreviation (CET), so that no
+    reader sees a bare "+0100".
+    """
     if not iso:
         return ""
     moment = datetime.fromisoformat(iso)
-    return f"{t.format_date(moment)}, {t.format_time(moment)} UTC"
+    moment = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(zone)
+    name = moment.tzname() or "UTC"
+    if name != "UTC":  # "UTC" reads the same everywhere; CLDR's French "TU" does not
+        local = get_timezone_name(moment, "short", locale=t.language)
+        name = local if local[:1].isalpha() and not local.startswith("GMT") else name
+    return f"{t.format_date(moment)}, {t.format_time(moment)} {name}"
 
 
 def value_text(key: str, value: Any, t: Translator = ENGLISH) -> str:
@@ -186,7 +199,11 @@ def preview_text(
 
 
 def moderation_text(
-    submission: Submission, practice: Practice, bot_username: str, t: Translator = ENGLISH
+    submission: Submission,
+    practice: Practice,
+    bot_username: str,
+    t: Translator = ENGLISH,
+    zone: tzinfo = UTC,
 ) -> str:
     """Return what moderators see: who sent it, the decision, the card and every field."""
     who = embed(submission.user_name or t._("a member"), 60, 120)
@@ -197,7 +214,7 @@ def moderation_text(
             number=submission.id,
             who=who,
             user_id=submission.user_id,
-            when=when(submission.sent_at, t),
+            when=when(submission.sent_at, t, zone),
         )
     ]
     rejected = [e for e in submission.history if e.get("event") == "rejected"]
@@ -205,16 +222,18 @@ def moderation_text(
         reason = embed(rejected[-1].get("reason") or "", 200, 400)
         again = t._("🔁 Sent again after a rejection: <i>{reason}</i>").format(reason=reason)
         lines.append(again)
-    outcome = outcome_line(submission, bot_username, t)
+    outcome = outcome_line(submission, bot_username, t, zone)
     lines += [outcome] if outcome else []
     card = card_text(practice, bot_username, note="\n".join(lines), t=t)
     return with_details(card, submission.answers, t=t)
 
 
-def outcome_line(submission: Submission, bot_username: str, t: Translator = ENGLISH) -> str:
-    """Return the decision on a submission ("" while it is pending)."""
+def outcome_line(
+    submission: Submission, bot_username: str, t: Translator = ENGLISH, zone: tzinfo = UTC
+) -> str:
+    """Return the decision on a submission ("" while it is pending); times in `zone`."""
     by = embed(submission.decided_by_name or t._("a moderator"), 60, 120)
-    at = when(submission.decided_at, t)
+    at = when(submission.decided_at, t, zone)
     if submission.status == "approved" and submission.practice_id:
         link = key_link(bot_username, practice_key(submission.practice_id))
         return t._('✅ <b>Approved</b> by {by}, {when}: <a href="{link}">published</a>.').format(
@@ -230,7 +249,7 @@ def outcome_line(submission: Submission, bot_username: str, t: Translator = ENGL
     return ""
 
 
-def decided_text(submission: Submission, t: Translator = ENGLISH) -> str:
+def decided_text(submission: Submission, t: Translator = ENGLISH, zone: tzinfo = UTC) -> str:
     """Return the alert for a moderation button pressed after the decision was taken."""
     if submission.status not in ("approved", "rejected"):
         return t._("Submission #{number} was withdrawn by its author.").format(
@@ -242,7 +261,7 @@ def decided_text(submission: Submission, t: Translator = ENGLISH) -> str:
         text = t._("#{number} was already approved by {by} ({when}).")
     else:
         text = t._("#{number} was already rejected by {by} ({when}).")
-    return text.format(number=submission.id, by=by, when=when(submission.decided_at, t))
+    return text.format(number=submission.id, by=by, when=when(submission.decided_at, t, zone))
 
 
 def reason_preview_text(number: int, title: str, reason: str, t: Translator = ENGLISH) -> str:
@@ -336,11 +355,13 @@ def draft_line(draft: Draft, t: Translator = ENGLISH) -> str:
     )
 
 
-def submission_line(submission: Submission, bot_username: str, t: Translator = ENGLISH) -> str:
-    """Return a submission's line in /mysubmissions: number, title and state."""
+def submission_line(
+    submission: Submission, bot_username: str, t: Translator = ENGLISH, zone: tzinfo = UTC
+) -> str:
+    """Return a submission's line in /mysubmissions: number, title and state; times in zone."""
     title = embed(submission.answers.get("title") or t._("(erased)"), 80)
     head = f"<b>#{submission.id}</b> “{title}”"
-    sent, decided = when(submission.sent_at, t), when(submission.decided_at, t)
+    sent, decided = when(submission.sent_at, t, zone), when(submission.decided_at, t, zone)
     if submission.status == "pending":
         state = t._("⏳ waiting for a moderator since {when}.").format(when=sent)
     elif submission.status == "rejected":

@@ -71,6 +71,15 @@ def choice_keyboard(t: Translator) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[_continue(t), start_over]])
 
 
+def start_over_keyboard(t: Translator) -> InlineKeyboardMarkup:
+    """Return the buttons that confirm deleting a draft to start over, or keep it."""
+    wipe = InlineKeyboardButton(
+        t._("🗑 Yes, delete it and start over"), callback_data=Submit("wipe").pack()
+    )
+    keep = InlineKeyboardButton(t._("▶️ No, continue it"), callback_data=Submit("go").pack())
+    return InlineKeyboardMarkup([[wipe], [keep]])
+
+
 def render_screen(draft: Draft, data: ScreenData, error: str | None = None) -> Screen:
     """Return the text and buttons of the draft's current screen.
 

@@ -109,6 +109,9 @@ def conversation(timeout: float | None = None) -> ConversationHandler:
                 CallbackQueryHandler(
                     submit.on_start_over, pattern=Submit.pattern_for(what="over")
                 ),
+                CallbackQueryHandler(
+                    submit.on_start_over_confirmed, pattern=Submit.pattern_for(what="wipe")
+                ),
                 CallbackQueryHandler(submit.on_delete, pattern=Submit.pattern_for(what="del")),
                 CallbackQueryHandler(submit.on_reopen, pattern=Reopen.pattern),
             ],

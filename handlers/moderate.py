@@ -64,7 +64,9 @@ async def send_copy(context: Context, chat_id: int, submission: Submission) -> N
     """Send a moderator their copy of a submission and remember it, to mark it later."""
     practice = card_practice(context, submission)
     t = tr_for(services(context), chat_id)  # each moderator in their own language
-    text = moderation_text(submission, practice, context.bot.username, t)
+    text = moderation_text(
+        submission, practice, context.bot.username, t, services(context).settings.timezone
+    )
     try:
         sent = await context.bot.send_message(
             chat_id, text, reply_markup=moderation_keyboard(submission, t)
@@ -95,7 +97,13 @@ async def mark_copies(context: Context, submission: Submission) -> None:
             if practice is None:  # erased at its author's request: only the buttons go
                 await context.bot.edit_message_reply_markup(chat_id, message_id)
             else:
-                text = moderation_text(submission, practice, context.bot.username, t)
+                text = moderation_text(
+                    submission,
+                    practice,
+                    context.bot.username,
+                    t,
+                    services(context).settings.timezone,
+                )
                 await context.bot.edit_message_text(
                     text, chat_id, message_id, reply_markup=moderation_keyboard(submission, t)
                 )
@@ -115,7 +123,9 @@ async def checked_submission(update: Update, context: Context) -> Submission | N
         await query.answer(t.gettext(UNKNOWN), show_alert=True)
         return None
     if submission.status != "pending":
-        await query.answer(decided_text(submission, t), show_alert=True)
+        await query.answer(
+            decided_text(submission, t, services(context).settings.timezone), show_alert=True
+        )
         await mark_copies(context, submission)
         return None
     return submission

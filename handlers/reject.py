@@ -276,7 +276,11 @@ async def _still_pending(
     if submission is None or not services(context).is_admin(moderator_id):
         why = t.gettext(MODERATORS_ONLY if submission else UNKNOWN)
     elif submission.status != "pending":
-        why = decided_text(submission, t) + " " + t._("Your reason was not sent.")
+        why = (
+            decided_text(submission, t, services(context).settings.timezone)
+            + " "
+            + t._("Your reason was not sent.")
+        )
     if why is None:
         return submission
     store.clear_reason_request(moderator_id)

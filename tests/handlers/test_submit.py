@@ -159,9 +159,23 @@ async def test_start_over_begins_with_an_empty_draft(bot: BotHarness) -> None:
     prompt = await go_to(bot, "period")
     await bot.click(prompt, "Cancel")
     choice = screens(await bot.send("/submit"))[-1]
-    fresh = screens(await bot.click(choice, "Start over"))[-1]
+    asked = screens(await bot.click(choice, "Start over"))[-1]
+    assert "Delete your draft" in asked.text
+    assert store(bot).draft(USER_ID).answers  # nothing deleted before the confirmation
+    fresh = screens(await bot.click(asked, "Yes, delete it"))[-1]
     assert "Step 1 of 12 · Title" in fresh.text
     assert store(bot).draft(USER_ID).answers == {}
+
+
+async def test_start_over_asks_first_and_no_keeps_the_draft(bot: BotHarness) -> None:
+    prompt = await go_to(bot, "period")
+    await bot.click(prompt, "Cancel")
+    choice = screens(await bot.send("/submit"))[-1]
+    asked = screens(await bot.click(choice, "Start over"))[-1]
+    assert labels(asked) == ["🗑 Yes, delete it and start over", "▶️ No, continue it"]
+    resumed = screens(await bot.click(asked, "No, continue"))[-1]
+    assert "Step 5 of 12 · Period" in resumed.text
+    assert store(bot).draft(USER_ID).answers["title"] == ANSWERS["title"]
 
 
 async def test_edit_a_field_from_the_preview_then_the_preview_comes_back(
