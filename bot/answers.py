@@ -345,11 +345,16 @@ def _check_contact(field: Field, text: str, t: Translator) -> Answer:
     if not email_is_valid(email):
         error = t._("‘{email}’ is not a valid e-mail address.")
         return Answer(error=error.format(email=embed(email, 80)))
-    name = _EMPTY_BRACKETS.sub(" ", text.replace(emails[0], " "))
-    name = " ".join(name.strip(" ,;:-–").split())
+    rest = _EMPTY_BRACKETS.sub(" ", text.replace(emails[0], " "))
+    # "Ana Silva, City of Lisbon": the name, then (optional) the organisation or city.
+    parts = [p for p in (" ".join(part.split()).strip(" ;:-–") for part in rest.split(",")) if p]
+    name, organisation = (parts[0] if parts else ""), ", ".join(parts[1:])
     if len(name) < 2 or not any(ch.isalpha() for ch in name):
         return Answer(error=t._("Write the contact person's name as well as the e-mail."))
-    return Answer(value={"name": name, "email": email, "public": None})
+    value = {"name": name, "email": email, "public": None}
+    if any(ch.isalpha() for ch in organisation):
+        value["organisation"] = organisation
+    return Answer(value=value)
 
 
 def email_is_valid(email: str) -> bool:

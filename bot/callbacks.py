@@ -388,10 +388,10 @@ class Reopen(Action, prefix="sb|reopen"):
 
 # Back, skip, keep, take the corrected answer offered, topic, done, country, publish the contact
 # or not, edit menu, edit field, preview, cancel, read in full, send, same practice, different
-# practice (handlers/contribute.py).
+# practice, send as an update of it, keep as a draft (handlers/contribute.py).
 StepAction = Literal[
     "b", "s", "k", "ok", "t", "d", "c", "y", "n", "e", "f", "v", "x", "full", "send", "same",
-    "diff",
+    "diff", "upd", "kd",
 ]  # fmt: skip
 
 

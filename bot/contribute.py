@@ -50,7 +50,8 @@ def value_text(key: str, value: Any, t: Translator = ENGLISH) -> str:
     if not value:
         return ""
     if key == "contact":
-        return f"{value.get('name', '')}, {value.get('email', '')}"
+        who = ", ".join(filter(None, (value.get("name", ""), value.get("organisation"))))
+        return f"{who}, {value.get('email', '')}"
     if key == "topics":
         return " · ".join(topic_name(t, topic) for topic in value)
     if key == "links":
@@ -204,28 +205,92 @@ def moderation_text(
     bot_username: str,
     t: Translator = ENGLISH,
     zone: tzinfo = UTC,
+    related: Practice | None = None,
 ) -> str:
-    """Return what moderators see: who sent it, the decision, the card and every field."""
-    who = embed(submission.user_name or t._("a member"), 60, 120)
+    """Return what moderators see: who sent it, the decision, the card and every field.
+
+    `related` is the published practice the submission is a suggested update of
+    (`update_of`), or whose title is close to it (`similar_to`); the card says which, with
+    a link to it. A resubmission after a rejection lists the fields changed since.
+
+    The sender is named as their contact answer names them (name, organisation or city), with
+    their Telegram @username when they have one; escaped.
+    """
     lines = [
-        t._(
-            "🆕 <b>Submission #{number}</b> from {who} (<code>{user_id}</code>), sent {when}"
-        ).format(
-            number=submission.id,
-            who=who,
-            user_id=submission.user_id,
-            when=when(submission.sent_at, t, zone),
+        t._("🆕 <b>Submission #{number}</b> from {who}, sent {when}").format(
+            number=submission.id, who=sender(submission, t), when=when(submission.sent_at, t, zone)
         )
     ]
+    if related is not None:
+        link = escape(key_link(bot_username, practice_key(related.id)))
+        named = f'<a href="{link}">{embed(related.title, 100)}</a>'
+        if submission.update_of == related.id:
+            line = t._(
+                "✏️ <b>Suggested update</b> of the published “{title}”: approving it updates "
+                "that practice instead of adding a new one."
+            )
+        else:
+            line = t._(
+                "⚠️ The title is close to the published “{title}”; the member answered "
+                "<b>No, send mine</b> (a different practice)."
+            )
+        lines.append(line.format(title=named))
     rejected = [e for e in submission.history if e.get("event") == "rejected"]
     if rejected and submission.status == "pending":
         reason = embed(rejected[-1].get("reason") or "", 200, 400)
         again = t._("🔁 Sent again after a rejection: <i>{reason}</i>").format(reason=reason)
         lines.append(again)
+        lines += _changes(submission, t)
     outcome = outcome_line(submission, bot_username, t, zone)
     lines += [outcome] if outcome else []
     card = card_text(practice, bot_username, note="\n".join(lines), t=t)
     return with_details(card, submission.answers, t=t)
+
+
+CHANGE_SHOWN = 60  # characters of each side of a changed field on the moderation card
+
+
+def changed_fields(old: dict[str, Any], new: dict[str, Any]) -> dict[str, list[str]]:
+    """Return the fields whose answers differ: {field key: [old text, new text]}, in order.
+
+    The texts are plain one-block text (`value_text`), kept whole; "" for no answer.
+    """
+    changes: dict[str, list[str]] = {}
+    for f in FIELDS:
+        before, after = value_text(f.key, old.get(f.key)), value_text(f.key, new.get(f.key))
+        if before != after:
+            changes[f.key] = [before, after]
+    return changes
+
+
+def _changes(submission: Submission, t: Translator) -> list[str]:
+    """Return the lines of what a resubmission changed ("Title: old → new"), short."""
+    resent = [e for e in submission.history if e.get("event") == "resent"]
+    changed: dict[str, list[str]] = resent[-1].get("changed", {}) if resent else {}
+    if not resent:
+        return []
+    if not changed:
+        return [t._("Nothing was changed since the rejection.")]
+    lines = [t._("<b>Changed:</b>")]
+    for key, (before, after) in changed.items():
+        name = escape(t.gettext(FIELDS_BY_KEY[key].name)) if key in FIELDS_BY_KEY else key
+        old = embed(before.replace("\n", " "), CHANGE_SHOWN) if before else "—"
+        new = embed(after.replace("\n", " "), CHANGE_SHOWN) if after else "—"
+        lines.append(f"• {name}: <s>{old}</s> → {new}")
+    return lines
+
+
+def sender(submission: Submission, t: Translator = ENGLISH) -> str:
+    """Return who sent a submission, as HTML: "Ana Silva, City of Lisbon (@ana)".
+
+    From the contact answer (name and optional organisation or city); without one, the name
+    Telegram gave. The @username is the part of `user_name` in "(@…)", when there is one.
+    """
+    contact = submission.answers.get("contact") or {}
+    telegram_name, _, handle = (submission.user_name or "").partition(" (@")
+    parts = [contact.get("name") or telegram_name, contact.get("organisation")]
+    who = embed(", ".join(p for p in parts if p) or t._("a member"), 100, 200)
+    return f"{who} ({escape('@' + handle.rstrip(')'))})" if handle else who
 
 
 def outcome_line(

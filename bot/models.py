@@ -210,7 +210,13 @@ class Submission:
         reason: why it was rejected.
         practice_id: the published practice, once approved.
         messages: [chat id, message id] of every moderator's copy, to mark with the outcome.
-        history: past events ({"event", "at", "by", "reason"}), oldest first.
+        history: past events ({"event", "at", "by", "reason"}), oldest first; a "resent"
+            event holds "changed": {field key: [old, new]} for the fields changed since the
+            rejection.
+        similar_to: a published practice whose title is close to this one's, whose author
+            answered "No, send mine" (a different practice); None when there was none.
+        update_of: the published practice this submission is a suggested update of (its
+            author answered "Yes, the same one"); approving it updates that practice.
     """
 
     user_id: int
@@ -226,6 +232,8 @@ class Submission:
     practice_id: str | None = None
     messages: list[list[int]] = field(default_factory=list)
     history: list[dict[str, Any]] = field(default_factory=list)
+    similar_to: str | None = None
+    update_of: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Return every field but the id, which is the store's document id."""

@@ -94,12 +94,15 @@ def render_screen(draft: Draft, data: ScreenData, error: str | None = None) -> S
     error = t.gettext(error) if error else error
     if draft.step is Step.CONSENT:
         return consent_text(draft.answers, error, t), _consent_keyboard(draft, t)
-    if draft.step is Step.PREVIEW or (draft.step is Step.DUPLICATE and data.duplicate is None):
+    asks_about_it = draft.step in (Step.DUPLICATE, Step.UPDATE)
+    if draft.step is Step.PREVIEW or (asks_about_it and data.duplicate is None):
         return _preview(draft, data, error)
     if draft.step is Step.FIELDS:
         return _with_error(_fields(draft, t), error)
     if draft.step is Step.DUPLICATE and data.duplicate is not None:
         return _with_error(_duplicate(draft, data.duplicate, data), error)
+    if draft.step is Step.UPDATE and data.duplicate is not None:
+        return _with_error(_update(draft, data.duplicate, t), error)
     field = FIELDS_BY_KEY[draft.step]
     text = prompt_text(field, draft.answers, error, t)
     return text, _field_keyboard(draft, field, data.countries, t)
@@ -211,6 +214,22 @@ def _duplicate(draft: Draft, found: Practice, data: ScreenData) -> Screen:
             button(t._("Yes, the same one"), draft, "same"),
             button(t._("No, send mine"), draft, "diff"),
         ],
+        [button(t.gettext(BACK_TO_PREVIEW), draft, "v")],
+    ]
+    return text, InlineKeyboardMarkup(rows)
+
+
+def _update(draft: Draft, found: Practice, t: Translator) -> Screen:
+    """Ask whether the draft goes to the moderators as a suggested update of `found`."""
+    title = embed(found.title, 100)
+    text = t._(
+        "✏️ <b>Suggest an update of “{title}”?</b>\n"
+        "Your draft can go to the moderators as a suggested update of that practice: if they "
+        "approve it, your text replaces the published one. Or keep it as a draft for now."
+    ).format(title=title)
+    rows = [
+        [button(t._("📨 Send as an update"), draft, "upd")],
+        [button(t._("💾 Keep it as a draft"), draft, "kd")],
         [button(t.gettext(BACK_TO_PREVIEW), draft, "v")],
     ]
     return text, InlineKeyboardMarkup(rows)

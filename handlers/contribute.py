@@ -67,6 +67,8 @@ BUTTONS = {
     "send": submit_preview.on_send,
     "same": submit_preview.on_same_practice,
     "diff": submit_preview.on_different_practice,
+    "upd": submit_preview.on_send_update,
+    "kd": submit_preview.on_keep_draft,
 }
 
 

@@ -5,6 +5,7 @@ that the submission still waits for a decision; a second decision changes nothin
 """
 
 import logging
+from datetime import tzinfo
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update, User
@@ -60,12 +61,20 @@ def card_practice(context: Context, submission: Submission) -> Practice:
     return practice_from_answers(submission.answers, practice_id)
 
 
+def _copy_context(context: Context, submission: Submission) -> tuple[tzinfo, Practice | None]:
+    """Return what a moderator's copy shows beside the submission: the time zone, and the
+    published practice it updates or whose title is close to its own."""
+    svc = services(context)
+    related_id = submission.update_of or submission.similar_to
+    return svc.settings.timezone, svc.practices.get(related_id) if related_id else None
+
+
 async def send_copy(context: Context, chat_id: int, submission: Submission) -> None:
     """Send a moderator their copy of a submission and remember it, to mark it later."""
     practice = card_practice(context, submission)
     t = tr_for(services(context), chat_id)  # each moderator in their own language
     text = moderation_text(
-        submission, practice, context.bot.username, t, services(context).settings.timezone
+        submission, practice, context.bot.username, t, *_copy_context(context, submission)
     )
     try:
         sent = await context.bot.send_message(
@@ -163,14 +172,22 @@ async def on_approve(update: Update, context: Context) -> None:
 
 
 def publish(context: Context, submission: Submission, moderator: User) -> Practice:
-    """Publish the practice and record the approval, together in one write of the database."""
+    """Publish the practice and record the approval, together in one write of the database.
+
+    A suggested update (`submission.update_of`) of a practice still stored replaces that
+    practice's text under its id, through the Publisher (no alert: it is not new); it keeps
+    its first publication date and submitter.
+    """
     svc = services(context)
     with svc.database.transaction():
+        updated = svc.practices.get(submission.update_of) if submission.update_of else None
         title = submission.answers.get("title") or "practice"
-        practice = practice_from_answers(
-            submission.answers, new_practice_id(title, svc.practices.ids())
-        )
+        practice_id = updated.id if updated else new_practice_id(title, svc.practices.ids())
+        practice = practice_from_answers(submission.answers, practice_id)
         practice.published_at, practice.submitted_by = utc_now(), submission.user_id
+        if updated is not None:
+            practice.published_at = updated.published_at or practice.published_at
+            practice.submitted_by = updated.submitted_by or submission.user_id
         svc.publisher.publish([practice])
         decide(submission, "approved", moderator, None)
         submission.practice_id = practice.id

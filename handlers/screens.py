@@ -28,12 +28,12 @@ def screen(
         choices: countries to offer as buttons on the country step (else those of its cities).
     """
     t, username = tr_for(services(context), draft.user_id), context.bot.username
-    if draft.step is Step.DUPLICATE:
+    if draft.step in (Step.DUPLICATE, Step.UPDATE):
         found = duplicate_of(context, draft)
         if found is not None:
             return render_screen(draft, ScreenData(t, username, duplicate=found), error)
     # A duplicate step whose look-alike is gone shows the preview (`drafts.ask` moves it there).
-    if draft.step in (Step.PREVIEW, Step.DUPLICATE):
+    if draft.step in (Step.PREVIEW, Step.DUPLICATE, Step.UPDATE):
         earlier = submissions(context).get(draft.reopened_from) if draft.reopened_from else None
         practice = draft_practice(context, draft)
         reason = earlier.reason if earlier else None

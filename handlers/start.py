@@ -14,7 +14,7 @@ from bot.i18n import Translator
 from bot.menus import welcome_markup
 from bot.search_texts import UNKNOWN_PRACTICE, WELCOME, help_text
 from handlers.cards import send_card
-from handlers.deps import services
+from handlers.deps import moderator_section, services
 from handlers.gate import FOLLOW_CITY, FOLLOW_KEYWORD, FORGET, kept_for_member
 from handlers.language import tr
 from handlers.updates import chat_of, message_of, query_of
@@ -34,7 +34,8 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         else:
             await send_card(context, message.chat.id, practice, t=t)
         return
-    await message.reply_text(t.gettext(WELCOME), reply_markup=welcome_markup(t))
+    text = t.gettext(WELCOME) + moderator_section(update, context, t)
+    await message.reply_text(text, reply_markup=welcome_markup(t))
 
 
 async def _start_flow(message: Message, payload: str, t: Translator) -> bool:
@@ -52,7 +53,8 @@ async def _start_flow(message: Message, payload: str, t: Translator) -> bool:
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Explain searching, filters and browsing."""
-    text = help_text(tr(update, context), context.bot.username)
+    t = tr(update, context)
+    text = help_text(t, context.bot.username) + moderator_section(update, context, t)
     await message_of(update).reply_text(text)
 
 

@@ -169,6 +169,8 @@ async def on_reopen(update: Update, context: Context) -> object:
         return await ask(update, context, draft)
     reopened = new_draft(user_id)
     reopened.answers, reopened.reopened_from = dict(submission.answers), submission.id
+    # "No, send mine" was answered for this title before the rejection: not asked again.
+    reopened.not_duplicate = submission.similar_to is not None
     advance(reopened, Event.REOPEN)
     return await ask(update, context, reopened)
 

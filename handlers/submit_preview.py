@@ -1,12 +1,13 @@
 """The end of the submission dialogue: the preview, editing a field, and sending."""
 
 from html import escape
+from typing import Any
 
 from telegram import Update
 
 from bot.answers import missing_fields
 from bot.cards import embed
-from bot.contribute import full_text_parts
+from bot.contribute import changed_fields, full_text_parts
 from bot.dialogue import Event, Step
 from bot.i18n import N_
 from bot.models import Draft, Submission
@@ -30,7 +31,7 @@ from handlers.screens import duplicate_of
 from handlers.updates import chat_of, user_of
 from store.practices import utc_now
 
-SAME_ONE = N_("👍 Then it is in the catalogue already, so I haven't sent yours.")
+KEPT = N_("💾 Kept as a draft; nothing is sent.")
 
 
 @button_step
@@ -81,8 +82,24 @@ async def on_send(update: Update, context: Context, draft: Draft, _: str) -> obj
 
 @button_step
 async def on_same_practice(update: Update, context: Context, draft: Draft, _: str) -> object:
-    """Don't send a practice that is already in the catalogue; keep the draft."""
-    return await pause(update, context, draft, SAME_ONE)
+    """It is the published practice: offer to send the draft as a suggested update of it."""
+    advance(draft, Event.SAME)
+    return await ask(update, context, draft)
+
+
+@button_step
+async def on_send_update(update: Update, context: Context, draft: Draft, _: str) -> object:
+    """Send the draft to the moderators as a suggested update of the look-alike practice."""
+    found = duplicate_of(context, draft)
+    if draft.step is not Step.UPDATE or found is None:
+        return await ask(update, context, draft)  # ask() shows the preview when it is gone
+    return await send_submission(update, context, draft, update_of=found.id)
+
+
+@button_step
+async def on_keep_draft(update: Update, context: Context, draft: Draft, _: str) -> object:
+    """Keep the draft, unsent, for /submit."""
+    return await pause(update, context, draft, KEPT)
 
 
 @button_step
@@ -92,16 +109,30 @@ async def on_different_practice(update: Update, context: Context, draft: Draft, 
     return await send_submission(update, context, draft)
 
 
-async def send_submission(update: Update, context: Context, draft: Draft) -> object:
-    """Store the draft as a pending submission, tell its author, and notify the moderators."""
+async def send_submission(
+    update: Update, context: Context, draft: Draft, update_of: str | None = None
+) -> object:
+    """Store the draft as a pending submission, tell its author, and notify the moderators.
+
+    Args:
+        update_of: the published practice the draft is sent as a suggested update of.
+    """
     svc, store, user = services(context), submissions(context), user_of(update)
     name = f"{user.full_name} (@{user.username})" if user.username else user.full_name
+    similar = None if update_of else duplicate_of(context, draft)
     with svc.database.transaction():
         submission = _resent(context, draft) or Submission(user_id=user.id, answers={})
+        changed = changed_fields(submission.answers, draft.answers) if submission.id else {}
         submission.answers, submission.user_name = draft.answers, name
         submission.status, submission.sent_at = "pending", utc_now()
+        submission.update_of = update_of
+        # The member answered "No, send mine" about it (now, or before a rejection).
+        submission.similar_to = similar.id if similar and draft.not_duplicate else None
         event = "resent" if submission.id else "sent"
-        submission.history.append({"event": event, "at": submission.sent_at, "by": user.id})
+        record: dict[str, Any] = {"event": event, "at": submission.sent_at, "by": user.id}
+        if changed:
+            record["changed"] = changed
+        submission.history.append(record)
         if submission.id:
             store.save(submission)
         else:

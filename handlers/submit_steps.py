@@ -40,6 +40,7 @@ USE_BUTTONS = {
     Step.PREVIEW: USE_PREVIEW_BUTTONS,
     Step.FIELDS: N_("Use the buttons below: pick the field to change."),
     Step.DUPLICATE: N_("Use the buttons below: is it the same practice or not?"),
+    Step.UPDATE: N_("Use the buttons below: send it as an update, or keep it as a draft."),
 }
 CONTINUATION = N_(
     "That looks like the rest of the same long text: Telegram cuts long messages into "
@@ -86,6 +87,8 @@ async def on_answer(update: Update, context: Context, draft: Draft) -> object:
             user_data_of(context)[_LONG_REFUSED] = message.date.timestamp()
         draft.offer = answer.offer
         return await ask(update, context, draft, answer.error, answer.suggestions)
+    if field.key == "title" and answer.value != draft.answers.get("title"):
+        draft.not_duplicate = False  # "No, send mine" was said of the title before
     draft.answers[field.key] = answer.value
     advance(draft, Event.ANSWER)
     return await ask(update, context, draft)

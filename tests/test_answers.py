@@ -114,6 +114,8 @@ def test_contact_takes_a_name_and_one_valid_e_mail() -> None:
     value = check("contact", "Ana Silva <ana.silva@cm-lisboa.pt>").value
     assert value == {"name": "Ana Silva", "email": "ana.silva@cm-lisboa.pt", "public": None}
     assert check("contact", "ana@x.org, Ana").value["name"] == "Ana"
+    with_place = check("contact", "Ana Silva, City of Lisbon, ana@x.org").value
+    assert with_place["name"] == "Ana Silva" and with_place["organisation"] == "City of Lisbon"
     assert "no e-mail address" in check("contact", "Ana Silva").error
     assert "more than one" in check("contact", "Ana a@b.org c@d.org").error
     assert "name" in check("contact", "ana@example.org").error

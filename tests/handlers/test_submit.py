@@ -345,11 +345,13 @@ async def test_title_like_an_existing_practice_asks_whether_it_is_the_same(
     assert store(bot).of_user(USER_ID)[0].answers["title"] == "Safer Alta Lisboa"
 
 
-async def test_same_practice_is_not_sent_and_the_draft_is_kept(bot: BotHarness) -> None:
+async def test_same_practice_can_be_kept_as_a_draft_unsent(bot: BotHarness) -> None:
     preview = await fill_in(bot, title="Safer Alta de Lisboa")
     question = screens(await bot.click(preview, "Send"))[-1]
-    calls = await bot.click(question, "Yes, the same one")
-    assert "haven't sent yours" in screens(calls)[-1].text
+    offer = screens(await bot.click(question, "Yes, the same one"))[-1]
+    assert "Suggest an update" in offer.text
+    calls = await bot.click(offer, "Keep it as a draft")
+    assert "Kept as a draft" in screens(calls)[-1].text
     assert store(bot).of_user(USER_ID) == [] and store(bot).draft(USER_ID) is not None
     assert screens(calls, ADMIN_ID) == []
 
