@@ -37,7 +37,7 @@ than four: `<field>`, the class lists them),
   fg|yes/no                         Forget
   sb|<what>                         Submit
   sb|reopen|<submission>            Reopen
-  sb|<action>|<rev>[|<arg>]         Step
+  sb|<action>|<rev>[|<arg>]         StepButton
   mod|a/r/f|<submission>            Moderate
   mod|x/rs/re/rq                    Reason
   ft|<key>                          FullText
@@ -153,7 +153,7 @@ class Action:
     def pattern_for(cls, **fixed: str) -> re.Pattern[str]:
         """Return the pattern of this action with some `Literal` fields fixed to one word.
 
-        E.g. `Step.pattern_for(action="b")` routes the dialogue's Back button alone.
+        E.g. `StepButton.pattern_for(action="b")` routes the dialogue's Back button alone.
         """
         return _compile(cls, fixed)
 
@@ -395,7 +395,7 @@ StepAction = Literal[
 ]  # fmt: skip
 
 
-class Step(Action, prefix="sb"):
+class StepButton(Action, prefix="sb"):
     """A dialogue screen's button, valid while the draft's rev is `rev`."""
 
     action: StepAction
@@ -426,7 +426,7 @@ ACTIONS: tuple[type[Action], ...] = (
     Card, Page, RememberedPage, LatestPage, Country, EmptyTopic, Browse, Help, Language,
     FollowMenu, FollowKind, FollowTopic, FollowCountry, FollowCity, FollowPractice,
     Subscriptions, StopOne, StopAll, Forget,
-    Submit, Reopen, Step, Moderate, Reason, FullText,
+    Submit, Reopen, StepButton, Moderate, Reason, FullText,
 )  # fmt: skip
 
 
