@@ -232,3 +232,26 @@ def _update(draft: Draft, found: Practice, t: Translator) -> Screen:
         [button(t.gettext(BACK_TO_PREVIEW), draft, "v")],
     ]
     return text, InlineKeyboardMarkup(rows)
+
+
+def full_text_screen(draft: Draft, parts: Sequence[str], number: int, t: Translator) -> Screen:
+    """Return part `number` (from 1) of a draft's full text as a screen of the preview.
+
+    It replaces the preview in its message: ◀️/▶️ move between parts, ◀️ Back to preview and
+    📨 Send stay under every part, so the full text never pushes Send out of sight.
+    """
+    rows: list[list[InlineKeyboardButton]] = []
+    arrows = []
+    if number > 1:
+        arrows.append(
+            button(t._("◀️ Part {number}").format(number=number - 1), draft, "full", number - 1)
+        )
+    if number < len(parts):
+        arrows.append(
+            button(t._("Part {number} ▶️").format(number=number + 1), draft, "full", number + 1)
+        )
+    rows += [arrows] if arrows else []
+    rows.append(
+        [button(t.gettext(BACK_TO_PREVIEW), draft, "v"), button(t._("📨 Send"), draft, "send")]
+    )
+    return parts[number - 1], InlineKeyboardMarkup(rows)

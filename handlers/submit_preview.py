@@ -11,6 +11,7 @@ from bot.contribute import changed_fields, full_text_parts
 from bot.dialogue import Event, Step
 from bot.i18n import N_
 from bot.models import Draft, Submission
+from bot.submit_screens import full_text_screen
 from bot.template import FIELD_KEYS
 from handlers.deps import services, submissions
 from handlers.drafts import (
@@ -23,6 +24,7 @@ from handlers.drafts import (
     button_step,
     conversation_key,
     pause,
+    show,
     strip_buttons,
 )
 from handlers.language import tr
@@ -58,10 +60,19 @@ async def on_preview(update: Update, context: Context, draft: Draft, _: str) -> 
 
 
 @button_step
-async def on_read_in_full(update: Update, context: Context, draft: Draft, _: str) -> object:
-    """Send every answer in full, in as many messages as it takes."""
-    for part in full_text_parts(draft.answers, contact=True, t=tr(update, context)):
-        await context.bot.send_message(chat_of(update).id, part)
+async def on_read_in_full(update: Update, context: Context, draft: Draft, arg: str) -> object:
+    """Show every answer in full in the preview's own message, one part at a time.
+
+    The part replaces the preview in place, under ◀️ Back to preview and 📨 Send (and the
+    parts' arrows), so Send never goes out of sight; nothing is stored (the draft still
+    stands at its preview), so the buttons stay valid.
+    """
+    if draft.step is not Step.PREVIEW:
+        return await ask(update, context, draft)
+    parts = full_text_parts(draft.answers, contact=True, t=tr(update, context))
+    number = min(max(int(arg) if arg.isdigit() else 1, 1), len(parts))
+    text, keyboard = full_text_screen(draft, parts, number, tr(update, context))
+    await show(update, context, draft, text, keyboard)
     return OPEN
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from bot.template import FIELD_KEYS
 from tests.fakes import FRENCH_USER, USER_ID, BotHarness, Call
-from tests.handlers.dialogue import ANSWERS, answer, running_bot, screen, store
+from tests.handlers.dialogue import ANSWERS, answer, fill_in, running_bot, screen, screens, store
 
 
 @pytest.fixture
@@ -101,3 +101,21 @@ async def test_the_topics_step_shows_no_example(bot: BotHarness) -> None:
     prompt = await go_to(bot, "topics")
     assert "Step 6 of 12" in prompt.text
     assert "Example" not in prompt.text
+
+
+async def test_full_text_replaces_the_preview_in_place_and_keeps_send_in_sight(
+    bot: BotHarness,
+) -> None:
+    preview = await fill_in(bot, process="Step by step. " * 285)
+    calls = await bot.click(preview, "Full text")
+    assert [c for c in calls if c.method == "sendMessage"] == []  # no message pushes it away
+    shown = screens(calls)[-1]
+    assert shown.method == "editMessageText" and shown.message_id == preview.message_id
+    assert "full text 1/" in shown.text
+    labels = [b["text"] for b in shown.buttons]
+    assert "📨 Send" in labels and "◀️ Back to preview" in labels
+    back = screens(await bot.click(shown, "Back to preview"))[-1]
+    assert "Preview" in back.text and back.message_id == preview.message_id
+    again = screens(await bot.click(back, "Full text"))[-1]
+    sent = await bot.click(again, "Send")
+    assert any("Thank you" in c.text for c in screens(sent))
