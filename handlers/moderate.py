@@ -31,20 +31,22 @@ UNKNOWN = N_("That submission does not exist.")
 SHOWN_AT_ONCE = 10
 
 
+def decision_keyboard(submission: Submission, t: Translator) -> InlineKeyboardMarkup:
+    """Return Approve / Reject for a pending submission."""
+    approve = InlineKeyboardButton(
+        t._("✅ Approve"), callback_data=Moderate("a", submission.id).pack()
+    )
+    reject = InlineKeyboardButton(
+        t._("❌ Reject"), callback_data=Moderate("r", submission.id).pack()
+    )
+    return InlineKeyboardMarkup([[approve, reject]])
+
+
 def moderation_keyboard(submission: Submission, t: Translator) -> InlineKeyboardMarkup:
     """Return Approve / Reject while the submission is pending, and Read in full always."""
     rows = []
     if submission.status == "pending":
-        rows.append(
-            [
-                InlineKeyboardButton(
-                    t._("✅ Approve"), callback_data=Moderate("a", submission.id).pack()
-                ),
-                InlineKeyboardButton(
-                    t._("❌ Reject"), callback_data=Moderate("r", submission.id).pack()
-                ),
-            ]
-        )
+        rows += [list(row) for row in decision_keyboard(submission, t).inline_keyboard]
     read = InlineKeyboardButton(
         t._("📄 Read in full"), callback_data=Moderate("f", submission.id).pack()
     )
@@ -207,8 +209,12 @@ async def on_read_in_full(update: Update, context: Context) -> None:
         await query.answer(t.gettext(UNKNOWN), show_alert=True)
         return
     await query.answer()
-    for part in full_text_parts(submission.answers, contact=True, t=t):
-        await context.bot.send_message(chat_of(update).id, part)
+    parts = full_text_parts(submission.answers, contact=True, t=t)
+    for n, part in enumerate(parts, start=1):
+        # Approve and Reject under the last part too: the decision is the next step.
+        last = n == len(parts) and submission.status == "pending"
+        keyboard = decision_keyboard(submission, t) if last else None
+        await context.bot.send_message(chat_of(update).id, part, reply_markup=keyboard)
 
 
 async def on_unknown(update: Update, context: Context) -> None:
@@ -232,8 +238,8 @@ async def pending(update: Update, context: Context) -> None:
         return
     count = len(queue)
     waiting = t.ngettext(
-        "⏳ <b>{count} waiting</b>, oldest first:",
-        "⏳ <b>{count} waiting</b>, oldest first:",
+        "⏳ <b>{count} waiting</b>, oldest first: ✅ Approve or ❌ Reject it below.",
+        "⏳ <b>{count} waiting</b>, oldest first: ✅ Approve or ❌ Reject each below.",
         count,
     )
     await message.reply_text(waiting.format(count=t.format_number(count)))

@@ -134,7 +134,9 @@ async def on_reason_send(update: Update, context: Context) -> object:
         decide(submission, "rejected", moderator, request.reason)
         store.save(submission)
         store.clear_reason_request(moderator.id)
-    done = tr(update, context)._("❌ Rejected #{number}; the submitter is told why.")
+    done = tr(update, context)._(
+        "❌ Rejected #{number}; the submitter is told why. /pending lists the others."
+    )
     await context.bot.send_message(chat_of(update).id, done.format(number=submission.id))
     await mark_copies(context, submission)
     await _tell_rejected(context, submission)
