@@ -92,6 +92,9 @@ def check_answer(
     text = clean_text(text)
     if not text:
         return Answer(error=t._("That answer is empty."))
+    if is_skip_word(text):  # never kept as an answer (the dialogue takes it as Skip first)
+        error = t._("‘{word}’ means Skip: press Skip on an optional step, or write the answer.")
+        return Answer(error=error.format(word=embed(text, 40)))
     if field.kind == "line":
         return _check_line(field, " ".join(text.split()), t)
     if field.kind == "text":

@@ -195,3 +195,10 @@ def test_find_same_title_returns_the_matching_practice() -> None:
     practices.append(Practice(id="b", title="Safer Alta de Lisboa", country="Portugal"))
     assert find_same_title("Safer Alta Lisboa", practices).id == "b"
     assert find_same_title("Cooking together", practices) is None
+
+
+@pytest.mark.parametrize("word", ["skip", "Passer", "überspringen", "n/a", "saltar", "pular"])
+def test_a_skip_word_is_never_kept_as_an_answer(word: str) -> None:
+    for key in ("subtitle", "rationale", "title"):
+        answer = check(key, word)
+        assert answer.value is None and "Skip" in (answer.error or "")

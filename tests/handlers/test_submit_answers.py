@@ -119,3 +119,14 @@ async def test_full_text_replaces_the_preview_in_place_and_keeps_send_in_sight(
     again = screens(await bot.click(back, "Full text"))[-1]
     sent = await bot.click(again, "Send")
     assert any("Thank you" in c.text for c in screens(sent))
+
+
+async def test_editing_the_last_answer_into_a_skip_word_does_not_store_it(
+    bot: BotHarness,
+) -> None:
+    await go_to(bot, "subtitle")
+    await bot.send("A subtitle worth keeping")
+    answered = bot.last_message
+    await bot.edit(answered, "skip")
+    assert draft_answers(bot)["subtitle"] == "A subtitle worth keeping"
+    assert "unchanged" in screen(bot).text
