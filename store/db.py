@@ -6,8 +6,9 @@ changed (a dialogue step never rewrites the catalogue or the outbox):
 | concern     | file (DB_PATH = data/bot.json)  | tables                                      |
 |-------------|---------------------------------|---------------------------------------------|
 | catalogue   | data/bot.json                   | meta, practices, submissions                |
-| members     | data/bot.members.json           | subscriptions, chats, members               |
-| dialogues   | data/bot.dialogues.json         | drafts, conversations, reason_requests      |
+| members     | data/bot.members.json           | subscriptions, chats, members, contacts     |
+| dialogues   | data/bot.dialogues.json         | drafts, conversations, reason_requests,     |
+|             |                                 | waits                                       |
 | outbox      | data/bot.outbox.json            | outbox, outbox_summary                      |
 |             | data/bot.json.outbox-journal    | marks of sent alerts, not yet folded        |
 
@@ -59,6 +60,8 @@ TABLES = {
     "drafts": DIALOGUES,
     "conversations": DIALOGUES,
     "reason_requests": DIALOGUES,
+    "waits": DIALOGUES,
+    "contacts": MEMBERS,
     "outbox": OUTBOX,
     "outbox_summary": OUTBOX,
 }

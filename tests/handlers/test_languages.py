@@ -154,7 +154,7 @@ async def test_forget_deletes_the_language_choice(harness: BotHarness) -> None:
     done = await harness.click(ask, "Tout effacer")
     edit = next(call for call in done if call.method == "editMessageText")
     # The choice is gone with the rest: the last answer is already in Telegram's language.
-    assert edit.text.startswith("Done: I deleted everything")
+    assert edit.text.startswith("Done: I deleted your subscriptions")
     assert "I help you find" in sent(await harness.send("/start", user_id=USER_ID))[0].text
 
 
