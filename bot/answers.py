@@ -125,6 +125,23 @@ _BLANK_RUN = re.compile(r"\n{3,}")
 
 
 def _too_long(field: Field, text: str, t: Translator) -> Answer:
+    """Refuse an answer over its field's limit; a text or a line is offered shortened.
+
+    A period or a contact cut short would say something else (a year, an e-mail address
+    lost), so those are only asked again.
+    """
+    if field.kind not in ("text", "line"):
+        error = t._(
+            "That is {count} characters; {name} takes at most {most}. "
+            "Please shorten it and send it again."
+        )
+        return Answer(
+            error=error.format(
+                count=t.format_number(len(text)),
+                name=escape(t.gettext(field.name)),
+                most=t.format_number(field.limit),
+            )
+        )
     shorter = shorten_to(text, field.limit)
     error = t._(
         "That is {count} characters; {name} takes at most {most}. Keep it shortened to "

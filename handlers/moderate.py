@@ -55,10 +55,13 @@ def moderation_keyboard(submission: Submission, t: Translator) -> InlineKeyboard
 
 
 def card_practice(context: Context, submission: Submission) -> Practice:
-    """Return the practice a submission describes, under its published or future id."""
+    """Return the practice a submission describes, under its published or future id (a
+    suggested update's is the id of the practice it updates)."""
     title = submission.answers.get("title") or "practice"
-    practice_id = submission.practice_id or new_practice_id(
-        title, services(context).practices.ids()
+    practice_id = (
+        submission.practice_id
+        or submission.update_of
+        or new_practice_id(title, services(context).practices.ids())
     )
     return practice_from_answers(submission.answers, practice_id)
 

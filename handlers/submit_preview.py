@@ -151,11 +151,19 @@ async def send_submission(
         store.end_dialogue(user.id, CONVERSATION, conversation_key(update))
     await strip_buttons(context, chat_of(update).id, draft.prompt_message_id)
     title = embed(draft.answers.get("title") or "", 100)
-    thanks = tr(update, context)._(
-        "📨 <b>Thank you!</b> “{title}” is sent to the programme's moderators as submission "
-        "<b>#{number}</b>. I'll tell you here when they have decided; /mysubmissions "
-        "shows where it stands."
-    )
+    t = tr(update, context)
+    if update_of:
+        thanks = t._(
+            "📨 <b>Thank you!</b> Your update of “{title}” is sent to the programme's "
+            "moderators as submission <b>#{number}</b>. I'll tell you here when they have "
+            "decided; /mysubmissions shows where it stands."
+        )
+    else:
+        thanks = t._(
+            "📨 <b>Thank you!</b> “{title}” is sent to the programme's moderators as "
+            "submission <b>#{number}</b>. I'll tell you here when they have decided; "
+            "/mysubmissions shows where it stands."
+        )
     await context.bot.send_message(
         chat_of(update).id, thanks.format(title=title, number=submission.id)
     )

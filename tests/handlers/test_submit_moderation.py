@@ -70,8 +70,9 @@ async def test_yes_the_same_one_sends_a_suggested_update_that_approval_applies(
     question = screens(await bot.click(preview, "Send"))[-1]
     offer = screens(await bot.click(question, "Yes, the same one"))[-1]
     sent = await bot.click(offer, "Send as an update")
-    assert any("Thank you" in c.text for c in screens(sent))
+    assert any("Your update of" in c.text for c in screens(sent))
     copy = copy_of(sent)
+    assert f"start=p_{target}" in copy.text  # the card is the practice it updates
     assert "Suggested update" in copy.text and "Safer Alta de Lisboa" in copy.text
     assert store(bot).get(1).update_of == target
     await bot.click(copy, "Approve", ADMIN_ID)
@@ -145,3 +146,15 @@ async def test_refusals_to_members_have_one_wording(bot: BotHarness) -> None:
     answered = [c for c in alert if c.method == "answerCallbackQuery"]
     refusals |= {c.params.get("text") for c in answered}
     assert refusals == {"This is for moderators only."}
+
+
+async def test_an_answer_over_a_period_or_contact_limit_is_not_offered_cut(
+    bot: BotHarness,
+) -> None:
+    await bot.send("/submit")
+    for key in FIELD_KEYS[: FIELD_KEYS.index("contact")]:
+        await answer(bot, key, ANSWERS[key])
+    await bot.send("Ana Silva, " + "City of Lisbon " * 20 + "ana.silva@example.org")
+    shown = screen(bot)
+    assert "at most 200" in shown.text
+    assert not any("shortened" in b["text"] for b in shown.buttons)  # an e-mail cut is lost
