@@ -90,6 +90,10 @@ class Field:
             return t._("At most {count} links.").format(count=t.format_number(self.limit))
         if self.kind == "country":
             return t._("One country.")
+        if self.kind == "text":  # a long text: said up front, not only once refused
+            return t._("{least} to {count} characters.").format(
+                least=t.format_number(MIN_TEXT), count=t.format_number(self.limit)
+            )
         return t._("At most {count} characters.").format(count=t.format_number(self.limit))
 
 

@@ -261,3 +261,12 @@ async def test_moderator_reports_follow_the_moderators_language(harness: BotHarn
     assert "Keine Einreichung wartet" in pending
     refused = sent(await harness.send("/pending", user_id=FRENCH_USER))[0].text
     assert refused == "Ceci est réservé aux modérateurs."
+
+
+async def test_the_chosen_language_is_named_as_written_in_a_sentence(harness) -> None:
+    # Buttons name each language in itself, capitalised; the confirmation names it as that
+    # language writes it in a sentence ("en français", not "en Français").
+    offer = sent(await harness.send("/language", user_id=GERMAN_USER))[0]
+    confirmed = await harness.click(offer, "Français", user_id=GERMAN_USER)
+    edit = next(call for call in confirmed if call.method == "editMessageText")
+    assert "en français" in edit.text and "Français" not in edit.text
