@@ -13,6 +13,7 @@ from bot.answers import (
     missing_fields,
     practice_from_answers,
     same_title,
+    shorten_to,
     toggle_topic,
     url_problem,
 )
@@ -202,3 +203,14 @@ def test_a_skip_word_is_never_kept_as_an_answer(word: str) -> None:
     for key in ("subtitle", "rationale", "title"):
         answer = check(key, word)
         assert answer.value is None and "Skip" in (answer.error or "")
+
+
+def test_shorten_to_cuts_at_the_last_sentence_end_that_fits() -> None:
+    text = "First one. Second one! Third one is long " + "word " * 50
+    assert shorten_to(text, 40) == "First one. Second one!"
+    assert shorten_to("short.", 40) == "short."
+
+
+def test_shorten_to_without_a_sentence_end_cuts_at_a_word_with_an_ellipsis() -> None:
+    cut = shorten_to("alpha beta gamma delta epsilon zeta", 20)
+    assert cut == "alpha beta gamma…" and len(cut) <= 20

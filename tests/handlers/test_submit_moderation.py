@@ -158,3 +158,14 @@ async def test_an_answer_over_a_period_or_contact_limit_is_not_offered_cut(
     shown = screen(bot)
     assert "at most 200" in shown.text
     assert not any("shortened" in b["text"] for b in shown.buttons)  # an e-mail cut is lost
+
+
+async def test_after_a_reopen_a_new_title_is_checked_again(bot: BotHarness) -> None:
+    sent = await send_look_alike(bot)
+    told = screens(await reject(bot, copy_of(sent), "Add figures, please."), USER_ID)[-1]
+    reopened = screens(await bot.click(told, "Reopen"))[-1]
+    fields = screens(await bot.click(reopened, "Edit a field"))[-1]
+    await bot.click(fields, "Title")
+    await bot.send("Safer Alta de Lisboa")  # now the very title of the published practice
+    asked = screens(await bot.click(screen(bot), "Send"))[-1]
+    assert "very similar title" in asked.text
