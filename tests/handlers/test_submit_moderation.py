@@ -38,6 +38,15 @@ async def send_look_alike(bot: BotHarness) -> list[Call]:
     return await bot.click(question, "No, send mine")
 
 
+async def change_after_rejection(sent: list[Call], bot: BotHarness, field: str, text: str) -> None:
+    """Reject the submission sent, reopen it and answer `field` anew with `text`."""
+    told = screens(await reject(bot, copy_of(sent), "Please fix it."), USER_ID)[-1]
+    reopened = screens(await bot.click(told, "Reopen"))[-1]
+    fields = screens(await bot.click(reopened, "Edit a field"))[-1]
+    await bot.click(fields, field)
+    await bot.send(text)
+
+
 def bundled_safer_alta(bot: BotHarness) -> str:
     found = [p for p in svc(bot).practices.all(None) if p.title == "Safer Alta de Lisboa"]
     assert len(found) == 1
@@ -96,12 +105,7 @@ async def test_after_a_reopen_the_similar_title_question_is_not_asked_again(
 
 
 async def test_a_resubmission_shows_the_changed_fields_old_and_new(bot: BotHarness) -> None:
-    sent = await submit(bot)
-    told = screens(await reject(bot, copy_of(sent), "Add the impact, please."), USER_ID)[-1]
-    preview = screens(await bot.click(told, "Reopen"))[-1]
-    fields = screens(await bot.click(preview, "Edit a field"))[-1]
-    await bot.click(fields, "Period")
-    await bot.send("2018 - ongoing")
+    await change_after_rejection(await submit(bot), bot, "Period", "2018 - ongoing")
     resent = await bot.click(screen(bot), "Send")
     copy = copy_of(resent)
     assert "Changed:" in copy.text
@@ -161,11 +165,7 @@ async def test_an_answer_over_a_period_or_contact_limit_is_not_offered_cut(
 
 
 async def test_after_a_reopen_a_new_title_is_checked_again(bot: BotHarness) -> None:
-    sent = await send_look_alike(bot)
-    told = screens(await reject(bot, copy_of(sent), "Add figures, please."), USER_ID)[-1]
-    reopened = screens(await bot.click(told, "Reopen"))[-1]
-    fields = screens(await bot.click(reopened, "Edit a field"))[-1]
-    await bot.click(fields, "Title")
-    await bot.send("Safer Alta de Lisboa")  # now the very title of the published practice
+    # The title changed into the very title of the published practice:
+    await change_after_rejection(await send_look_alike(bot), bot, "Title", "Safer Alta de Lisboa")
     asked = screens(await bot.click(screen(bot), "Send"))[-1]
     assert "very similar title" in asked.text
