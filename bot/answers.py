@@ -6,7 +6,7 @@ Every check returns the value to keep or what is wrong, as HTML with the user's 
 import functools
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from html import escape
 from importlib import resources
@@ -262,6 +262,29 @@ def countries_of(cities: list[str], places: Places, limit: int = 3) -> list[str]
             if country not in found:
                 found.append(country)
     return found[:limit]
+
+
+def cities_elsewhere(
+    cities: Sequence[str], country: str, places: Places
+) -> list[tuple[str, list[str]]]:
+    """Return the cities known to lie only in other countries than the one answered.
+
+    Args:
+        cities: the draft's cities, as stored (canonical when known).
+        country: the draft's country (canonical).
+        places: the alias tables (`city_countries`: GeoNames, see scripts/build_aliases.py).
+
+    Returns:
+        (city, the countries it lies in) for each city that is known and lies in none of
+        `country` ("Berlin" with Italy → ("Berlin", ["Germany"])); a city not known, or one
+        that also exists in `country`, is left out: the member may know a small place.
+    """
+    found = []
+    for city in cities:
+        countries = places.city_countries.get(places.city(city) or city, [])
+        if countries and country not in countries:
+            found.append((city, list(countries)))
+    return found
 
 
 def _check_period(field: Field, text: str, current_year: int, t: Translator) -> Answer:

@@ -7,6 +7,7 @@ preview shows, a look-alike practice, the countries to offer) is fetched by the 
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -35,6 +36,8 @@ class ScreenData:
         reopened_reason: why the submission the draft reopens was not accepted (preview).
         duplicate: a published practice whose title names the same practice (duplicate step).
         countries: the countries offered as buttons on the country step.
+        elsewhere: (city, its countries) for cities that lie in another country than the
+            draft's (preview; `bot.answers.cities_elsewhere`).
     """
 
     t: Translator
@@ -43,6 +46,7 @@ class ScreenData:
     reopened_reason: str | None = None
     duplicate: Practice | None = None
     countries: Sequence[str] = ()
+    elsewhere: Sequence[tuple[str, Sequence[str]]] = ()
 
 
 def button(
@@ -179,6 +183,18 @@ def _preview(draft: Draft, data: ScreenData, error: str | None) -> Screen:
         notes.append(
             t._("↩️ Submission #{number} was not accepted: <i>{reason}</i>").format(
                 number=draft.reopened_from, reason=reason
+            )
+        )
+    for city, countries in data.elsewhere:
+        # The city is the member's text: escaped like every answer shown back.
+        text = t._(
+            "⚠️ {city} lies in {countries}, not in {country}: check the cities or the country."
+        )
+        notes.append(
+            text.format(
+                city=escape(place_names.city(city, t)),
+                countries=escape(", ".join(place_names.country(c, t) for c in countries)),
+                country=escape(place_names.country(str(draft.answers.get("country") or ""), t)),
             )
         )
     practice = data.practice

@@ -130,3 +130,15 @@ async def test_editing_the_last_answer_into_a_skip_word_does_not_store_it(
     await bot.edit(answered, "skip")
     assert draft_answers(bot)["subtitle"] == "A subtitle worth keeping"
     assert "unchanged" in screen(bot).text
+
+
+async def test_the_preview_warns_of_a_city_in_another_country() -> None:
+    # Turin and Berlin with Italy: Berlin is known to lie in Germany only, so the preview says
+    # so (the member fixes it with Edit a field); Turin, in Italy, is not named.
+    async with running_bot() as bot:
+        preview = await fill_in(bot, cities="Torino, Berlin", country="Italy")
+        assert "Berlin lies in Germany, not in Italy" in preview.text
+        assert "Turin lies" not in preview.text
+    async with running_bot() as bot:
+        preview = await fill_in(bot, cities="Lisboa", country="Portugal")
+        assert "lies in" not in preview.text
