@@ -208,10 +208,11 @@ FIELDS: tuple[Field, ...] = (
         key="contact",
         name=N_("Contact"),
         prompt=N_(
-            "A contact person's name and e-mail. The moderators see them; you choose next "
-            "whether they are published."
+            "A contact person's name and e-mail and, if you like, their organisation or city "
+            "after a comma. The moderators see them; you choose next whether they are "
+            "published."
         ),
-        example="Ana Silva, ana.silva@cm-lisboa.pt",
+        example="Ana Silva, City of Lisbon, ana.silva@cm-lisboa.pt",
         required=True,
         limit=200,
         kind="contact",

@@ -136,7 +136,9 @@ async def on_reason_send(update: Update, context: Context) -> object:
         decide(submission, "rejected", moderator, request.reason)
         store.save(submission)
         store.clear_reason_request(moderator.id)
-    done = tr(update, context)._("❌ Rejected #{number}; the submitter is told why.")
+    done = tr(update, context)._(
+        "❌ Rejected #{number}; the submitter is told why. /pending lists the others."
+    )
     await context.bot.send_message(chat_of(update).id, done.format(number=submission.id))
     await mark_copies(context, submission)
     await _tell_rejected(context, submission)
@@ -281,7 +283,11 @@ async def _still_pending(
     if submission is None or not services(context).is_admin(moderator_id):
         why = t.gettext(MODERATORS_ONLY if submission else UNKNOWN)
     elif submission.status != "pending":
-        why = decided_text(submission, t) + " " + t._("Your reason was not sent.")
+        why = (
+            decided_text(submission, t, services(context).settings.timezone)
+            + " "
+            + t._("Your reason was not sent.")
+        )
     if why is None:
         return submission
     store.clear_reason_request(moderator_id)
