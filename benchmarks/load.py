@@ -7,9 +7,9 @@ Each size runs in a child process of its own (so its memory is its own):
 * programme size: 400 practices, 5,000 members (one to four subscriptions each), a month of
   alerts at one publication a day (30 publications, each to a tenth of the members), 500
   drafts part-filled; 10×: 4,000 practices, 50,000 members, 5,000 drafts, 30 publications
-  to 5,000 members each. The files are written as the previous version left them (every
-  alert of the month kept as a row in the outbox), so the first start also shows what
-  summarising the history does to the outbox file.
+  to 5,000 members each. The files are written as the previous version left them (schema 2:
+  one file per concern, every alert of the month kept as a row in the outbox), so the first
+  start also shows what sharding the members and dialogues and summarising the history do.
 * The real application (`build_application`, its persistence, AIORateLimiter and JobQueue)
   is started and fed real `Update`s through its update queue, as polling does; a recording
   request answers every Bot API call at once (`tests/fakes.py`). A closed loop of members
@@ -27,7 +27,8 @@ Each size runs in a child process of its own (so its memory is its own):
   (`Database.write_in_background`); every reply waits for the writes made before it.
 * Writes: what one action costs the store alone (save a dialogue step, add a subscription):
   the part on the event loop (what changed is encoded, the write queued), the time until it is
-  on disk (written, flushed and renamed in the writer thread), and the file it rewrote.
+  on disk (written, flushed and renamed in the writer thread), and the file it rewrote (one
+  shard of the concern: the largest is shown).
 * Burst: 50 `/subscribe` queued at once (as after a pause in polling); the time until the
   last is handled is how long fetched updates wait in memory, i.e. what a crash can lose.
 Target: p95 ≤ 100 ms without a drain at both sizes.
@@ -60,7 +61,7 @@ from bot.app import build_application, build_services, freeze_startup_objects
 from bot.models import Draft
 from bot.template import TOPICS
 from handlers.follow import FOLLOW_KEY
-from store.db import CONCERNS, SCHEMA_VERSION, concern_path, open_database
+from store.db import CONCERNS, concern_files, concern_path, open_database
 from store.keys import conversation_id
 from store.practices import utc_now
 from store.submissions import SubmissionStore
@@ -118,7 +119,7 @@ def build(path: Path, scale: int) -> None:
         states[str(conversation_id("submit", (chat, chat)))] = state
     files = {
         "catalogue": {
-            "meta": {"1": {"schema": SCHEMA_VERSION, "bundled_catalogue_loaded": True}},
+            "meta": {"1": {"schema": 2, "bundled_catalogue_loaded": True}},
             "practices": practices,
             "submissions": {},
         },
@@ -148,7 +149,14 @@ def _answers(rng: random.Random, n: int) -> dict[str, Any]:
 
 
 def sizes(path: Path) -> dict[str, float]:
-    return {c: concern_path(path, c).stat().st_size / 1e6 for c in CONCERNS}
+    """Return MB per concern (all its files), and of its largest file (`<concern> file`)."""
+    found: dict[str, float] = {}
+    for concern in CONCERNS:
+        files = [f for f in concern_files(path, concern) if f.exists()]
+        files = files or [concern_path(path, concern)]  # not sharded yet
+        mb = [f.stat().st_size / 1e6 for f in files]
+        found[concern], found[concern + " file"] = sum(mb), max(mb)
+    return found
 
 
 def rss_mb() -> float:
@@ -394,7 +402,7 @@ def one_size(scale: int, rounds: int, drain: bool = True) -> dict[str, Any]:
         note(f"×{scale}: first start")
         build_s = time.perf_counter() - started
         started = time.perf_counter()
-        open_database(path).close()  # first start: nothing to migrate
+        open_database(path).close()  # first start: members and dialogues are sharded
         database = open_database(path)
         build_services(settings(path, 25), database)  # the outbox history becomes counts
         database.close()
@@ -458,6 +466,7 @@ def print_table(results: list[dict[str, Any]]) -> None:
         )
     print("\nWrites of one action, the store alone (ms): p50 / p95 on the event loop, and until")
     print("on disk (written, flushed, renamed in the writer thread); the file it rewrites")
+    print("(the largest shard of its concern)")
     for r in results:
         w, after = r["writes"], r["sizes_after"]
         parts = []
@@ -466,7 +475,7 @@ def print_table(results: list[dict[str, Any]]) -> None:
             parts.append(
                 f"{kind} {statistics.median(loop):.2f} / {pct(loop, 0.95):.2f} loop, "
                 f"{statistics.median(disk):.1f} / {pct(disk, 0.95):.1f} on disk "
-                f"({after[concern]:.2f} MB)"
+                f"({after[concern + ' file']:.3f} MB)"
             )
         print(f"×{r['scale']:<9}" + "   ".join(parts))
     print(
@@ -476,6 +485,8 @@ def print_table(results: list[dict[str, Any]]) -> None:
         b, a = r["sizes_before"], r["sizes_after"]
         cells = "  ".join(f"{c} {b[c]:.2f}→{a[c]:.2f}" for c in CONCERNS)
         print(f"×{r['scale']:<9}{cells}   first start {r['first_start_s']:.1f} s")
+        shards = "  ".join(f"{c} {a[c + ' file'] * 1000:.0f}" for c in CONCERNS)
+        print(f"{'':<10}largest file after (KB): {shards}")
     print("\nMemory and the crash window")
     for r in results:
         plain, drain = r["plain"], r["drain"]
