@@ -60,7 +60,6 @@ from benchmarks.alerts import population, settings
 from bot.app import build_application, build_services, freeze_startup_objects
 from bot.models import Draft
 from bot.template import TOPICS
-from handlers.follow import FOLLOW_KEY
 from store.db import CONCERNS, concern_files, concern_path, open_database
 from store.keys import conversation_id
 from store.practices import utc_now
@@ -87,7 +86,7 @@ def build(path: Path, scale: int) -> None:
     database = open_database(None)
     services = build_services(settings(path, 25), database)
     bundled = services.practices.all()
-    places = services.extra[FOLLOW_KEY].alerts._catalog.index.places
+    places = services.alerts._catalog.index.places
     rng = random.Random(SEED)
     practices = {}
     for n in range(PRACTICES * scale):
@@ -95,7 +94,7 @@ def build(path: Path, scale: int) -> None:
         doc = base.to_dict() | {"id": f"{base.id}-{n}", "title": f"{base.title} {n}"}
         practices[str(n + 1)] = doc
     members = MEMBERS * scale
-    subs = population(services.extra[FOLLOW_KEY], places, members)
+    subs = population(services, places, members)
     database.close()
     outbox, row, now = {}, itertools.count(1), utc_now()
     for day in range(DAYS):
@@ -256,7 +255,7 @@ async def subscriber(driver: Driver, chat: int, rounds: int, rng: random.Random)
 
 async def author(driver: Driver, chat: int, rounds: int, rng: random.Random) -> None:
     """Edit the title from the preview again and again: type, Edit, pick the field."""
-    store: SubmissionStore = driver.app.bot_data["services"].extra["submissions"]
+    store: SubmissionStore = driver.app.bot_data["services"].submissions
     draft = store.draft(chat)
     draft.step, draft.editing = "title", True
     store.save_dialogue(draft, "submit", (chat, chat), "asking")
@@ -280,7 +279,7 @@ async def run_load(path: Path, scale: int, rounds: int, drain: bool) -> dict[str
     await app.start()
     database.write_in_background()  # as post_init does under run_polling
     freeze_startup_objects()
-    follow = app.bot_data["services"].extra[FOLLOW_KEY]
+    follow = app.bot_data["services"]
     queued = 0
     if drain:
         members = MEMBERS * scale
@@ -360,7 +359,7 @@ async def write_costs(path: Path, samples: int) -> dict[str, Any]:
     database = open_database(path)
     store = SubmissionStore(database)
     services = build_services(settings(path, 25), database)
-    subscriptions = services.extra[FOLLOW_KEY].subscriptions
+    subscriptions = services.subscriptions
     database.write_in_background()
     from bot.models import Subscription
 

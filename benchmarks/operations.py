@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bot.alerts import OutboxRow
 from bot.models import Practice, Subscription
 from handlers.backups import take_snapshot
-from handlers.stats import SEARCH_LOG_KEY, collect
+from handlers.stats import collect
 from store.backup import read_files, snapshot_name, write_archive
 from store.db import open_database
 from store.outbox import Outbox
@@ -121,9 +121,9 @@ def snapshot_table(folder: Path) -> None:
 
     database = open_database(db_path)
     svc = build_services(settings, database)
-    seed_searches(svc.extra[SEARCH_LOG_KEY], date.today())
+    seed_searches(svc.search_log, date.today())
     times, records = [], []
-    log = svc.extra[SEARCH_LOG_KEY]
+    log = svc.search_log
     for run in range(RUNS):
         start = time.perf_counter()
         collect(svc)

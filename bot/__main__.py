@@ -14,10 +14,10 @@ from telegram.error import InvalidToken, NetworkError
 from bot.aliases import load_aliases
 from bot.config import ConfigError, Settings, load_settings
 from bot.import_report import import_lines
+from bot.importers import ImportFileError, read_practice_file
 from bot.logs import configure_logging
 from handlers.backups import REQUEST_SIGNAL
 from store.db import Database, DatabaseError, DatabaseLocked, open_database
-from store.importers import ImportFileError, read_practice_file
 from store.practices import PracticeStore
 
 

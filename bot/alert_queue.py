@@ -1,12 +1,12 @@
-"""The publish hook that queues alerts: match the new practices, write the outbox rows."""
+"""Queue the alerts of a publication: match the new practices, write the outbox rows."""
 
 import logging
 from datetime import UTC, datetime
 from typing import Protocol
 
-from bot.alerts import AlertMatcher, OutboxRow, plan_rows
+from bot.alerts import AlertMatcher, plan_rows
 from bot.catalog import Catalog
-from bot.models import Practice, Subscription
+from bot.models import OutboxRow, Practice, Subscription
 
 log = logging.getLogger(__name__)
 
@@ -42,12 +42,10 @@ class AlertQueue:
         """Prepare the matching of every subscription now rather than at the first publication."""
         self._matcher.prepare(self._subscriptions.by_target(), self._catalog.index.places)
 
-    def __call__(self, practices: list[Practice]) -> None:
-        """Queue one alert per (practice, chat), or one digest per chat, in one write."""
-        self.queue(practices)
-
     def queue(self, practices: list[Practice]) -> list[OutboxRow]:
         """Match the practices against every active subscription and queue the alerts.
+
+        One alert per (practice, chat), or one digest per chat, in one write.
 
         Returns:
             The rows queued (with their ids).

@@ -7,7 +7,6 @@ other-language names, ranking and cut-off.
 """
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -15,7 +14,11 @@ from bot import callbacks
 from bot.aliases import Aliases
 from bot.cards import MAX_MESSAGE, card_keyboard, card_text, embed, result_row
 from bot.i18n import ENGLISH, N_, Translator
-from bot.models import Practice, Subscription
+from bot.models import DROPPED as DROPPED  # the statuses and the row are read here too
+from bot.models import FAILED as FAILED
+from bot.models import PENDING as PENDING
+from bot.models import SENT as SENT
+from bot.models import OutboxRow, Practice, Subscription
 from bot.query import Query, parse_query
 from bot.search import SearchIndex
 from bot.text import fold, telegram_length
@@ -25,40 +28,11 @@ MAX_PLACE_WORDS = 4  # as search reads place names
 # More new matches than this for one chat in one publication become a single digest.
 DIGEST_AFTER = 5
 WHY_LIMIT = 300
-PENDING, SENT, FAILED, DROPPED = "pending", "sent", "failed", "dropped"
 # Sends the list as a new message, so that the alert itself stays.
 MANAGE_LABEL = N_("⚙️ My subscriptions")
 LATEST_LABEL = N_("🆕 Latest")
 
 Target = tuple[str, str]
-
-
-@dataclass(slots=True)
-class OutboxRow:
-    """One message to send: an alert (one practice) or a digest (several).
-
-    Attributes:
-        chat_id: where it goes.
-        keys: the practices' keys, in the order they are shown.
-        why: labels of the subscriptions that matched ("Refugees", "“housing”").
-        id: the store's id (0 until queued).
-        status: PENDING, SENT, FAILED or DROPPED.
-        reason: why it failed or was dropped.
-        queued_at: when it was queued, ISO 8601 UTC.
-    """
-
-    chat_id: int
-    keys: list[str]
-    why: list[str] = field(default_factory=list)
-    id: int = 0
-    status: str = PENDING
-    reason: str | None = None
-    queued_at: str | None = None
-
-    @property
-    def is_digest(self) -> bool:
-        """Return True when the row lists several practices in one message."""
-        return len(self.keys) > 1
 
 
 def subscription_query(

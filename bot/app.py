@@ -13,27 +13,34 @@ from telegram.ext import Application, ApplicationBuilder, Defaults
 from telegram.request import BaseRequest
 
 import handlers
+from bot.alert_queue import AlertQueue
+from bot.alerts import AlertMatcher
 from bot.aliases import Aliases, load_aliases
 from bot.catalog import Catalog
 from bot.config import Settings
+from bot.delivery import Deliverer
+from bot.follow import Resolver
 from bot.i18n import N_, SOURCE_LANGUAGE, languages, translator
+from bot.importers import read_practice_file
 from bot.logs import update_context
 from bot.publishing import Publisher
+from bot.template import TOPICS
 from bot.webhook import webhook_options
 from handlers.backups import listen_for_requests, schedule_backups
-from handlers.contribute import install as install_submissions
 from handlers.contribute import schedule_pruning, set_moderator_commands
 from handlers.deps import SERVICES_KEY, Services
-from handlers.follow import install as install_follow
-from handlers.follow import schedule_delivery
+from handlers.jobs import close_search_log, schedule_delivery, schedule_search_log_flush
+from handlers.language import tr_for
 from handlers.limiter import ReplyFirstLimiter
 from handlers.ordering import MemberOrder
-from handlers.stats import close_search_log, schedule_search_log_flush
-from handlers.stats import install as install_stats
 from store.db import Database
-from store.importers import read_practice_file
+from store.members import MemberStore
+from store.outbox import Outbox
 from store.persistence import TinyDBPersistence
 from store.practices import PracticeStore
+from store.search_log import SearchLog, search_log_path
+from store.submissions import SubmissionStore
+from store.subscriptions import SubscriptionStore
 
 log = logging.getLogger(__name__)
 BUNDLED_LOADED = "bundled_catalogue_loaded"
@@ -58,21 +65,42 @@ def load_bundled_catalogue(database: Database, aliases: Aliases) -> int:
 
 
 def build_services(settings: Settings, database: Database) -> Services:
-    """Build the stores and the in-memory catalogue over an open database."""
+    """Build every store and service over an open database, and wire publishing to alerts.
+
+    Publishing (`Publisher`) writes the practices, updates the catalogue and queues the
+    alerts (`AlertQueue`) in one transaction; the delivery job (`Deliverer`) sends them.
+    """
     aliases = load_aliases()
     load_bundled_catalogue(database, aliases)
     practices = PracticeStore(database)
     catalog = Catalog(practices, aliases)
+    subscriptions = SubscriptionStore(database)
+    outbox = Outbox(database)
+    alerts = AlertQueue(subscriptions, outbox, catalog, AlertMatcher(aliases, TOPICS))
+    alerts.warm()
+    members = MemberStore(database)
     svc = Services(
         settings=settings,
         database=database,
         practices=practices,
         catalog=catalog,
-        publisher=Publisher(practices, catalog, transaction=database.transaction),
+        publisher=Publisher(practices, catalog, alerts, transaction=database.transaction),
+        subscriptions=subscriptions,
+        outbox=outbox,
+        alerts=alerts,
+        deliverer=Deliverer(
+            outbox,
+            subscriptions,
+            catalog,
+            settings.alert_rate,
+            # Each alert is written in its subscriber's language (the members store).
+            language_of=lambda chat_id: tr_for(svc, chat_id),
+        ),
+        resolver=Resolver(aliases, TOPICS),
+        submissions=SubmissionStore(database),
+        members=members,
+        search_log=SearchLog(search_log_path(database.path) if database.path else None),
     )
-    install_follow(svc)
-    install_submissions(svc)
-    install_stats(svc)
     return svc
 
 

@@ -8,7 +8,7 @@ tested with made-up clocks.
 import heapq
 import itertools
 
-from bot.alerts import OutboxRow
+from bot.models import OutboxRow
 
 PER_CHAT_INTERVAL = 1.0  # Telegram: about one message per second to the same chat
 BUSY_RECHECK = 0.05

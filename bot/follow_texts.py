@@ -46,7 +46,7 @@ FORGET_KEPT = N_("Nothing was deleted.")
 FORGET_IN_PRIVATE = N_("For your privacy, send /forget in a private chat with me.")
 
 # The welcome's and the card's button: labels in English, shown translated
-# (`handlers.language.translated`).
+# (`bot.menus.translated`).
 FOLLOW_MENU_BUTTON = InlineKeyboardButton(
     N_("🔔 Follow"), callback_data=callbacks.FollowMenu("new").pack()
 )

@@ -288,3 +288,35 @@ class ReasonRequest:
     def expired(self, now: float, timeout: float) -> bool:
         """Return True when more than `timeout` seconds have passed since `started_at`."""
         return now - self.started_at > timeout
+
+
+# What became of an alert in the outbox (`store.outbox`, `bot.delivery`).
+PENDING, SENT, FAILED, DROPPED = "pending", "sent", "failed", "dropped"
+
+
+@dataclass(slots=True)
+class OutboxRow:
+    """One message to send: an alert (one practice) or a digest (several).
+
+    Attributes:
+        chat_id: where it goes.
+        keys: the practices' keys, in the order they are shown.
+        why: labels of the subscriptions that matched ("Refugees", "“housing”").
+        id: the store's id (0 until queued).
+        status: PENDING, SENT, FAILED or DROPPED.
+        reason: why it failed or was dropped.
+        queued_at: when it was queued, ISO 8601 UTC.
+    """
+
+    chat_id: int
+    keys: list[str]
+    why: list[str] = field(default_factory=list)
+    id: int = 0
+    status: str = PENDING
+    reason: str | None = None
+    queued_at: str | None = None
+
+    @property
+    def is_digest(self) -> bool:
+        """Return True when the row lists several practices in one message."""
+        return len(self.keys) > 1

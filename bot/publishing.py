@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
-from typing import Protocol
+from typing import Any, Protocol
 
 from bot.catalog import Catalog
 from bot.models import Practice
@@ -24,25 +24,37 @@ class PracticeWriter(Protocol):
     ) -> ImportResult: ...
 
 
-# Called with the practices that are new to the catalogue, e.g. to queue alerts.
-PublishHook = Callable[[list[Practice]], None]
+class AlertSink(Protocol):
+    """What queues the alerts about new practices (`bot.alert_queue.AlertQueue`)."""
+
+    def queue(self, practices: list[Practice]) -> Any: ...
 
 
 class Publisher:
-    """Store practices, make them searchable at once, and tell the hooks about new ones."""
+    """Store practices, then, in the same transaction, what must follow a publication.
+
+    After the store has written the practices, `publish` runs, in this order:
+      1. the catalogue: new practices are added to the in-memory index (a changed one
+         reloads it), so they are found by the next search;
+      2. the alerts: `alerts.queue(new)` matches the practices new to the catalogue against
+         every subscription and writes the outbox rows (`bot.alert_queue`), which the
+         delivery job (`bot.delivery`) sends.
+    Both are given to the constructor, in the application's wiring (`bot.app.build_services`).
+    """
 
     def __init__(
         self,
         store: PracticeWriter,
         catalog: Catalog,
+        alerts: AlertSink,
         transaction: Callable[[], AbstractContextManager[None]] = nullcontext,
     ) -> None:
         self._store = store
         self._catalog = catalog
-        # The practices and what the hooks write (alerts) reach the disk together or not at
-        # all, so a crash between them can't publish a practice whose alerts are lost.
+        self._alerts = alerts
+        # The practices and their alerts reach the disk together or not at all, so a crash
+        # between them can't publish a practice whose alerts are lost.
         self._transaction = transaction
-        self.hooks: list[PublishHook] = []
 
     def publish(
         self, practices: list[Practice], alerts: bool = True, partial: bool = False
@@ -51,8 +63,8 @@ class Publisher:
 
         Args:
             practices: validated practices with status "published".
-            alerts: whether the hooks hear of the new practices (False: `import --no-alerts`
-                and the first load of the bundled catalogue).
+            alerts: whether alerts are queued for the new practices (False: `import
+                --no-alerts` and the first load of the bundled catalogue).
             partial: the practices carry only some fields (listing text); see the store.
 
         Returns:
@@ -68,8 +80,7 @@ class Publisher:
                 elif new:
                     self._catalog.add(new)
                 if alerts and new:
-                    for hook in self.hooks:
-                        hook(new)
+                    self._alerts.queue(new)
         except BaseException:
             self._catalog.reload()  # nothing was written: show what the store holds
             raise

@@ -63,7 +63,7 @@ COMMANDS = [
 def core_handlers() -> list[BaseHandler]:
     """Return the handlers of asking and browsing, in the order they are tried."""
     return [
-        CommandHandler("start", start.start, filters=~start.OWN_FLOW_LINK),
+        CommandHandler("start", start.start, filters=~gate.OWN_FLOW_LINK),
         CommandHandler("help", start.help_command),
         CommandHandler("language", language.language_command),
         CallbackQueryHandler(language.on_language_button, pattern=callbacks.Language.pattern),

@@ -16,7 +16,7 @@ from telegram.ext import Application, ContextTypes
 
 from bot.config import Settings
 from handlers.deps import SERVICES_KEY, Services
-from handlers.stats import write_search_log
+from handlers.jobs import write_search_log
 from store.backup import prune, read_files, snapshot_name, write_archive
 from store.db import Database
 

@@ -14,7 +14,7 @@ from handlers.deps import services
 from handlers.editing import edit_or_ignore
 from handlers.gate import kept_for_member
 from handlers.language import tr
-from handlers.search import page_callbacks
+from handlers.results import page_callbacks
 
 COUNTRIES = N_("🌍 <b>Countries</b>: pick one, then a city.")
 TOPICS_TEXT = N_("🗂 <b>Topics</b>: pick one to see its practices.")

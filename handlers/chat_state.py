@@ -8,8 +8,7 @@ from telegram.ext import ContextTypes
 
 from bot.cards import shorten
 from bot.i18n import ENGLISH, Translator
-from handlers.deps import MODERATORS_ONLY, services
-from handlers.follow import Follow, follow
+from handlers.deps import MODERATORS_ONLY, Services, services
 from handlers.language import tr
 
 log = logging.getLogger(__name__)
@@ -22,7 +21,7 @@ async def on_my_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     """Stop alerts to a chat that blocked or removed the bot; resume them when it is back."""
     change = update.my_chat_member
     chat_id, status = change.chat.id, change.new_chat_member.status
-    state = follow(context)
+    state = services(context)
     if status in GONE_STATUSES:
         who = "the user blocked the bot" if change.chat.type == "private" else "bot removed"
         state.deliverer.deactivate(chat_id, who)
@@ -42,7 +41,7 @@ async def on_migration(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     new = message.migrate_to_chat_id or message.chat.id
     if old == new:
         return
-    follow(context).deliverer.move_chat(old, new)
+    services(context).deliverer.move_chat(old, new)
     if context.application.chat_data.get(old):
         context.application.migrate_chat_data(old_chat_id=old, new_chat_id=new)
 
@@ -52,7 +51,7 @@ async def reactivate_on_contact(update: Update, context: ContextTypes.DEFAULT_TY
     chat = update.effective_chat
     if update.my_chat_member or chat is None or chat.type != "private":
         return
-    if follow(context).subscriptions.reactivate(chat.id):
+    if services(context).subscriptions.reactivate(chat.id):
         log.info("chat %s wrote again: alerts resume", chat.id)
 
 
@@ -62,11 +61,11 @@ async def alerts_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if not services(context).is_admin(user.id if user else None):
         await update.effective_message.reply_text(tr(update, context).gettext(MODERATORS_ONLY))
         return
-    report = delivery_report(follow(context), tr(update, context))
+    report = delivery_report(services(context), tr(update, context))
     await update.effective_message.reply_text(report)
 
 
-def delivery_report(state: Follow, t: Translator = ENGLISH) -> str:
+def delivery_report(state: Services, t: Translator = ENGLISH) -> str:
     """Return the HTML report of `/alerts`, in t's language (numbers in its format)."""
     stats = state.outbox.stats()
     deliverer, inactive = state.deliverer, state.subscriptions.inactive_chats()

@@ -8,7 +8,7 @@ import logging
 import warnings
 from collections.abc import Iterable
 
-from telegram import Bot, BotCommand, BotCommandScopeChat, InlineKeyboardButton, Update
+from telegram import Bot, BotCommand, BotCommandScopeChat, Update
 from telegram.error import TelegramError
 from telegram.ext import (
     Application,
@@ -33,10 +33,9 @@ from bot.callbacks import (
 )
 from bot.i18n import ENGLISH, N_, Translator
 from handlers import drafts, mine, moderate, reject, submit, submit_preview, submit_steps
-from handlers.deps import SUBMISSIONS_KEY, Services, submissions
+from handlers.deps import submissions
 from handlers.drafts import ASKING, DUPLICATE, PREVIEW, Context
-from handlers.start import OWN_FLOW_LINK
-from store.submissions import SubmissionStore
+from handlers.gate import OWN_FLOW_LINK
 
 log = logging.getLogger(__name__)
 PRIVATE = filters.ChatType.PRIVATE
@@ -51,9 +50,6 @@ NOT_TYPED = (
 )
 REMINDER_GROUP = 50  # after the handler that answered the command
 PERSISTENCE_GROUP = 100  # after every other handler of the update
-SUBMIT_BUTTON = InlineKeyboardButton(
-    N_("✍️ Submit a practice"), callback_data=Submit("start").pack()
-)
 BUTTONS = {
     "b": submit_steps.on_back,
     "s": submit_steps.on_skip,
@@ -88,15 +84,6 @@ async def prune_job(context: Context) -> None:
     drafts_deleted, states = submissions(context).prune(drafts.CONVERSATION)
     if drafts_deleted or states:
         log.info("pruned %d idle drafts and %d stale conversation states", drafts_deleted, states)
-
-
-def install(svc: Services) -> None:
-    """Give the services the submissions store, the welcome button, a card button, /forget."""
-    store = SubmissionStore(svc.database)
-    svc.extra[SUBMISSIONS_KEY] = store
-    svc.welcome_buttons.append(SUBMIT_BUTTON)
-    svc.card_buttons.append(mine.full_text_button)
-    svc.forget_hooks.append(store.forget_user)
 
 
 def conversation(timeout: float | None = None) -> ConversationHandler:

@@ -1,46 +1,64 @@
 """The services every handler reaches through `context.bot_data`, built once in `bot.app`."""
 
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
 
-from telegram import InlineKeyboardButton
 from telegram.ext import ContextTypes
 
+from bot.alert_queue import AlertQueue
 from bot.catalog import Catalog
 from bot.config import Settings
+from bot.delivery import Deliverer
+from bot.follow import Resolver
 from bot.i18n import N_
-from bot.models import Practice
 from bot.publishing import Publisher
 from store.db import Database
+from store.members import MemberStore
+from store.outbox import Outbox
 from store.practices import PracticeStore
+from store.search_log import SearchLog
 from store.submissions import SubmissionStore
+from store.subscriptions import SubscriptionStore
 
 SERVICES_KEY = "services"
 # The one answer to a member who uses what only moderators (ADMIN_IDS) may use.
 MODERATORS_ONLY = N_("This is for moderators only.")
-SUBMISSIONS_KEY = "submissions"
 
 
 @dataclass(slots=True)
 class Services:
-    """What the handlers work with; one instance per application."""
+    """What the handlers work with; one instance per application, built by `bot.app`.
+
+    Attributes:
+        settings: the configuration.
+        database: the open database (its files by concern, their lock and backups).
+        practices: the stored practices (every status).
+        catalog: the published practices in memory, indexed for search.
+        publisher: the one path that publishes (store, catalogue, alerts).
+        subscriptions: who follows what.
+        outbox: alerts waiting to be sent, and what became of them.
+        alerts: matches new practices against subscriptions and fills the outbox.
+        deliverer: drains the outbox at ALERT_RATE (the delivery job).
+        resolver: names of topics, countries and cities a member follows.
+        submissions: drafts of the submission dialogue and sent submissions.
+        members: who wrote, in which language, and the language they chose.
+        search_log: counts of searches for /stats (no user ids).
+    """
 
     settings: Settings
     database: Database
     practices: PracticeStore
     catalog: Catalog
     publisher: Publisher
-    # Capabilities register their own stores here (subscriptions, outbox, submissions).
-    extra: dict[str, Any] = field(default_factory=dict)
-    # Buttons that capabilities add to every card (Share, Follow …).
-    welcome_buttons: list[InlineKeyboardButton] = field(default_factory=list)
-    # Called with a user id by /forget, so each capability deletes what it keeps of the user.
-    forget_hooks: list[Callable[[int], None]] = field(default_factory=list)
-    card_buttons: list[Callable[[Practice], Sequence[InlineKeyboardButton]]] = field(
-        default_factory=list
-    )
+    subscriptions: SubscriptionStore
+    outbox: Outbox
+    alerts: AlertQueue
+    deliverer: Deliverer
+    resolver: Resolver
+    submissions: SubmissionStore
+    members: MemberStore
+    search_log: SearchLog
     # Seconds since the epoch, for waits that must expire also across restarts (tests set it).
     clock: Callable[[], float] = time.time
 
@@ -55,5 +73,5 @@ def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
 
 
 def submissions(context: ContextTypes.DEFAULT_TYPE) -> SubmissionStore:
-    """Return the store of drafts and submissions, kept in `Services.extra`."""
-    return services(context).extra[SUBMISSIONS_KEY]
+    """Return the store of drafts and submissions."""
+    return services(context).submissions

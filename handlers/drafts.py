@@ -22,12 +22,13 @@ from bot.callbacks import Step
 from bot.contribute import step_label
 from bot.i18n import ENGLISH, N_, Translator
 from bot.models import Draft
+from bot.submit_screens import paused_keyboard
 from bot.template import FIELD_KEYS
 from handlers import fallback, search
 from handlers.deps import services, submissions
 from handlers.editing import edit_or_ignore
 from handlers.language import tr, tr_for
-from handlers.screens import paused_keyboard, screen
+from handlers.screens import screen
 from store.submissions import DRAFT_RETENTION
 
 log = logging.getLogger(__name__)

@@ -1,6 +1,7 @@
 """`/forget`: delete everything the bot keeps about a user, after a confirmation."""
 
 import logging
+from collections.abc import Callable
 from html import escape
 
 from telegram import Message, Update
@@ -9,7 +10,7 @@ from telegram.ext import ContextTypes
 from bot import follow_texts as ft
 from bot.callbacks import Forget
 from bot.i18n import N_
-from handlers.deps import services
+from handlers.deps import Services, services
 from handlers.gate import FORGET, private_link
 from handlers.language import tr
 
@@ -30,7 +31,7 @@ async def forget_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 
 async def on_forget_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Delete the user's data when confirmed; every capability deletes its own."""
+    """Delete the user's data when confirmed (`forget_steps`)."""
     query = update.callback_query
     confirmed = Forget.parse(query.data).answer == "yes"
     await query.answer()
@@ -46,17 +47,32 @@ async def on_forget_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     await query.message.edit_text(t.gettext(ft.FORGET_DONE if done else PARTLY))
 
 
-def forget_user(context: ContextTypes.DEFAULT_TYPE, user_id: int) -> bool:
-    """Run every forget hook for a user; return False when one of them failed.
+def forget_steps(svc: Services) -> tuple[tuple[str, Callable[[int], object]], ...]:
+    """Return what /forget deletes of a user, in order: (what, the deletion by user id).
 
-    One failing hook does not keep the others from deleting their data.
+    A user's private chat has their user id, so the chat's alerts are the user's. Their
+    conversation states and PTB's user and chat data are dropped after these (`forget_user`).
+    """
+    return (
+        ("subscriptions", svc.subscriptions.forget_user),
+        ("alerts queued for sending", svc.deliverer.queue.remove_chat),
+        ("alerts in the outbox", svc.outbox.delete_chat),
+        ("drafts and submissions", svc.submissions.forget_user),
+        ("language and member entry", svc.members.forget),
+    )
+
+
+def forget_user(context: ContextTypes.DEFAULT_TYPE, user_id: int) -> bool:
+    """Run every step of `forget_steps` for a user; return False when one of them failed.
+
+    One failing step does not keep the others from deleting their data.
     """
     done = True
-    for hook in services(context).forget_hooks:
+    for what, delete in forget_steps(services(context)):
         try:
-            hook(user_id)
+            delete(user_id)
         except Exception:
-            log.exception("a forget hook failed for a user")
+            log.exception("/forget could not delete a user's %s", what)
             done = False
     context.application.drop_user_data(user_id)
     context.application.drop_chat_data(user_id)

@@ -12,7 +12,7 @@
 """
 
 from telegram import Chat, ReplyParameters, Update
-from telegram.ext import ApplicationHandlerStop, ContextTypes
+from telegram.ext import ApplicationHandlerStop, ContextTypes, filters
 from telegram.helpers import create_deep_linked_url
 
 from bot import callbacks
@@ -21,6 +21,8 @@ from handlers.language import tr
 
 # Deep-link payloads (/start <payload> in the private chat) of the flows that run there only.
 SUBMIT, FOLLOW_CITY, FOLLOW_KEYWORD, FORGET = "submit", "follow_city", "follow_keyword", "forget"
+# `/start submit` in a private chat: taken by the submission dialogue, not by `start`.
+OWN_FLOW_LINK = filters.ChatType.PRIVATE & filters.Regex(rf"^/start(@\w+)?\s+{SUBMIT}\s*$")
 # Callback data of the buttons that start those flows → the payload that starts it privately.
 _PRIVATE_BUTTONS = (
     (callbacks.namespace_pattern("sb"), SUBMIT),

@@ -1,7 +1,7 @@
 """In-chat import: a moderator sends a practice file (JSON, or the listing page's text).
 
 The file comes with the caption `/import`, or answers the bot's `/import` prompt. It goes
-through the command-line import's path (`store.importers.read_practice_file`, then
+through the command-line import's path (`bot.importers.read_practice_file`, then
 `Publisher.publish` with alerts), so validation, idempotence by id and alerts are the same;
 the moderator gets the counts and each rejection with its reason. Refused with a reason: a
 member who is not a moderator, a file of another type, a file over MAX_BYTES.
@@ -17,11 +17,11 @@ from telegram.ext import ContextTypes
 
 from bot.i18n import N_, Translator, languages, translator
 from bot.import_report import import_lines
+from bot.importers import ImportFileError, read_practice_file
 from bot.stats import chunks
 from handlers import fallback
 from handlers.deps import services
 from handlers.language import tr
-from store.importers import ImportFileError, read_practice_file
 
 MAX_BYTES = 2 * 1024 * 1024  # far above the whole catalogue as JSON (~0.3 MB for 360)
 SUFFIXES = (".json", ".txt")

@@ -11,15 +11,6 @@ from telegram.ext import ContextTypes
 from bot.callbacks import CallbackDataError, Language
 from bot.i18n import Translator, language_name, languages, resolve, translator
 from handlers.deps import Services, services
-from store.members import MemberStore
-
-# Where `handlers.stats.install` puts the members store in `Services.extra`.
-MEMBERS_KEY = "members"
-
-
-def members(svc: Services) -> MemberStore:
-    """Return the members store (installed by `handlers.stats.install`)."""
-    return svc.extra[MEMBERS_KEY]
 
 
 def language_of_user(svc: Services, user_id: int, telegram_code: str | None = None) -> str:
@@ -31,7 +22,7 @@ def language_of_user(svc: Services, user_id: int, telegram_code: str | None = No
         telegram_code: the `language_code` of the update at hand; None to use the last one
             Telegram reported (alerts, a moderator's decision sent to the submitter).
     """
-    store = members(svc)
+    store = svc.members
     code = telegram_code if telegram_code is not None else store.telegram_language(user_id)
     return resolve(store.chosen(user_id), code)
 
@@ -51,19 +42,6 @@ def tr_user(context: ContextTypes.DEFAULT_TYPE, user: User | None) -> Translator
 def tr(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Translator:
     """Return the translator of the user an update comes from."""
     return tr_user(context, update.effective_user)
-
-
-def translated(button: InlineKeyboardButton, t: Translator) -> InlineKeyboardButton:
-    """Return a button whose label (English source text marked with N_) is in t's language.
-
-    Capabilities declare their welcome and card buttons once, in English; they are shown in
-    each reader's language.
-    """
-    label = t.gettext(button.text)
-    if label == button.text:
-        return button
-    fields = {k: v for k, v in button.to_dict().items() if k != "text"}
-    return InlineKeyboardButton.de_json({"text": label, **fields}, None)
 
 
 def language_markup() -> InlineKeyboardMarkup:
@@ -88,7 +66,7 @@ async def on_language_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
     code = Language.parse(query.data).code
     if code not in languages() or update.effective_user is None:
         raise CallbackDataError(f"no language {code!r}")
-    members(services(context)).choose(update.effective_user.id, code)
+    services(context).members.choose(update.effective_user.id, code)
     t = translator(code)
     await query.answer()
     await query.edit_message_text(

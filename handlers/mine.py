@@ -1,7 +1,5 @@
 """What members see of contributions: /mysubmissions, and the full text of submitted cards."""
 
-from collections.abc import Sequence
-
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
@@ -9,23 +7,13 @@ from bot.callbacks import FullText, Reopen
 from bot.cards import MAX_MESSAGE
 from bot.contribute import draft_line, full_text_parts, public_answers, submission_line
 from bot.i18n import N_
-from bot.models import Practice
 from bot.text import telegram_length
+from handlers.cards import practice_of_button
 from handlers.deps import submissions
 from handlers.language import tr
-from handlers.search import practice_of_button
 
 NOTHING_YET = N_("You haven't sent a practice yet. /submit shares one with the programme.")
 SHOWN = 20
-
-
-def full_text_button(practice: Practice) -> Sequence[InlineKeyboardButton]:
-    """Return the "Full text" button of a card, for practices members submitted.
-
-    Their cards have no programme page behind "Read more", so the full text is sent in the chat.
-    """
-    data = FullText(practice.key).try_pack() if practice.source == "submission" else None
-    return [InlineKeyboardButton(N_("📄 Full text"), callback_data=data)] if data else []
 
 
 async def on_full_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -16,9 +16,9 @@ from bot.cards import embed
 from bot.contribute import decided_text, full_text_parts, moderation_text
 from bot.i18n import N_, Translator
 from bot.models import Practice, Submission, new_practice_id
+from handlers.cards import send_card
 from handlers.deps import MODERATORS_ONLY, services, submissions
 from handlers.language import tr, tr_for
-from handlers.search import send_card
 from store.practices import utc_now
 
 log = logging.getLogger(__name__)

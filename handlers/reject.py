@@ -18,7 +18,7 @@ from bot.cards import embed
 from bot.contribute import decided_text, reason_preview_text
 from bot.i18n import N_, Translator
 from bot.models import ReasonRequest, Submission
-from handlers import fallback, search
+from handlers import fallback, results, search
 from handlers.deps import services, submissions
 from handlers.drafts import strip_buttons
 from handlers.language import tr, tr_for
@@ -162,7 +162,7 @@ async def on_reason_search(update: Update, context: Context) -> object:
     await strip_buttons(context, update.effective_chat.id, query.message.message_id)
     submissions(context).ask_reason(update.effective_user.id, request.submission_id, _now(context))
     t = tr(update, context)
-    await search.reply_with_results(query.message, context, request.reason, t=t)
+    await results.reply_with_results(query.message, context, request.reason, t=t)
     await context.bot.send_message(
         update.effective_chat.id,
         t._(

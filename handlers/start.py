@@ -2,41 +2,21 @@
 
 `/start <payload>` (from `t.me/<bot>?start=<payload>`): `p_<key>` opens a practice's card;
 the payloads of `handlers.gate` start the flow a group's button pointed to. `submit` starts
-the submission dialogue, so it is an entry point of that dialogue (`OWN_FLOW_LINK`).
+the submission dialogue, so it is an entry point of that dialogue (`gate.OWN_FLOW_LINK`).
 """
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.ext import ContextTypes, filters
+from telegram import Message, Update
+from telegram.ext import ContextTypes
 
 from bot import follow_texts as ft
-from bot.callbacks import Browse, Help
 from bot.cards import PRACTICE_PREFIX
 from bot.i18n import Translator
+from bot.menus import welcome_markup
 from bot.search_texts import UNKNOWN_PRACTICE, WELCOME, help_text
+from handlers.cards import send_card
 from handlers.deps import services
-from handlers.gate import FOLLOW_CITY, FOLLOW_KEYWORD, FORGET, SUBMIT, kept_for_member
-from handlers.language import tr, translated
-from handlers.search import send_card
-
-# `/start submit` in a private chat: taken by the submission dialogue, not by `start`.
-OWN_FLOW_LINK = filters.ChatType.PRIVATE & filters.Regex(rf"^/start(@\w+)?\s+{SUBMIT}\s*$")
-
-
-def welcome_markup(context: ContextTypes.DEFAULT_TYPE, t: Translator) -> InlineKeyboardMarkup:
-    """Return the welcome buttons: search help and browsing, then each capability's own."""
-    rows = [
-        [
-            InlineKeyboardButton(t._("🔎 How to search"), callback_data=Help().pack()),
-            InlineKeyboardButton(t._("🗂 Topics"), callback_data=Browse("topics").pack()),
-        ],
-        [
-            InlineKeyboardButton(t._("🌍 Countries"), callback_data=Browse("countries").pack()),
-            InlineKeyboardButton(t._("🆕 Latest"), callback_data=Browse("latest").pack()),
-        ],
-    ]
-    extra = [translated(button, t) for button in services(context).welcome_buttons]
-    rows += [extra[i : i + 2] for i in range(0, len(extra), 2)]
-    return InlineKeyboardMarkup(rows)
+from handlers.gate import FOLLOW_CITY, FOLLOW_KEYWORD, FORGET, kept_for_member
+from handlers.language import tr
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -53,7 +33,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         else:
             await send_card(context, message.chat.id, practice, t=t)
         return
-    await message.reply_text(t.gettext(WELCOME), reply_markup=welcome_markup(context, t))
+    await message.reply_text(t.gettext(WELCOME), reply_markup=welcome_markup(t))
 
 
 async def _start_flow(message: Message, payload: str, t: Translator) -> bool:

@@ -12,60 +12,19 @@ from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime, timedelta
 
-from telegram import Message, Update
-from telegram.ext import Application, ContextTypes
+from telegram import Update
+from telegram.ext import ContextTypes
 
 from bot import chart
 from bot.stats import CHART_HINT, Stats, chunks, render
 from handlers.deps import MODERATORS_ONLY, Services, services
-from handlers.follow import FOLLOW_KEY, Follow
-from handlers.language import MEMBERS_KEY, tr
+from handlers.language import tr
 from store.figures import alert_counts, submission_counts
-from store.members import MemberStore
-from store.search_log import FLUSH_SECONDS, SearchLog, search_log_path
 
 log = logging.getLogger(__name__)
-SEARCH_LOG_KEY = "search_log"
 WEEKS = 12
 ACTIVE_DAYS = 30
 QUERY_DAYS = 30
-
-
-def install(svc: Services) -> None:
-    """Open the members table and the search log; /forget deletes a member's entry."""
-    members = MemberStore(svc.database)
-    path = svc.database.path
-    svc.extra[MEMBERS_KEY] = members
-    svc.extra[SEARCH_LOG_KEY] = SearchLog(search_log_path(path) if path else None)
-    svc.forget_hooks.append(members.forget)
-
-
-def schedule_search_log_flush(app: Application) -> None:
-    """Write the search log's new counts every FLUSH_SECONDS (and when the bot stops)."""
-    if app.job_queue is not None:
-        app.job_queue.run_repeating(
-            _flush_search_log, FLUSH_SECONDS, first=FLUSH_SECONDS, name="search log"
-        )
-
-
-async def _flush_search_log(context: ContextTypes.DEFAULT_TYPE) -> None:
-    write_search_log(services(context))
-
-
-def write_search_log(svc: Services) -> None:
-    """Write the search log's new counts now (before a snapshot, every minute); log failures."""
-    try:
-        svc.extra[SEARCH_LOG_KEY].flush()
-    except OSError as error:
-        log.error("could not write the search log: %s", error)
-
-
-def close_search_log(svc: Services) -> None:
-    """Write the search log's last counts and close it (at shutdown)."""
-    try:
-        svc.extra[SEARCH_LOG_KEY].close()
-    except OSError as error:
-        log.error("could not write the search log: %s", error)
 
 
 async def draw_chart(stats: Stats) -> bytes:
@@ -84,12 +43,11 @@ async def draw_chart(stats: Stats) -> bytes:
 def collect(svc: Services, now: datetime | None = None) -> Stats:
     """Gather every figure from the stores."""
     now = now or datetime.now(UTC)
-    follow: Follow = svc.extra[FOLLOW_KEY]
-    search_log: SearchLog = svc.extra[SEARCH_LOG_KEY]
-    follow.outbox.fold()
+    search_log = svc.search_log
+    svc.outbox.fold()
     week_ago = (now - timedelta(days=6)).date().isoformat()  # 7 days, today included
     since = (now - timedelta(days=ACTIVE_DAYS - 1)).date().isoformat()
-    members, active, languages = svc.extra[MEMBERS_KEY].counts(since)
+    members, active, languages = svc.members.counts(since)
     countries = sorted(svc.catalog.country_counts(), key=lambda item: (-item[1], item[0]))
     return Stats(
         practices_by_status=svc.practices.count(),
@@ -98,7 +56,7 @@ def collect(svc: Services, now: datetime | None = None) -> Stats:
         members=members,
         members_active=active,
         members_by_language=languages,
-        subscriptions_by_kind=dict(Counter(s.kind for s in follow.subscriptions.active())),
+        subscriptions_by_kind=dict(Counter(s.kind for s in svc.subscriptions.active())),
         alerts_week=alert_counts(svc.database, week_ago),
         submissions=submission_counts(svc.database),
         searches_per_week=search_log.per_week(WEEKS),
@@ -112,15 +70,7 @@ async def note_member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     user = update.effective_user
     if user is None or user.is_bot or update.my_chat_member:
         return
-    services(context).extra[MEMBERS_KEY].seen(user.id, user.language_code)
-
-
-def record_search(
-    context: ContextTypes.DEFAULT_TYPE, message: Message, query: str, found: int
-) -> None:
-    """Count the search a member's message made, in the search log (without who asked)."""
-    if message.from_user is not None and not message.from_user.is_bot:
-        services(context).extra[SEARCH_LOG_KEY].record(message.from_user.id, query, found)
+    services(context).members.seen(user.id, user.language_code)
 
 
 async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

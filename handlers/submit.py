@@ -15,13 +15,13 @@ from bot.cards import embed
 from bot.contribute import step_label
 from bot.i18n import N_
 from bot.models import Draft
+from bot.submit_screens import choice_keyboard
 from handlers import drafts
 from handlers.deps import submissions
 from handlers.drafts import END, Context, ask, pause
 from handlers.editing import edit_or_ignore
 from handlers.gate import SUBMIT, private_link
 from handlers.language import tr
-from handlers.screens import choice_keyboard
 from store.submissions import DRAFT_RETENTION
 
 DRAFT_DAYS = DRAFT_RETENTION.days

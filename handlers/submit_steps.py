@@ -8,6 +8,7 @@ from bot.answers import check_answer, toggle_topic
 from bot.callbacks import named
 from bot.cards import MAX_MESSAGE
 from bot.i18n import N_
+from bot.menus import welcome_markup
 from bot.models import Draft
 from bot.search_texts import WELCOME
 from bot.template import FIELD_KEYS, FIELDS_BY_KEY
@@ -27,7 +28,6 @@ from handlers.drafts import (
     strip_buttons,
 )
 from handlers.language import tr
-from handlers.start import welcome_markup
 
 NOT_TEXT = N_("I can only take text here, not photos, stickers or files. Please type your answer.")
 USE_TOPIC_BUTTONS = N_("Tick the topics with the buttons below, then press Done.")
@@ -134,7 +134,7 @@ async def _back_to_menu(update: Update, context: Context, draft: Draft) -> objec
     await context.bot.send_message(
         update.effective_chat.id,
         t.gettext(WELCOME) + kept,
-        reply_markup=welcome_markup(context, t),
+        reply_markup=welcome_markup(t),
     )
     return END
 

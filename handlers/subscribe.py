@@ -22,12 +22,11 @@ from bot.follow import MAX_SUBSCRIPTIONS, parse_follow
 from bot.i18n import Translator
 from bot.models import Subscription
 from bot.template import TOPICS
+from handlers.cards import practice_of_button
 from handlers.deps import services
 from handlers.editing import edit_or_ignore
-from handlers.follow import follow
 from handlers.gate import kept_for_member
 from handlers.language import tr
-from handlers.search import practice_of_button
 from store.subscriptions import ADDED, DUPLICATE
 
 # The buttons `on_follow_button` answers: the menu, and what it offers to follow.
@@ -76,7 +75,7 @@ def follow_typed(
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """Resolve a typed name; follow it, or explain and offer the closest names."""
     places = services(context).catalog.index.places
-    found = follow(context).resolver.resolve(kind, value, places, t)
+    found = services(context).resolver.resolve(kind, value, places, t)
     if found.value is None:
         if kind == "topic" and not found.choices:
             # Nothing close: the list is short enough to offer whole.
@@ -99,7 +98,7 @@ def subscribe(
     t: Translator,
 ) -> tuple[str, InlineKeyboardMarkup]:
     """Store a subscription and return the confirmation to show, in t's language."""
-    state = follow(context)
+    state = services(context)
     result = state.subscriptions.add(
         Subscription(chat_id, user_id, kind, value), MAX_SUBSCRIPTIONS
     )
@@ -166,7 +165,7 @@ async def _follow_pressed(
     places = services(context).catalog.index.places
     if kind != "topic":
         name = named(name, _known_names(context, kind, places)) or ""
-    if not name or not follow(context).resolver.is_known(kind, name, places):
+    if not name or not services(context).resolver.is_known(kind, name, places):
         raise CallbackDataError(f"no {kind} {name!r} to follow")
     text, markup = subscribe(context, query.message.chat.id, query.from_user.id, kind, name, t)
     await query.answer(t._("🔔 Following") if text.startswith("🔔") else None)

@@ -11,7 +11,6 @@ from bot.i18n import N_, Translator
 from bot.models import Subscription
 from handlers.deps import services
 from handlers.editing import edit_or_ignore
-from handlers.follow import follow
 from handlers.gate import kept_for_member
 from handlers.language import tr
 
@@ -28,7 +27,7 @@ ANSWER_LENGTH = CallbackQueryLimit.ANSWER_CALLBACK_QUERY_TEXT_LENGTH
 async def subscriptions_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """List what the chat follows, each with a button to stop it."""
     t = tr(update, context)
-    subs = follow(context).subscriptions.for_chat(update.effective_chat.id)
+    subs = services(context).subscriptions.for_chat(update.effective_chat.id)
     await update.effective_message.reply_text(
         ft.list_text(t, subs), reply_markup=ft.list_markup(t, subs)
     )
@@ -39,7 +38,7 @@ async def unsubscribe_command(update: Update, context: ContextTypes.DEFAULT_TYPE
     message = update.effective_message
     t = tr(update, context)
     parts = (message.text or "").split(maxsplit=1)
-    subs = follow(context).subscriptions.for_chat(message.chat.id)
+    subs = services(context).subscriptions.for_chat(message.chat.id)
     if len(parts) < 2:
         reply = ft.list_text(t, subs)
         await message.reply_text(reply, reply_markup=ft.list_markup(t, subs) if subs else None)
@@ -56,8 +55,8 @@ async def unsubscribe_command(update: Update, context: ContextTypes.DEFAULT_TYPE
         text = t._("That is not in your /subscriptions.") + " " + t.gettext(UNSUBSCRIBE_HELP)
         await message.reply_text(text)
         return
-    follow(context).subscriptions.remove(sub.id)
-    what = follow(context).resolver.describe(sub.kind, sub.value, t)
+    services(context).subscriptions.remove(sub.id)
+    what = services(context).resolver.describe(sub.kind, sub.value, t)
     await message.reply_text(t._("Stopped: you no longer follow {what}.").format(what=what))
 
 
@@ -79,7 +78,7 @@ def _find(
         return subs[int(arg) - 1] if 0 < int(arg) <= len(subs) else None
     kind, value = parse_follow(arg)
     places = services(context).catalog.index.places
-    found = follow(context).resolver.resolve(kind, value, places)
+    found = services(context).resolver.resolve(kind, value, places)
     wanted = Subscription(0, 0, kind, found.value or value).target
     named = [s for s in subs if s.target == wanted or s.target[1] == wanted[1]]
     return named[0] if named else None
@@ -97,7 +96,7 @@ def _may_stop(sub: Subscription, message: Message, user_id: int) -> bool:
 
 def _stop_all(context: ContextTypes.DEFAULT_TYPE, message: Message, user_id: int) -> int:
     """Stop every subscription of a private chat, or the user's own ones in a group."""
-    store = follow(context).subscriptions
+    store = services(context).subscriptions
     if message.chat.type == "private":
         return store.remove_chat(message.chat.id)
     mine = [s for s in store.for_chat(message.chat.id) if s.user_id == user_id]
@@ -116,7 +115,7 @@ async def on_list_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await _show_list(query, context, t)
     elif isinstance(button, Subscriptions):
         await query.answer()
-        subs = follow(context).subscriptions.for_chat(query.message.chat.id)
+        subs = services(context).subscriptions.for_chat(query.message.chat.id)
         await query.message.chat.send_message(
             ft.list_text(t, subs),
             reply_markup=ft.list_markup(t, subs),
@@ -131,20 +130,20 @@ async def on_list_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 async def _show_list(
     query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, t: Translator
 ) -> None:
-    subs = follow(context).subscriptions.for_chat(query.message.chat.id)
+    subs = services(context).subscriptions.for_chat(query.message.chat.id)
     await edit_or_ignore(query.message, ft.list_text(t, subs), ft.list_markup(t, subs))
 
 
 async def _stop_one(
     query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, sub_id: int, t: Translator
 ) -> None:
-    sub = follow(context).subscriptions.get(sub_id)
+    sub = services(context).subscriptions.get(sub_id)
     if sub is None:
         await query.answer(t.gettext(ft.GONE), show_alert=True)
     elif not _may_stop(sub, query.message, query.from_user.id):
         await query.answer(t.gettext(ft.NOT_YOURS), show_alert=True)
     else:
-        follow(context).subscriptions.remove(sub_id)
+        services(context).subscriptions.remove(sub_id)
         await query.answer(t._("Stopped: {what}").format(what=ft.label(t, sub))[:ANSWER_LENGTH])
     await _show_list(query, context, t)
 
@@ -153,7 +152,7 @@ async def _stop_all_pressed(
     query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, t: Translator, confirmed: bool
 ) -> None:
     if not confirmed:
-        count = len(follow(context).subscriptions.for_chat(query.message.chat.id))
+        count = len(services(context).subscriptions.for_chat(query.message.chat.id))
         await query.answer()
         await edit_or_ignore(query.message, ft.ask_stop_all(t, count), ft.stop_all_markup(t))
         return

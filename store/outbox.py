@@ -23,7 +23,7 @@ from typing import Any
 
 from tinydb import Query
 
-from bot.alerts import DROPPED, FAILED, PENDING, SENT, OutboxRow
+from bot.models import DROPPED, FAILED, PENDING, SENT, OutboxRow
 from store.db import JOURNAL_SUFFIX as JOURNAL_SUFFIX  # where tests find it
 from store.db import Database, journal_path
 from store.journal import Journal

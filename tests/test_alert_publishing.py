@@ -8,7 +8,7 @@ import pytest
 from bot.__main__ import main
 from bot.alerts import PENDING
 from bot.app import build_services
-from bot.models import Practice, Subscription
+from bot.models import OutboxRow, Practice, Subscription
 from store.db import open_database
 from store.outbox import Outbox
 from store.subscriptions import SubscriptionStore
@@ -78,10 +78,10 @@ def test_a_practice_and_its_alerts_are_written_together_or_not_at_all(tmp_path: 
     database = open_database(path)
     services = build_services(make_settings(), database)
 
-    def broken(practices: list[Practice]) -> None:
+    def broken(rows: list[OutboxRow]) -> None:
         raise OSError("disk full")
 
-    services.publisher.hooks.append(broken)
+    services.outbox.queue = broken  # type: ignore[method-assign]  # the alerts' write fails
     practice = Practice(id="doomed-roma", title="Doomed", country="Spain", topics=["Roma"])
     with pytest.raises(OSError):
         services.publisher.publish([practice])

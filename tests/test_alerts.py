@@ -16,10 +16,10 @@ from bot.alerts import (
 )
 from bot.aliases import Aliases, load_aliases
 from bot.cards import MAX_MESSAGE
+from bot.importers import read_practice_file
 from bot.models import Practice, Subscription
 from bot.search import SearchIndex
 from bot.template import TOPICS
-from store.importers import read_practice_file
 
 YEAR = 2025
 

@@ -7,6 +7,7 @@ from typing import Any
 from bot.models import Practice
 from bot.template import FIELD_KEYS
 from handlers.deps import SERVICES_KEY, Services
+from handlers.forget import forget_steps
 from store.db import Database
 from store.submissions import SubmissionStore
 from tests.fakes import (
@@ -56,7 +57,7 @@ def svc(bot: BotHarness) -> Services:
 
 def store(bot: BotHarness) -> SubmissionStore:
     """Return the bot's store of drafts and submissions."""
-    return svc(bot).extra["submissions"]
+    return svc(bot).submissions
 
 
 def screens(calls: list[Call], chat_id: int = USER_ID) -> list[Call]:
@@ -105,3 +106,23 @@ async def submit(bot: BotHarness, user_id: int = USER_ID, **changes: Any) -> lis
 def published(bot: BotHarness, title: str) -> Practice | None:
     """Return the stored practice with this title, whatever its status."""
     return next((p for p in svc(bot).practices.all(None) if p.title == title), None)
+
+
+def record_alerts(bot: BotHarness) -> list[Practice]:
+    """Return a list that gathers every practice the publisher queues alerts for."""
+    queued: list[Practice] = []
+    alerts = svc(bot).alerts
+    queue = alerts.queue
+
+    def recording(practices: list[Practice]) -> Any:
+        queued.extend(practices)
+        return queue(practices)
+
+    alerts.queue = recording  # type: ignore[method-assign]
+    return queued
+
+
+def forget(bot: BotHarness, user_id: int) -> None:
+    """Run every deletion of /forget for a user (`handlers.forget.forget_steps`)."""
+    for _what, delete in forget_steps(svc(bot)):
+        delete(user_id)

@@ -4,7 +4,6 @@ filter-only answers, and a city with no practice yet."""
 import pytest
 
 from bot.search_texts import NOT_FOUND_TIPS, THANKS, WELCOME
-from handlers.follow import follow as follow_of
 from tests.fakes import USER_ID, BotHarness, Call
 
 
@@ -87,7 +86,7 @@ async def test_a_city_without_practices_offers_its_country_and_a_follow_button(
     confirmation = await harness.click(note, "Follow Stuttgart")
     edited = [call for call in confirmation if call.method == "editMessageText"]
     assert edited and "Stuttgart" in edited[0].text
-    subscriptions = follow_of(harness.app).subscriptions.for_chat(USER_ID)
+    subscriptions = harness.app.bot_data["services"].subscriptions.for_chat(USER_ID)
     assert [(s.kind, s.value) for s in subscriptions] == [("city", "Stuttgart")]
 
 

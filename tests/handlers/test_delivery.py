@@ -13,7 +13,7 @@ import pytest
 from bot.alerts import DROPPED, FAILED, SENT
 from bot.dispatch import PER_CHAT_INTERVAL, Pacer
 from bot.models import Practice
-from handlers.follow import Follow
+from handlers.deps import Services
 from store.db import open_database
 from tests.fakes import (
     ADMIN_ID,
@@ -44,8 +44,8 @@ def last_sent(calls: list[Call]) -> Call:
     return [call for call in calls if call.method == "sendMessage"][-1]
 
 
-def follow_of(harness: BotHarness) -> Follow:
-    return harness.app.bot_data["services"].extra["follow"]
+def follow_of(harness: BotHarness) -> Services:
+    return harness.app.bot_data["services"]
 
 
 def publish(harness: BotHarness, *practices: Practice, alerts: bool = True) -> None:

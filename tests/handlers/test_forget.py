@@ -1,5 +1,7 @@
 """`/forget`: everything the bot keeps about a user is deleted after a confirmation."""
 
+import pytest
+
 from bot.alerts import PENDING
 from bot.models import Practice
 from tests.fakes import USER_ID, BotHarness
@@ -15,13 +17,12 @@ async def test_forget_deletes_subscriptions_and_pending_alerts_after_confirmatio
     harness: BotHarness,
 ) -> None:
     services = harness.app.bot_data["services"]
-    follow = services.extra["follow"]
+    follow = services
     await harness.send("/subscribe topic:roma")
     await harness.send("/subscribe city:oslo")
     await harness.send("/subscribe topic:roma", user_id=OTHER)
     services.publisher.publish([new_practice()])
-    deleted: list[int] = []
-    services.forget_hooks.append(deleted.append)  # e.g. the submission drafts' own hook
+    services.members.choose(USER_ID, "en")  # the member's entry, deleted by its own step
 
     ask = (await harness.send("/forget"))[-1]
     assert "Delete everything" in ask.text and follow.subscriptions.for_chat(USER_ID)
@@ -32,7 +33,7 @@ async def test_forget_deletes_subscriptions_and_pending_alerts_after_confirmatio
     assert [s.chat_id for s in follow.subscriptions.active()] == [OTHER]
     rows = services.database.table("outbox").all()
     assert [(r["chat_id"], r["status"]) for r in rows] == [(OTHER, PENDING)]
-    assert deleted == [USER_ID]
+    assert services.members.chosen(USER_ID) is None
 
     await follow.deliverer.drain(harness.app.bot)
     assert [c.params["chat_id"] for c in harness.request.sent() if "You follow" in c.text] == [
@@ -45,7 +46,7 @@ async def test_cancel_keeps_everything(harness: BotHarness) -> None:
     ask = (await harness.send("/forget"))[-1]
     kept = (await harness.tap(ask, "Cancel"))[-1]
     assert "Nothing was deleted" in kept.text
-    follow = harness.app.bot_data["services"].extra["follow"]
+    follow = harness.app.bot_data["services"]
     assert len(follow.subscriptions.for_chat(USER_ID)) == 1
 
 
@@ -54,15 +55,19 @@ async def test_forget_in_a_group_points_to_the_private_chat(harness: BotHarness)
     assert "private chat" in reply.text and not reply.buttons
 
 
-async def test_a_failing_hook_does_not_stop_the_others(harness: BotHarness) -> None:
+async def test_a_failing_step_does_not_stop_the_others(
+    harness: BotHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
     services = harness.app.bot_data["services"]
 
     def broken(user_id: int) -> None:
         raise RuntimeError("disk full")
 
-    services.forget_hooks.insert(0, broken)
+    monkeypatch.setattr(services.outbox, "delete_chat", broken)
     await harness.send("/subscribe topic:roma")
+    services.members.choose(USER_ID, "en")
     ask = (await harness.send("/forget"))[-1]
     done = (await harness.tap(ask, "Delete everything"))[-1]
     assert "could not be deleted" in done.text
-    assert services.extra["follow"].subscriptions.for_chat(USER_ID) == []
+    assert services.subscriptions.for_chat(USER_ID) == []  # the step before
+    assert services.members.chosen(USER_ID) is None  # and the steps after

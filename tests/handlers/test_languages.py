@@ -233,7 +233,7 @@ async def test_alerts_for_one_practice_go_out_in_each_subscribers_language(
     svc = harness.app.bot_data["services"]
     before = len(harness.request.calls)
     svc.publisher.publish([practice], alerts=True)
-    await svc.extra["follow"].deliverer.drain(harness.app.bot)
+    await svc.deliverer.drain(harness.app.bot)
     alerts = {
         int(call.params["chat_id"]): call
         for call in harness.request.calls[before:]

@@ -4,12 +4,13 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.models import Practice
 from handlers.moderate import MODERATORS_ONLY
 from tests.fakes import ADMIN_ID, USER_ID, BotHarness, Call
 from tests.handlers.dialogue import (
     ANSWERS,
+    forget,
     published,
+    record_alerts,
     running_bot,
     screen,
     screens,
@@ -75,8 +76,7 @@ async def test_pending_is_refused_to_members(bot: BotHarness) -> None:
 
 
 async def test_approve_publishes_tells_the_author_and_marks_every_copy(bot: BotHarness) -> None:
-    queued: list[Practice] = []
-    svc(bot).publisher.hooks.append(queued.extend)
+    queued = record_alerts(bot)
     sent = await submit(bot)
     calls = await bot.click(copy_of(sent), "Approve", ADMIN_ID)
     practice = published(bot, ANSWERS["title"])
@@ -237,8 +237,7 @@ async def test_reason_after_another_moderator_approved_is_not_sent(bot: BotHarne
 
 async def test_a_withdrawn_submission_can_not_be_approved(bot: BotHarness) -> None:
     sent = await submit(bot)
-    for forget in svc(bot).forget_hooks:
-        forget(USER_ID)
+    forget(bot, USER_ID)
     calls = await bot.click(copy_of(sent), "Approve", ADMIN_ID)
     assert "withdrawn" in alert(calls)
     assert published(bot, ANSWERS["title"]) is None

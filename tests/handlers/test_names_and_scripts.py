@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.importers import read_practice_file
 from bot.text import fold, slugify
-from store.importers import read_practice_file
 from tests.fakes import USER_ID, BotHarness
 from tests.handlers.dialogue import answer, published, running_bot, screen, submit, svc
 

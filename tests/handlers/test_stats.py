@@ -5,8 +5,7 @@ import pytest
 from bot import chart
 from bot.models import Subscription
 from bot.stats import CHART_HINT, render
-from handlers.deps import MODERATORS_ONLY
-from handlers.follow import follow
+from handlers.deps import MODERATORS_ONLY, Services
 from handlers.stats import collect
 from tests.fakes import ADMIN_ID, BotHarness, user_message
 
@@ -35,11 +34,8 @@ async def seed(bot: BotHarness) -> None:
     subs.add(Subscription(502, 502, "topic", "Education"), limit=50)
 
 
-def follow_state(bot: BotHarness):
-    class Context:
-        bot_data = bot.app.bot_data
-
-    return follow(Context())  # type: ignore[arg-type]
+def follow_state(bot: BotHarness) -> Services:
+    return bot.app.bot_data["services"]
 
 
 async def stats_text(bot: BotHarness, monkeypatch: pytest.MonkeyPatch) -> str:

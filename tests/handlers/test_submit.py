@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from bot.cards import MAX_CALLBACK_BYTES, MAX_MESSAGE
-from bot.models import Practice
 from bot.template import FIELD_KEYS
 from handlers import drafts
 from handlers.submit_steps import CONTINUATION, NOT_TEXT
@@ -27,7 +26,9 @@ from tests.handlers.dialogue import (
     ANSWERS,
     answer,
     fill_in,
+    forget,
     published,
+    record_alerts,
     running_bot,
     screen,
     screens,
@@ -67,8 +68,7 @@ async def go_to(bot: BotHarness, key: str) -> Call:
 async def test_whole_dialogue_publishes_a_searchable_practice_and_queues_its_alert(
     bot: BotHarness,
 ) -> None:
-    queued: list[Practice] = []
-    svc(bot).publisher.hooks.append(queued.extend)
+    queued = record_alerts(bot)
     await bot.send("/subscribe topic:refugees", FOLLOWER)
     sent = await submit(bot)
     thanks = next(c for c in screens(sent) if "Thank you" in c.text)
@@ -83,9 +83,9 @@ async def test_whole_dialogue_publishes_a_searchable_practice_and_queues_its_ale
     assert practice.source == "submission" and practice.submitted_by == USER_ID
     assert practice.published_at and practice.url == "https://example.org/cooking"
     assert [p.id for p in queued] == [practice.id]
-    # Follow's own hook queued the alert for the chat that follows the topic (or, if its
-    # delivery job already ran, sent it).
-    rows = svc(bot).extra["follow"].outbox.pending()
+    # The alert was queued for the chat that follows the topic (or, if the delivery job
+    # already ran, sent).
+    rows = svc(bot).outbox.pending()
     alerted = any(ANSWERS["title"] in c.text for c in screens(bot.request.calls, FOLLOWER))
     assert alerted or [(r.chat_id, r.keys) for r in rows] == [(FOLLOWER, [practice.key])]
     results = screens(await bot.send("cooking newcomers lisbon"))[-1]
@@ -446,8 +446,7 @@ async def test_cancel_command_outside_a_dialogue_says_there_is_nothing_to_cancel
 
 async def test_text_after_the_draft_was_forgotten_is_a_search_again(bot: BotHarness) -> None:
     await go_to(bot, "cities")
-    for forget in svc(bot).forget_hooks:
-        forget(USER_ID)
+    forget(bot, USER_ID)
     results = screens(await bot.send("roma education"))[-1]
     assert "for ‘roma education’" in results.text
     assert store(bot).draft(USER_ID) is None

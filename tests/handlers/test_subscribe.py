@@ -3,15 +3,16 @@
 from bot.cards import MAX_CALLBACK_BYTES, MAX_MESSAGE
 from bot.follow import MAX_SUBSCRIPTIONS
 from bot.follow_texts import CITY_PROMPT, KEYWORD_PROMPT
-from handlers.follow import Follow, follow_button
+from bot.menus import follow_button
+from handlers.deps import Services
 from tests.fakes import USER_ID, BotHarness, Call
 
 OTHER_USER = 2002
 GROUP = -500
 
 
-def follow_of(harness: BotHarness) -> Follow:
-    return harness.app.bot_data["services"].extra["follow"]
+def follow_of(harness: BotHarness) -> Services:
+    return harness.app.bot_data["services"]
 
 
 def followed(harness: BotHarness, chat_id: int = USER_ID) -> list[tuple[str, str]]:

@@ -2,7 +2,9 @@
 
 Two inputs are understood: JSON in the DESIGN §3 shape (a list of practices, or one practice),
 and the text of the programme's listing page (`seeds/`). Nothing here touches the database: the
-caller gets an `ImportBatch` of valid practices plus the records it rejected, with reasons.
+caller gets an `ImportBatch` of valid practices plus the records it rejected, with reasons, and
+writes them through `bot.publishing.Publisher` (store: `store.practices`). `parse_practice_file`
+is pure; `read_practice_file` only reads the one file it is given, then parses it.
 """
 
 import json
@@ -11,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from bot.aliases import Aliases
+from bot.listing import listing_entries
 from bot.models import Practice
-from store.listing import listing_entries
-from store.records import InvalidRecord, json_type, record_label, validate_record
+from bot.records import InvalidRecord, json_type, record_label, validate_record
 
 
 class ImportFileError(Exception):
@@ -52,7 +54,21 @@ def read_practice_file(path: Path, aliases: Aliases) -> ImportBatch:
         ImportFileError: the file is missing, not UTF-8, malformed JSON, JSON that is neither
             a list nor an object, or text in which no practice can be recognised.
     """
-    text = _read_text(path)
+    return parse_practice_file(_read_bytes(path), path, aliases)
+
+
+def parse_practice_file(raw: bytes, path: Path, aliases: Aliases) -> ImportBatch:
+    """Parse and validate the bytes of a practice file (see `read_practice_file`). Pure.
+
+    Args:
+        raw: the file's content.
+        path: the file's name: its suffix chooses JSON, and messages name it.
+        aliases: place names, used to canonicalise and recognise countries.
+
+    Raises:
+        ImportFileError: as `read_practice_file`, except for a file that can't be read.
+    """
+    text = _decode(raw, path)
     if path.suffix.lower() == ".json" or text.lstrip().startswith(("[", "{")):
         return _validate_entries(_json_entries(path, text), aliases)
     entries = listing_entries(text, aliases)
@@ -66,16 +82,20 @@ def read_practice_file(path: Path, aliases: Aliases) -> ImportBatch:
     return batch
 
 
-def _read_text(path: Path) -> str:
-    """Return the file's text, or raise ImportFileError with one line saying why not."""
+def _read_bytes(path: Path) -> bytes:
+    """Return the file's bytes, or raise ImportFileError with one line saying why not."""
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise ImportFileError(f"{path}: no such file") from None
     except IsADirectoryError:
         raise ImportFileError(f"{path}: is a directory, not a file") from None
     except OSError as exc:
         raise ImportFileError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+
+
+def _decode(raw: bytes, path: Path) -> str:
+    """Return the file's text, or raise ImportFileError with one line saying why not."""
     try:
         # utf-8-sig: files saved by some Windows editors start with a byte-order mark.
         text = raw.decode("utf-8-sig")

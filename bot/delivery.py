@@ -11,6 +11,11 @@ decides what becomes of a row:
   ChatMigrated                → the chat id is rewritten everywhere and the row sent there
   time-out, network error     → retried with growing pauses, then marked failed
   any other error             → marked failed with the reason
+
+Why here, in the application layer beside `bot.app` (which builds it and schedules its job):
+it is a long-running asyncio service, not Telegram glue (it answers no update) and not the
+pure domain (it awaits, sends and writes). What an alert says is decided in `bot.alerts`, the
+pacing in `bot.dispatch`; this module only runs them against the Bot API and the outbox.
 """
 
 import asyncio
@@ -30,10 +35,11 @@ from telegram.error import (
 )
 from telegram.ext import ExtBot
 
-from bot.alerts import DROPPED, FAILED, SENT, OutboxRow, alert_message, row_practices
+from bot.alerts import alert_message, row_practices
 from bot.catalog import Catalog
 from bot.dispatch import PER_CHAT_INTERVAL, DispatchQueue, Pacer
 from bot.i18n import ENGLISH, Translator
+from bot.models import DROPPED, FAILED, SENT, OutboxRow
 from handlers.limiter import ALERT, retry_seconds
 from store.outbox import Outbox
 from store.subscriptions import SubscriptionStore

@@ -5,8 +5,8 @@ from typing import Any
 
 from bot.aliases import Aliases
 from bot.models import PRACTICE_FIELDS
+from bot.records import InvalidRecord, default_id, record_label
 from bot.text import strip_accents
-from store.records import InvalidRecord, default_id, record_label
 
 LISTING_SOURCE = "coe-listing"
 LISTING_URL = "https://www.coe.int/en/web/interculturalcities/-/{id}"

@@ -7,10 +7,10 @@ from typing import Any
 import pytest
 
 from bot.aliases import Aliases
+from bot.importers import ImportFileError, read_practice_file
+from bot.listing import parse_listing_text
+from bot.records import InvalidRecord, validate_record
 from bot.text import fold, slugify
-from store.importers import ImportFileError, read_practice_file
-from store.listing import parse_listing_text
-from store.records import InvalidRecord, validate_record
 
 DATA = Path(__file__).parent / "data"
 SEED = DATA / "listing_seed.txt"

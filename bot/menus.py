@@ -1,0 +1,69 @@
+"""What the welcome and every practice card show, declared in one place. Pure.
+
+The welcome: how to search and the three ways to browse, then Follow and Submit. A card:
+"Read more" (`bot.cards.card_keyboard`), then the buttons `card_buttons` lists: Follow, and
+"Full text" for a practice a member submitted. Labels are English source text (N_), shown in
+each reader's language by `translated`.
+"""
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.callbacks import Browse, FollowPractice, FullText, Help, Submit
+from bot.follow_texts import FOLLOW_MENU_BUTTON
+from bot.i18n import N_, Translator
+from bot.models import Practice
+
+SUBMIT_BUTTON = InlineKeyboardButton(
+    N_("✍️ Submit a practice"), callback_data=Submit("start").pack()
+)
+# The capabilities' buttons under the welcome's browsing buttons, two to a row.
+WELCOME_BUTTONS = (FOLLOW_MENU_BUTTON, SUBMIT_BUTTON)
+
+
+def translated(button: InlineKeyboardButton, t: Translator) -> InlineKeyboardButton:
+    """Return a button whose label (English source text marked with N_) is in t's language.
+
+    Buttons are declared once, in English; they are shown in each reader's language.
+    """
+    label = t.gettext(button.text)
+    if label == button.text:
+        return button
+    fields = {k: v for k, v in button.to_dict().items() if k != "text"}
+    return InlineKeyboardButton.de_json({"text": label, **fields}, None)
+
+
+def welcome_markup(t: Translator) -> InlineKeyboardMarkup:
+    """Return the welcome buttons: search help and browsing, then WELCOME_BUTTONS."""
+    rows = [
+        [
+            InlineKeyboardButton(t._("🔎 How to search"), callback_data=Help().pack()),
+            InlineKeyboardButton(t._("🗂 Topics"), callback_data=Browse("topics").pack()),
+        ],
+        [
+            InlineKeyboardButton(t._("🌍 Countries"), callback_data=Browse("countries").pack()),
+            InlineKeyboardButton(t._("🆕 Latest"), callback_data=Browse("latest").pack()),
+        ],
+    ]
+    extra = [translated(button, t) for button in WELCOME_BUTTONS]
+    rows += [extra[i : i + 2] for i in range(0, len(extra), 2)]
+    return InlineKeyboardMarkup(rows)
+
+
+def follow_button(practice: Practice) -> list[InlineKeyboardButton]:
+    """Return a card's Follow button, which offers the practice's topics and place."""
+    data = FollowPractice(practice.key).try_pack()
+    return [InlineKeyboardButton(FOLLOW_MENU_BUTTON.text, callback_data=data)] if data else []
+
+
+def full_text_button(practice: Practice) -> list[InlineKeyboardButton]:
+    """Return the "Full text" button of a card, for practices members submitted.
+
+    Their cards have no programme page behind "Read more", so the full text is sent in the chat.
+    """
+    data = FullText(practice.key).try_pack() if practice.source == "submission" else None
+    return [InlineKeyboardButton(N_("📄 Full text"), callback_data=data)] if data else []
+
+
+def card_buttons(practice: Practice, t: Translator) -> list[InlineKeyboardButton]:
+    """Return the buttons a card shows after "Read more", in t's language: Follow, Full text."""
+    return [translated(b, t) for b in (*follow_button(practice), *full_text_button(practice))]

@@ -1,0 +1,192 @@
+"""The screens of the submission dialogue: each step's text and its buttons. Pure.
+
+What a screen shows beyond the draft (the reader's language, the bot's name, the practice a
+preview shows, a look-alike practice, the countries to offer) is fetched by the handler
+(`handlers.screens`) and given here as `ScreenData`.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.callbacks import Step, StepAction, Submit
+from bot.cards import MAX_MESSAGE, card_keyboard, card_text, embed
+from bot.contribute import consent_text, preview_text, prompt_text
+from bot.i18n import N_, Translator
+from bot.models import Draft, Practice
+from bot.template import FIELD_KEYS, FIELDS, FIELDS_BY_KEY, TOPICS, Field, topic_name
+from bot.text import telegram_length
+
+Screen = tuple[str, InlineKeyboardMarkup]
+
+
+@dataclass(frozen=True, slots=True)
+class ScreenData:
+    """What the draft's current screen shows beyond the draft itself.
+
+    Attributes:
+        t: the translator of the draft's author.
+        username: the bot's username, for deep links on cards.
+        practice: the practice the draft describes, with the id it would be published under
+            (the preview; None on other screens).
+        reopened_reason: why the submission the draft reopens was not accepted (preview).
+        duplicate: a published practice whose title names the same practice (duplicate step).
+        countries: the countries offered as buttons on the country step.
+    """
+
+    t: Translator
+    username: str
+    practice: Practice | None = None
+    reopened_reason: str | None = None
+    duplicate: Practice | None = None
+    countries: Sequence[str] = ()
+
+
+def button(
+    label: str, draft: Draft, action: StepAction, arg: str | int = ""
+) -> InlineKeyboardButton:
+    """Return a dialogue button for the draft's current screen."""
+    return InlineKeyboardButton(label, callback_data=Step(action, draft.rev, str(arg)).pack())
+
+
+def _continue(t: Translator) -> InlineKeyboardButton:
+    return InlineKeyboardButton(t._("▶️ Continue"), callback_data=Submit("go").pack())
+
+
+def paused_keyboard(t: Translator) -> InlineKeyboardMarkup:
+    """Return the buttons under "your submission is paused"."""
+    delete = InlineKeyboardButton(t._("🗑 Delete the draft"), callback_data=Submit("del").pack())
+    return InlineKeyboardMarkup([[_continue(t), delete]])
+
+
+def choice_keyboard(t: Translator) -> InlineKeyboardMarkup:
+    """Return the buttons offered to /submit when a draft exists."""
+    start_over = InlineKeyboardButton(t._("🔄 Start over"), callback_data=Submit("over").pack())
+    return InlineKeyboardMarkup([[_continue(t), start_over]])
+
+
+def render_screen(draft: Draft, data: ScreenData, error: str | None = None) -> Screen:
+    """Return the text and buttons of the draft's current screen.
+
+    Args:
+        draft: the draft; its step names the screen, its rev goes into every button. A
+            duplicate step whose look-alike is gone (`data.duplicate` None) shows the preview.
+        data: what the screen shows beyond the draft.
+        error: what was wrong with the last input (HTML), shown at the top.
+    """
+    t = data.t
+    # Fixed errors are English source text (N_); formatted ones come already translated.
+    error = t.gettext(error) if error else error
+    if draft.step == "consent":
+        return consent_text(draft.answers, error, t), _consent_keyboard(draft, t)
+    if draft.step == "preview" or (draft.step == "duplicate" and data.duplicate is None):
+        return _preview(draft, data, error)
+    if draft.step == "fields":
+        return _with_error(_fields(draft, t), error)
+    if draft.step == "duplicate" and data.duplicate is not None:
+        return _with_error(_duplicate(draft, data.duplicate, data), error)
+    field = FIELDS_BY_KEY[draft.step]
+    text = prompt_text(field, draft.answers, error, t)
+    return text, _field_keyboard(draft, field, data.countries, t)
+
+
+def _with_error(shown: Screen, error: str | None) -> Screen:
+    text, keyboard = shown
+    return (f"⚠️ {error}\n\n{text}" if error else text), keyboard
+
+
+def _nav_row(draft: Draft, field: Field | None, t: Translator) -> list[InlineKeyboardButton]:
+    first = field is not None and field.key == FIELD_KEYS[0]
+    row = []
+    if draft.editing:
+        row.append(button(t.gettext(BACK_TO_PREVIEW), draft, "b"))
+    else:  # on the first step, Back leads to the main menu
+        row.append(button(t._("◀️ Back to menu") if first else t.gettext(BACK), draft, "b"))
+    if field is not None and not field.required:
+        row.append(button(t._("Skip ⏭"), draft, "s"))
+    has_answer = field is not None and draft.answers.get(field.key)
+    if has_answer and not draft.editing and field.kind != "topics":
+        row.append(button(t._("Keep ↪️"), draft, "k"))
+    return row
+
+
+BACK = N_("◀️ Back")
+BACK_TO_PREVIEW = N_("◀️ Back to preview")
+CANCEL = N_("✖️ Cancel")
+
+
+def _field_keyboard(
+    draft: Draft, field: Field, countries: Sequence[str], t: Translator
+) -> InlineKeyboardMarkup:
+    rows: list[list[InlineKeyboardButton]] = []
+    if field.kind == "topics":
+        chosen = draft.answers.get("topics") or []
+        for index, topic in enumerate(TOPICS):
+            name = topic_name(t, topic)
+            label = f"✅ {name}" if topic in chosen else name
+            rows.append([button(label, draft, "t", index)])
+        done = t._("✔️ Done ({count} of at most {most})").format(
+            count=len(chosen), most=field.limit
+        )
+        rows.append([button(done, draft, "d")])
+    if field.kind == "country":
+        buttons = [button(name, draft, "c", name) for name in countries]
+        rows += [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
+    rows.append(_nav_row(draft, field, t))
+    rows.append([button(t.gettext(CANCEL), draft, "x")])
+    return InlineKeyboardMarkup([row for row in rows if row])
+
+
+def _consent_keyboard(draft: Draft, t: Translator) -> InlineKeyboardMarkup:
+    yes = button(t._("✅ Yes, publish it"), draft, "y")
+    no = button(t._("🔒 No, moderators only"), draft, "n")
+    back, cancel = button(t.gettext(BACK), draft, "b"), button(t.gettext(CANCEL), draft, "x")
+    return InlineKeyboardMarkup([[yes, no], [back, cancel]])
+
+
+def _preview(draft: Draft, data: ScreenData, error: str | None) -> Screen:
+    t = data.t
+    notes = [f"⚠️ {error}"] if error else []
+    if draft.reopened_from:
+        reason = embed(data.reopened_reason or "", 300, 600)
+        notes.append(
+            t._("↩️ Submission #{number} was not accepted: <i>{reason}</i>").format(
+                number=draft.reopened_from, reason=reason
+            )
+        )
+    practice = data.practice
+    if practice is None:
+        raise ValueError("a preview needs the practice the draft describes (ScreenData)")
+    text = preview_text(practice, draft.answers, data.username, "\n".join(notes), t)
+    card = card_keyboard(practice, t=t)
+    rows = [list(row) for row in card.inline_keyboard] if card else []
+    rows += [
+        [button(t._("📄 Full text"), draft, "full")],
+        [button(t._("✏️ Edit a field"), draft, "e"), button(t._("📨 Send"), draft, "send")],
+        [button(t.gettext(CANCEL), draft, "x")],
+    ]
+    return text, InlineKeyboardMarkup(rows)
+
+
+def _fields(draft: Draft, t: Translator) -> Screen:
+    buttons = [button(f"{f.number}. {t.gettext(f.name)}", draft, "f", f.key) for f in FIELDS]
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    rows.append([button(t.gettext(BACK_TO_PREVIEW), draft, "v")])
+    return t._("✏️ <b>Which field do you want to change?</b>"), InlineKeyboardMarkup(rows)
+
+
+def _duplicate(draft: Draft, found: Practice, data: ScreenData) -> Screen:
+    t = data.t
+    head = t._("🤔 <b>Is it already in the catalogue?</b> This practice has a very similar title:")
+    card = card_text(found, data.username, note=head, t=t)
+    question = "\n\n" + t._("Is yours the same practice?")
+    text = card + question if telegram_length(card + question) <= MAX_MESSAGE else card
+    rows = [
+        [
+            button(t._("Yes, the same one"), draft, "same"),
+            button(t._("No, send mine"), draft, "diff"),
+        ],
+        [button(t.gettext(BACK_TO_PREVIEW), draft, "v")],
+    ]
+    return text, InlineKeyboardMarkup(rows)

@@ -1,0 +1,45 @@
+"""Practice cards in a chat: send one with its declared buttons; read the practice a button
+names. Shared by the handlers that show or act on a practice (search, start, moderation,
+Follow, submissions)."""
+
+from telegram import ReplyParameters, Update
+from telegram.ext import ContextTypes
+
+from bot.cards import card_keyboard, card_text
+from bot.i18n import Translator
+from bot.menus import card_buttons
+from bot.models import Practice
+from bot.search_texts import UNKNOWN_PRACTICE
+from handlers.deps import services
+from handlers.language import tr, tr_for
+
+
+async def practice_of_button(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, key: str
+) -> Practice | None:
+    """Return the practice with the key a button carries, or answer that it is gone."""
+    query = update.callback_query
+    practice = services(context).catalog.get(key)
+    if practice is None:
+        await query.answer(tr(update, context).gettext(UNKNOWN_PRACTICE), show_alert=True)
+    return practice
+
+
+async def send_card(
+    context: ContextTypes.DEFAULT_TYPE,
+    chat_id: int,
+    practice: Practice,
+    reply: ReplyParameters | None = None,
+    t: Translator | None = None,
+) -> None:
+    """Send a practice's card with its buttons (quoting `reply`, in a group), in t's language
+    (else the language of the chat's member)."""
+    svc = services(context)
+    t = t or tr_for(svc, chat_id)
+    buttons = card_buttons(practice, t)
+    await context.bot.send_message(
+        chat_id,
+        card_text(practice, context.bot.username, t=t),
+        reply_markup=card_keyboard(practice, buttons, t),
+        reply_parameters=reply,
+    )
