@@ -29,6 +29,11 @@ Each size runs in a child process of its own (so its memory is its own):
   the part on the event loop (what changed is encoded, the write queued), the time until it is
   on disk (written, flushed and renamed in the writer thread), and the file it rewrote (one
   shard of the concern: the largest is shown).
+* Where an answer's time goes (the members' run): per Bot API call, the wait for the writes
+  made before it (`saved`: `disk`, the writer thread's part, then the update's turn coming
+  back from other members' updates) and for a slot of the send budget (pacing at 30/s);
+  the event loop's lag (how late a 5 ms timer fires: time the loop was busy with other
+  work, i.e. queueing behind other members' handlers); and the garbage collector's pauses.
 * Burst: 50 `/subscribe` queued at once (as after a pause in polling); the time until the
   last is handled is how long fetched updates wait in memory, i.e. what a crash can lose.
 Target: p95 ≤ 100 ms without a drain at both sizes.
@@ -38,6 +43,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import itertools
 import json
 import random
@@ -292,6 +298,8 @@ async def run_load(path: Path, scale: int, rounds: int, drain: bool) -> dict[str
         follow.outbox.queue(rows)
         queued = len(rows)
     driver = Driver(app, recorder)
+    parts = watch(app, database)
+    lag = asyncio.create_task(loop_lag(parts["loop lag"]))
     rng = random.Random(SEED)
     base = FIRST_CHAT + 10 * MEMBERS * scale  # members not in the dialogue
     tasks = [searcher(driver, base + i, rounds, random.Random(i)) for i in range(3)]
@@ -301,6 +309,9 @@ async def run_load(path: Path, scale: int, rounds: int, drain: bool) -> dict[str
     started = time.perf_counter()
     await asyncio.gather(*tasks)
     seconds = time.perf_counter() - started
+    lag.cancel()
+    gc.callbacks.clear()
+    parts = {name: list(values) for name, values in parts.items()}  # the members' run only
     sent = follow.deliverer.sent - sent_before
     bar: dict[str, float] = {}
     if drain:  # the drain bar: a dozen members searching continuously, the drain going on
@@ -329,7 +340,53 @@ async def run_load(path: Path, scale: int, rounds: int, drain: bool) -> dict[str
         "bar": bar,
         "burst_ms": burst_ms,
         "rss_mb": rss_mb(),
+        "parts": parts,
     }
+
+
+def watch(app: Any, database: Any) -> dict[str, list[float]]:
+    """Time, in ms, what each Bot API call waits for and the GC's pauses.
+
+    `saved` is the limiter's whole wait before a call: the writes reaching the disk
+    (`disk`, the writer thread's part) and then the update's turn coming back
+    (`handlers.ordering`: other members' updates ran meanwhile, and may hold it).
+    """
+    parts: dict[str, list[float]] = defaultdict(list)
+    limiter = app.bot.rate_limiter
+    database.saved = timed_into(parts, "disk", database.saved)
+    limiter.saved = timed_into(parts, "saved", limiter.saved)
+    limiter._slot = timed_into(parts, "send slot", limiter._slot)
+    collecting: list[float] = []
+
+    def on_gc(phase: str, info: dict[str, Any]) -> None:
+        if phase == "start":
+            collecting[:] = [time.perf_counter()]
+        elif collecting:
+            parts["gc pause"].append((time.perf_counter() - collecting[0]) * 1000)
+
+    gc.callbacks.append(on_gc)
+    return parts
+
+
+def timed_into(parts: dict[str, list[float]], name: str, wait: Any) -> Any:
+    """Wrap an async callable: each call's time (ms) goes to `parts[name]`."""
+
+    async def wrapper(*args: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return await wait(*args)
+        finally:
+            parts[name].append((time.perf_counter() - started) * 1000)
+
+    return wrapper
+
+
+async def loop_lag(lags: list[float], period: float = 0.005) -> None:
+    """Record how late a timer of `period` seconds fires (ms): the loop was busy meanwhile."""
+    while True:
+        started = time.perf_counter()
+        await asyncio.sleep(period)
+        lags.append((time.perf_counter() - started - period) * 1000)
 
 
 async def burst(driver: Driver, first_chat: int) -> float:
@@ -463,6 +520,16 @@ def print_table(results: list[dict[str, Any]]) -> None:
             f"{window['seconds']:.0f} s = {window['sent'] / window['seconds']:.1f}/s "
             f"(during the 9 members' run: {run['alerts_sent'] / run['seconds']:.1f}/s)"
         )
+    print("\nWhere the time goes in the members' run without a drain (ms): p50 / p95 / max, n")
+    for r in results:
+        parts = r["plain"]["parts"]
+        cells = []
+        for name in ("saved", "disk", "send slot", "loop lag", "gc pause"):
+            v = parts.get(name) or [0.0]
+            cells.append(
+                f"{name} {statistics.median(v):.1f} / {pct(v, 0.95):.1f} / {max(v):.0f}, {len(v)}"
+            )
+        print(f"×{r['scale']:<9}" + "   ".join(cells))
     print("\nWrites of one action, the store alone (ms): p50 / p95 on the event loop, and until")
     print("on disk (written, flushed, renamed in the writer thread); the file it rewrites")
     print("(the largest shard of its concern)")
