@@ -13,6 +13,7 @@ from telegram.error import InvalidToken, NetworkError
 
 from bot.aliases import load_aliases
 from bot.config import ConfigError, Settings, load_settings
+from bot.i18n import terminal_translator
 from bot.import_report import import_lines
 from bot.importers import ImportFileError, read_practice_file
 from bot.logs import configure_logging
@@ -77,7 +78,7 @@ def import_file(args: argparse.Namespace, settings: Settings, database: Database
     report = services.publisher.publish(
         batch.practices, alerts=not args.no_alerts, partial=batch.partial
     )
-    print("\n".join(import_lines(report, batch.rejected)))
+    print("\n".join(import_lines(report, batch.rejected, terminal_translator())))
     return 0
 
 
@@ -188,7 +189,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "stats":
             return print_stats(args, settings, database)
         return run_bot(settings, database)
-    except (ImportFileError, DatabaseError, OSError) as error:
+    except ImportFileError as error:
+        print(f"error: {error.reason.render(terminal_translator())}", file=sys.stderr)
+        return 1
+    except (DatabaseError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     finally:

@@ -6,11 +6,11 @@ matches a practice exactly when searching for the keyword would find it: the sam
 other-language names, ranking and cut-off.
 """
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence, Set
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import callbacks
+from bot import callbacks, place_names
 from bot.aliases import Aliases
 from bot.cards import MAX_MESSAGE, card_keyboard, card_text, embed, result_row
 from bot.i18n import ENGLISH, N_, Translator
@@ -21,6 +21,7 @@ from bot.models import SENT as SENT
 from bot.models import OutboxRow, Practice, Subscription
 from bot.query import Query, parse_query
 from bot.search import SearchIndex
+from bot.template import TOPICS
 from bot.text import fold, telegram_length
 
 MAX_PLACE_WORDS = 4  # as search reads place names
@@ -36,7 +37,7 @@ Target = tuple[str, str]
 
 
 def subscription_query(
-    kind: str, value: str, aliases: Aliases, topics: Sequence[str], places: set[str]
+    kind: str, value: str, aliases: Aliases, topics: Sequence[str], places: Set[str]
 ) -> Query:
     """Return the search query a subscription stands for.
 
@@ -177,12 +178,21 @@ def _merge(label_lists: Iterable[list[str]]) -> list[str]:
     return merged
 
 
+def _why_label(label: str, t: Translator) -> str:
+    if label.startswith("“"):  # a keyword
+        return label
+    if label in TOPICS:
+        return t.gettext(label)
+    return place_names.any_place(label, t)
+
+
 def why_line(why: Sequence[str], t: Translator = ENGLISH) -> str:
     """Return the escaped line that says why an alert came: "🔔 You follow: Refugees".
 
-    Labels that are topics are shown in t's language; place names and keywords as they are.
+    Labels that are topics are shown in t's language, places as `bot.place_names` names them
+    for t, keywords (“…”) as they are.
     """
-    followed = embed(" · ".join(t.gettext(label) for label in why), WHY_LIMIT)
+    followed = embed(" · ".join(_why_label(label, t) for label in why), WHY_LIMIT)
     return "🔔 <i>" + t._("You follow: {what}").format(what=followed) + "</i>"
 
 
@@ -202,13 +212,13 @@ def digest_text(
     """
     count = len(practices)
     title = t.ngettext("{count} new practice", "{count} new practices", count)
-    text = f"{why_line(why, t)}\n\n🆕 <b>{title.format(count=count)}</b>"
+    text = f"{why_line(why, t)}\n\n🆕 <b>{title.format(count=t.format_number(count))}</b>"
     for number, practice in enumerate(practices, start=1):
         row = "\n\n" + result_row(number, practice, bot_username, t)
         left = count - number + 1
         more = "\n\n" + t.ngettext(
             "… and {count} more: /latest", "… and {count} more: /latest", left
-        ).format(count=left)
+        ).format(count=t.format_number(left))
         if telegram_length(text + row + more) > MAX_MESSAGE - 20:
             return text + more
         text += row

@@ -7,12 +7,9 @@
 """
 
 import json
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-
-from babel import Locale
 
 from bot.i18n import ENGLISH, N_, Translator
 from bot.template import TOPICS
@@ -31,6 +28,8 @@ class Aliases:
         country_codes: lower-case ISO 3166-1 alpha-2 and alpha-3 code or common abbreviation
             ("it", "ita", "uk", "usa") → canonical country name. Apart from `countries`,
             since codes are also words ("it", "in", "no"): only where a country is asked for.
+        city_names: canonical city name → {language code: that language's name} where it
+            differs ("Geneva" → {"fr": "Genève", "de": "Genf"}); shown by `bot.place_names`.
     """
 
     cities: dict[str, str] = field(default_factory=dict)
@@ -38,6 +37,7 @@ class Aliases:
     topics: dict[str, str] = field(default_factory=dict)
     city_countries: dict[str, list[str]] = field(default_factory=dict)
     country_codes: dict[str, str] = field(default_factory=dict)
+    city_names: dict[str, dict[str, str]] = field(default_factory=dict)
     _name_counts: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
 
     def name_count(self, city: str) -> int:
@@ -125,7 +125,14 @@ def load_aliases() -> Aliases:
         topics=topic_aliases(_read_json("topic_words.json")),
         city_countries=places["city_countries"],
         country_codes=places.get("country_codes", {}),
+        city_names=places.get("city_names", {}),
     )
+
+
+@cache
+def bundled_aliases() -> Aliases:
+    """Return the bundled alias tables, loaded once per process (read-only by convention)."""
+    return load_aliases()
 
 
 # Answers of this many letters or fewer are not matched fuzzily: any name that contains the
@@ -151,6 +158,26 @@ _TOO_SHORT = {
 }
 
 
+# The one wording for a name the tables don't know, wherever one is asked for or typed (search
+# filters, /subscribe, the dialogue); each screen adds what to do next.
+_UNKNOWN = {
+    "country": N_("I don't know the country ‘{value}’."),
+    "city": N_("I don't know the city ‘{value}’."),
+    "topic": N_("I don't know the topic ‘{value}’."),
+}
+
+
+def unknown_name_problem(kind: str, shown: str, t: Translator = ENGLISH) -> str:
+    """Return "I don't know the country ‘…’." (HTML) for a name no table knows.
+
+    Args:
+        kind: "country", "city" or "topic".
+        shown: the name as typed, already escaped.
+        t: the user's language.
+    """
+    return t.gettext(_UNKNOWN[kind]).format(value=shown)
+
+
 def short_name_problem(kind: str, shown: str, t: Translator = ENGLISH) -> str:
     """Return why a short answer that names nothing exactly is refused (HTML).
 
@@ -160,32 +187,3 @@ def short_name_problem(kind: str, shown: str, t: Translator = ENGLISH) -> str:
         t: the user's language.
     """
     return t.gettext(_TOO_SHORT[kind]).format(value=shown)
-
-
-@cache
-def _country_codes() -> dict[str, str]:
-    """Return canonical country name → ISO 3166-1 alpha-2 code (upper case)."""
-    codes = _read_json("places.json").get("country_codes", {})
-    known = Locale.parse("en").territories  # ISO codes only, not abbreviations such as "uk"
-    found: dict[str, str] = {}
-    for code, name in codes.items():
-        if len(code) == 2 and code.upper() in known:
-            found.setdefault(name, code.upper())
-    return found
-
-
-def country_name(t: Translator, country: str) -> str:
-    """Return a country's name in t's language: "Allemagne", "Deutschland" for "Germany".
-
-    The names are CLDR's (Babel's territory names), found through the country's ISO code; a
-    name the tables don't know, or English, comes back as it is.
-    """
-    if t is ENGLISH or not country:
-        return country
-    code = _country_codes().get(country)
-    return Locale.parse(t.language).territories.get(code, country) if code else country
-
-
-def place_line(t: Translator, cities: Sequence[str], country: str) -> str:
-    """Return "City, City, Country" with the country in t's language (cities as written)."""
-    return ", ".join([*cities, country_name(t, country)] if country else cities)

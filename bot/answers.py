@@ -12,7 +12,8 @@ from urllib.parse import urlsplit
 
 from rapidfuzz import fuzz, process
 
-from bot.aliases import is_short, short_name_problem
+from bot import place_names
+from bot.aliases import is_short, short_name_problem, unknown_name_problem
 from bot.cards import embed
 from bot.i18n import ENGLISH, Translator
 from bot.models import Practice, period_years
@@ -142,7 +143,11 @@ def _check_cities(field: Field, text: str, places: Places, t: Translator) -> Ans
         return Answer(error=t._("Write the name of at least one city."))
     if len(cities) > field.limit:
         error = t._("That is {count} cities; at most {most}, please.")
-        return Answer(error=error.format(count=len(cities), most=field.limit))
+        return Answer(
+            error=error.format(
+                count=t.format_number(len(cities)), most=t.format_number(field.limit)
+            )
+        )
     return Answer(value=cities)
 
 
@@ -154,12 +159,12 @@ def _check_country(text: str, places: Places, t: Translator) -> Answer:
     if is_short(text):
         return Answer(error=short_name_problem("country", shown, t))
     suggestions = country_suggestions(text, places)
-    named = t._(" or ").join(escape(name) for name in suggestions)
+    named = t._(" or ").join(escape(place_names.country(name, t)) for name in suggestions)
     if suggestions:
         hint = t._("Did you mean {names}?").format(names=named)
     else:
         hint = t._("Write its name in English or in its own language.")
-    unknown = t._("I don't know the country ‘{value}’.").format(value=shown)
+    unknown = unknown_name_problem("country", shown, t)
     return Answer(error=f"{unknown} {hint}", suggestions=suggestions)
 
 
@@ -224,7 +229,11 @@ def _check_links(field: Field, text: str, t: Translator) -> Answer:
         return Answer(error=t._("Write at least one link, or press Skip."))
     if len(links) > field.limit:
         error = t._("That is {count} links; at most {most}, please.")
-        return Answer(error=error.format(count=len(links), most=field.limit))
+        return Answer(
+            error=error.format(
+                count=t.format_number(len(links)), most=t.format_number(field.limit)
+            )
+        )
     return Answer(value=links)
 
 
@@ -306,7 +315,9 @@ def toggle_topic(
         return [t for t in selected if t != topic], None
     limit = FIELDS_BY_KEY["topics"].limit
     if len(selected) >= limit:
-        return selected, t._("At most {count} topics: untick one first.").format(count=limit)
+        return selected, t._("At most {count} topics: untick one first.").format(
+            count=t.format_number(limit)
+        )
     return [t for t in TOPICS if t in selected or t == topic], None
 
 

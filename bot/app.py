@@ -15,7 +15,7 @@ from telegram.request import BaseRequest
 import handlers
 from bot.alert_queue import AlertQueue
 from bot.alerts import AlertMatcher
-from bot.aliases import Aliases, load_aliases
+from bot.aliases import Aliases, bundled_aliases
 from bot.catalog import Catalog
 from bot.config import Settings
 from bot.delivery import Deliverer
@@ -53,7 +53,8 @@ def load_bundled_catalogue(database: Database, aliases: Aliases) -> int:
         How many practices were added (0 when the database already had its first load).
     """
     meta = database.table("meta")
-    if meta.get(doc_id=1) and meta.get(doc_id=1).get(BUNDLED_LOADED):
+    first = meta.get(doc_id=1)
+    if first and first.get(BUNDLED_LOADED):
         return 0
     source = resources.files("bot.data").joinpath("practices.json")
     with resources.as_file(source) as path:
@@ -70,7 +71,7 @@ def build_services(settings: Settings, database: Database) -> Services:
     Publishing (`Publisher`) writes the practices, updates the catalogue and queues the
     alerts (`AlertQueue`) in one transaction; the delivery job (`Deliverer`) sends them.
     """
-    aliases = load_aliases()
+    aliases = bundled_aliases()
     load_bundled_catalogue(database, aliases)
     practices = PracticeStore(database)
     catalog = Catalog(practices, aliases)

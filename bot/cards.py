@@ -13,8 +13,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import MessageLimit
 from telegram.helpers import create_deep_linked_url
 
-from bot import callbacks
-from bot.aliases import place_line
+from bot import callbacks, place_names
 from bot.i18n import ENGLISH, Translator
 from bot.models import Practice
 from bot.template import topic_name
@@ -103,7 +102,7 @@ def _title_link(practice: Practice, bot_username: str) -> str:
 
 
 def _place_line(practice: Practice, t: Translator) -> str:
-    place = place_line(t, practice.cities, practice.country)
+    place = place_names.place(practice.cities, practice.country, t)
     parts = [isolate(fit(place, PLACE_LIMIT, ROW_PLACE_BUDGET))] if place else []
     if practice.period:
         parts.append(isolate(fit(practice.period, 60, PERIOD_ROW_BUDGET)))
@@ -129,7 +128,7 @@ def card_text(
     if practice.subtitle:
         lines.append(f"<i>{embed(practice.subtitle, SUBTITLE_LIMIT, SUBTITLE_BUDGET)}</i>")
     if practice.place:
-        place = place_line(t, practice.cities, practice.country)
+        place = place_names.place(practice.cities, practice.country, t)
         lines.append(f"📍 {embed(place, PLACE_LIMIT, PLACE_BUDGET)}")
     if practice.period:
         lines.append(f"🗓 {embed(practice.period, PERIOD_LIMIT, PERIOD_BUDGET)}")
@@ -206,7 +205,9 @@ def results_text(
         total,
     ).format(shown=len(shown), total=t.format_number(total), query=echo)
     if pages > 1:
-        header += " · " + t._("page {page} of {pages}").format(page=page + 1, pages=pages)
+        header += " · " + t._("page {page} of {pages}").format(
+            page=t.format_number(page + 1), pages=t.format_number(pages)
+        )
     rows = [
         result_row(page * PAGE_SIZE + n, practice, bot_username, t)
         for n, practice in enumerate(shown, start=1)
@@ -242,7 +243,8 @@ def results_keyboard(
     return InlineKeyboardMarkup([row for row in (open_row, nav_row) if row])
 
 
-def inline_description(practice: Practice) -> str:
-    """Return the one-line description of an inline result (plain text)."""
-    parts = [practice.place, practice.period or "", practice.subtitle or practice.purpose or ""]
+def inline_description(practice: Practice, t: Translator = ENGLISH) -> str:
+    """Return the one-line description of an inline result (plain text), places in t's."""
+    place = place_names.place(practice.cities, practice.country, t)
+    parts = [place, practice.period or "", practice.subtitle or practice.purpose or ""]
     return shorten(" · ".join(p for p in parts if p), 200)

@@ -9,7 +9,9 @@ from datetime import datetime
 from html import escape
 from typing import Any
 
+from bot import place_names
 from bot.cards import MAX_MESSAGE, card_text, embed, key_link, shorten
+from bot.dialogue import Step
 from bot.i18n import ENGLISH, N_, Translator
 from bot.models import Draft, Practice, Submission, practice_key
 from bot.template import FIELDS, FIELDS_BY_KEY, Field, topic_name
@@ -23,13 +25,11 @@ READ_IN_FULL = N_("The other fields are too long to show here: 📄 shows them i
 
 
 def when(iso: str | None, t: Translator = ENGLISH) -> str:
-    """Return an ISO 8601 UTC time as "3 May 2025, 10:04 UTC", in t's date format ("" if none)."""
+    """Return an ISO 8601 UTC time in t's formats: "May 3, 2025, 10:04 AM UTC" ("" if none)."""
     if not iso:
         return ""
     moment = datetime.fromisoformat(iso)
-    if t is ENGLISH:  # the format moderators and tests have always read
-        return f"{moment.day} {moment:%b %Y, %H:%M} UTC"
-    return f"{t.format_date(moment)}, {moment:%H:%M} UTC"
+    return f"{t.format_date(moment)}, {t.format_time(moment)} UTC"
 
 
 def value_text(key: str, value: Any, t: Translator = ENGLISH) -> str:
@@ -42,6 +42,10 @@ def value_text(key: str, value: Any, t: Translator = ENGLISH) -> str:
         return " · ".join(topic_name(t, topic) for topic in value)
     if key == "links":
         return "\n".join(value)
+    if key == "cities":
+        return ", ".join(place_names.city(city, t) for city in value)
+    if key == "country":
+        return place_names.country(value, t)
     if isinstance(value, list):
         return ", ".join(value)
     return str(value)
@@ -49,7 +53,7 @@ def value_text(key: str, value: Any, t: Translator = ENGLISH) -> str:
 
 def step_number(step: str) -> int | None:
     """Return the number of a draft's step, or None when the draft is ready to send."""
-    if step == "consent":
+    if step == Step.CONSENT:
         return TOTAL_STEPS
     return FIELDS_BY_KEY[step].number if step in FIELDS_BY_KEY else None
 
@@ -255,7 +259,7 @@ def reason_preview_text(number: int, title: str, reason: str, t: Translator = EN
 
 
 def _sections(answers: dict[str, Any], contact: bool, t: Translator) -> list[tuple[str, str]]:
-    place = ", ".join([*answers.get("cities", []), answers.get("country") or ""]).strip(", ")
+    place = place_names.place(answers.get("cities", []), answers.get("country") or "", t)
     title = t.gettext(FIELDS_BY_KEY["title"].name)
     sections = [(title, answers.get("title") or ""), (t._("Place"), place)]
     for f in FIELDS:
@@ -291,7 +295,9 @@ def full_text_parts(answers: dict[str, Any], contact: bool, t: Translator = ENGL
     total = len(parts)
     return [
         f"📄 <b>{title}</b> · "
-        + t._("full text {part}/{total}").format(part=n, total=total)
+        + t._("full text {part}/{total}").format(
+            part=t.format_number(n), total=t.format_number(total)
+        )
         + "\n\n"
         + "\n\n".join(group)
         for n, group in enumerate(parts, start=1)

@@ -38,7 +38,7 @@ from telegram.ext import ExtBot
 from bot.alerts import alert_message, row_practices
 from bot.catalog import Catalog
 from bot.dispatch import PER_CHAT_INTERVAL, DispatchQueue, Pacer
-from bot.i18n import ENGLISH, Translator
+from bot.i18n import ENGLISH, N_, Translator
 from bot.models import DROPPED, FAILED, SENT, OutboxRow
 from handlers.limiter import ALERT, retry_seconds
 from store.outbox import Outbox
@@ -48,7 +48,10 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 MAX_IN_FLIGHT = 64
 MAX_NAP = 0.25
-GONE = "practice no longer published"
+# Reasons the bot itself gives (catalogue messages, shown by /alerts in the moderator's
+# language); Telegram's own error texts are kept as Telegram wrote them.
+GONE = N_("practice no longer published")
+INACTIVE = N_("chat inactive")
 
 
 class Deliverer:
@@ -126,11 +129,11 @@ class Deliverer:
             if wait > 0:
                 await self._nap(wait)
                 continue
-            row, wait = self._take_row(now)
+            row, row_wait = self._take_row(now)
             if row is None:
-                if wait is None and not self._tasks:
+                if row_wait is None and not self._tasks:
                     return
-                await self._nap(wait or MAX_NAP)
+                await self._nap(row_wait or MAX_NAP)
                 continue
             self.pacer.take(now)
             self._launch(bot, row, now)
@@ -144,7 +147,7 @@ class Deliverer:
             if not self.outbox.is_pending(row.id):
                 continue  # forgotten or dropped meanwhile
             if self.subscriptions.is_inactive(row.chat_id):
-                self.outbox.mark(row.id, DROPPED, "chat inactive")
+                self.outbox.mark(row.id, DROPPED, INACTIVE)
                 continue
             return row, 0.0
 

@@ -6,13 +6,14 @@ their canonical form; an unknown or ambiguous name gets the closest known ones t
 
 import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from dataclasses import dataclass
 from html import escape
 
 from rapidfuzz import fuzz, process
 
-from bot.aliases import Aliases, country_name, is_short, short_name_problem
+from bot import place_names
+from bot.aliases import Aliases, is_short, short_name_problem
 from bot.cards import QUERY_ECHO_LIMIT, embed
 from bot.i18n import ENGLISH, N_, Translator
 from bot.query import FILTER_NAMES, match_topics, parse_query
@@ -139,17 +140,26 @@ class Resolver:
 
     def describe(self, kind: str, value: str, t: Translator = ENGLISH) -> str:
         """Return the escaped canonical form: "the city <b>Lisbon</b> (Portugal)"."""
-        shown = {"topic": topic_name, "country": country_name}.get(kind, lambda _t, v: v)(t, value)
+        if kind == "topic":
+            shown = topic_name(t, value)
+        elif kind == "country":
+            shown = place_names.country(value, t)
+        elif kind == "city":
+            shown = place_names.city(value, t)
+        else:  # a keyword, as typed
+            shown = value
         name = embed(shown, 80)
         where = ""
         if kind == "city":
-            countries = [country_name(t, c) for c in self.aliases.city_countries.get(value, [])]
+            countries = [
+                place_names.country(c, t) for c in self.aliases.city_countries.get(value, [])
+            ]
             where = f" ({escape(', '.join(countries[:2]))})" if countries else ""
         return t.gettext(_THE[kind]).format(name=name, where=where)
 
 
 def suggest(
-    folded: str, table: dict[str, str], keys: Sequence[str], prefer: set[str] = frozenset()
+    folded: str, table: dict[str, str], keys: Sequence[str], prefer: Set[str] = frozenset()
 ) -> tuple[str, ...]:
     """Return canonical names close to a folded name: similar spellings, then prefixes.
 

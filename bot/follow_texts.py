@@ -4,8 +4,7 @@ from collections.abc import Sequence
 
 from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import callbacks
-from bot.aliases import country_name
+from bot import callbacks, place_names
 from bot.cards import embed, shorten
 from bot.follow import MAX_SUBSCRIPTIONS
 from bot.i18n import ENGLISH, N_, Translator, languages, translator
@@ -116,7 +115,7 @@ def target_button(
     else:
         action = callbacks.FollowCountry if kind == "country" else callbacks.FollowCity
         data = action(name).pack()
-        name = country_name(t, name) if kind == "country" else name
+        name = (place_names.country if kind == "country" else place_names.city)(name, t)
     return InlineKeyboardButton(f"{ICONS[kind]} {name}", callback_data=data) if data else None
 
 
@@ -139,7 +138,11 @@ def practice_targets(
 
 def label(t: Translator, sub: Subscription) -> str:
     """Return what a subscription follows, as the list names it (a topic in t's language)."""
-    return topic_name(t, sub.value) if sub.kind == "topic" else sub.label
+    if sub.kind == "topic":
+        return topic_name(t, sub.value)
+    if sub.kind in ("country", "city"):
+        return (place_names.country if sub.kind == "country" else place_names.city)(sub.value, t)
+    return sub.label
 
 
 def list_text(t: Translator, subs: Sequence[Subscription]) -> str:
@@ -148,7 +151,7 @@ def list_text(t: Translator, subs: Sequence[Subscription]) -> str:
         return t.gettext(NOTHING_YET)
     rows = [f"{n}. {ICONS[s.kind]} {embed(label(t, s), 60)}" for n, s in enumerate(subs, 1)]
     header = t._("🔔 <b>What you follow</b> ({count} of at most {most}):").format(
-        count=len(subs), most=MAX_SUBSCRIPTIONS
+        count=t.format_number(len(subs)), most=t.format_number(MAX_SUBSCRIPTIONS)
     )
     footer = t._("Tap one to stop it.")
     return "\n".join([header, *rows, "", footer])
@@ -187,7 +190,7 @@ def ask_stop_all(t: Translator, count: int) -> str:
         "Stop your {count} subscription? No more alerts will come here.",
         "Stop all {count} subscriptions? No more alerts will come here.",
         count,
-    ).format(count=count)
+    ).format(count=t.format_number(count))
 
 
 def forget_markup(t: Translator) -> InlineKeyboardMarkup:

@@ -15,6 +15,8 @@ One process serves many users at once, so there is no "current language": caller
 import gettext as _gettext
 import io
 import logging
+import os
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
@@ -22,6 +24,8 @@ from pathlib import Path
 
 from babel import Locale
 from babel.dates import format_date as _format_date
+from babel.dates import format_skeleton as _format_skeleton
+from babel.dates import format_time as _format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal as _format_decimal
@@ -134,8 +138,16 @@ class Translator:
         return self._translations.ngettext(singular, plural, n)
 
     def format_date(self, value: date | datetime, form: str = "medium") -> str:
-        """Return a date in this language's format: "30 Nov 2026", "30 nov. 2026"."""
+        """Return a date in this language's format: "Nov 30, 2026", "30 nov. 2026"."""
         return _format_date(value, format=form, locale=self.language)
+
+    def format_day(self, value: date | datetime) -> str:
+        """Return a day and month in this language's order: "Nov 2", "2 nov.", "2. Nov."."""
+        return _format_skeleton("MMMd", value, locale=self.language)
+
+    def format_time(self, value: datetime, form: str = "short") -> str:
+        """Return a time of day in this language's format, in value's own zone: "10:04 AM"."""
+        return _format_time(value, format=form, locale=self.language)
 
     def format_number(self, value: float) -> str:
         """Return a number in this language's format: "1,234", "1 234", "1.234"."""
@@ -150,3 +162,83 @@ def translator(code: str | None) -> Translator:
 
 
 ENGLISH = translator(SOURCE_LANGUAGE)
+
+
+def terminal_translator(environ: Mapping[str, str] | None = None) -> Translator:
+    """Return the translator of the terminal's language, for the command line's reports.
+
+    The language comes from the first of LANGUAGE, LC_ALL, LC_MESSAGES and LANG that is set
+    (gettext's order): "fr_FR.UTF-8" gives French; "C", "POSIX" or a language the bot doesn't
+    have give English.
+    """
+    environ = os.environ if environ is None else environ
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(name, "").split(":")[0].split(".")[0]
+        if value:
+            return translator(resolve(None, value))
+    return ENGLISH
+
+
+class Message(str):
+    """A text made now in English and again later in any language: an import's reasons.
+
+    It *is* the English text (a `str`: compared, printed and joined as before), and it keeps
+    the source message and its values so that `render(t)` writes it in t's language. Values
+    may be Messages themselves (rendered in t's language too) or plain values.
+
+    Example: `Message(N_("{name} is required"), name="title").render(translator("fr"))`.
+    """
+
+    message: str
+    plural: str | None
+    count: int
+    literal: bool
+    values: dict[str, object]
+
+    def __new__(
+        cls,
+        message: str,
+        plural: str | None = None,
+        count: int = 1,
+        *,
+        literal: bool = False,
+        **values: object,
+    ) -> "Message":
+        made = super().__new__(cls, _render(ENGLISH, message, plural, count, literal, values))
+        made.message, made.plural, made.count = message, plural, count
+        made.literal, made.values = literal, values
+        return made
+
+    def render(self, t: Translator) -> str:
+        """Return the text in t's language (the catalogue's translation, values filled in)."""
+        return _render(t, self.message, self.plural, self.count, self.literal, self.values)
+
+    @classmethod
+    def join(cls, separator: str, parts: Sequence[str]) -> "Message":
+        """Return parts (Messages or plain text) joined by separator, each rendered later."""
+        names = {f"p{n}": part for n, part in enumerate(parts)}
+        pattern = separator.join("{" + name + "}" for name in names)
+        return cls(pattern, literal=True, **names)
+
+
+def render(text: str, t: Translator) -> str:
+    """Return a text in t's language: a `Message` rendered, any other text as it is."""
+    return text.render(t) if isinstance(text, Message) else text
+
+
+def _render(
+    t: Translator,
+    message: str,
+    plural: str | None,
+    count: int,
+    literal: bool,
+    values: dict[str, object],
+) -> str:
+    shown = {k: render(v, t) if isinstance(v, str) else v for k, v in values.items()}
+    if literal:  # a join: the pattern is no catalogue message
+        template = message.replace("{", "{{").replace("}", "}}") if not values else message
+    elif plural is None:
+        template = t.gettext(message)
+    else:
+        template = t.ngettext(message, plural, count)
+    return template.format(**shown)

@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 
-from bot.i18n import ENGLISH, Translator
+from bot.i18n import ENGLISH, Translator, render
 from bot.publishing import ImportResult
 
 
@@ -13,15 +13,22 @@ def import_lines(
 
     Args:
         report: what publishing changed.
-        rejected: (record label, reason) for each record left out (reasons stay English).
-        t: the moderator's language (the command line writes English).
+        rejected: (record label, reason) for each record left out; `bot.i18n.Message`s
+            (the reasons, and labels that are no title) are written in t's language.
+        t: the moderator's language (the command line: the terminal's, see `bot.__main__`).
     """
     counts = t._("added {added}, updated {updated}, unchanged {unchanged}, rejected {rejected}")
     line = counts.format(
-        added=len(report.added),
-        updated=len(report.updated),
-        unchanged=len(report.unchanged),
-        rejected=len(rejected),
+        added=t.format_number(len(report.added)),
+        updated=t.format_number(len(report.updated)),
+        unchanged=t.format_number(len(report.unchanged)),
+        rejected=t.format_number(len(rejected)),
     )
     each = t._("  rejected {label}: {reason}")
-    return [line, *(each.format(label=label, reason=reason) for label, reason in rejected)]
+    return [
+        line,
+        *(
+            each.format(label=render(label, t), reason=render(reason, t))
+            for label, reason in rejected
+        ),
+    ]

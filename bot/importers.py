@@ -13,13 +13,22 @@ from pathlib import Path
 from typing import Any
 
 from bot.aliases import Aliases
+from bot.i18n import N_, Message
 from bot.listing import listing_entries
 from bot.models import Practice
 from bot.records import InvalidRecord, json_type, record_label, validate_record
 
 
 class ImportFileError(Exception):
-    """The file as a whole cannot be read; nothing from it may be imported."""
+    """The file as a whole cannot be read; nothing from it may be imported.
+
+    Its reason is a `bot.i18n.Message` naming the file by its `path` value, so that a caller
+    can render it in a reader's language and name the file as the reader knows it.
+    """
+
+    def __init__(self, reason: Message) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 @dataclass
@@ -28,7 +37,9 @@ class ImportBatch:
 
     Attributes:
         practices: valid practices, in file order, one per id.
-        rejected: (label of the record, reason) for each record that was left out.
+        rejected: (label of the record, reason) for each record that was left out; labels
+            and reasons are English text, reasons (and labels that are no title)
+            `bot.i18n.Message`s that render in any language.
         partial: the records carry only some fields (the listing page has no topics,
             keywords or full texts), so an update must keep what the store already has.
     """
@@ -73,10 +84,11 @@ def parse_practice_file(raw: bytes, path: Path, aliases: Aliases) -> ImportBatch
         return _validate_entries(_json_entries(path, text), aliases)
     entries = listing_entries(text, aliases)
     if not entries:
-        raise ImportFileError(
-            f"{path}: no practice found (expected JSON, or the listing-page text"
+        message = N_(
+            "{path}: no practice found (expected JSON, or the listing-page text"
             " with a 'Read More' line after each practice)"
         )
+        raise ImportFileError(Message(message, path=str(path)))
     batch = _validate_entries(entries, aliases)
     batch.partial = True
     return batch
@@ -87,11 +99,14 @@ def _read_bytes(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except FileNotFoundError:
-        raise ImportFileError(f"{path}: no such file") from None
+        raise ImportFileError(Message(N_("{path}: no such file"), path=str(path))) from None
     except IsADirectoryError:
-        raise ImportFileError(f"{path}: is a directory, not a file") from None
+        message = N_("{path}: is a directory, not a file")
+        raise ImportFileError(Message(message, path=str(path))) from None
     except OSError as exc:
-        raise ImportFileError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+        message = N_("{path}: cannot be read ({error})")
+        error = str(exc.strerror or exc)
+        raise ImportFileError(Message(message, path=str(path), error=error)) from None
 
 
 def _decode(raw: bytes, path: Path) -> str:
@@ -101,11 +116,11 @@ def _decode(raw: bytes, path: Path) -> str:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        raise ImportFileError(
-            f"{path}: not UTF-8 text (byte {raw[exc.start]:#04x} on line {line})"
-        ) from None
+        message = N_("{path}: not UTF-8 text (byte {byte} on line {line})")
+        byte = f"{raw[exc.start]:#04x}"
+        raise ImportFileError(Message(message, path=str(path), byte=byte, line=line)) from None
     if not text.strip():
-        raise ImportFileError(f"{path}: the file is empty")
+        raise ImportFileError(Message(N_("{path}: the file is empty"), path=str(path)))
     return text
 
 
@@ -114,16 +129,14 @@ def _json_entries(path: Path, text: str) -> list[tuple[str, Any]]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ImportFileError(
-            f"{path}: malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
-        ) from None
+        message = N_("{path}: malformed JSON at line {line}, column {column}: {error}")
+        reason = Message(message, path=str(path), line=exc.lineno, column=exc.colno, error=exc.msg)
+        raise ImportFileError(reason) from None
     if isinstance(data, dict):
         data = [data]
     if not isinstance(data, list):
-        raise ImportFileError(
-            f"{path}: JSON must be a list of practices or one practice object,"
-            f" not {json_type(data)}"
-        )
+        message = N_("{path}: JSON must be a list of practices or one practice object, not {type}")
+        raise ImportFileError(Message(message, path=str(path), type=json_type(data)))
     return [(record_label(item, number), item) for number, item in enumerate(data, 1)]
 
 
@@ -136,8 +149,8 @@ def _validate_entries(entries: list[tuple[str, Any]], aliases: Aliases) -> Impor
         if isinstance(outcome, str):
             batch.rejected.append((label, outcome))
         elif last_index[outcome.id] != index:
-            reason = f"duplicate id {outcome.id!r}: a later record in the file replaces it"
-            batch.rejected.append((label, reason))
+            message = N_("duplicate id {id}: a later record in the file replaces it")
+            batch.rejected.append((label, Message(message, id=repr(outcome.id))))
         else:
             batch.practices.append(outcome)
     return batch
@@ -146,10 +159,10 @@ def _validate_entries(entries: list[tuple[str, Any]], aliases: Aliases) -> Impor
 def _outcome(item: Any, aliases: Aliases) -> Practice | str:
     """Return the valid practice, or the reason the item is rejected."""
     if isinstance(item, InvalidRecord):
-        return str(item)
+        return item.reason
     if not isinstance(item, dict):
-        return f"a practice must be a JSON object, not {json_type(item)}"
+        return Message(N_("a practice must be a JSON object, not {type}"), type=json_type(item))
     try:
         return validate_record(item, aliases)
     except InvalidRecord as exc:
-        return str(exc)
+        return exc.reason

@@ -4,6 +4,7 @@ import re
 from typing import Any
 
 from bot.aliases import Aliases
+from bot.i18n import N_, Message
 from bot.models import PRACTICE_FIELDS
 from bot.records import InvalidRecord, default_id, record_label
 from bot.text import strip_accents
@@ -56,7 +57,8 @@ def listing_entries(text: str, aliases: Aliases) -> list[tuple[str, Any]]:
         try:
             record = _parse_block(lines, aliases)
         except InvalidRecord as exc:
-            entries.append((f"practice ending at line {line_number}", exc))
+            label = Message(N_("practice ending at line {number}"), number=line_number)
+            entries.append((label, exc))
         else:
             entries.append((record_label(record, len(entries) + 1), record))
     return entries
@@ -92,7 +94,9 @@ def _parse_block(lines: list[str], aliases: Aliases) -> dict[str, Any]:
         if place is not None:
             break
     else:
-        raise InvalidRecord("no title and place line (a known country first) before 'Read More'")
+        raise InvalidRecord(
+            Message(N_("no title and place line (a known country first) before 'Read More'"))
+        )
     title = lines[index - 1]
     record = dict.fromkeys(PRACTICE_FIELDS)
     record.update(title=title, id=default_id(title), topics=[], keywords=[])

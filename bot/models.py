@@ -5,6 +5,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from bot.dialogue import Step
 from bot.text import fold, slugify, strip_accents
 
 MAX_KEY_LENGTH = 60
@@ -142,8 +143,7 @@ class Draft:
     Attributes:
         user_id: the author; one draft per user.
         answers: template field key → validated value (`bot.template.FIELDS`).
-        step: the field being asked, or "consent", "preview", "fields" (which to edit),
-            "duplicate" (is it the similar practice found?).
+        step: the screen the dialogue stands at (`bot.dialogue.Step`, stored as its value).
         editing: the step was chosen from the preview, so the preview comes back after it.
         rev: bumped at every change; buttons carry it, so buttons of an older screen are known.
         active: the dialogue is open (False once cancelled or idle: the draft waits for /submit).
@@ -158,7 +158,7 @@ class Draft:
 
     user_id: int
     answers: dict[str, Any] = field(default_factory=dict)
-    step: str = "title"
+    step: Step = Step.TITLE
     editing: bool = False
     rev: int = 0
     active: bool = True
@@ -169,13 +169,21 @@ class Draft:
     last_answer_id: int | None = None
     last_answer_step: str | None = None
 
+    def __post_init__(self) -> None:
+        self.step = Step(self.step)  # a stored draft holds the step's string value
+
     def to_dict(self) -> dict[str, Any]:
-        """Return every field, for storage."""
-        return asdict(self)
+        """Return every field, for storage (the step as its plain string value)."""
+        step, answered = self.step, self.last_answer_step
+        return {**asdict(self), "step": str(step), "last_answer_step": answered and str(answered)}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Draft":
-        """Build a draft from a stored mapping, ignoring unknown keys."""
+        """Build a draft from a stored mapping, ignoring unknown keys.
+
+        Raises:
+            ValueError: the stored step is not a `Step` value.
+        """
         return cls(**{name: data[name] for name in cls.__slots__ if name in data})
 
 

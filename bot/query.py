@@ -6,7 +6,7 @@ for practices in Lisbon covering 2019 that match "refugees".
 """
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Sequence, Set
 from dataclasses import dataclass
 
 from bot.aliases import Aliases
@@ -128,7 +128,7 @@ def parse_query(
     text: str,
     aliases: Aliases,
     topics: Sequence[str],
-    known_places: set[str] | None = None,
+    known_places: Set[str] | None = None,
     is_word: Callable[[str], bool] | None = None,
 ) -> Query:
     """Parse a query typed by a user.
@@ -267,7 +267,7 @@ def _place_words(
     words: list[str],
     filters: _Filters,
     aliases: Aliases,
-    known: set[str] | None,
+    known: Set[str] | None,
     is_word: Callable[[str], bool] | None,
 ) -> list[str]:
     """Turn runs of words that clearly name a place into place filters; return the rest.

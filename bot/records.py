@@ -1,12 +1,14 @@
 """Validate one practice record of an import file against the rules of DESIGN §3."""
 
 import difflib
+import functools
 import re
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
 from bot.aliases import Aliases
+from bot.i18n import N_, Message
 from bot.models import PRACTICE_FIELDS, Practice
 from bot.template import TOPICS
 from bot.text import fold, slugify
@@ -30,15 +32,28 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class InvalidRecord(ValueError):
-    """One record breaks a rule; the message is the reason shown in the import report."""
+    """One record breaks a rule; the message is the reason shown in the import report.
+
+    Its first argument is a `bot.i18n.Message`: English as text, in any language rendered.
+    """
+
+    def __init__(self, reason: Message) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
-def json_type(value: Any) -> str:
+_JSON_TYPES = {
+    dict: N_("an object"),
+    list: N_("a list"),
+    str: N_("a string"),
+    bool: N_("a boolean"),
+    type(None): N_("null"),
+}
+
+
+def json_type(value: Any) -> Message:
     """Name a JSON value's type as JSON calls it, for messages."""
-    names = {dict: "an object", list: "a list", str: "a string", bool: "a boolean"}
-    if value is None:
-        return "null"
-    return names.get(type(value), "a number")
+    return Message(_JSON_TYPES.get(type(value), N_("a number")))
 
 
 def record_label(item: Any, number: int) -> str:
@@ -48,7 +63,7 @@ def record_label(item: Any, number: int) -> str:
         title = _SURROGATE.sub("\ufffd", " ".join(title.split()))
         # A label is one line of a report, so a runaway title is cut short.
         return title if len(title) <= 80 else title[:79] + "…"
-    return f"record {number}"
+    return Message(N_("record {number}"), number=number)
 
 
 def validate_record(data: dict[str, Any], aliases: Aliases) -> Practice:
@@ -70,22 +85,25 @@ def validate_record(data: dict[str, Any], aliases: Aliases) -> Practice:
     broken = _fields_with_surrogates(data)
     if broken:
         raise InvalidRecord(
-            f"{', '.join(broken)}: not valid text (a lone UTF-16 surrogate such as \\ud800)"
+            Message(
+                N_("{fields}: not valid text (a lone UTF-16 surrogate such as \\ud800)"),
+                fields=", ".join(broken),
+            )
         )
-    errors = [_unknown_keys_reason(data)] if set(data) - set(PRACTICE_FIELDS) else []
+    errors: list[str] = [_unknown_keys_reason(data)] if set(data) - set(PRACTICE_FIELDS) else []
     values: dict[str, Any] = {}
     for name, check in _field_checks(aliases).items():
         try:
             values[name] = check(data)
         except InvalidRecord as exc:
-            errors.append(str(exc))
+            errors.append(exc.reason)
     if "title" in values:
         try:
             values["id"] = _practice_id(data.get("id"), values["title"])
         except InvalidRecord as exc:
-            errors.append(str(exc))
+            errors.append(exc.reason)
     if errors:
-        raise InvalidRecord("; ".join(errors))
+        raise InvalidRecord(Message.join("; ", errors))
     return Practice(**values)
 
 
@@ -122,17 +140,24 @@ def _field_checks(aliases: Aliases) -> dict[str, Callable[[dict[str, Any]], Any]
         "source": lambda d: _one_line(d, "source", MAX_SHORT_LENGTH) or DEFAULT_SOURCE,
     }
     for name in TEXT_FIELDS:
-        checks[name] = lambda d, name=name: _text(d, name, MAX_TEXT_LENGTH)
+        checks[name] = functools.partial(_text, name=name, limit=MAX_TEXT_LENGTH)
     return checks
 
 
-def _unknown_keys_reason(data: dict[str, Any]) -> str:
+def _unknown_keys_reason(data: dict[str, Any]) -> Message:
     """Name the unknown keys, with the likely intended key, so typos are easy to fix."""
-    names = []
+    names: list[str] = []
     for key in sorted(map(str, set(data) - set(PRACTICE_FIELDS))):
         guess = difflib.get_close_matches(key.lower(), PRACTICE_FIELDS, n=1)
-        names.append(f"{key!r} (did you mean {guess[0]!r}?)" if guess else repr(key))
-    return f"unknown key{'s' if len(names) > 1 else ''} {', '.join(names)}"
+        if guess:
+            names.append(
+                Message(N_("{name} (did you mean {guess}?)"), name=repr(key), guess=repr(guess[0]))
+            )
+        else:
+            names.append(repr(key))
+    many = len(names) > 1
+    message = N_("unknown keys {names}") if many else N_("unknown key {names}")
+    return Message(message, names=Message.join(", ", names))
 
 
 def _text(data: dict[str, Any], name: str, limit: int, *, required: bool = False) -> str | None:
@@ -143,15 +168,24 @@ def _text(data: dict[str, Any], name: str, limit: int, *, required: bool = False
     """
     value = data.get(name)
     if value is not None and not isinstance(value, str):
-        raise InvalidRecord(f"{name} must be a string, not {json_type(value)}")
+        raise InvalidRecord(_not_a(name, N_("{name} must be a string, not {type}"), value))
     value = (value or "").strip()
     if not value:
         if required:
-            raise InvalidRecord(f"{name} is required")
+            raise InvalidRecord(Message(N_("{name} is required"), name=name))
         return None
     if len(value) > limit:
-        raise InvalidRecord(f"{name} is longer than {limit} characters ({len(value)})")
+        raise InvalidRecord(_too_long(name, limit, len(value)))
     return value
+
+
+def _not_a(name: str, message: str, value: Any) -> Message:
+    return Message(message, name=name, type=json_type(value))
+
+
+def _too_long(name: str, limit: int, length: int) -> Message:
+    message = N_("{name} is longer than {limit} characters ({length})")
+    return Message(message, name=name, limit=limit, length=length)
 
 
 def _one_line(
@@ -187,12 +221,13 @@ def _string_list(data: dict[str, Any], name: str, *, split_commas: bool = False)
     if split_commas and isinstance(value, str):
         value = value.split(",")
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise InvalidRecord(f"{name} must be a list of strings")
+        raise InvalidRecord(Message(N_("{name} must be a list of strings"), name=name))
     items = list(dict.fromkeys(" ".join(item.split()) for item in value))
     items = [item for item in items if item]
     too_long = [item for item in items if len(item) > MAX_SHORT_LENGTH]
     if too_long:
-        raise InvalidRecord(f"{name}: an item is longer than {MAX_SHORT_LENGTH} characters")
+        message = N_("{name}: an item is longer than {limit} characters")
+        raise InvalidRecord(Message(message, name=name, limit=MAX_SHORT_LENGTH))
     return items
 
 
@@ -201,15 +236,17 @@ def _topics(data: dict[str, Any]) -> list[str]:
     names = _string_list(data, "topics")
     unknown = [name for name in names if fold(name) not in _TOPICS_BY_FOLD]
     if unknown:
-        raise InvalidRecord("; ".join(_unknown_topic_reason(name) for name in unknown))
+        raise InvalidRecord(Message.join("; ", [_unknown_topic_reason(name) for name in unknown]))
     return list(dict.fromkeys(_TOPICS_BY_FOLD[fold(name)] for name in names))
 
 
-def _unknown_topic_reason(name: str) -> str:
+def _unknown_topic_reason(name: str) -> Message:
     """Name an unknown topic, with the closest programme topic when one is close."""
     guess = difflib.get_close_matches(fold(name), _TOPICS_BY_FOLD, n=1)
-    hint = f" (did you mean {_TOPICS_BY_FOLD[guess[0]]!r}?)" if guess else ""
-    return f"unknown topic {name!r}{hint}"
+    if not guess:
+        return Message(N_("unknown topic {name}"), name=repr(name))
+    message = N_("unknown topic {name} (did you mean {guess}?)")
+    return Message(message, name=repr(name), guess=repr(_TOPICS_BY_FOLD[guess[0]]))
 
 
 def _url(data: dict[str, Any]) -> str | None:
@@ -221,7 +258,8 @@ def _url(data: dict[str, Any]) -> str | None:
     # Any whitespace inside is refused: urlsplit silently drops tabs and newlines.
     spaced = any(ch.isspace() for ch in value)
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc or spaced:
-        raise InvalidRecord(f"url must be an http or https address, not {_shorten(value)!r}")
+        message = N_("url must be an http or https address, not {value}")
+        raise InvalidRecord(Message(message, value=repr(_shorten(value))))
     return value
 
 
@@ -231,7 +269,8 @@ def _language(data: dict[str, Any]) -> str:
     if value is None:
         return DEFAULT_LANGUAGE
     if not _LANGUAGE_PATTERN.match(value):
-        raise InvalidRecord(f"language must be a code such as 'en' or 'fr', not {value!r}")
+        message = N_("language must be a code such as 'en' or 'fr', not {value}")
+        raise InvalidRecord(Message(message, value=repr(value)))
     return value
 
 
@@ -240,14 +279,13 @@ def _practice_id(value: Any, title: str) -> str:
     if value is None or (isinstance(value, str) and not value.strip()):
         return default_id(title)
     if not isinstance(value, str):
-        raise InvalidRecord(f"id must be a string, not {json_type(value)}")
+        raise InvalidRecord(_not_a("id", N_("{name} must be a string, not {type}"), value))
     value = value.strip()
     if len(value) > MAX_ID_LENGTH:
-        raise InvalidRecord(f"id is longer than {MAX_ID_LENGTH} characters ({len(value)})")
+        raise InvalidRecord(_too_long("id", MAX_ID_LENGTH, len(value)))
     if not _ID_PATTERN.match(value):
-        raise InvalidRecord(
-            f"id {_shorten(value)!r} must be lower-case letters and digits joined by single '-'"
-        )
+        message = N_("id {value} must be lower-case letters and digits joined by single '-'")
+        raise InvalidRecord(Message(message, value=repr(_shorten(value))))
     return value
 
 
@@ -264,10 +302,11 @@ def default_id(title: str) -> str:
         # importing the same file again still finds the same id.
         slug = slug[: MAX_ID_LENGTH + 1].rsplit("-", 1)[0][:MAX_ID_LENGTH]
     if not _ID_PATTERN.match(slug):
-        raise InvalidRecord(
-            f"the title gives no usable id ({slug!r}); add an 'id' of lower-case ASCII letters,"
+        message = N_(
+            "the title gives no usable id ({slug}); add an 'id' of lower-case ASCII letters,"
             " digits and '-'"
         )
+        raise InvalidRecord(Message(message, slug=repr(slug)))
     return slug
 
 

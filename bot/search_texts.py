@@ -6,7 +6,8 @@ Constants are English source text marked with `N_`; they are translated where th
 
 from html import escape
 
-from bot.aliases import Aliases, country_name
+from bot import place_names
+from bot.aliases import Aliases, unknown_name_problem
 from bot.cards import QUERY_ECHO_LIMIT, embed
 from bot.i18n import N_, Translator
 from bot.query import MAX_QUERY_LENGTH, Query
@@ -53,12 +54,13 @@ SEARCH_USAGE = N_(
 
 THANKS = N_("You're welcome! Type another search whenever you like, or pick below.")
 
-UNKNOWN_FILTER = {
-    "topic": N_("I don't know the topic ‘{value}’. /topics lists them all."),
-    "country": N_("I don't know the country ‘{value}’. /countries lists those with practices."),
-    "city": N_("I don't know the city ‘{value}’. /countries lists the cities with practices."),
-    "year": N_("‘{value}’ is not a year: write it like <code>year:2019</code>."),
+# What to do after "I don't know the … ‘…’." (bot.aliases.unknown_name_problem).
+UNKNOWN_FILTER_HINTS = {
+    "topic": N_("/topics lists them all."),
+    "country": N_("/countries lists those with practices."),
+    "city": N_("/countries lists the cities with practices."),
 }
+NOT_A_YEAR = N_("‘{value}’ is not a year: write it like <code>year:2019</code>.")
 
 TOO_LONG = N_("(Your message was long, so I searched its first {count} characters.)")
 STALE_BUTTON = N_("This button has expired. Please search again.")
@@ -78,7 +80,10 @@ def too_long_note(t: Translator) -> str:
 
 def unknown_filter_text(t: Translator, name: str, value: str) -> str:
     """Return what to say about a filter value the bot doesn't know (HTML; value escaped)."""
-    return t.gettext(UNKNOWN_FILTER[name]).format(value=embed(value, QUERY_ECHO_LIMIT))
+    shown = embed(value, QUERY_ECHO_LIMIT)
+    if name not in UNKNOWN_FILTER_HINTS:
+        return t.gettext(NOT_A_YEAR).format(value=shown)
+    return f"{unknown_name_problem(name, shown, t)} {t.gettext(UNKNOWN_FILTER_HINTS[name])}"
 
 
 def not_found_text(t: Translator, text: str, result: SearchResult, aliases: Aliases) -> str:
@@ -113,10 +118,10 @@ def not_found_text(t: Translator, text: str, result: SearchResult, aliases: Alia
 def missing_place_line(t: Translator, result: SearchResult) -> str:
     """Return the line saying a typed place has no practice yet (and what is shown instead)."""
     kind, name = result.missing or ("", "")
-    name = country_name(t, name) if kind == "country" else name
+    name = (place_names.country if kind == "country" else place_names.city)(name, t)
     line = t._("There are no practices from {place} yet.").format(place=escape(name))
     if result.instead and result.practices:
-        instead = escape(country_name(t, result.instead))
+        instead = escape(place_names.country(result.instead, t))
         line += " " + t._("Here are the practices from {place}.").format(place=instead)
     return line
 
@@ -151,7 +156,10 @@ def filter_label(t: Translator, query: Query) -> str:
     if query.topics:
         topics = either.join(sorted(topic_name(t, topic) for topic in query.topics))
         parts.append(t._("on {topics}").format(topics=topics))
-    places = sorted(query.cities | query.countries)
+    places = sorted(
+        [place_names.city(name, t) for name in query.cities]
+        + [place_names.country(name, t) for name in query.countries]
+    )
     if places:
         parts.append(t._("in {places}").format(places=either.join(places)))
     if query.year is not None:

@@ -4,18 +4,30 @@
 only turns them into text (HTML for Telegram, plain for a terminal) and JSON.
 """
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from html import escape
 from typing import Any
 
+from babel import Locale, UnknownLocaleError
 from telegram.constants import MessageLimit
 
+from bot import place_names
 from bot.i18n import ENGLISH, N_, Translator
+from bot.template import topic_name
 
 TOP = 10  # queries shown in each list
 NAME_SHOWN = 60  # characters of a query or name shown
 CHART_HINT = N_("For a chart, install the charts extra: pip install 'icc-practice-bot[charts]'.")
+# The words the stores use for a practice's status and a subscription's kind, as shown.
+STATUS_NAMES = {"published": N_("Published"), "pending": N_("Pending"), "hidden": N_("Hidden")}
+KIND_NAMES = {
+    "topic": N_("Topics"),
+    "country": N_("Countries"),
+    "city": N_("Cities"),
+    "keyword": N_("Keywords"),
+}
 
 
 @dataclass(slots=True)
@@ -62,11 +74,33 @@ def _pairs(
     pairs: list[tuple[str, int]] | dict[str, int],
     limit: int | None = None,
     t: Translator = ENGLISH,
+    name_of: Callable[[str], str] = str,
 ) -> str:
+    """Return "name 3, name 2" with each name through name_of and each count in t's format."""
     items = list(pairs.items() if isinstance(pairs, dict) else pairs)[:limit]
     unknown = t._("unknown")
-    shown = (f"{escape((name or unknown)[:NAME_SHOWN])} {count}" for name, count in items)
+    shown = (
+        f"{escape((name_of(name) if name else unknown)[:NAME_SHOWN])} {t.format_number(count)}"
+        for name, count in items
+    )
     return ", ".join(shown) or t._("none")
+
+
+def _word(names: dict[str, str], t: Translator) -> Callable[[str], str]:
+    """Return the function that shows a stored word (a status, a kind) in t's language."""
+    return lambda word: t.gettext(names[word]) if word in names else word
+
+
+def _language(t: Translator) -> Callable[[str], str]:
+    """Return the function that names a Telegram language code ("fr") in t's language."""
+
+    def name(code: str) -> str:
+        try:
+            return Locale.parse(code.replace("-", "_")).get_display_name(t.language) or code
+        except (ValueError, UnknownLocaleError):
+            return code
+
+    return name
 
 
 def chunks(lines: list[str], limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
@@ -86,46 +120,65 @@ def render(stats: Stats, html: bool = True, t: Translator = ENGLISH) -> list[str
     """Return the report as lines; `html` makes headings bold for Telegram.
 
     Every name (topic, country, query, language) is HTML-escaped either way. `t`: the
-    moderator's language (the command line writes English); names stay as stored.
+    moderator's language (the command line writes English): topic, country and language
+    names, status and kind words, numbers and dates are all in that language.
     """
 
     def head(text: str) -> str:
         return f"<b>{text}</b>" if html else text.upper()
 
-    def pairs(items: list[tuple[str, int]] | dict[str, int], limit: int | None = None) -> str:
-        return _pairs(items, limit, t)
+    def pairs(
+        items: list[tuple[str, int]] | dict[str, int],
+        limit: int | None = None,
+        name_of: Callable[[str], str] = str,
+    ) -> str:
+        return _pairs(items, limit, t, name_of)
+
+    def number(value: int) -> str:
+        return t.format_number(value)
 
     week = stats.alerts_week
     subs = stats.submissions
-    weeks = ", ".join(
-        f"{t.format_date(d, 'd MMM')} {n}" if t is not ENGLISH else f"{d:%d %b} {n}"
-        for d, n in stats.searches_per_week
-    ) or t._("none")
+    weeks = ", ".join(f"{t.format_day(d)} {number(n)}" for d, n in stats.searches_per_week) or t._(
+        "none"
+    )
     by_language = sorted(stats.members_by_language.items(), key=lambda i: -i[1])
     return [
         head(t._("Practices")),
-        t._("By status: {pairs}").format(pairs=pairs(stats.practices_by_status)),
-        t._("By topic: {pairs}").format(pairs=pairs(stats.practices_by_topic)),
-        t._("By country: {pairs}").format(pairs=pairs(stats.practices_by_country)),
+        t._("By status: {pairs}").format(
+            pairs=pairs(stats.practices_by_status, name_of=_word(STATUS_NAMES, t))
+        ),
+        t._("By topic: {pairs}").format(
+            pairs=pairs(stats.practices_by_topic, name_of=lambda name: topic_name(t, name))
+        ),
+        t._("By country: {pairs}").format(
+            pairs=pairs(
+                stats.practices_by_country, name_of=lambda name: place_names.country(name, t)
+            )
+        ),
         "",
         head(t._("Members")),
         t._("Members: {count} ({active} active in the last 30 days)").format(
-            count=stats.members, active=stats.members_active
+            count=number(stats.members), active=number(stats.members_active)
         ),
-        t._("By language: {pairs}").format(pairs=pairs(by_language)),
-        t._("Subscriptions by kind: {pairs}").format(pairs=pairs(stats.subscriptions_by_kind)),
+        t._("By language: {pairs}").format(pairs=pairs(by_language, name_of=_language(t))),
+        t._("Subscriptions by kind: {pairs}").format(
+            pairs=pairs(stats.subscriptions_by_kind, name_of=_word(KIND_NAMES, t))
+        ),
         t._("Alerts, last 7 days: sent {sent}, failed {failed}; pending now {pending}").format(
-            sent=week.get("sent", 0), failed=week.get("failed", 0), pending=week.get("pending", 0)
+            sent=number(week.get("sent", 0)),
+            failed=number(week.get("failed", 0)),
+            pending=number(week.get("pending", 0)),
         ),
         t._(
             "Submissions: started {started}, sent {sent}, approved {approved}, "
             "rejected {rejected}, pending {pending}"
         ).format(
-            started=subs.get("started", 0),
-            sent=subs.get("sent", 0),
-            approved=subs.get("approved", 0),
-            rejected=subs.get("rejected", 0),
-            pending=subs.get("pending", 0),
+            started=number(subs.get("started", 0)),
+            sent=number(subs.get("sent", 0)),
+            approved=number(subs.get("approved", 0)),
+            rejected=number(subs.get("rejected", 0)),
+            pending=number(subs.get("pending", 0)),
         ),
         "",
         head(t._("Searches")),

@@ -10,12 +10,15 @@ from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.callbacks import Step, StepAction, Submit
+from bot import place_names
+from bot.callbacks import Step as StepButton
+from bot.callbacks import StepAction, Submit
 from bot.cards import MAX_MESSAGE, card_keyboard, card_text, embed
 from bot.contribute import consent_text, preview_text, prompt_text
+from bot.dialogue import Event, Exit, Position, Step, move
 from bot.i18n import N_, Translator
 from bot.models import Draft, Practice
-from bot.template import FIELD_KEYS, FIELDS, FIELDS_BY_KEY, TOPICS, Field, topic_name
+from bot.template import FIELDS, FIELDS_BY_KEY, TOPICS, Field, topic_name
 from bot.text import telegram_length
 
 Screen = tuple[str, InlineKeyboardMarkup]
@@ -47,7 +50,9 @@ def button(
     label: str, draft: Draft, action: StepAction, arg: str | int = ""
 ) -> InlineKeyboardButton:
     """Return a dialogue button for the draft's current screen."""
-    return InlineKeyboardButton(label, callback_data=Step(action, draft.rev, str(arg)).pack())
+    return InlineKeyboardButton(
+        label, callback_data=StepButton(action, draft.rev, str(arg)).pack()
+    )
 
 
 def _continue(t: Translator) -> InlineKeyboardButton:
@@ -78,13 +83,13 @@ def render_screen(draft: Draft, data: ScreenData, error: str | None = None) -> S
     t = data.t
     # Fixed errors are English source text (N_); formatted ones come already translated.
     error = t.gettext(error) if error else error
-    if draft.step == "consent":
+    if draft.step is Step.CONSENT:
         return consent_text(draft.answers, error, t), _consent_keyboard(draft, t)
-    if draft.step == "preview" or (draft.step == "duplicate" and data.duplicate is None):
+    if draft.step is Step.PREVIEW or (draft.step is Step.DUPLICATE and data.duplicate is None):
         return _preview(draft, data, error)
-    if draft.step == "fields":
+    if draft.step is Step.FIELDS:
         return _with_error(_fields(draft, t), error)
-    if draft.step == "duplicate" and data.duplicate is not None:
+    if draft.step is Step.DUPLICATE and data.duplicate is not None:
         return _with_error(_duplicate(draft, data.duplicate, data), error)
     field = FIELDS_BY_KEY[draft.step]
     text = prompt_text(field, draft.answers, error, t)
@@ -97,16 +102,19 @@ def _with_error(shown: Screen, error: str | None) -> Screen:
 
 
 def _nav_row(draft: Draft, field: Field | None, t: Translator) -> list[InlineKeyboardButton]:
-    first = field is not None and field.key == FIELD_KEYS[0]
+    # The buttons offered are the moves the dialogue takes here (`bot.dialogue.move`).
+    at = Position(draft.step, draft.editing)
+    back = move(at, Event.BACK)
+    first = back is Exit.MENU
     row = []
-    if draft.editing:
+    if back == Position(Step.PREVIEW):
         row.append(button(t.gettext(BACK_TO_PREVIEW), draft, "b"))
     else:  # on the first step, Back leads to the main menu
         row.append(button(t._("◀️ Back to menu") if first else t.gettext(BACK), draft, "b"))
-    if field is not None and not field.required:
+    if move(at, Event.SKIP) is not None:
         row.append(button(t._("Skip ⏭"), draft, "s"))
     has_answer = field is not None and draft.answers.get(field.key)
-    if has_answer and not draft.editing and field.kind != "topics":
+    if field is not None and has_answer and not draft.editing and field.kind != "topics":
         row.append(button(t._("Keep ↪️"), draft, "k"))
     return row
 
@@ -127,11 +135,11 @@ def _field_keyboard(
             label = f"✅ {name}" if topic in chosen else name
             rows.append([button(label, draft, "t", index)])
         done = t._("✔️ Done ({count} of at most {most})").format(
-            count=len(chosen), most=field.limit
+            count=t.format_number(len(chosen)), most=t.format_number(field.limit)
         )
         rows.append([button(done, draft, "d")])
     if field.kind == "country":
-        buttons = [button(name, draft, "c", name) for name in countries]
+        buttons = [button(place_names.country(name, t), draft, "c", name) for name in countries]
         rows += [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
     rows.append(_nav_row(draft, field, t))
     rows.append([button(t.gettext(CANCEL), draft, "x")])

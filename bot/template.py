@@ -83,11 +83,11 @@ class Field:
     def limit_in(self, t: Translator) -> str:
         """Return the limit as the prompt states it, in t's language."""
         if self.kind == "topics":
-            return t._("Pick 1 to {count}.").format(count=self.limit)
+            return t._("Pick 1 to {count}.").format(count=t.format_number(self.limit))
         if self.kind == "cities":
-            return t._("At most {count} cities.").format(count=self.limit)
+            return t._("At most {count} cities.").format(count=t.format_number(self.limit))
         if self.kind == "links":
-            return t._("At most {count} links.").format(count=self.limit)
+            return t._("At most {count} links.").format(count=t.format_number(self.limit))
         if self.kind == "country":
             return t._("One country.")
         return t._("At most {count} characters.").format(count=t.format_number(self.limit))

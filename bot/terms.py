@@ -56,7 +56,7 @@ class Matches(dict[int, float]):
     share: float = 1.0
 
     def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         self.readings: frozenset[int] = frozenset()
 
     def add_readings(self, found: frozenset[int]) -> None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 
@@ -75,7 +75,7 @@ class Vocabulary:
         concepts: Sequence[Concept],
         stop_words: Iterable[str],
         filler: Iterable[str],
-        small_talk: dict[str, Iterable[str]],
+        small_talk: Mapping[str, Iterable[str]],
     ) -> None:
         self._stemmers = {lang: Stemmer.Stemmer(name) for lang, name in _STEMMER_NAMES.items()}
         self._stem_cache: dict[str, tuple[tuple[str, str], ...]] = {}
@@ -119,12 +119,12 @@ class Vocabulary:
         # concept id → its forms as index terms, one tuple of terms per form (all must match)
         self.concept_terms: dict[str, list[tuple[str, ...]]] = {}
         for words, ids in self._exact.items():
-            for concept in ids:
-                self.concept_terms.setdefault(concept, []).append(tuple(f"w:{w}" for w in words))
+            for cid in ids:
+                self.concept_terms.setdefault(cid, []).append(tuple(f"w:{w}" for w in words))
         for (lang, stems), ids in self._forms.items():
-            for concept in ids:
+            for cid in ids:
                 terms = tuple(f"s:{lang}:{stem}" for stem in stems)
-                self.concept_terms.setdefault(concept, []).append(terms)
+                self.concept_terms.setdefault(cid, []).append(terms)
         self._single = {words[0]: ids for words, ids in self._exact.items() if len(words) == 1}
         self._single_keys = sorted(self._single)
 

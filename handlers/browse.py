@@ -5,7 +5,7 @@ from html import escape
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import ContextTypes
 
-from bot.aliases import country_name
+from bot import place_names
 from bot.callbacks import Browse, CallbackDataError, Country, EmptyTopic, LatestPage, named
 from bot.cards import PAGE_SIZE, results_keyboard, results_text
 from bot.i18n import N_, Translator
@@ -15,6 +15,7 @@ from handlers.editing import edit_or_ignore
 from handlers.gate import kept_for_member
 from handlers.language import tr
 from handlers.results import page_callbacks
+from handlers.updates import chat_of, message_of, query_of
 
 COUNTRIES = N_("🌍 <b>Countries</b>: pick one, then a city.")
 TOPICS_TEXT = N_("🗂 <b>Topics</b>: pick one to see its practices.")
@@ -41,7 +42,7 @@ def countries_markup(context: ContextTypes.DEFAULT_TYPE, t: Translator) -> Inlin
     """Return one button per country that has practices, named in t's language."""
     buttons = [
         InlineKeyboardButton(
-            f"{country_name(t, country)} ({count})",
+            f"{place_names.country(country, t)} ({t.format_number(count)})",
             callback_data=Country(country).pack(),
         )
         for country, count in services(context).catalog.country_counts()
@@ -53,20 +54,20 @@ async def topics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """List every topic as a button."""
     t = tr(update, context)
     markup = topics_markup(context, t)
-    await update.effective_message.reply_text(t.gettext(TOPICS_TEXT), reply_markup=markup)
+    await message_of(update).reply_text(t.gettext(TOPICS_TEXT), reply_markup=markup)
 
 
 async def countries(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """List the countries that have practices."""
     t = tr(update, context)
     markup = countries_markup(context, t)
-    await update.effective_message.reply_text(t.gettext(COUNTRIES), reply_markup=markup)
+    await message_of(update).reply_text(t.gettext(COUNTRIES), reply_markup=markup)
 
 
 async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Show the most recently published practices."""
     text, keyboard = latest_page(context, 0, tr(update, context))
-    await update.effective_message.reply_text(text, reply_markup=keyboard)
+    await message_of(update).reply_text(text, reply_markup=keyboard)
 
 
 def latest_page(
@@ -81,7 +82,7 @@ def latest_page(
 
 async def on_browse(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answer the browse buttons of the welcome and of an empty search."""
-    query = update.callback_query
+    query = query_of(update)
     target = Browse.parse(query.data).what
     t = tr(update, context)
     await query.answer()
@@ -95,7 +96,7 @@ async def on_browse(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     else:
         text, keyboard = t.gettext(TOPICS_TEXT), topics_markup(context, t)
     await context.bot.send_message(
-        query.message.chat.id,
+        chat_of(update).id,
         text,
         reply_markup=keyboard,
         reply_parameters=kept_for_member(update),
@@ -104,7 +105,7 @@ async def on_browse(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def on_latest_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Page through /latest."""
-    query = update.callback_query
+    query = query_of(update)
     number = LatestPage.parse(query.data).page
     if not isinstance(query.message, Message):
         raise CallbackDataError("a page of /latest on a message the bot can't see")
@@ -115,14 +116,14 @@ async def on_latest_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 async def on_empty_topic(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Say that a topic has no practice yet."""
-    EmptyTopic.parse(update.callback_query.data)
+    EmptyTopic.parse(query_of(update).data)
     text = tr(update, context).gettext(NO_TOPIC_PRACTICES)
-    await update.callback_query.answer(text, show_alert=True)
+    await query_of(update).answer(text, show_alert=True)
 
 
 async def on_country(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Show the cities of a country, and a button for all its practices."""
-    query = update.callback_query
+    query = query_of(update)
     t = tr(update, context)
     countries = [name for name, _ in services(context).catalog.country_counts()]
     country = named(Country.parse(query.data).name, countries) or ""
@@ -134,14 +135,15 @@ async def on_country(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     buttons = [
         InlineKeyboardButton(
             t._("All in {country} ({count})").format(
-                country=country_name(t, country), count=total
+                country=place_names.country(country, t), count=t.format_number(total)
             ),
             callback_data=page_callbacks(context, f'country:"{country}"')(0),
         )
     ]
     buttons += [
         InlineKeyboardButton(
-            f"{city} ({count})", callback_data=page_callbacks(context, f'city:"{city}"')(0)
+            f"{place_names.city(city, t)} ({t.format_number(count)})",
+            callback_data=page_callbacks(context, f'city:"{city}"')(0),
         )
         for city, count in cities
     ]
@@ -152,6 +154,6 @@ async def on_country(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
             [InlineKeyboardButton(t._("◀ Countries"), callback_data=Browse("back").pack())],
         ]
     )
-    shown = escape(country_name(t, country))
+    shown = escape(place_names.country(country, t))
     text = t._("🌍 <b>{country}</b>: pick a city.").format(country=shown)
     await edit_or_ignore(query.message, text, keyboard)

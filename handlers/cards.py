@@ -12,13 +12,14 @@ from bot.models import Practice
 from bot.search_texts import UNKNOWN_PRACTICE
 from handlers.deps import services
 from handlers.language import tr, tr_for
+from handlers.updates import query_of
 
 
 async def practice_of_button(
     update: Update, context: ContextTypes.DEFAULT_TYPE, key: str
 ) -> Practice | None:
     """Return the practice with the key a button carries, or answer that it is gone."""
-    query = update.callback_query
+    query = query_of(update)
     practice = services(context).catalog.get(key)
     if practice is None:
         await query.answer(tr(update, context).gettext(UNKNOWN_PRACTICE), show_alert=True)

@@ -7,23 +7,27 @@ from telegram import ChatMember, Update
 from telegram.ext import ContextTypes
 
 from bot.cards import shorten
-from bot.i18n import ENGLISH, Translator
+from bot.i18n import ENGLISH, N_, Translator
 from handlers.deps import MODERATORS_ONLY, Services, services
 from handlers.language import tr
+from handlers.updates import member_change_of, message_of
 
 log = logging.getLogger(__name__)
 GONE_STATUSES = {ChatMember.BANNED, ChatMember.LEFT}
 BACK_STATUSES = {ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER}
 SHOWN = 10
+# Why a chat stopped getting alerts, as /alerts shows it (in the moderator's language).
+BLOCKED = N_("the user blocked the bot")
+REMOVED = N_("bot removed")
 
 
 async def on_my_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Stop alerts to a chat that blocked or removed the bot; resume them when it is back."""
-    change = update.my_chat_member
+    change = member_change_of(update)
     chat_id, status = change.chat.id, change.new_chat_member.status
     state = services(context)
     if status in GONE_STATUSES:
-        who = "the user blocked the bot" if change.chat.type == "private" else "bot removed"
+        who = BLOCKED if change.chat.type == "private" else REMOVED
         state.deliverer.deactivate(chat_id, who)
     elif status in BACK_STATUSES and state.subscriptions.reactivate(chat_id):
         log.info("chat %s is back: alerts resume", chat_id)
@@ -36,12 +40,13 @@ async def on_migration(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     `migrate_from_chat_id` in the new supergroup. Either one moves everything; the second
     finds nothing left to move.
     """
-    message = update.effective_message
+    message = message_of(update)
     old = message.migrate_from_chat_id or message.chat.id
     new = message.migrate_to_chat_id or message.chat.id
     if old == new:
         return
     services(context).deliverer.move_chat(old, new)
+    services(context).members.move_chat(old, new)
     if context.application.chat_data.get(old):
         context.application.migrate_chat_data(old_chat_id=old, new_chat_id=new)
 
@@ -59,10 +64,15 @@ async def alerts_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     """Show moderators the delivery state: pending, sent, failed with reasons, stopped chats."""
     user = update.effective_user
     if not services(context).is_admin(user.id if user else None):
-        await update.effective_message.reply_text(tr(update, context).gettext(MODERATORS_ONLY))
+        await message_of(update).reply_text(tr(update, context).gettext(MODERATORS_ONLY))
         return
     report = delivery_report(services(context), tr(update, context))
-    await update.effective_message.reply_text(report)
+    await message_of(update).reply_text(report)
+
+
+def _reason(reason: str, t: Translator) -> str:
+    """Return a stored reason in t's language when it is one of the bot's own (else as is)."""
+    return t.gettext(reason) if reason else reason
 
 
 def delivery_report(state: Services, t: Translator = ENGLISH) -> str:
@@ -81,10 +91,12 @@ def delivery_report(state: Services, t: Translator = ENGLISH) -> str:
         ),
         t._("Failed: {failed}").format(failed=n(counts["failed"])),
     ]
-    lines += [f"  • {escape(shorten(r, 120))} ×{c}" for r, c in stats.failures.most_common(SHOWN)]
+    failures = stats.failures.most_common(SHOWN)
+    lines += [f"  • {escape(shorten(_reason(r, t), 120))} ×{n(c)}" for r, c in failures]
     lines.append(t._("Deactivated chats: {count}").format(count=n(len(inactive))))
     lines += [
-        f"  • {chat}: {escape(shorten(r, 80))}" for chat, r in list(inactive.items())[:SHOWN]
+        f"  • {chat}: {escape(shorten(_reason(r, t), 80))}"
+        for chat, r in list(inactive.items())[:SHOWN]
     ]
     if stats.blocked:
         stopped = t._("⚠️ Delivery is stopped: {why}. Free disk space.")
@@ -92,9 +104,9 @@ def delivery_report(state: Services, t: Translator = ENGLISH) -> str:
     pause = deliverer.paused_until - deliverer.clock()
     if pause > 0:
         paused = t._("Paused by Telegram's flood limit for {seconds} more seconds.")
-        lines.append(paused.format(seconds=f"{pause:.0f}"))
+        lines.append(paused.format(seconds=n(round(pause))))
     subs = state.subscriptions
-    rate = f"{1 / deliverer.pacer.interval:g}"
+    rate = n(round(1 / deliverer.pacer.interval, 2))
     lines.append(
         t._("Subscriptions: {count} · rate {rate}/s").format(count=n(len(subs)), rate=rate)
     )

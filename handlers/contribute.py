@@ -1,7 +1,7 @@
 """Contributing, put together: the dialogues' ConversationHandlers and the other handlers.
 
-The states and their moves are drawn in `handlers/submit.mmd`; the buttons' data is in
-`bot/callbacks.py` (Submit, Reopen, Step, Moderate, Reason, FullText).
+The dialogue's steps and their moves are `bot.dialogue`, drawn in `bot/dialogue.mmd`; the
+buttons' data is in `bot/callbacks.py` (Submit, Reopen, Step, Moderate, Reason, FullText).
 """
 
 import logging
@@ -34,7 +34,7 @@ from bot.callbacks import (
 from bot.i18n import ENGLISH, N_, Translator
 from handlers import drafts, mine, moderate, reject, submit, submit_preview, submit_steps
 from handlers.deps import submissions
-from handlers.drafts import ASKING, DUPLICATE, PREVIEW, Context
+from handlers.drafts import Context
 from handlers.gate import OWN_FLOW_LINK
 
 log = logging.getLogger(__name__)
@@ -111,11 +111,13 @@ def conversation(timeout: float | None = None) -> ConversationHandler:
                 CallbackQueryHandler(submit.on_delete, pattern=Submit.pattern_for(what="del")),
                 CallbackQueryHandler(submit.on_reopen, pattern=Reopen.pattern),
             ],
+            # One state, "a dialogue is open": the stored draft's step, not PTB's state, says
+            # what a message answers (`bot.dialogue`). Both are written in one write before a
+            # screen is shown (`drafts.ask`), so after a restart they can't disagree; states
+            # naming the screen would be a second copy of `draft.step` to keep in step.
             states={
-                ASKING: answers,
-                # The draft's step says what a message answers, so every state routes alike.
-                PREVIEW: answers,
-                DUPLICATE: answers,
+                drafts.OPEN: answers,
+                **dict.fromkeys(drafts.STORED_BEFORE, answers),  # stored by earlier versions
                 ConversationHandler.TIMEOUT: [TypeHandler(Update, submit.on_timeout)],
             },
             fallbacks=[

@@ -24,6 +24,9 @@ from store.subscriptions import SubscriptionStore
 SERVICES_KEY = "services"
 # The one answer to a member who uses what only moderators (ADMIN_IDS) may use.
 MODERATORS_ONLY = N_("This is for moderators only.")
+# The one answer to a photo, sticker or file where only text is read (each screen may add
+# what to do next).
+NOT_TEXT = N_("I can only read text, not photos, stickers or files.")
 
 
 @dataclass(slots=True)

@@ -1,39 +1,46 @@
-"""The submission dialogue's shared parts: its states, button data, and the current screen.
+"""The submission dialogue's shared parts: moving the draft, button data, and the current screen.
 
 The draft (`store.submissions`) is the truth about where a dialogue stands: `draft.step` names
-the screen, `draft.rev` the version of it. The conversation state only routes typed messages,
-and `ask()` derives it from the draft: both are written in one write before the screen is
-shown, so after a crash the member goes on exactly where the last screen they saw says.
+the screen (its moves are `bot.dialogue.move`), `draft.rev` the version of it. The conversation
+state only says that a dialogue is open, so that typed messages are taken as its answers;
+`ask()` writes it with the draft in one write before the screen is shown, so after a crash the
+member goes on exactly where the last screen they saw says.
 
-Dialogue buttons (`bot.callbacks.Step`) carry the draft's rev; a button whose rev is not the
-draft's belongs to an older screen and is refused, whatever it says.
+Dialogue buttons (`bot.callbacks.Step`, here StepButton) carry the draft's rev; a button whose
+rev is not the draft's belongs to an older screen and is refused, whatever it says.
 """
 
 import functools
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from datetime import datetime
+from typing import Any
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import ContextTypes, ConversationHandler
 
-from bot.callbacks import Step
+from bot.callbacks import Step as StepButton
 from bot.contribute import step_label
+from bot.dialogue import Event, Outcome, Position, Step, move
 from bot.i18n import ENGLISH, N_, Translator
 from bot.models import Draft
 from bot.submit_screens import paused_keyboard
-from bot.template import FIELD_KEYS
 from handlers import fallback, search
 from handlers.deps import services, submissions
 from handlers.editing import edit_or_ignore
 from handlers.language import tr, tr_for
-from handlers.screens import screen
+from handlers.screens import duplicate_of, screen
+from handlers.updates import chat_of, message_of, query_of, user_of
 from store.submissions import DRAFT_RETENTION
 
 log = logging.getLogger(__name__)
 
-ASKING, PREVIEW, DUPLICATE = "asking", "preview", "duplicate"
+# The one state of the dialogue's ConversationHandler: a dialogue is open, and a typed message
+# answers its draft's step. The value is what earlier versions stored for the question steps.
+OPEN = "asking"
+# The states earlier versions also stored, which named the screen; they still route alike.
+STORED_BEFORE = ("preview", "duplicate")
 END = ConversationHandler.END
 CONVERSATION = "submit"  # the ConversationHandler's name, under which its states are stored
 IDLE_TIMEOUT = 2 * 60 * 60  # seconds without an answer before the dialogue pauses
@@ -54,39 +61,17 @@ ButtonStep = Callable[[Update, Context, Draft, str], Awaitable[object]]
 MessageStep = Callable[[Update, Context, Draft], Awaitable[object]]
 
 
-def state_of(draft: Draft) -> str:
-    """Return the conversation state that routes typed messages for the draft's screen."""
-    if draft.step in ("preview", "fields"):
-        return PREVIEW
-    if draft.step == "duplicate":
-        return DUPLICATE
-    return ASKING
+def advance(draft: Draft, event: Event, field: Step | None = None) -> Outcome:
+    """Move the draft where `event` on its screen leads (`bot.dialogue.move`).
 
-
-def next_step(draft: Draft) -> str:
-    """Return the screen after the current step: the next field, or back to the preview."""
-    if draft.step == "contact":
-        return "consent"
-    if draft.editing or draft.step == "consent":
-        return "preview"
-    index = FIELD_KEYS.index(draft.step)
-    return FIELD_KEYS[index + 1]
-
-
-def previous_step(draft: Draft) -> str:
-    """Return the screen before the current step (the preview, when editing from it)."""
-    if draft.step == "consent":
-        return "contact"
-    if draft.editing:
-        return "preview"
-    return FIELD_KEYS[FIELD_KEYS.index(draft.step) - 1]
-
-
-def go(draft: Draft, step: str) -> None:
-    """Move the draft to a screen; the edit from the preview ends when the preview is back."""
-    draft.step = step
-    if step == "preview":
-        draft.editing = False
+    Returns:
+        Where it led: the draft's new position; an Exit, or None (event not accepted here),
+        which leave the draft where it was.
+    """
+    to = move(Position(draft.step, draft.editing), event, field)
+    if isinstance(to, Position):
+        draft.step, draft.editing = to
+    return to
 
 
 async def ask(
@@ -98,10 +83,10 @@ async def ask(
     same_screen: bool = False,
     intro: str | None = None,
 ) -> str:
-    """Show the draft's current screen, save the draft, and return the conversation state.
+    """Save the draft, then show its current screen; return the conversation state.
 
-    A button pressed on the current screen edits it in place; anything else sends the screen
-    anew and takes the buttons off the previous one, so only one screen has live buttons.
+    The screen is rendered first (`handlers.screens.screen`), the draft saved with the state,
+    then the screen is sent (`show`): nothing is shown before it is saved.
 
     Args:
         update: the update being answered.
@@ -116,30 +101,39 @@ async def ask(
     if not same_screen:
         draft.rev += 1
     draft.active = True
+    if draft.step is Step.DUPLICATE and duplicate_of(context, draft) is None:
+        advance(draft, Event.TO_PREVIEW)  # the similar practice is gone meanwhile
     text, keyboard = screen(context, draft, error, choices)
-    state = state_of(draft)
     # Saved before shown: the screen and the state that routes its answer, in one write.
-    store = submissions(context)
-    store.save_dialogue(draft, CONVERSATION, conversation_key(update), state)
+    submissions(context).save_dialogue(draft, CONVERSATION, conversation_key(update), OPEN)
     if intro:
         t = tr_for(services(context), draft.user_id)
-        await context.bot.send_message(update.effective_chat.id, t.gettext(intro))
+        await context.bot.send_message(chat_of(update).id, t.gettext(intro))
+    await show(update, context, draft, text, keyboard)
+    return OPEN
+
+
+async def show(
+    update: Update, context: Context, draft: Draft, text: str, keyboard: InlineKeyboardMarkup
+) -> None:
+    """Show a saved draft's screen, so that only one screen has live buttons.
+
+    A button pressed on the current screen edits it in place; anything else sends the screen
+    anew and takes the buttons off the previous one.
+    """
     query = update.callback_query
     if query and query.message and query.message.message_id == draft.prompt_message_id:
         await edit_or_ignore(query.message, text, keyboard)
-    else:
-        await strip_buttons(context, update.effective_chat.id, draft.prompt_message_id)
-        sent = await context.bot.send_message(
-            update.effective_chat.id, text, reply_markup=keyboard
-        )
-        draft.prompt_message_id = sent.message_id
-        store.note_prompt(draft.user_id, sent.message_id)
-    return state
+        return
+    await strip_buttons(context, chat_of(update).id, draft.prompt_message_id)
+    sent = await context.bot.send_message(chat_of(update).id, text, reply_markup=keyboard)
+    draft.prompt_message_id = sent.message_id
+    submissions(context).note_prompt(draft.user_id, sent.message_id)
 
 
 def conversation_key(update: Update) -> tuple[int, int]:
     """Return the dialogue's ConversationHandler key for this update: (chat id, user id)."""
-    return (update.effective_chat.id, update.effective_user.id)
+    return (chat_of(update).id, user_of(update).id)
 
 
 async def strip_buttons(context: Context, chat_id: int, message_id: int | None) -> None:
@@ -152,23 +146,23 @@ async def strip_buttons(context: Context, chat_id: int, message_id: int | None) 
         log.debug("could not take the buttons off message %s: %s", message_id, error)
 
 
-def button_step(func: ButtonStep) -> Callable[[Update, Context], Awaitable[object]]:
+def button_step(func: ButtonStep) -> Callable[[Update, Context], Coroutine[Any, Any, object]]:
     """Wrap a dialogue button's handler: check the draft is open and the button current."""
 
     @functools.wraps(func)
     async def handler(update: Update, context: Context) -> object:
-        query = update.callback_query
-        button = Step.parse(query.data)
-        draft = submissions(context).draft(update.effective_user.id)
+        query = query_of(update)
+        button = StepButton.parse(query.data)
+        draft = submissions(context).draft(user_of(update).id)
         pressed = query.message.message_id if query.message else None
         if draft is None or not draft.active:
-            text = closed_text(context, draft, update.effective_user.id, tr(update, context))
+            text = closed_text(context, draft, user_of(update).id, tr(update, context))
             await query.answer(text, True)
-            await strip_buttons(context, update.effective_chat.id, pressed)
+            await strip_buttons(context, chat_of(update).id, pressed)
             return END
         if button.rev != draft.rev:
             await query.answer(tr(update, context).gettext(OUTDATED), show_alert=True)
-            await strip_buttons(context, update.effective_chat.id, pressed)
+            await strip_buttons(context, chat_of(update).id, pressed)
             return await ask(update, context, draft)
         await query.answer()
         return await func(update, context, draft, button.arg)
@@ -193,7 +187,7 @@ def closed_text(
     return t.gettext(ALREADY_SENT).format(number=latest.id)
 
 
-def message_step(func: MessageStep) -> Callable[[Update, Context], Awaitable[object]]:
+def message_step(func: MessageStep) -> Callable[[Update, Context], Coroutine[Any, Any, object]]:
     """Wrap a typed answer's handler: check the draft is open and has not been idle too long.
 
     A conversation restored after a restart has no timeout running, so idleness is checked
@@ -202,7 +196,7 @@ def message_step(func: MessageStep) -> Callable[[Update, Context], Awaitable[obj
 
     @functools.wraps(func)
     async def handler(update: Update, context: Context) -> object:
-        draft = submissions(context).draft(update.effective_user.id)
+        draft = submissions(context).draft(user_of(update).id)
         if draft is not None and draft.active:
             if idle_seconds(draft, services(context).clock()) <= IDLE_TIMEOUT:
                 return await func(update, context, draft)
@@ -211,7 +205,7 @@ def message_step(func: MessageStep) -> Callable[[Update, Context], Awaitable[obj
             await pause(update, context, draft)
         # No open dialogue (the state outlived its draft, deleted by /forget or paused): the
         # message is what it would be outside the dialogue.
-        if update.effective_message.text:
+        if message_of(update).text:
             await search.search_message(update, context)
         else:
             await fallback.not_text(update, context)
@@ -232,7 +226,7 @@ async def pause(update: Update, context: Context, draft: Draft, why: str = "") -
     draft.active = False
     store = submissions(context)
     store.save_dialogue(draft, CONVERSATION, conversation_key(update), None)
-    chat_id = update.effective_chat.id
+    chat_id = chat_of(update).id
     await strip_buttons(context, chat_id, draft.prompt_message_id)
     t = tr_for(services(context), draft.user_id)
     reason = t.gettext(why or IDLE_PAUSE)

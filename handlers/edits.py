@@ -24,6 +24,7 @@ from handlers import submit_steps
 from handlers.deps import services, submissions
 from handlers.drafts import Context, ask
 from handlers.language import tr
+from handlers.updates import message_of
 
 HOW_TO_CHANGE = N_(
     "✏️ Editing an earlier message doesn't change your draft. To change an answer, press "
@@ -74,5 +75,5 @@ async def _change_answer(update: Update, context: Context, draft: Draft, text: s
     submissions(context).save_draft(draft)
     shown = embed(value_text(field.key, answer.value, t), 200)
     updated = t._("✏️ Updated {name}: {value}").format(name=name, value=shown)
-    await update.effective_message.reply_text(updated)
+    await message_of(update).reply_text(updated)
     await ask(update, context, draft)  # the current step again, below the confirmation

@@ -2,7 +2,7 @@
 
 import logging
 
-from telegram import Update
+from telegram import CallbackQuery, Update
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
@@ -30,7 +30,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not isinstance(update, Update):
         return
     apology = _apology(update, context)
-    if update.callback_query and await _answer_query(update, apology):
+    if update.callback_query and await _answer_query(update.callback_query, apology):
         return
     chat = update.effective_chat
     if chat is None or chat.type == chat.CHANNEL:  # channel posts get no answer, not even this
@@ -49,14 +49,14 @@ def _apology(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
         return APOLOGY
 
 
-async def _answer_query(update: Update, apology: str) -> bool:
+async def _answer_query(query: CallbackQuery, apology: str) -> bool:
     """Apologise in the button's alert; False when the query was already answered.
 
     A query can be answered once: a handler that failed after answering it leaves the
     apology to the chat (Telegram refuses the second answer as "query is too old").
     """
     try:
-        await update.callback_query.answer(apology, show_alert=True)
+        await query.answer(apology, show_alert=True)
     except TelegramError:
         return False
     return True

@@ -6,24 +6,31 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.cards import embed
-from bot.i18n import N_
+from bot.i18n import N_, Translator
 from bot.search_texts import STALE_BUTTON
+from handlers.deps import NOT_TEXT
 from handlers.language import tr
+from handlers.updates import message_of, query_of
 
 log = logging.getLogger(__name__)
-NOT_TEXT = N_("I can only read text. Type what you are looking for, or see /help.")
+NOT_TEXT_HINT = N_("Type what you are looking for, or see /help.")
+
+
+def not_text_reply(t: Translator) -> str:
+    """Return the answer to a non-text message outside a dialogue, in t's language."""
+    return f"{t.gettext(NOT_TEXT)} {t.gettext(NOT_TEXT_HINT)}"
 
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Say that a command is unknown and where the known ones are."""
-    command = (update.effective_message.text or "").split(maxsplit=1)[0]
+    command = (message_of(update).text or "").split(maxsplit=1)[0]
     text = tr(update, context)._("I don't know {command}. /help shows what I can do.")
-    await update.effective_message.reply_text(text.format(command=embed(command, 40)))
+    await message_of(update).reply_text(text.format(command=embed(command, 40)))
 
 
 async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answer photos, stickers and the like in a private chat."""
-    await update.effective_message.reply_text(tr(update, context).gettext(NOT_TEXT))
+    await message_of(update).reply_text(not_text_reply(tr(update, context)))
 
 
 async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -32,6 +39,6 @@ async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     The one answer to such data: reached when no handler's pattern takes it, and from the error
     handler when a handler finds it names nothing (`bot.callbacks.CallbackDataError`).
     """
-    query = update.callback_query
+    query = query_of(update)
     log.debug("stale or forged callback data %r from user %s", query.data, query.from_user.id)
     await query.answer(tr(update, context).gettext(STALE_BUTTON), show_alert=True)

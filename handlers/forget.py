@@ -13,6 +13,7 @@ from bot.i18n import N_
 from handlers.deps import Services, services
 from handlers.gate import FORGET, private_link
 from handlers.language import tr
+from handlers.updates import message_of, query_of
 
 log = logging.getLogger(__name__)
 PARTLY = N_("Some of your data could not be deleted just now. Please try /forget again later.")
@@ -20,7 +21,7 @@ PARTLY = N_("Some of your data could not be deleted just now. Please try /forget
 
 async def forget_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Ask for a confirmation before deleting the user's data."""
-    message = update.effective_message
+    message = message_of(update)
     t = tr(update, context)
     if message.chat.type != "private":
         link = escape(private_link(context, FORGET))
@@ -32,7 +33,7 @@ async def forget_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 async def on_forget_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Delete the user's data when confirmed (`forget_steps`)."""
-    query = update.callback_query
+    query = query_of(update)
     confirmed = Forget.parse(query.data).answer == "yes"
     await query.answer()
     if not isinstance(query.message, Message):

@@ -11,13 +11,14 @@
   it in front of the group.
 """
 
-from telegram import Chat, ReplyParameters, Update
+from telegram import Chat, Message, ReplyParameters, Update
 from telegram.ext import ApplicationHandlerStop, ContextTypes, filters
 from telegram.helpers import create_deep_linked_url
 
 from bot import callbacks
 from bot.i18n import N_
 from handlers.language import tr
+from handlers.updates import query_of
 
 # Deep-link payloads (/start <payload> in the private chat) of the flows that run there only.
 SUBMIT, FOLLOW_CITY, FOLLOW_KEYWORD, FORGET = "submit", "follow_city", "follow_keyword", "forget"
@@ -60,7 +61,7 @@ def kept_for_member(update: Update) -> ReplyParameters | None:
     """
     query = update.callback_query
     message = query.message if query else None
-    if message is None or message.chat.type == Chat.PRIVATE:
+    if not isinstance(message, Message) or message.chat.type == Chat.PRIVATE:
         return None
     asked = message.reply_to_message
     if asked is None:
@@ -70,11 +71,12 @@ def kept_for_member(update: Update) -> ReplyParameters | None:
 
 async def on_group_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Keep group buttons to their member, and private flows out of groups."""
-    query = update.callback_query
+    query = query_of(update)
     message = query.message
     if message is None or message.chat.type == Chat.PRIVATE:
         return
-    asked = message.reply_to_message
+    # An inaccessible message (Bot API 7.0: deleted, too old) would not say whose it was.
+    asked = message.reply_to_message if isinstance(message, Message) else None
     owner = asked.from_user if asked is not None else None
     if owner is not None and not owner.is_bot and owner.id != query.from_user.id:
         await query.answer(tr(update, context).gettext(NOT_YOURS), show_alert=True)

@@ -20,8 +20,9 @@ from bot.import_report import import_lines
 from bot.importers import ImportFileError, read_practice_file
 from bot.stats import chunks
 from handlers import fallback
-from handlers.deps import services
+from handlers.deps import MODERATORS_ONLY, services
 from handlers.language import tr
+from handlers.updates import document_of, message_of, user_data_of
 
 MAX_BYTES = 2 * 1024 * 1024  # far above the whole catalogue as JSON (~0.3 MB for 360)
 SUFFIXES = (".json", ".txt")
@@ -32,7 +33,6 @@ PROMPT = N_(
     "shape, a list or one practice) or a .txt file with the text of the programme's listing "
     "page; at most {limit} MB."
 )
-MODERATORS_ONLY = N_("Importing practices is for moderators.")
 WRONG_TYPE = N_(
     "I can import a .json file (the data model's shape) or a .txt file of the listing page, "
     "not {name}."
@@ -42,20 +42,20 @@ TOO_BIG = N_("{name} is {size} MB; the limit is {limit} MB. Split it into severa
 
 async def import_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answer `/import`: moderators get the prompt for the file, others a refusal."""
-    message = update.effective_message
+    message = message_of(update)
     user = update.effective_user
     t = tr(update, context)
     if not services(context).is_admin(user.id if user else None):
         await message.reply_text(t.gettext(MODERATORS_ONLY))
         return
-    context.user_data[AWAITING_KEY] = True
-    prompt = t.gettext(PROMPT).format(limit=MAX_BYTES // (1024 * 1024))
+    user_data_of(context)[AWAITING_KEY] = True
+    prompt = t.gettext(PROMPT).format(limit=t.format_number(MAX_BYTES // (1024 * 1024)))
     await message.reply_text(prompt, reply_markup=ForceReply(selective=True))
 
 
 async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Import a document sent for import; any other document gets the non-text answer."""
-    message = update.effective_message
+    message = message_of(update)
     if not _meant_for_import(message, context):
         await fallback.not_text(update, context)
         return
@@ -64,12 +64,12 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if not services(context).is_admin(user.id if user else None):
         await message.reply_text(t.gettext(MODERATORS_ONLY))
         return
-    context.user_data.pop(AWAITING_KEY, None)
-    refusal = _refusal(message.document, t)
+    user_data_of(context).pop(AWAITING_KEY, None)
+    refusal = _refusal(document_of(message), t)
     if refusal:
         await message.reply_text(escape(refusal))
         return
-    for text in chunks(await _import(message.document, context, t)):
+    for text in chunks(await _import(document_of(message), context, t)):
         await message.reply_text(text)
 
 
@@ -79,7 +79,7 @@ def _meant_for_import(message: Message, context: ContextTypes.DEFAULT_TYPE) -> b
     answer = message.reply_to_message
     asked = (answer.text or "") if answer is not None else ""
     by_reply = any(asked.startswith(translator(code).gettext(PROMPT)[:40]) for code in languages())
-    return by_caption or by_reply or bool(context.user_data.get(AWAITING_KEY))
+    return by_caption or by_reply or bool(user_data_of(context).get(AWAITING_KEY))
 
 
 def _refusal(document: Document, t: Translator) -> str | None:
@@ -93,7 +93,9 @@ def _refusal(document: Document, t: Translator) -> str | None:
 
 def _too_big(t: Translator, name: str, size: int) -> str:
     shown = format_decimal(size / (1024 * 1024), format="#,##0.0", locale=t.language)
-    return t.gettext(TOO_BIG).format(name=name, size=shown, limit=MAX_BYTES // (1024 * 1024))
+    return t.gettext(TOO_BIG).format(
+        name=name, size=shown, limit=t.format_number(MAX_BYTES // (1024 * 1024))
+    )
 
 
 async def _import(
@@ -111,7 +113,7 @@ async def _import(
         try:
             batch = read_practice_file(path, svc.catalog.aliases)
         except ImportFileError as error:
-            reason = str(error).replace(str(path), name)
+            reason = error.reason.render(t).replace(str(path), name)
             return [t._("Nothing was imported: {reason}").format(reason=escape(reason))]
     report = svc.publisher.publish(batch.practices, alerts=True, partial=batch.partial)
     lines = import_lines(report, batch.rejected, t)

@@ -15,6 +15,7 @@ from bot.i18n import Translator
 from bot.models import Practice
 from handlers.deps import services
 from handlers.language import tr
+from handlers.updates import inline_query_of
 
 MAX_RESULTS = 20  # of the 50 Telegram takes (InlineQueryLimit.RESULTS)
 CACHE_SECONDS = 60
@@ -25,7 +26,7 @@ def _article(practice: Practice, bot_username: str, t: Translator) -> InlineQuer
     return InlineQueryResultArticle(
         id=practice.key,
         title=shorten(practice.title, INLINE_TITLE_LIMIT),
-        description=inline_description(practice),
+        description=inline_description(practice, t),
         url=deep_link(bot_username, practice),
         input_message_content=InputTextMessageContent(card_text(practice, bot_username, t=t)),
         reply_markup=card_keyboard(practice, t=t),
@@ -34,7 +35,7 @@ def _article(practice: Practice, bot_username: str, t: Translator) -> InlineQuer
 
 async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Offer the practices that match the inline query (the newest when it is empty)."""
-    query = update.inline_query
+    query = inline_query_of(update)
     catalog = services(context).catalog
     text = query.query.strip()
     shared = catalog.get(text.removeprefix(PRACTICE_PREFIX)) if text else None

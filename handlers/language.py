@@ -1,8 +1,12 @@
-"""The language each user is spoken to in, and `/language` to choose it.
+"""The language each user and each group is spoken to in, and `/language` to choose it.
 
 Language buttons (`bot.callbacks.Language`) name a language; the choice is stored with the
 member (`store.members`), survives restarts and wins over Telegram's `language_code`; /forget
 deletes it.
+
+A group chat has one language for everyone in it: the one chosen with /language in the group,
+else the language of the member who first subscribed there (noted at that moment). Alerts to
+the group and the bot's answers there use it.
 """
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update, User
@@ -11,6 +15,7 @@ from telegram.ext import ContextTypes
 from bot.callbacks import CallbackDataError, Language
 from bot.i18n import Translator, language_name, languages, resolve, translator
 from handlers.deps import Services, services
+from handlers.updates import message_of, query_of
 
 
 def language_of_user(svc: Services, user_id: int, telegram_code: str | None = None) -> str:
@@ -27,9 +32,22 @@ def language_of_user(svc: Services, user_id: int, telegram_code: str | None = No
     return resolve(store.chosen(user_id), code)
 
 
+def is_group(chat_id: int) -> bool:
+    """Return True for a group, supergroup or channel id (Telegram gives them negative ids)."""
+    return chat_id < 0
+
+
 def tr_for(svc: Services, chat_id: int) -> Translator:
-    """Return the translator of a chat's user (a group's chat id gives English)."""
+    """Return the translator of a chat: its user's, or a group's own (English when unknown)."""
+    if is_group(chat_id):
+        return translator(svc.members.chosen(chat_id))
     return translator(language_of_user(svc, chat_id))
+
+
+def note_group_language(svc: Services, chat_id: int, t: Translator) -> None:
+    """Keep t's language as a group's language when the group has none yet (a subscription)."""
+    if is_group(chat_id) and svc.members.chosen(chat_id) is None:
+        svc.members.choose(chat_id, t.language)
 
 
 def tr_user(context: ContextTypes.DEFAULT_TYPE, user: User | None) -> Translator:
@@ -40,7 +58,12 @@ def tr_user(context: ContextTypes.DEFAULT_TYPE, user: User | None) -> Translator
 
 
 def tr(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Translator:
-    """Return the translator of the user an update comes from."""
+    """Return the translator of an update: its group's language if it has one, else its user's."""
+    chat = update.effective_chat
+    if chat is not None and is_group(chat.id):
+        chosen = services(context).members.chosen(chat.id)
+        if chosen is not None:
+            return translator(chosen)
     return tr_user(context, update.effective_user)
 
 
@@ -56,21 +79,28 @@ def language_markup() -> InlineKeyboardMarkup:
 async def language_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Offer the bot's languages."""
     t = tr(update, context)
-    text = t._("Choose the language I speak to you in:")
-    await update.effective_message.reply_text(text, reply_markup=language_markup())
+    chat = update.effective_chat
+    if chat is not None and is_group(chat.id):
+        text = t._("Choose the language I speak in this group (alerts included):")
+    else:
+        text = t._("Choose the language I speak to you in:")
+    await message_of(update).reply_text(text, reply_markup=language_markup())
 
 
 async def on_language_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Store the language a button names, then confirm in that language."""
-    query = update.callback_query
+    query = query_of(update)
     code = Language.parse(query.data).code
     if code not in languages() or update.effective_user is None:
         raise CallbackDataError(f"no language {code!r}")
-    services(context).members.choose(update.effective_user.id, code)
+    chat = update.effective_chat
+    group = chat is not None and is_group(chat.id)
+    chooser = chat.id if group and chat is not None else update.effective_user.id
+    services(context).members.choose(chooser, code)
     t = translator(code)
     await query.answer()
-    await query.edit_message_text(
-        t._("From now on I speak {language} with you. /language changes it.").format(
-            language=language_name(code)
-        )
-    )
+    if group:
+        done = t._("From now on I speak {language} in this group. /language changes it.")
+    else:
+        done = t._("From now on I speak {language} with you. /language changes it.")
+    await query.edit_message_text(done.format(language=language_name(code)))

@@ -5,6 +5,7 @@ that the submission still waits for a decision; a second decision changes nothin
 """
 
 import logging
+from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update, User
 from telegram.error import TelegramError
@@ -19,6 +20,7 @@ from bot.models import Practice, Submission, new_practice_id
 from handlers.cards import send_card
 from handlers.deps import MODERATORS_ONLY, services, submissions
 from handlers.language import tr, tr_for
+from handlers.updates import chat_of, message_of, query_of, user_of
 from store.practices import utc_now
 
 log = logging.getLogger(__name__)
@@ -103,9 +105,9 @@ async def mark_copies(context: Context, submission: Submission) -> None:
 
 async def checked_submission(update: Update, context: Context) -> Submission | None:
     """Return the pending submission a moderation button names, or answer why not."""
-    query = update.callback_query
+    query = query_of(update)
     t = tr(update, context)
-    if not services(context).is_admin(update.effective_user.id):
+    if not services(context).is_admin(user_of(update).id):
         await query.answer(t.gettext(MODERATORS_ONLY), show_alert=True)
         return None
     submission = submissions(context).get(Moderate.parse(query.data).submission)
@@ -134,9 +136,9 @@ async def on_approve(update: Update, context: Context) -> None:
     submission = await checked_submission(update, context)
     if submission is None:
         return
-    practice = publish(context, submission, update.effective_user)
+    practice = publish(context, submission, user_of(update))
     published = tr(update, context)._("Published #{number}.").format(number=submission.id)
-    await update.callback_query.answer(published)
+    await query_of(update).answer(published)
     await mark_copies(context, submission)
     author = tr_for(services(context), submission.user_id)  # the submitter in theirs
     await tell_author(
@@ -168,9 +170,9 @@ def publish(context: Context, submission: Submission, moderator: User) -> Practi
 
 async def on_read_in_full(update: Update, context: Context) -> None:
     """Send a moderator every field of a submission in full, in as many messages as it takes."""
-    query = update.callback_query
+    query = query_of(update)
     t = tr(update, context)
-    if not services(context).is_admin(update.effective_user.id):
+    if not services(context).is_admin(user_of(update).id):
         await query.answer(t.gettext(MODERATORS_ONLY), show_alert=True)
         return
     submission = submissions(context).get(Moderate.parse(query.data).submission)
@@ -179,22 +181,22 @@ async def on_read_in_full(update: Update, context: Context) -> None:
         return
     await query.answer()
     for part in full_text_parts(submission.answers, contact=True, t=t):
-        await context.bot.send_message(update.effective_chat.id, part)
+        await context.bot.send_message(chat_of(update).id, part)
 
 
 async def on_unknown(update: Update, context: Context) -> None:
     """Refuse a moderation button that names no known action (forged or from an old version)."""
-    if services(context).is_admin(update.effective_user.id):
-        raise CallbackDataError(f"no moderation button {update.callback_query.data!r}")
+    if services(context).is_admin(user_of(update).id):
+        raise CallbackDataError(f"no moderation button {query_of(update).data!r}")
     text = tr(update, context).gettext(MODERATORS_ONLY)
-    await update.callback_query.answer(text, show_alert=True)
+    await query_of(update).answer(text, show_alert=True)
 
 
 async def pending(update: Update, context: Context) -> None:
     """List the submissions waiting for a decision, each with Approve and Reject."""
-    message = update.effective_message
+    message = message_of(update)
     t = tr(update, context)
-    if not services(context).is_admin(update.effective_user.id):
+    if not services(context).is_admin(user_of(update).id):
         await message.reply_text(t.gettext(MODERATORS_ONLY))
         return
     queue = submissions(context).pending()
@@ -207,13 +209,13 @@ async def pending(update: Update, context: Context) -> None:
         "⏳ <b>{count} waiting</b>, oldest first:",
         count,
     )
-    await message.reply_text(waiting.format(count=count))
+    await message.reply_text(waiting.format(count=t.format_number(count)))
     for submission in queue[:SHOWN_AT_ONCE]:
         await send_copy(context, message.chat.id, submission)
         submissions(context).save(submission)
     if count > SHOWN_AT_ONCE:
         more = t._("…and {count} more: /pending again later.")
-        await message.reply_text(more.format(count=count - SHOWN_AT_ONCE))
+        await message.reply_text(more.format(count=t.format_number(count - SHOWN_AT_ONCE)))
 
 
 def title_of(submission: Submission) -> str:
@@ -221,9 +223,7 @@ def title_of(submission: Submission) -> str:
     return embed(submission.answers.get("title") or "", 100)
 
 
-async def tell_author(
-    context: Context, submission: Submission, text: str, **kwargs: object
-) -> bool:
+async def tell_author(context: Context, submission: Submission, text: str, **kwargs: Any) -> bool:
     """Send the submission's author a message; False when they can't be reached."""
     try:
         await context.bot.send_message(submission.user_id, text, **kwargs)

@@ -33,6 +33,14 @@ from handlers.moderate import (
     tell_author,
     title_of,
 )
+from handlers.updates import (
+    chat_of,
+    message_of,
+    pressed_full_message,
+    pressed_message,
+    query_of,
+    user_of,
+)
 
 REASON = "reason"
 REASON_LIMIT = 1000
@@ -64,11 +72,11 @@ async def on_reject(update: Update, context: Context) -> object:
     submission = await checked_submission(update, context)
     if submission is None:
         return END
-    await update.callback_query.answer()
-    submissions(context).ask_reason(update.effective_user.id, submission.id, _now(context))
+    await query_of(update).answer()
+    submissions(context).ask_reason(user_of(update).id, submission.id, _now(context))
     t = tr(update, context)
     await context.bot.send_message(
-        update.effective_chat.id,
+        chat_of(update).id,
         t._(
             "✍️ Why is #{number} “{title}” not accepted? Type the reason in one message. You "
             "will see it before it is sent; the submitter can then fix the submission and send "
@@ -81,7 +89,7 @@ async def on_reject(update: Update, context: Context) -> object:
 
 async def on_reason(update: Update, context: Context) -> object:
     """Show the typed reason back with Send / Edit / Cancel; nothing is rejected yet."""
-    moderator, message = update.effective_user, update.effective_message
+    moderator, message = user_of(update), message_of(update)
     request = await _open_request(update, context)
     if request is None:
         return END
@@ -113,12 +121,12 @@ async def on_reason(update: Update, context: Context) -> object:
 
 async def on_reason_send(update: Update, context: Context) -> object:
     """Reject the submission with the reason shown, and tell its author."""
-    query, store, moderator = update.callback_query, submissions(context), update.effective_user
+    query, store, moderator = query_of(update), submissions(context), user_of(update)
     request = await _open_request(update, context)
     if request is None or request.reason is None:
         return END
     await query.answer()
-    await strip_buttons(context, update.effective_chat.id, query.message.message_id)
+    await strip_buttons(context, chat_of(update).id, pressed_message(query).message_id)
     submission = await _still_pending(update, context, request)
     if submission is None:
         return END
@@ -127,7 +135,7 @@ async def on_reason_send(update: Update, context: Context) -> object:
         store.save(submission)
         store.clear_reason_request(moderator.id)
     done = tr(update, context)._("❌ Rejected #{number}; the submitter is told why.")
-    await context.bot.send_message(update.effective_chat.id, done.format(number=submission.id))
+    await context.bot.send_message(chat_of(update).id, done.format(number=submission.id))
     await mark_copies(context, submission)
     await _tell_rejected(context, submission)
     return END
@@ -135,17 +143,17 @@ async def on_reason_send(update: Update, context: Context) -> object:
 
 async def on_reason_edit(update: Update, context: Context) -> object:
     """Ask for the reason again; the next typed message replaces the one shown."""
-    query = update.callback_query
+    query = query_of(update)
     request = await _open_request(update, context)
     if request is None:
         return END
     await query.answer()
-    await strip_buttons(context, update.effective_chat.id, query.message.message_id)
+    await strip_buttons(context, chat_of(update).id, pressed_message(query).message_id)
     store = submissions(context)
-    store.ask_reason(update.effective_user.id, request.submission_id, _now(context))
+    store.ask_reason(user_of(update).id, request.submission_id, _now(context))
     t = tr(update, context)
     await context.bot.send_message(
-        update.effective_chat.id,
+        chat_of(update).id,
         t._("✍️ Type the new reason for #{number}.").format(number=request.submission_id),
         reply_markup=InlineKeyboardMarkup([[_cancel(t)]]),
     )
@@ -154,17 +162,17 @@ async def on_reason_edit(update: Update, context: Context) -> object:
 
 async def on_reason_search(update: Update, context: Context) -> object:
     """Search for the text shown back instead of sending it; the reason is still awaited."""
-    query = update.callback_query
+    query = query_of(update)
     request = await _open_request(update, context)
     if request is None or request.reason is None:
         return END if request is None else REASON
     await query.answer()
-    await strip_buttons(context, update.effective_chat.id, query.message.message_id)
-    submissions(context).ask_reason(update.effective_user.id, request.submission_id, _now(context))
+    await strip_buttons(context, chat_of(update).id, pressed_message(query).message_id)
+    submissions(context).ask_reason(user_of(update).id, request.submission_id, _now(context))
     t = tr(update, context)
-    await results.reply_with_results(query.message, context, request.reason, t=t)
+    await results.reply_with_results(pressed_full_message(query), context, request.reason, t=t)
     await context.bot.send_message(
-        update.effective_chat.id,
+        chat_of(update).id,
         t._(
             "✍️ The rejection of #{number} still waits for its reason: type it when you are "
             "ready, or press Cancel."
@@ -179,23 +187,23 @@ async def on_reason_not_text(update: Update, context: Context) -> object:
     if await _open_request(update, context) is None:
         return END
     text = tr(update, context)._("Please type the reason, or press Cancel.")
-    await update.effective_message.reply_text(text)
+    await message_of(update).reply_text(text)
     return REASON
 
 
 async def on_reason_cancel(update: Update, context: Context) -> object:
     """Give up rejecting: the submission stays pending."""
     store, query = submissions(context), update.callback_query
-    request = store.reason_request(update.effective_user.id)
-    store.clear_reason_request(update.effective_user.id)
+    request = store.reason_request(user_of(update).id)
+    store.clear_reason_request(user_of(update).id)
     t = tr(update, context)
     if query:
         answer = None if request else t.gettext(NO_REASON_WAITING)
         await query.answer(answer, show_alert=not request)
-        await strip_buttons(context, update.effective_chat.id, query.message.message_id)
+        await strip_buttons(context, chat_of(update).id, pressed_message(query).message_id)
     if request:
         await context.bot.send_message(
-            update.effective_chat.id,
+            chat_of(update).id,
             t._("OK, #{number} is not rejected: it is still waiting.").format(
                 number=request.submission_id
             ),
@@ -205,9 +213,9 @@ async def on_reason_cancel(update: Update, context: Context) -> object:
 
 async def on_reason_timeout(update: Update, context: Context) -> None:
     """Forget a reason that never came (while the bot ran; `_open_request` after a restart)."""
-    submissions(context).clear_reason_request(update.effective_user.id)
+    submissions(context).clear_reason_request(user_of(update).id)
     text = _closed_text(None, tr(update, context))
-    await context.bot.send_message(update.effective_chat.id, text)
+    await context.bot.send_message(chat_of(update).id, text)
 
 
 def _now(context: Context) -> float:
@@ -220,22 +228,22 @@ async def _open_request(update: Update, context: Context) -> ReasonRequest | Non
     When the wait is over (or its record is gone), a typed message is handled as it would be
     without the wait: a search in a private chat.
     """
-    moderator_id, store = update.effective_user.id, submissions(context)
+    moderator_id, store = user_of(update).id, submissions(context)
     request = store.reason_request(moderator_id)
     if request is not None and not request.expired(_now(context), REASON_TIMEOUT):
         return request
     store.clear_reason_request(moderator_id)
-    chat_id, query = update.effective_chat.id, update.callback_query
+    chat_id, query = chat_of(update).id, update.callback_query
     t = tr(update, context)
     if query is not None:
         answer = _closed_text(request, t) if request else t.gettext(NO_REASON_WAITING)
         await query.answer(answer, True)
-        await strip_buttons(context, chat_id, query.message.message_id)
+        await strip_buttons(context, chat_id, pressed_message(query).message_id)
         return None
     if request is not None:
         await context.bot.send_message(chat_id, _closed_text(request, t))
-    if update.effective_chat.type == ChatType.PRIVATE:
-        if update.effective_message.text:
+    if chat_of(update).type == ChatType.PRIVATE:
+        if message_of(update).text:
             await search.search_message(update, context)
         else:
             await fallback.not_text(update, context)
@@ -261,7 +269,7 @@ async def _still_pending(
     update: Update, context: Context, request: ReasonRequest
 ) -> Submission | None:
     """Return the submission to reject, or close the request and say why it can't be."""
-    moderator_id, store = update.effective_user.id, submissions(context)
+    moderator_id, store = user_of(update).id, submissions(context)
     submission = store.get(request.submission_id)
     why = None
     t = tr(update, context)
@@ -272,7 +280,7 @@ async def _still_pending(
     if why is None:
         return submission
     store.clear_reason_request(moderator_id)
-    await context.bot.send_message(update.effective_chat.id, why)
+    await context.bot.send_message(chat_of(update).id, why)
     return None
 
 

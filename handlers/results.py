@@ -8,6 +8,7 @@ from collections.abc import Callable
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.ext import ContextTypes
 
+from bot import place_names
 from bot.callbacks import Browse, Page, RememberedPage
 from bot.cards import results_keyboard, results_text
 from bot.follow_texts import target_button
@@ -82,7 +83,8 @@ def _follow_missing_place(t: Translator, result: SearchResult) -> list[list[Inli
     button = target_button(kind, name, TOPICS)
     if button is None:
         return []
-    label = t._("🔔 Follow {name}").format(name=name)
+    shown = (place_names.country if kind == "country" else place_names.city)(name, t)
+    label = t._("🔔 Follow {name}").format(name=shown)
     return [[InlineKeyboardButton(label, callback_data=button.callback_data)]]
 
 

@@ -5,6 +5,7 @@ from collections.abc import Sequence
 from telegram.ext import ContextTypes
 
 from bot.answers import countries_of, find_same_title, practice_from_answers
+from bot.dialogue import Step
 from bot.models import Draft, Practice, new_practice_id
 from bot.submit_screens import Screen, ScreenData, render_screen
 from bot.template import FIELDS_BY_KEY
@@ -22,17 +23,17 @@ def screen(
     Args:
         context: the callback context, for the catalogue, the stores and the bot's name.
         draft: the draft; its step names the screen. A duplicate step whose look-alike is no
-            longer published moves on to the preview.
+            longer published shows the preview.
         error: what was wrong with the last input (HTML), shown at the top.
         choices: countries to offer as buttons on the country step (else those of its cities).
     """
     t, username = tr_for(services(context), draft.user_id), context.bot.username
-    if draft.step == "duplicate":
+    if draft.step is Step.DUPLICATE:
         found = duplicate_of(context, draft)
         if found is not None:
             return render_screen(draft, ScreenData(t, username, duplicate=found), error)
-        draft.step = "preview"
-    if draft.step == "preview":
+    # A duplicate step whose look-alike is gone shows the preview (`drafts.ask` moves it there).
+    if draft.step in (Step.PREVIEW, Step.DUPLICATE):
         earlier = submissions(context).get(draft.reopened_from) if draft.reopened_from else None
         practice = draft_practice(context, draft)
         reason = earlier.reason if earlier else None

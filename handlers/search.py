@@ -18,11 +18,12 @@ from handlers.editing import edit_or_ignore
 from handlers.gate import kept_for_member
 from handlers.language import tr
 from handlers.results import remembered, reply_with_results, results_page
+from handlers.updates import chat_of, message_of, query_of, text_of
 
 
 async def search_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answer `/search <words>`."""
-    message = update.effective_message
+    message = message_of(update)
     parts = (message.text or "").split(maxsplit=1)
     if len(parts) < 2:
         await message.reply_text(tr(update, context).gettext(SEARCH_USAGE))
@@ -33,10 +34,10 @@ async def search_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 async def search_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Treat a plain message in a private chat as a search, unless it is a greeting, thanks
     or a call for help, which get the welcome or /help instead."""
-    message = update.effective_message
+    message = message_of(update)
     kind = small_talk(message.text or "")
     if kind is None:
-        await reply_with_results(message, context, message.text)
+        await reply_with_results(message, context, text_of(message))
         return
     t = tr(update, context)
     if kind == "help":
@@ -49,13 +50,13 @@ async def search_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 async def on_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Show another page of a query's results when Back or Next is pressed."""
-    button = Page.parse(update.callback_query.data)
+    button = Page.parse(query_of(update).data)
     await _show_page(update, context, button.page, button.query)
 
 
 async def on_remembered_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Show another page of a long query's results; after a restart the query is forgotten."""
-    button = RememberedPage.parse(update.callback_query.data)
+    button = RememberedPage.parse(query_of(update).data)
     text = remembered(context, button.search_id)
     if text is None:
         raise CallbackDataError(f"search {button.search_id} is not remembered")
@@ -65,7 +66,7 @@ async def on_remembered_page(update: Update, context: ContextTypes.DEFAULT_TYPE)
 async def _show_page(
     update: Update, context: ContextTypes.DEFAULT_TYPE, number: int, text: str
 ) -> None:
-    query = update.callback_query
+    query = query_of(update)
     t = tr(update, context)
     result = services(context).catalog.search(text)
     practices = result.practices
@@ -85,13 +86,13 @@ async def _show_page(
 
 async def on_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Send the full card of a result when its number is pressed."""
-    key = Card.parse(update.callback_query.data).key
+    key = Card.parse(query_of(update).data).key
     practice = await practice_of_button(update, context, key)
     if practice is not None:
-        await update.callback_query.answer()
+        await query_of(update).answer()
         await send_card(
             context,
-            update.effective_chat.id,
+            chat_of(update).id,
             practice,
             kept_for_member(update),
             tr(update, context),

@@ -17,11 +17,12 @@ from handlers.cards import send_card
 from handlers.deps import services
 from handlers.gate import FOLLOW_CITY, FOLLOW_KEYWORD, FORGET, kept_for_member
 from handlers.language import tr
+from handlers.updates import chat_of, message_of, query_of
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Welcome the user, or open the practice a deep link names."""
-    message = update.effective_message
+    message = message_of(update)
     t = tr(update, context)
     payload = context.args[0] if context.args else ""
     if message.chat.type == message.chat.PRIVATE and await _start_flow(message, payload, t):
@@ -52,14 +53,14 @@ async def _start_flow(message: Message, payload: str, t: Translator) -> bool:
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Explain searching, filters and browsing."""
     text = help_text(tr(update, context), context.bot.username)
-    await update.effective_message.reply_text(text)
+    await message_of(update).reply_text(text)
 
 
 async def on_help_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answer the welcome's "How to search" button."""
-    await update.callback_query.answer()
+    await query_of(update).answer()
     await context.bot.send_message(
-        update.effective_chat.id,
+        chat_of(update).id,
         help_text(tr(update, context), context.bot.username),
         reply_parameters=kept_for_member(update),
     )

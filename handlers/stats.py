@@ -19,6 +19,7 @@ from bot import chart
 from bot.stats import CHART_HINT, Stats, chunks, render
 from handlers.deps import MODERATORS_ONLY, Services, services
 from handlers.language import tr
+from handlers.updates import message_of
 from store.figures import alert_counts, submission_counts
 
 log = logging.getLogger(__name__)
@@ -27,7 +28,7 @@ ACTIVE_DAYS = 30
 QUERY_DAYS = 30
 
 
-async def draw_chart(stats: Stats) -> bytes:
+async def draw_chart(stats: Stats, language: str = "en") -> bytes:
     """Draw the /stats chart in a separate process and return the PNG.
 
     matplotlib holds the interpreter lock while it imports and draws (seconds on a small
@@ -37,7 +38,7 @@ async def draw_chart(stats: Stats) -> bytes:
     loop = asyncio.get_running_loop()
     spawn = multiprocessing.get_context("spawn")  # fork is unsafe beside the bot's threads
     with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as pool:
-        return await loop.run_in_executor(pool, chart.render_png, stats)
+        return await loop.run_in_executor(pool, chart.render_png, stats, language)
 
 
 def collect(svc: Services, now: datetime | None = None) -> Stats:
@@ -75,7 +76,7 @@ async def note_member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Show moderators the figures, with the chart when the charts extra is installed."""
-    user, message = update.effective_user, update.effective_message
+    user, message = update.effective_user, message_of(update)
     svc = services(context)
     if not svc.is_admin(user.id if user else None):
         await message.reply_text(tr(update, context).gettext(MODERATORS_ONLY))
@@ -89,5 +90,5 @@ async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         await message.reply_text(text)
     if not chart.available():
         return
-    png = await draw_chart(stats)
+    png = await draw_chart(stats, t.language)
     await message.reply_photo(png, caption=t._("Searches per week and practices per topic"))

@@ -1,7 +1,8 @@
 """The submission dialogue (`/submit`): starting, continuing, pausing and reopening it.
 
 The steps are in `submit_steps`, the preview and sending in `submit_preview`; the handlers are
-put together in `handlers/contribute.py`, and the states are drawn in `handlers/submit.mmd`.
+put together in `handlers/contribute.py`; the moves between steps are `bot.dialogue.move`,
+drawn in `bot/dialogue.mmd`.
 """
 
 import logging
@@ -13,15 +14,17 @@ from telegram import Update
 from bot.callbacks import Reopen, Step
 from bot.cards import embed
 from bot.contribute import step_label
+from bot.dialogue import Event
 from bot.i18n import N_
 from bot.models import Draft
 from bot.submit_screens import choice_keyboard
 from handlers import drafts
 from handlers.deps import submissions
-from handlers.drafts import END, Context, ask, pause
+from handlers.drafts import END, Context, advance, ask, pause
 from handlers.editing import edit_or_ignore
 from handlers.gate import SUBMIT, private_link
 from handlers.language import tr
+from handlers.updates import chat_of, job_queue_of, message_of, pressed_message, query_of, user_of
 from store.submissions import DRAFT_RETENTION
 
 DRAFT_DAYS = DRAFT_RETENTION.days
@@ -48,58 +51,60 @@ async def start(update: Update, context: Context) -> object:
     """Start a submission, or offer to continue the draft there is."""
     if update.callback_query:
         await update.callback_query.answer()
-    draft = submissions(context).draft(update.effective_user.id)
+    draft = submissions(context).draft(user_of(update).id)
     if draft is None or not draft.answers:
         return await _begin(update, context)
     if draft.active:  # /submit typed in the middle of the dialogue: pause it while choosing
         draft.active = False
         submissions(context).save_draft(draft)
-        await drafts.strip_buttons(context, update.effective_chat.id, draft.prompt_message_id)
+        await drafts.strip_buttons(context, chat_of(update).id, draft.prompt_message_id)
     t = tr(update, context)
     title = embed(draft.answers.get("title") or t._("untitled"), 80)
     text = t._(
         "📝 You have a draft, “{title}”, at {where}. Continue it, or start over with an empty one?"
     ).format(title=title, where=step_label(draft.step, t))
-    await context.bot.send_message(update.effective_chat.id, text, reply_markup=choice_keyboard(t))
+    await context.bot.send_message(chat_of(update).id, text, reply_markup=choice_keyboard(t))
     return END
 
 
 async def _begin(update: Update, context: Context) -> object:
-    old = submissions(context).draft(update.effective_user.id)
+    old = submissions(context).draft(user_of(update).id)
     if old is not None:
-        await drafts.strip_buttons(context, update.effective_chat.id, old.prompt_message_id)
+        await drafts.strip_buttons(context, chat_of(update).id, old.prompt_message_id)
     # The new draft replaces the old one in the same write that starts the dialogue.
     intro = tr(update, context).gettext(_INTRO).format(days=DRAFT_DAYS)
-    return await ask(update, context, new_draft(update.effective_user.id), intro=intro)
+    return await ask(update, context, new_draft(user_of(update).id), intro=intro)
 
 
 async def on_continue(update: Update, context: Context) -> object:
     """Go on with the draft where it stopped."""
-    query = update.callback_query
+    query = query_of(update)
     await query.answer()
-    draft = submissions(context).draft(update.effective_user.id)
-    await drafts.strip_buttons(context, update.effective_chat.id, query.message.message_id)
+    draft = submissions(context).draft(user_of(update).id)
+    await drafts.strip_buttons(context, chat_of(update).id, pressed_message(query).message_id)
     if draft is None:
         text = tr(update, context)._("There is no draft any more.")
-        await context.bot.send_message(update.effective_chat.id, text)
+        await context.bot.send_message(chat_of(update).id, text)
         return await _begin(update, context)
     return await ask(update, context, draft)
 
 
 async def on_start_over(update: Update, context: Context) -> object:
     """Delete the draft and start with an empty one."""
-    query = update.callback_query
+    query = query_of(update)
     await query.answer()
-    await drafts.strip_buttons(context, update.effective_chat.id, query.message.message_id)
+    await drafts.strip_buttons(context, chat_of(update).id, pressed_message(query).message_id)
     return await _begin(update, context)
 
 
 async def on_delete(update: Update, context: Context) -> object:
     """Delete a paused draft."""
-    query = update.callback_query
+    query = query_of(update)
     await query.answer()
-    submissions(context).delete_draft(update.effective_user.id)
-    await edit_or_ignore(query.message, tr(update, context)._("🗑 Your draft is deleted."), None)
+    submissions(context).delete_draft(user_of(update).id)
+    await edit_or_ignore(
+        pressed_message(query), tr(update, context)._("🗑 Your draft is deleted."), None
+    )
     return END
 
 
@@ -107,10 +112,10 @@ async def on_cancel(update: Update, context: Context) -> object:
     """Stop the dialogue and keep the draft (Cancel button or /cancel)."""
     if update.callback_query:
         await update.callback_query.answer()
-    draft = submissions(context).draft(update.effective_user.id)
+    draft = submissions(context).draft(user_of(update).id)
     if draft is None:
         text = tr(update, context).gettext(NOTHING_TO_CANCEL)
-        await context.bot.send_message(update.effective_chat.id, text)
+        await context.bot.send_message(chat_of(update).id, text)
         return END
     return await pause(update, context, draft, N_("✖️ Stopped."))
 
@@ -118,16 +123,16 @@ async def on_cancel(update: Update, context: Context) -> object:
 async def nothing_to_cancel(update: Update, context: Context) -> None:
     """Answer /cancel outside any dialogue."""
     t = tr(update, context)
-    draft = submissions(context).draft(update.effective_user.id)
+    draft = submissions(context).draft(user_of(update).id)
     text = t.gettext(NOTHING_TO_CANCEL)
     if draft:
         text += " " + t._("Your draft is kept: /submit to continue it.")
-    await update.effective_message.reply_text(text)
+    await message_of(update).reply_text(text)
 
 
 async def on_reopen(update: Update, context: Context) -> object:
     """Reopen a rejected submission as a draft, at its preview, to fix and send again."""
-    query, store, user_id = update.callback_query, submissions(context), update.effective_user.id
+    query, store, user_id = query_of(update), submissions(context), user_of(update).id
     submission = store.get(Reopen.parse(query.data).submission)
     if submission is None or submission.user_id != user_id or submission.status != "rejected":
         await query.answer(tr(update, context)._("This submission can't be reopened."), True)
@@ -142,18 +147,18 @@ async def on_reopen(update: Update, context: Context) -> object:
         return await ask(update, context, draft)
     reopened = new_draft(user_id)
     reopened.answers, reopened.reopened_from = dict(submission.answers), submission.id
-    reopened.step = "preview"
+    advance(reopened, Event.REOPEN)
     return await ask(update, context, reopened)
 
 
 async def on_timeout(update: Update, context: Context) -> None:
     """Pause a dialogue idle for 2 hours, keeping the draft."""
-    draft = submissions(context).draft(update.effective_user.id)
+    draft = submissions(context).draft(user_of(update).id)
     if draft is not None and draft.active:
         await pause(update, context, draft)
     # The conversation ends after this returns: write that soon rather than at the next
     # update (a job runs after this one), so a restart does not bring the dialogue back.
-    context.job_queue.run_once(_save_conversations_job, 0)
+    job_queue_of(context).run_once(_save_conversations_job, 0)
 
 
 async def _save_conversations_job(context: Context) -> None:
@@ -162,12 +167,12 @@ async def _save_conversations_job(context: Context) -> None:
 
 async def on_closed_button(update: Update, context: Context) -> None:
     """Answer a dialogue button pressed when no dialogue is open."""
-    query = update.callback_query
+    query = query_of(update)
     Step.parse(query.data)  # forged data gets the stale answer, not a draft's news
-    draft = submissions(context).draft(update.effective_user.id)
-    text = drafts.closed_text(context, draft, update.effective_user.id, tr(update, context))
+    draft = submissions(context).draft(user_of(update).id)
+    text = drafts.closed_text(context, draft, user_of(update).id, tr(update, context))
     await query.answer(text, True)
-    await drafts.strip_buttons(context, update.effective_chat.id, query.message.message_id)
+    await drafts.strip_buttons(context, chat_of(update).id, pressed_message(query).message_id)
 
 
 async def in_group(update: Update, context: Context) -> None:
@@ -175,7 +180,7 @@ async def in_group(update: Update, context: Context) -> None:
 
     /submit links to the private chat with the dialogue started there.
     """
-    message = update.effective_message
+    message = message_of(update)
     is_submit = (message.text or "").split(maxsplit=1)[0].split("@")[0] == "/submit"
     link = escape(private_link(context, SUBMIT if is_submit else None))
     text = tr(update, context)._('Please do this in <a href="{link}">a private chat with me</a>.')
@@ -184,8 +189,8 @@ async def in_group(update: Update, context: Context) -> None:
 
 async def remind(update: Update, context: Context) -> None:
     """After another command in the middle of the dialogue, say where the dialogue stands."""
-    draft = submissions(context).draft(update.effective_user.id)
+    draft = submissions(context).draft(user_of(update).id)
     if draft is not None and draft.active:
         t = tr(update, context)
         text = t._("✍️ Your submission is still open at {where}: carry on above, or /cancel.")
-        await update.effective_message.reply_text(text.format(where=step_label(draft.step, t)))
+        await message_of(update).reply_text(text.format(where=step_label(draft.step, t)))

@@ -7,6 +7,7 @@ from telegram import Update
 from bot.answers import missing_fields
 from bot.cards import embed
 from bot.contribute import full_text_parts
+from bot.dialogue import Event, Step
 from bot.i18n import N_
 from bot.models import Draft, Submission
 from bot.template import FIELD_KEYS
@@ -14,18 +15,19 @@ from handlers.deps import services, submissions
 from handlers.drafts import (
     CONVERSATION,
     END,
+    OPEN,
     Context,
+    advance,
     ask,
     button_step,
     conversation_key,
-    go,
     pause,
-    state_of,
     strip_buttons,
 )
 from handlers.language import tr
 from handlers.moderate import notify_moderators
 from handlers.screens import duplicate_of
+from handlers.updates import chat_of, user_of
 from store.practices import utc_now
 
 SAME_ONE = N_("👍 Then it is in the catalogue already, so I haven't sent yours.")
@@ -34,7 +36,7 @@ SAME_ONE = N_("👍 Then it is in the catalogue already, so I haven't sent yours
 @button_step
 async def on_edit_menu(update: Update, context: Context, draft: Draft, _: str) -> object:
     """List the fields, to pick the one to change."""
-    go(draft, "fields")
+    advance(draft, Event.EDIT)
     return await ask(update, context, draft)
 
 
@@ -43,14 +45,14 @@ async def on_edit_field(update: Update, context: Context, draft: Draft, key: str
     """Ask one field again; the preview comes back after it."""
     if key not in FIELD_KEYS:
         return await ask(update, context, draft, N_("That field is not in the template."))
-    draft.step, draft.editing = key, True
+    advance(draft, Event.PICK, Step(key))
     return await ask(update, context, draft)
 
 
 @button_step
 async def on_preview(update: Update, context: Context, draft: Draft, _: str) -> object:
     """Show the preview again."""
-    go(draft, "preview")
+    advance(draft, Event.TO_PREVIEW)
     return await ask(update, context, draft)
 
 
@@ -58,8 +60,8 @@ async def on_preview(update: Update, context: Context, draft: Draft, _: str) -> 
 async def on_read_in_full(update: Update, context: Context, draft: Draft, _: str) -> object:
     """Send every answer in full, in as many messages as it takes."""
     for part in full_text_parts(draft.answers, contact=True, t=tr(update, context)):
-        await context.bot.send_message(update.effective_chat.id, part)
-    return state_of(draft)
+        await context.bot.send_message(chat_of(update).id, part)
+    return OPEN
 
 
 @button_step
@@ -67,12 +69,12 @@ async def on_send(update: Update, context: Context, draft: Draft, _: str) -> obj
     """Send the draft to the moderators, after checking it is complete and not a duplicate."""
     missing = missing_fields(draft.answers)
     if missing:
-        draft.step, draft.editing = missing[0].key, True
+        advance(draft, Event.MISSING, Step(missing[0].key))
         t = tr(update, context)
         error = t._("{name} is still missing.").format(name=escape(t.gettext(missing[0].name)))
         return await ask(update, context, draft, error)
     if not draft.not_duplicate and duplicate_of(context, draft) is not None:
-        go(draft, "duplicate")
+        advance(draft, Event.SIMILAR)
         return await ask(update, context, draft)
     return await send_submission(update, context, draft)
 
@@ -92,7 +94,7 @@ async def on_different_practice(update: Update, context: Context, draft: Draft, 
 
 async def send_submission(update: Update, context: Context, draft: Draft) -> object:
     """Store the draft as a pending submission, tell its author, and notify the moderators."""
-    svc, store, user = services(context), submissions(context), update.effective_user
+    svc, store, user = services(context), submissions(context), user_of(update)
     name = f"{user.full_name} (@{user.username})" if user.username else user.full_name
     with svc.database.transaction():
         submission = _resent(context, draft) or Submission(user_id=user.id, answers={})
@@ -105,7 +107,7 @@ async def send_submission(update: Update, context: Context, draft: Draft) -> obj
         else:
             store.add(submission)
         store.end_dialogue(user.id, CONVERSATION, conversation_key(update))
-    await strip_buttons(context, update.effective_chat.id, draft.prompt_message_id)
+    await strip_buttons(context, chat_of(update).id, draft.prompt_message_id)
     title = embed(draft.answers.get("title") or "", 100)
     thanks = tr(update, context)._(
         "📨 <b>Thank you!</b> “{title}” is sent to the programme's moderators as submission "
@@ -113,7 +115,7 @@ async def send_submission(update: Update, context: Context, draft: Draft) -> obj
         "shows where it stands."
     )
     await context.bot.send_message(
-        update.effective_chat.id, thanks.format(title=title, number=submission.id)
+        chat_of(update).id, thanks.format(title=title, number=submission.id)
     )
     await notify_moderators(context, submission)
     return END

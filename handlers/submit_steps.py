@@ -7,39 +7,38 @@ from telegram import Update
 from bot.answers import check_answer, toggle_topic
 from bot.callbacks import named
 from bot.cards import MAX_MESSAGE
+from bot.dialogue import Event, Exit, Step
 from bot.i18n import N_
 from bot.menus import welcome_markup
 from bot.models import Draft
 from bot.search_texts import WELCOME
-from bot.template import FIELD_KEYS, FIELDS_BY_KEY
+from bot.template import FIELDS_BY_KEY
 from bot.text import fold, telegram_length
-from handlers.deps import services, submissions
+from handlers.deps import NOT_TEXT, services, submissions
 from handlers.drafts import (
     CONVERSATION,
     END,
     Context,
+    advance,
     ask,
     button_step,
     conversation_key,
-    go,
     message_step,
-    next_step,
-    previous_step,
     strip_buttons,
 )
 from handlers.language import tr
+from handlers.updates import chat_of, message_of, user_data_of
 
-NOT_TEXT = N_("I can only take text here, not photos, stickers or files. Please type your answer.")
 USE_TOPIC_BUTTONS = N_("Tick the topics with the buttons below, then press Done.")
 USE_CONSENT_BUTTONS = N_("Press Yes or No below (or type yes or no).")
 USE_PREVIEW_BUTTONS = N_("Use the buttons below: Edit a field, Send, or Cancel.")
 # Screens that are answered with buttons only: what a message sent there is told.
 USE_BUTTONS = {
-    "topics": USE_TOPIC_BUTTONS,
-    "consent": USE_CONSENT_BUTTONS,
-    "preview": USE_PREVIEW_BUTTONS,
-    "fields": N_("Use the buttons below: pick the field to change."),
-    "duplicate": N_("Use the buttons below: is it the same practice or not?"),
+    Step.TOPICS: USE_TOPIC_BUTTONS,
+    Step.CONSENT: USE_CONSENT_BUTTONS,
+    Step.PREVIEW: USE_PREVIEW_BUTTONS,
+    Step.FIELDS: N_("Use the buttons below: pick the field to change."),
+    Step.DUPLICATE: N_("Use the buttons below: is it the same practice or not?"),
 }
 CONTINUATION = N_(
     "That looks like the rest of the same long text: Telegram cuts long messages into "
@@ -61,13 +60,13 @@ async def on_answer(update: Update, context: Context, draft: Draft) -> object:
 
     The draft's step, not the conversation state, says what the answer is for.
     """
-    message = update.effective_message
+    message = message_of(update)
     if _is_rest_of_refused_text(context, message.date):
         await message.reply_text(tr(update, context).gettext(CONTINUATION))
         return None  # the step's question above stays the current screen
     # Editing this message in Telegram later changes this answer (handlers/edits.py).
     draft.last_answer_id, draft.last_answer_step = message.message_id, draft.step
-    if draft.step == "consent":
+    if draft.step is Step.CONSENT:
         return await _typed_consent(update, context, draft, fold(message.text or ""))
     field = FIELDS_BY_KEY.get(draft.step)
     if field is None or field.kind == "topics":
@@ -78,10 +77,10 @@ async def on_answer(update: Update, context: Context, draft: Draft) -> object:
     answer = check_answer(field, message.text or "", svc.catalog.aliases, year, t)
     if answer.error:
         if _looks_cut_by_telegram(message.text or ""):
-            context.user_data[_LONG_REFUSED] = message.date.timestamp()
+            user_data_of(context)[_LONG_REFUSED] = message.date.timestamp()
         return await ask(update, context, draft, answer.error, answer.suggestions)
     draft.answers[field.key] = answer.value
-    go(draft, next_step(draft))
+    advance(draft, Event.ANSWER)
     return await ask(update, context, draft)
 
 
@@ -91,11 +90,11 @@ def _looks_cut_by_telegram(text: str) -> bool:
 
 
 def _is_rest_of_refused_text(context: Context, sent: datetime) -> bool:
-    refused_at = context.user_data.get(_LONG_REFUSED)
+    refused_at = user_data_of(context).get(_LONG_REFUSED)
     if refused_at is None or sent.timestamp() - refused_at > _BURST_SECONDS:
-        context.user_data.pop(_LONG_REFUSED, None)
+        user_data_of(context).pop(_LONG_REFUSED, None)
         return False
-    context.user_data[_LONG_REFUSED] = sent.timestamp()
+    user_data_of(context)[_LONG_REFUSED] = sent.timestamp()
     return True
 
 
@@ -114,15 +113,14 @@ async def on_not_text(update: Update, context: Context, draft: Draft) -> object:
 @button_step
 async def on_back(update: Update, context: Context, draft: Draft, _: str) -> object:
     """Go back one step (to the preview when editing; from the first, to the main menu)."""
-    if draft.step == FIELD_KEYS[0] and not draft.editing:
+    if advance(draft, Event.BACK) is Exit.MENU:
         return await _back_to_menu(update, context, draft)
-    go(draft, previous_step(draft))
     return await ask(update, context, draft)
 
 
 async def _back_to_menu(update: Update, context: Context, draft: Draft) -> object:
     """Leave the dialogue for the welcome menu; a draft with answers is kept for /submit."""
-    await strip_buttons(context, update.effective_chat.id, draft.prompt_message_id)
+    await strip_buttons(context, chat_of(update).id, draft.prompt_message_id)
     t = tr(update, context)
     kept, key = "", conversation_key(update)
     if draft.answers:
@@ -132,7 +130,7 @@ async def _back_to_menu(update: Update, context: Context, draft: Draft) -> objec
     else:
         submissions(context).end_dialogue(draft.user_id, CONVERSATION, key)
     await context.bot.send_message(
-        update.effective_chat.id,
+        chat_of(update).id,
         t.gettext(WELCOME) + kept,
         reply_markup=welcome_markup(t),
     )
@@ -142,11 +140,10 @@ async def _back_to_menu(update: Update, context: Context, draft: Draft) -> objec
 @button_step
 async def on_skip(update: Update, context: Context, draft: Draft, _: str) -> object:
     """Leave an optional field empty and go on."""
-    field = FIELDS_BY_KEY.get(draft.step)
-    if field is None or field.required:
+    skipped = draft.step
+    if advance(draft, Event.SKIP) is None:
         return await ask(update, context, draft, N_("This step can't be skipped."))
-    draft.answers.pop(field.key, None)
-    go(draft, next_step(draft))
+    draft.answers.pop(skipped, None)
     return await ask(update, context, draft)
 
 
@@ -155,14 +152,14 @@ async def on_keep(update: Update, context: Context, draft: Draft, _: str) -> obj
     """Keep the current answer and go on."""
     if not draft.answers.get(draft.step):
         return await ask(update, context, draft, N_("There is no answer to keep yet."))
-    go(draft, next_step(draft))
+    advance(draft, Event.ANSWER)
     return await ask(update, context, draft)
 
 
 @button_step
 async def on_topic(update: Update, context: Context, draft: Draft, arg: str) -> object:
     """Tick or untick a topic."""
-    if draft.step != "topics" or not arg.isdigit():
+    if draft.step is not Step.TOPICS or not arg.isdigit():
         return await ask(update, context, draft)
     chosen, error = toggle_topic(draft.answers.get("topics") or [], int(arg), tr(update, context))
     draft.answers["topics"] = chosen
@@ -174,7 +171,7 @@ async def on_topics_done(update: Update, context: Context, draft: Draft, _: str)
     """Finish picking topics: at least one."""
     if not draft.answers.get("topics"):
         return await ask(update, context, draft, N_("Pick at least one topic."))
-    go(draft, next_step(draft))
+    advance(draft, Event.ANSWER)
     return await ask(update, context, draft)
 
 
@@ -184,10 +181,10 @@ async def on_country(update: Update, context: Context, draft: Draft, arg: str) -
     aliases = services(context).catalog.aliases
     name = named(arg, set(aliases.countries.values())) or ""
     country = aliases.country(name)
-    if draft.step != "country" or not name or country != name:
+    if draft.step is not Step.COUNTRY or not name or country != name:
         return await ask(update, context, draft, N_("That country is not in the list."))
     draft.answers["country"] = country
-    go(draft, next_step(draft))
+    advance(draft, Event.ANSWER)
     return await ask(update, context, draft)
 
 
@@ -205,8 +202,8 @@ async def on_private_contact(update: Update, context: Context, draft: Draft, _: 
 
 async def _consent(update: Update, context: Context, draft: Draft, public: bool) -> object:
     contact = draft.answers.get("contact")
-    if draft.step != "consent" or not contact:
+    if draft.step is not Step.CONSENT or not contact:
         return await ask(update, context, draft)
     draft.answers["contact"] = {**contact, "public": public}
-    go(draft, next_step(draft))
+    advance(draft, Event.ANSWER)
     return await ask(update, context, draft)

@@ -26,7 +26,8 @@ from handlers.cards import practice_of_button
 from handlers.deps import services
 from handlers.editing import edit_or_ignore
 from handlers.gate import kept_for_member
-from handlers.language import tr
+from handlers.language import note_group_language, tr
+from handlers.updates import message_of, pressed_message, query_of
 from store.subscriptions import ADDED, DUPLICATE
 
 # The buttons `on_follow_button` answers: the menu, and what it offers to follow.
@@ -51,7 +52,7 @@ def prompt_kind(text: str) -> str | None:
 
 async def subscribe_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answer `/subscribe` with the menu, or follow what is typed after it."""
-    message = update.effective_message
+    message = message_of(update)
     t = tr(update, context)
     parts = (message.text or "").split(maxsplit=1)
     if len(parts) < 2:
@@ -64,8 +65,9 @@ async def subscribe_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
 
 async def on_prompt_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Follow the city or keywords typed in reply to the bot's question."""
-    message = update.effective_message
-    kind = prompt_kind(message.reply_to_message.text or "") or "keyword"
+    message = message_of(update)
+    asked = message.reply_to_message  # PROMPT_REPLY: a reply to the bot's question
+    kind = prompt_kind((asked.text or "") if asked else "") or "keyword"
     text, markup = follow_typed(context, message, kind, message.text or "", tr(update, context))
     await message.reply_text(text, reply_markup=markup)
 
@@ -97,7 +99,11 @@ def subscribe(
     value: str,
     t: Translator,
 ) -> tuple[str, InlineKeyboardMarkup]:
-    """Store a subscription and return the confirmation to show, in t's language."""
+    """Store a subscription and return the confirmation to show, in t's language.
+
+    A group's first subscription keeps t's language as the group's (its alerts' language).
+    """
+    note_group_language(services(context), chat_id, t)
     state = services(context)
     result = state.subscriptions.add(
         Subscription(chat_id, user_id, kind, value), MAX_SUBSCRIPTIONS
@@ -114,7 +120,7 @@ def subscribe(
 
 async def on_follow_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answer the menu's buttons and the buttons that follow a topic, country or city."""
-    query = update.callback_query
+    query = query_of(update)
     t = tr(update, context)
     button = parse_one_of(query.data, *BUTTONS)
     if not isinstance(query.message, Message):
@@ -145,14 +151,14 @@ async def _pick_kind(
     await query.answer()
     if kind == "topic":
         markup = ft.choices_markup("topic", TOPICS, TOPICS, t)
-        await edit_or_ignore(query.message, t.gettext(ft.TOPIC_PICK), markup)
+        await edit_or_ignore(pressed_message(query), t.gettext(ft.TOPIC_PICK), markup)
     elif kind == "country":
         names = [country for country, _ in services(context).catalog.country_counts()]
         markup = ft.choices_markup("country", names, TOPICS, t, width=2)
-        await edit_or_ignore(query.message, t.gettext(ft.COUNTRY_PICK), markup)
+        await edit_or_ignore(pressed_message(query), t.gettext(ft.COUNTRY_PICK), markup)
     elif kind in ft.PROMPTS:
         prompt = t.gettext(ft.PROMPTS[kind])
-        await query.message.chat.send_message(prompt, reply_markup=ft.prompt_markup(kind))
+        await pressed_message(query).chat.send_message(prompt, reply_markup=ft.prompt_markup(kind))
 
 
 async def _follow_pressed(
@@ -167,9 +173,11 @@ async def _follow_pressed(
         name = named(name, _known_names(context, kind, places)) or ""
     if not name or not services(context).resolver.is_known(kind, name, places):
         raise CallbackDataError(f"no {kind} {name!r} to follow")
-    text, markup = subscribe(context, query.message.chat.id, query.from_user.id, kind, name, t)
+    text, markup = subscribe(
+        context, pressed_message(query).chat.id, query.from_user.id, kind, name, t
+    )
     await query.answer(t._("🔔 Following") if text.startswith("🔔") else None)
-    await edit_or_ignore(query.message, text, markup)
+    await edit_or_ignore(pressed_message(query), text, markup)
 
 
 def _known_names(context: ContextTypes.DEFAULT_TYPE, kind: str, places: set[str]) -> Iterable[str]:
@@ -181,7 +189,7 @@ def _known_names(context: ContextTypes.DEFAULT_TYPE, kind: str, places: set[str]
 
 async def on_practice_follow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Offer to follow a card's topics, cities and country."""
-    query = update.callback_query
+    query = query_of(update)
     t = tr(update, context)
     key = FollowPractice.parse(query.data).key
     practice = await practice_of_button(update, context, key)
@@ -199,6 +207,6 @@ async def on_practice_follow(update: Update, context: ContextTypes.DEFAULT_TYPE)
     ]
     await query.answer()
     markup = InlineKeyboardMarkup([[b] for b in buttons if b])
-    await query.message.chat.send_message(
+    await pressed_message(query).chat.send_message(
         t.gettext(ft.PRACTICE_PICK), reply_markup=markup, reply_parameters=kept_for_member(update)
     )

@@ -1,6 +1,6 @@
 """What a chat follows: `/subscriptions`, `/unsubscribe`, and the buttons that stop one or all."""
 
-from telegram import CallbackQuery, Message, Update
+from telegram import CallbackQuery, MaybeInaccessibleMessage, Message, Update
 from telegram.constants import CallbackQueryLimit
 from telegram.ext import ContextTypes
 
@@ -13,6 +13,7 @@ from handlers.deps import services
 from handlers.editing import edit_or_ignore
 from handlers.gate import kept_for_member
 from handlers.language import tr
+from handlers.updates import chat_of, message_of, pressed_message, query_of, user_of
 
 UNSUBSCRIBE_HELP = N_(
     "Tell me what to stop: <code>/unsubscribe 2</code> (its number in /subscriptions), "
@@ -27,15 +28,15 @@ ANSWER_LENGTH = CallbackQueryLimit.ANSWER_CALLBACK_QUERY_TEXT_LENGTH
 async def subscriptions_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """List what the chat follows, each with a button to stop it."""
     t = tr(update, context)
-    subs = services(context).subscriptions.for_chat(update.effective_chat.id)
-    await update.effective_message.reply_text(
+    subs = services(context).subscriptions.for_chat(chat_of(update).id)
+    await message_of(update).reply_text(
         ft.list_text(t, subs), reply_markup=ft.list_markup(t, subs)
     )
 
 
 async def unsubscribe_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Stop one subscription (by number or name) or all of them."""
-    message = update.effective_message
+    message = message_of(update)
     t = tr(update, context)
     parts = (message.text or "").split(maxsplit=1)
     subs = services(context).subscriptions.for_chat(message.chat.id)
@@ -45,13 +46,13 @@ async def unsubscribe_command(update: Update, context: ContextTypes.DEFAULT_TYPE
         return
     arg = parts[1].strip()
     if arg.casefold() in ALL_WORDS:
-        stopped = _stop_all(context, message, message.from_user.id)
+        stopped = _stop_all(context, message, user_of(update).id)
         await message.reply_text(
             _stopped(t, stopped) + " " + t._("No more alerts will come here.")
         )
         return
     sub = _find(context, subs, arg)
-    if sub is None or not _may_stop(sub, message, message.from_user.id):
+    if sub is None or not _may_stop(sub, message, user_of(update).id):
         text = t._("That is not in your /subscriptions.") + " " + t.gettext(UNSUBSCRIBE_HELP)
         await message.reply_text(text)
         return
@@ -67,7 +68,7 @@ ALL_WORDS = frozenset({"all", "tout", "tous", "alle", "alles"})
 def _stopped(t: Translator, count: int) -> str:
     return t.ngettext(
         "Stopped {count} subscription.", "Stopped {count} subscriptions.", count
-    ).format(count=count)
+    ).format(count=t.format_number(count))
 
 
 def _find(
@@ -84,7 +85,7 @@ def _find(
     return named[0] if named else None
 
 
-def _may_stop(sub: Subscription, message: Message, user_id: int) -> bool:
+def _may_stop(sub: Subscription, message: MaybeInaccessibleMessage, user_id: int) -> bool:
     """Return True when this user may stop this subscription from this chat.
 
     In a private chat the chat is the user; in a group only whoever subscribed may stop it.
@@ -94,7 +95,9 @@ def _may_stop(sub: Subscription, message: Message, user_id: int) -> bool:
     return message.chat.type == "private" or sub.user_id == user_id
 
 
-def _stop_all(context: ContextTypes.DEFAULT_TYPE, message: Message, user_id: int) -> int:
+def _stop_all(
+    context: ContextTypes.DEFAULT_TYPE, message: MaybeInaccessibleMessage, user_id: int
+) -> int:
     """Stop every subscription of a private chat, or the user's own ones in a group."""
     store = services(context).subscriptions
     if message.chat.type == "private":
@@ -105,7 +108,7 @@ def _stop_all(context: ContextTypes.DEFAULT_TYPE, message: Message, user_id: int
 
 async def on_list_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answer the list's buttons: show it, stop one, stop all (after a confirmation)."""
-    query = update.callback_query
+    query = query_of(update)
     t = tr(update, context)
     button = parse_one_of(query.data, *BUTTONS)
     if not isinstance(query.message, Message):
@@ -130,8 +133,8 @@ async def on_list_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 async def _show_list(
     query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, t: Translator
 ) -> None:
-    subs = services(context).subscriptions.for_chat(query.message.chat.id)
-    await edit_or_ignore(query.message, ft.list_text(t, subs), ft.list_markup(t, subs))
+    subs = services(context).subscriptions.for_chat(pressed_message(query).chat.id)
+    await edit_or_ignore(pressed_message(query), ft.list_text(t, subs), ft.list_markup(t, subs))
 
 
 async def _stop_one(
@@ -140,7 +143,7 @@ async def _stop_one(
     sub = services(context).subscriptions.get(sub_id)
     if sub is None:
         await query.answer(t.gettext(ft.GONE), show_alert=True)
-    elif not _may_stop(sub, query.message, query.from_user.id):
+    elif not _may_stop(sub, pressed_message(query), query.from_user.id):
         await query.answer(t.gettext(ft.NOT_YOURS), show_alert=True)
     else:
         services(context).subscriptions.remove(sub_id)
@@ -152,10 +155,12 @@ async def _stop_all_pressed(
     query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, t: Translator, confirmed: bool
 ) -> None:
     if not confirmed:
-        count = len(services(context).subscriptions.for_chat(query.message.chat.id))
+        count = len(services(context).subscriptions.for_chat(pressed_message(query).chat.id))
         await query.answer()
-        await edit_or_ignore(query.message, ft.ask_stop_all(t, count), ft.stop_all_markup(t))
+        await edit_or_ignore(
+            pressed_message(query), ft.ask_stop_all(t, count), ft.stop_all_markup(t)
+        )
         return
-    stopped = _stop_all(context, query.message, query.from_user.id)
+    stopped = _stop_all(context, pressed_message(query), query.from_user.id)
     await query.answer(_stopped(t, stopped))
     await _show_list(query, context, t)

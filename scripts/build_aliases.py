@@ -21,7 +21,12 @@ The output has four tables (the shape of `bot.aliases.Aliases`):
     abbreviations of `COUNTRY_ABBREVIATIONS` → canonical country name. Kept apart from
     `countries` because codes are also words ("it", "in", "no", "be"): they are read only
     where a country is asked for (the dialogue's country step, `country:` filters).
-`--codes` rewrites only `country_codes` in the existing file (it needs pycountry alone).
+  * `city_names`: canonical city name → {language: that language's name} where it differs
+    from the canonical name ("Geneva" → {"fr": "Genève", "de": "Genf"}), from CLDR's exemplar
+    cities of time zones (Babel) and `CITY_NAMES`, for `CITY_NAME_LANGUAGES`. Each of these
+    names is also a `cities` alias of its city.
+`--codes` rewrites only `country_codes` in the existing file (it needs pycountry alone);
+`--names` rewrites only `city_names` (it needs Babel alone).
 The hand-kept topic words live in `bot/data/topic_words.json`; this script does not touch them.
 """
 
@@ -154,6 +159,68 @@ COUNTRY_ABBREVIATIONS = {"uk": "GB", "usa": "US", "uae": "AE", "drc": "CD", "rok
 
 # Countries that pycountry (ISO 3166-1) does not list: code → (canonical name, other names).
 EXTRA_COUNTRIES = {"XK": ("Kosovo", ["Kosova", "Kosovë", "Косово", "Kosovo*"])}
+
+
+# Languages whose city names go into `city_names`: the bot's and the next likely ones.
+CITY_NAME_LANGUAGES = ("en", "fr", "de", "it", "es", "pt", "nl", "pl")
+
+# City names per language that CLDR's exemplar cities lack (CLDR names only time-zone cities):
+# the catalogue's cities and other member cities whose name differs between the languages.
+# Canonical name → {language: name}; a language left out uses the canonical name.
+CITY_NAMES: dict[str, dict[str, str]] = {
+    "Geneva": {
+        "fr": "Genève",
+        "de": "Genf",
+        "it": "Ginevra",
+        "es": "Ginebra",
+        "pt": "Genebra",
+        "nl": "Genève",
+        "pl": "Genewa",
+    },
+    "Ravenna": {"fr": "Ravenne"},
+    "Donostia-San Sebastian": {
+        "en": "Donostia-San Sebastián",
+        "fr": "Donostia-Saint-Sébastien",
+        "de": "Donostia-San Sebastián",
+        "es": "Donostia-San Sebastián",
+        "it": "Donostia-San Sebastián",
+        "pt": "Donostia-San Sebastián",
+    },
+    "Sevilla": {"en": "Seville", "fr": "Séville", "it": "Siviglia", "pt": "Sevilha"},
+    "Turin": {"it": "Torino", "es": "Turín", "pt": "Turim", "pl": "Turyn"},
+    "Milan": {"de": "Mailand", "it": "Milano", "es": "Milán", "pt": "Milão", "pl": "Mediolan"},
+    "Krakow": {"fr": "Cracovie", "de": "Krakau", "pl": "Kraków", "it": "Cracovia"},
+    "Wroclaw": {"fr": "Wrocław", "de": "Breslau", "pl": "Wrocław", "it": "Breslavia"},
+    "Neuchâtel": {"de": "Neuenburg"},
+    "Strasbourg": {"de": "Straßburg", "it": "Strasburgo", "es": "Estrasburgo"},
+    "Barcelona": {"fr": "Barcelone"},
+    "Palermo": {"fr": "Palerme"},
+    "Reggio Emilia": {"fr": "Reggio d'Émilie"},
+    "Odesa": {"fr": "Odessa", "de": "Odessa", "it": "Odessa"},
+    "Lutsk": {"fr": "Loutsk", "de": "Luzk"},
+    "Sumy": {"fr": "Soumy"},
+    "Melitopol": {"fr": "Mélitopol"},
+    "Munich": {"de": "München", "it": "Monaco di Baviera", "es": "Múnich"},
+    "Köln": {"en": "Cologne", "fr": "Cologne", "it": "Colonia", "es": "Colonia"},
+    "Nuremberg": {"de": "Nürnberg", "it": "Norimberga"},
+    "Venice": {"fr": "Venise", "de": "Venedig", "it": "Venezia", "es": "Venecia"},
+    "Florence": {"de": "Florenz", "it": "Firenze", "es": "Florencia"},
+    "Naples": {"de": "Neapel", "it": "Napoli", "es": "Nápoles"},
+    "Genoa": {"fr": "Gênes", "de": "Genua", "it": "Genova", "es": "Génova"},
+    "Zürich": {"en": "Zurich", "fr": "Zurich", "it": "Zurigo"},
+    "Basel": {"fr": "Bâle", "it": "Basilea"},
+    "Bern": {"fr": "Berne", "it": "Berna"},
+    "Lausanne": {"it": "Losanna"},
+    "Antwerp": {"fr": "Anvers", "de": "Antwerpen", "nl": "Antwerpen"},
+    "Gent": {"en": "Ghent", "fr": "Gand"},
+    "Liège": {"de": "Lüttich"},
+    "The Hague": {"fr": "La Haye", "de": "Den Haag", "nl": "Den Haag"},
+    "Porto": {"fr": "Porto"},
+    "Thessaloníki": {"en": "Thessaloniki", "fr": "Thessalonique", "de": "Thessaloniki"},
+    "Gothenburg": {"fr": "Göteborg", "de": "Göteborg"},
+    "Lyon": {"de": "Lyon", "it": "Lione"},
+    "Marseille": {"en": "Marseille", "it": "Marsiglia"},
+}
 
 
 class CityExtra(NamedTuple):
@@ -568,12 +635,59 @@ def build() -> dict:
             canonical = cities.get(fold(city))
             if canonical is None or practice["country"] not in city_countries[canonical]:
                 raise SystemExit(f"catalogue city {city!r} does not resolve to its country")
+    codes = build_codes(country_names)
     return {
         "cities": cities,
         "countries": countries,
         "city_countries": city_countries,
-        "country_codes": build_codes(country_names),
+        "country_codes": codes,
+        "city_names": build_city_names(cities, city_countries, codes),
     }
+
+
+def build_city_names(
+    cities: dict[str, str], city_countries: dict[str, list[str]], country_codes: dict[str, str]
+) -> dict:
+    """Return canonical city → {language: name} where a language names the city otherwise.
+
+    Sources: CLDR's exemplar cities of the member countries' time zones, matched to a city
+    through its English exemplar name and its country, then `CITY_NAMES`, which wins. Each
+    name is added to `cities` as an alias of its city when no other city has it.
+    """
+    from babel.core import get_global
+    from babel.dates import get_timezone_location
+
+    names: dict[str, dict[str, str]] = {}
+    for zone, territory in sorted(get_global("zone_territories").items()):
+        if territory not in CITY_COUNTRY_CODES:
+            continue
+        canonical = cities.get(fold(get_timezone_location(zone, "en", return_city=True)))
+        country = country_codes.get(territory.lower())
+        if canonical is None or country not in city_countries.get(canonical, []):
+            continue  # a zone named after a city of another country, or of no known city
+        for lang in CITY_NAME_LANGUAGES:
+            local = get_timezone_location(zone, lang, return_city=True)
+            if local and local != canonical:
+                names.setdefault(canonical, {})[lang] = local
+    for canonical, local_names in CITY_NAMES.items():
+        if canonical not in city_countries:
+            raise SystemExit(f"CITY_NAMES city {canonical!r} is not a city of the table")
+        names.setdefault(canonical, {}).update(
+            {lang: name for lang, name in local_names.items() if name != canonical}
+        )
+    for canonical, local_names in names.items():
+        for name in local_names.values():
+            cities.setdefault(fold(name), canonical)
+    return {city: dict(sorted(langs.items())) for city, langs in sorted(names.items()) if langs}
+
+
+def build_names_only() -> dict:
+    """Return the existing table with `city_names` built again (`--names`)."""
+    table = json.loads(OUTPUT.read_text(encoding="utf-8"))
+    table["city_names"] = build_city_names(
+        table["cities"], table["city_countries"], table["country_codes"]
+    )
+    return table
 
 
 def build_codes_only() -> dict:
@@ -586,7 +700,12 @@ def build_codes_only() -> dict:
 
 
 def main() -> None:
-    table = build_codes_only() if "--codes" in sys.argv[1:] else build()
+    if "--codes" in sys.argv[1:]:
+        table = build_codes_only()
+    elif "--names" in sys.argv[1:]:
+        table = build_names_only()
+    else:
+        table = build()
     text = json.dumps(table, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     OUTPUT.write_text(text + "\n", encoding="utf-8")
     size = OUTPUT.stat().st_size

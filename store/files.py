@@ -553,7 +553,7 @@ class TrackedTable(Table):
 
     def update(
         self,
-        fields: Mapping | Callable[[Mapping], None],
+        fields: Mapping | Callable[[MutableMapping], None],
         cond: Any = None,
         doc_ids: Iterable[int] | None = None,
     ) -> list[int]:

@@ -5,6 +5,10 @@ One document per user, its id the user's id (no scan): `{"language": "fr", "firs
 user picked with /language, absent until then). Written only when something changes (a new
 member, another language, a new day, a choice), so an ordinary message costs no write.
 /forget deletes it.
+
+A group chat's language is kept in the same table under the chat's (negative) id, as
+`{"chosen": "fr"}`: the group's /language choice, or the language of the member who first
+subscribed there. It is no member: `counts` leaves it out.
 """
 
 from datetime import UTC, datetime
@@ -22,6 +26,7 @@ class MemberStore:
         self._known: dict[int, tuple[str, str]] = {
             doc.doc_id: (doc.get("language") or "", doc.get("last_seen") or "")
             for doc in self._table.all()
+            if doc.doc_id > 0  # group chats (negative ids) are no members
         }
         self._chosen: dict[int, str] = {
             doc.doc_id: doc["chosen"] for doc in self._table.all() if doc.get("chosen")
@@ -54,11 +59,24 @@ class MemberStore:
         if self._chosen.get(user_id) == language:
             return
         if self._table.get(doc_id=user_id) is None:
-            self._table.insert(Document({"language": "", "chosen": language}, doc_id=user_id))
-            self._known[user_id] = ("", "")
+            if user_id < 0:  # a group chat: its language only
+                self._table.insert(Document({"chosen": language}, doc_id=user_id))
+            else:
+                self._table.insert(Document({"language": "", "chosen": language}, doc_id=user_id))
+                self._known[user_id] = ("", "")
         else:
             self._table.update({"chosen": language}, doc_ids=[user_id])
         self._chosen[user_id] = language
+
+    def move_chat(self, old_chat_id: int, new_chat_id: int) -> None:
+        """Carry a group's language over to its supergroup's id (Telegram's upgrade)."""
+        language = self._chosen.get(old_chat_id)
+        if language is None:
+            return
+        if new_chat_id not in self._chosen:  # first the new id: a stop between keeps both
+            self.choose(new_chat_id, language)
+        self._table.remove(doc_ids=[old_chat_id])
+        del self._chosen[old_chat_id]
 
     def chosen(self, user_id: int) -> str | None:
         """Return the bot language a user picked, or None when they never picked one."""

@@ -82,6 +82,8 @@ class FakeRequest(BaseRequest):
     failures: dict[int, list[Failure]] = field(default_factory=dict)
     # Messages users sent, by (chat id, message id): a bot message replying to one carries it.
     user_messages: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)
+    # Files users sent, by file id: getFile names them and a download returns their bytes.
+    files: dict[str, bytes] = field(default_factory=dict)
     _answered: set[str] = field(default_factory=set)
     _message_ids: itertools.count = field(default_factory=lambda: itertools.count(100))
 
@@ -120,6 +122,8 @@ class FakeRequest(BaseRequest):
         pool_timeout: Any = None,
     ) -> tuple[int, bytes]:
         name = url.rsplit("/", 1)[-1]
+        if "/file/" in url and method == "GET":  # a download of a file getFile named
+            return (200, self.files[name]) if name in self.files else (404, b"")
         params = dict(request_data.parameters) if request_data else {}
         for key in ("reply_markup", "results", "commands", "reply_parameters"):
             if isinstance(params.get(key), str):
@@ -180,6 +184,15 @@ class FakeRequest(BaseRequest):
             return message
         if method == "getUpdates":
             return []
+        if method == "getFile":
+            file_id = str(params["file_id"])
+            size = len(self.files.get(file_id, b""))
+            return {
+                "file_id": file_id,
+                "file_unique_id": file_id,
+                "file_size": size,
+                "file_path": file_id,
+            }
         return True
 
     def _message(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -373,6 +386,29 @@ class BotHarness:
         message = user_message(next(self._message_ids), text, user_id, chat_id)
         asked = {"message_id": 1, "date": int(time.time()), "from": bot_user(), "text": call.text}
         message["reply_to_message"] = {**asked, "chat": message["chat"]}
+        return await self.feed({"message": message})
+
+    async def send_file(
+        self, content: bytes, file_name: str, user_id: int = USER_ID, caption: str | None = None
+    ) -> list[Call]:
+        """Send a document (as Telegram does: its bytes are fetched with getFile)."""
+        file_id = f"file-{len(self.request.files) + 1}"
+        self.request.files[file_id] = content
+        message = user_message(next(self._message_ids), "", user_id, user_id)
+        del message["text"]
+        message["document"] = {
+            "file_id": file_id,
+            "file_unique_id": file_id,
+            "file_name": file_name,
+            "file_size": len(content),
+        }
+        if caption:
+            message["caption"] = caption
+            if caption.startswith("/"):
+                length = len(caption.split(maxsplit=1)[0])
+                message["caption_entities"] = [
+                    {"type": "bot_command", "offset": 0, "length": length}
+                ]
         return await self.feed({"message": message})
 
     async def inline(self, text: str, user_id: int = USER_ID) -> list[Call]:

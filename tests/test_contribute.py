@@ -17,6 +17,7 @@ from bot.contribute import (
     telegram_length,
     when,
 )
+from bot.i18n import translator
 from bot.models import Submission
 from bot.template import FIELDS_BY_KEY
 
@@ -102,7 +103,8 @@ def test_moderation_text_names_the_submitter_the_contact_and_the_outcome() -> No
     pending = submission(user_name="<Ana>")
     practice = practice_from_answers(pending.answers, "cooking-together")
     text = moderation_text(pending, practice, "icc_practice_bot")
-    assert "Submission #7</b> from &lt;Ana&gt;" in text and "3 May 2025, 10:04 UTC" in text
+    assert "Submission #7</b> from &lt;Ana&gt;" in text
+    assert "May 3, 2025, 10:04\u202fAM UTC" in text
     assert "ana@example.org (for the moderators only)" in text
     approved = submission(
         status="approved",
@@ -111,8 +113,10 @@ def test_moderation_text_names_the_submitter_the_contact_and_the_outcome() -> No
         practice_id="cooking-together",
     )
     line = outcome_line(approved, "icc_practice_bot")
-    assert "Approved</b> by Mo &lt;d&gt;, 4 May 2025" in line and "p_cooking-together" in line
-    assert decided_text(approved) == "#7 was already approved by Mo <d> (4 May 2025, 09:00 UTC)."
+    assert "Approved</b> by Mo &lt;d&gt;, May 4, 2025" in line and "p_cooking-together" in line
+    assert decided_text(approved) == (
+        "#7 was already approved by Mo <d> (May 4, 2025, 9:00\u202fAM UTC)."
+    )
 
 
 def test_resent_submission_shows_the_earlier_reason() -> None:
@@ -129,8 +133,11 @@ def test_public_answers_keep_the_contact_only_with_consent() -> None:
     assert public_answers(practice, None)["links"] == ["https://example.org/a"]
 
 
-def test_when_formats_utc_times() -> None:
-    assert when("2025-12-01T08:05:09+00:00") == "1 Dec 2025, 08:05 UTC"
+def test_when_formats_utc_times_in_each_language_through_babel() -> None:
+    # English too goes through CLDR's formats (no strftime): month first, 12-hour clock.
+    assert when("2025-12-01T18:05:09+00:00") == "Dec 1, 2025, 6:05\u202fPM UTC"
+    assert when("2025-12-01T18:05:09+00:00", translator("fr")) == "1 déc. 2025, 18:05 UTC"
+    assert when("2025-12-01T18:05:09+00:00", translator("de")) == "01.12.2025, 18:05 UTC"
     assert when(None) == ""
 
 

@@ -40,6 +40,7 @@ SHARED = {
     "handlers.editing": "editing a message in place",
     "handlers.fallback": "the answers to what no handler took",
     "handlers.jobs": "the jobs that run beside the handlers (delivery, search log)",
+    "handlers.updates": "the parts of an update a handler's registration promises, typed",
 }
 FLOWS = {
     # handlers/contribute.py registers the submission dialogue and moderation.

@@ -288,7 +288,7 @@ def test_import_export_stats(tmp_path: Path) -> None:
 
     stats = run_cli(tmp_path, "stats", env=env)
     assert stats.returncode == 0, stats.stderr
-    assert f"published {BUNDLED_COUNT + 2}" in stats.stdout
+    assert f"Published {BUNDLED_COUNT + 2}" in stats.stdout
     for result in (first, again, exported, stats):
         assert "Traceback" not in result.stderr
 

@@ -64,7 +64,10 @@ def test_the_import_prompt_takes_the_next_file(
     assert reply["text"].startswith("<b>one.json</b>: added 1, updated 0")
     # Without the prompt, a document is no import.
     other = send_file(api, ADMIN_ID, b"{}", "x.json", caption=None)["text"]
-    assert other == "I can only read text. Type what you are looking for, or see /help."
+    assert other == (
+        "I can only read text, not photos, stickers or files. "
+        "Type what you are looking for, or see /help."
+    )
 
 
 def test_files_that_cant_be_imported_are_refused_with_a_reason(
@@ -72,7 +75,7 @@ def test_files_that_cant_be_imported_are_refused_with_a_reason(
 ) -> None:
     content = json.dumps([ROMA_IN_BARCELONA]).encode()
     member = send_file(api, MEMBER, content, "new.json")["text"]
-    assert member == "Importing practices is for moderators."
+    assert member == "This is for moderators only."
     big = send_file(api, ADMIN_ID, content, "big.json", size=3 * 1024 * 1024)["text"]
     assert "big.json is 3.0 MB; the limit is 2 MB" in big
     pdf = send_file(api, ADMIN_ID, b"%PDF-1.4", "practices.pdf")["text"]
@@ -89,4 +92,4 @@ def test_files_that_cant_be_imported_are_refused_with_a_reason(
 def test_member_commands_say_import_is_for_moderators(
     api: RecordingBotApi, running_bot: BotProcess
 ) -> None:
-    assert say(api, MEMBER, "/import")["text"] == "Importing practices is for moderators."
+    assert say(api, MEMBER, "/import")["text"] == "This is for moderators only."

@@ -104,7 +104,7 @@ def test_stats_command_prints_the_figures_as_text_and_json(tmp_path: Path) -> No
     env = bot_env(tmp_path)
     text = run_cli(tmp_path, "stats", env=env)
     assert text.returncode == 0, text.stderr
-    assert "By status: published 75" in text.stdout and "Found nothing, 30 days:" in text.stdout
+    assert "By status: Published 75" in text.stdout and "Found nothing, 30 days:" in text.stdout
     figures = json.loads(run_cli(tmp_path, "stats", "--json", env=env).stdout)
     assert figures["practices_by_status"] == {"published": 75}
     assert figures["members"] == 0 and len(figures["searches_per_week"]) == 12

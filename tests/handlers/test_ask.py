@@ -5,9 +5,10 @@ import re
 import pytest
 
 from bot.cards import MAX_CALLBACK_BYTES, MAX_MESSAGE
+from bot.i18n import ENGLISH
 from bot.search_texts import EMPTY_QUERY, STALE_BUTTON, UNKNOWN_PRACTICE
 from handlers.errors import APOLOGY
-from handlers.fallback import NOT_TEXT
+from handlers.fallback import not_text_reply
 from tests.fakes import BOT_USERNAME, BotHarness, Call, non_text_message
 
 DEEP_LINK = re.compile(rf'href="https://t\.me/{BOT_USERNAME}\?start=p_([A-Za-z0-9_-]{{1,60}})"')
@@ -238,7 +239,8 @@ async def test_search_command_works_in_groups(harness: BotHarness) -> None:
 async def test_sticker_in_private_chat_gets_a_hint(harness: BotHarness) -> None:
     sticker = non_text_message("sticker")
     reply = only_message(await harness.send_message(sticker))
-    assert reply.text == NOT_TEXT
+    assert reply.text == not_text_reply(ENGLISH)
+    assert reply.text.startswith("I can only read text") and "/help" in reply.text
 
 
 async def test_help_explains_filters_and_inline_mode(harness: BotHarness) -> None:
