@@ -41,7 +41,6 @@ from tinydb.table import Table
 
 from store.files import (
     FileStorage,
-    ShardOf,
     StorageCorrupt,
     Version,
     Writer,
@@ -113,9 +112,6 @@ def shard_of(table: str, key: str, doc: Any) -> int:
     """Return the shard of a document of a sharded table (`MEMBER_FIELDS`; else its id)."""
     member = MEMBER_FIELDS.get(table, _by_id)
     return member_of(member(key, doc) if isinstance(doc, dict) else key)
-
-
-SHARD_OF: ShardOf = shard_of
 
 
 class DatabaseError(Exception):
@@ -198,7 +194,7 @@ class Database:
                 concern_path(path, concern) if path else None,
                 lock if concern == CATALOGUE else None,
                 shards=shard_paths(path, concern) if path and concern in SHARDED else None,
-                shard_of=SHARD_OF,
+                shard_of=shard_of,
                 commit=self._commit_files,
             )
             for concern in CONCERNS
