@@ -36,7 +36,7 @@ Every action, as `ACTIONS` at the bottom lists them (`<field>`, `a/b` one of the
   fg|yes/no                         Forget
   sb|start/go/over/del              Submit
   sb|reopen|<submission>            Reopen
-  sb|<action>|<rev>[|<arg>]         Step
+  sb|<action>|<rev>[|<arg>]         StepButton
   mod|a/r/f|<submission>            Moderate
   mod|x/rs/re/rq                    Reason
   ft|<key>                          FullText
@@ -152,7 +152,7 @@ class Action:
     def pattern_for(cls, **fixed: str) -> re.Pattern[str]:
         """Return the pattern of this action with some `Literal` fields fixed to one word.
 
-        E.g. `Step.pattern_for(action="b")` routes the dialogue's Back button alone.
+        E.g. `StepButton.pattern_for(action="b")` routes the dialogue's Back button alone.
         """
         return _compile(cls, fixed)
 
@@ -391,7 +391,7 @@ StepAction = Literal[
 ]  # fmt: skip
 
 
-class Step(Action, prefix="sb"):
+class StepButton(Action, prefix="sb"):
     """A dialogue screen's button, valid while the draft's rev is `rev`."""
 
     action: StepAction
@@ -422,7 +422,7 @@ ACTIONS: tuple[type[Action], ...] = (
     Card, Page, RememberedPage, LatestPage, Country, EmptyTopic, Browse, Help, Language,
     FollowMenu, FollowKind, FollowTopic, FollowCountry, FollowCity, FollowPractice,
     Subscriptions, StopOne, StopAll, Forget,
-    Submit, Reopen, Step, Moderate, Reason, FullText,
+    Submit, Reopen, StepButton, Moderate, Reason, FullText,
 )  # fmt: skip
 
 

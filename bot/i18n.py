@@ -191,7 +191,7 @@ class Message(str):
 
     message: str
     plural: str | None
-    count: int
+    plural_count: int
     literal: bool
     values: dict[str, object]
 
@@ -205,20 +205,20 @@ class Message(str):
         **values: object,
     ) -> "Message":
         made = super().__new__(cls, _render(ENGLISH, message, plural, count, literal, values))
-        made.message, made.plural, made.count = message, plural, count
+        made.message, made.plural, made.plural_count = message, plural, count
         made.literal, made.values = literal, values
         return made
 
     def render(self, t: Translator) -> str:
         """Return the text in t's language (the catalogue's translation, values filled in)."""
-        return _render(t, self.message, self.plural, self.count, self.literal, self.values)
+        return _render(t, self.message, self.plural, self.plural_count, self.literal, self.values)
 
     @classmethod
-    def join(cls, separator: str, parts: Sequence[str]) -> "Message":
+    def joined(cls, separator: str, parts: Sequence[str]) -> "Message":
         """Return parts (Messages or plain text) joined by separator, each rendered later."""
         names = {f"p{n}": part for n, part in enumerate(parts)}
         pattern = separator.join("{" + name + "}" for name in names)
-        return cls(pattern, literal=True, **names)
+        return cls(pattern, None, 1, literal=True, **names)
 
 
 def render(text: str, t: Translator) -> str:

@@ -103,7 +103,7 @@ def validate_record(data: dict[str, Any], aliases: Aliases) -> Practice:
         except InvalidRecord as exc:
             errors.append(exc.reason)
     if errors:
-        raise InvalidRecord(Message.join("; ", errors))
+        raise InvalidRecord(Message.joined("; ", errors))
     return Practice(**values)
 
 
@@ -157,7 +157,7 @@ def _unknown_keys_reason(data: dict[str, Any]) -> Message:
             names.append(repr(key))
     many = len(names) > 1
     message = N_("unknown keys {names}") if many else N_("unknown key {names}")
-    return Message(message, names=Message.join(", ", names))
+    return Message(message, names=Message.joined(", ", names))
 
 
 def _text(data: dict[str, Any], name: str, limit: int, *, required: bool = False) -> str | None:
@@ -236,7 +236,9 @@ def _topics(data: dict[str, Any]) -> list[str]:
     names = _string_list(data, "topics")
     unknown = [name for name in names if fold(name) not in _TOPICS_BY_FOLD]
     if unknown:
-        raise InvalidRecord(Message.join("; ", [_unknown_topic_reason(name) for name in unknown]))
+        raise InvalidRecord(
+            Message.joined("; ", [_unknown_topic_reason(name) for name in unknown])
+        )
     return list(dict.fromkeys(_TOPICS_BY_FOLD[fold(name)] for name in names))
 
 

@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import place_names
-from bot.callbacks import Step as StepButton
-from bot.callbacks import StepAction, Submit
+from bot.callbacks import StepAction, StepButton, Submit
 from bot.cards import MAX_MESSAGE, card_keyboard, card_text, embed
 from bot.contribute import consent_text, preview_text, prompt_text
 from bot.dialogue import Event, Exit, Position, Step, move

@@ -1,7 +1,7 @@
 """Contributing, put together: the dialogues' ConversationHandlers and the other handlers.
 
 The dialogue's steps and their moves are `bot.dialogue`, drawn in `bot/dialogue.mmd`; the
-buttons' data is in `bot/callbacks.py` (Submit, Reopen, Step, Moderate, Reason, FullText).
+buttons' data is in `bot/callbacks.py` (Submit, Reopen, StepButton, Moderate, Reason, FullText).
 """
 
 import logging
@@ -27,7 +27,7 @@ from bot.callbacks import (
     Moderate,
     Reason,
     Reopen,
-    Step,
+    StepButton,
     Submit,
     namespace_pattern,
 )
@@ -89,7 +89,7 @@ async def prune_job(context: Context) -> None:
 def conversation(timeout: float | None = None) -> ConversationHandler:
     """Return the persistent ConversationHandler of the dialogue."""
     buttons = [
-        CallbackQueryHandler(callback, pattern=Step.pattern_for(action=action))
+        CallbackQueryHandler(callback, pattern=StepButton.pattern_for(action=action))
         for action, callback in BUTTONS.items()
     ]
     answers: list[BaseHandler] = [
@@ -122,7 +122,7 @@ def conversation(timeout: float | None = None) -> ConversationHandler:
             },
             fallbacks=[
                 CommandHandler("cancel", submit.on_cancel, filters=PRIVATE),
-                CallbackQueryHandler(submit.on_cancel, pattern=Step.pattern_for(action="x")),
+                CallbackQueryHandler(submit.on_cancel, pattern=StepButton.pattern_for(action="x")),
                 *buttons,
             ],
             allow_reentry=True,
@@ -184,7 +184,7 @@ def other_handlers() -> list[BaseHandler]:
         # A member who is not a moderator is refused whatever a moderation button carries.
         CallbackQueryHandler(moderate.on_unknown, pattern=namespace_pattern("mod")),
         CallbackQueryHandler(mine.on_full_text, pattern=FullText.pattern),
-        CallbackQueryHandler(submit.on_closed_button, pattern=Step.pattern),
+        CallbackQueryHandler(submit.on_closed_button, pattern=StepButton.pattern),
         CommandHandler("pending", moderate.pending, filters=PRIVATE),
         CommandHandler("mysubmissions", mine.my_submissions, filters=PRIVATE),
         CommandHandler("cancel", submit.nothing_to_cancel, filters=PRIVATE),

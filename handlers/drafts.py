@@ -6,7 +6,7 @@ state only says that a dialogue is open, so that typed messages are taken as its
 `ask()` writes it with the draft in one write before the screen is shown, so after a crash the
 member goes on exactly where the last screen they saw says.
 
-Dialogue buttons (`bot.callbacks.Step`, here StepButton) carry the draft's rev; a button whose
+Dialogue buttons (`bot.callbacks.StepButton`) carry the draft's rev; a button whose
 rev is not the draft's belongs to an older screen and is refused, whatever it says.
 """
 
@@ -20,7 +20,7 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import ContextTypes, ConversationHandler
 
-from bot.callbacks import Step as StepButton
+from bot.callbacks import StepButton
 from bot.contribute import step_label
 from bot.dialogue import Event, Outcome, Position, Step, move
 from bot.i18n import ENGLISH, N_, Translator

@@ -11,7 +11,7 @@ from html import escape
 
 from telegram import Update
 
-from bot.callbacks import Reopen, Step
+from bot.callbacks import Reopen, StepButton
 from bot.cards import embed
 from bot.contribute import step_label
 from bot.dialogue import Event
@@ -168,7 +168,7 @@ async def _save_conversations_job(context: Context) -> None:
 async def on_closed_button(update: Update, context: Context) -> None:
     """Answer a dialogue button pressed when no dialogue is open."""
     query = query_of(update)
-    Step.parse(query.data)  # forged data gets the stale answer, not a draft's news
+    StepButton.parse(query.data)  # forged data gets the stale answer, not a draft's news
     draft = submissions(context).draft(user_of(update).id)
     text = drafts.closed_text(context, draft, user_of(update).id, tr(update, context))
     await query.answer(text, True)

@@ -8,6 +8,7 @@ import html
 import itertools
 import json
 import re
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -251,6 +252,10 @@ def bot_user() -> dict[str, Any]:
     }
 
 
+# Removed when the test process ends.
+_SCRATCH = tempfile.TemporaryDirectory(prefix="icc-test-")
+
+
 def make_settings(**overrides: Any) -> Settings:
     """Return settings for tests; nothing is read from the environment."""
     values: dict[str, Any] = {
@@ -262,6 +267,10 @@ def make_settings(**overrides: Any) -> Settings:
         "alert_rate": 1000.0,
         "log_level": "INFO",
     }
+    if "db_path" not in overrides and "backup_dir" not in overrides:
+        # A harness whose job queue runs at BACKUP_TIME writes its daily snapshot here, never
+        # into the working directory beside the unused relative database path.
+        values["backup_dir"] = Path(_SCRATCH.name)
     values.update(overrides)
     return Settings(**values)
 

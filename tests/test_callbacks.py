@@ -16,7 +16,7 @@ from bot.callbacks import (
     Country,
     FollowCity,
     Page,
-    Step,
+    StepButton,
     StopAll,
     name_token,
     named,
@@ -45,7 +45,7 @@ SAMPLES: dict[type[Action], Action] = {
     callbacks.Forget: callbacks.Forget("yes"),
     callbacks.Submit: callbacks.Submit("over"),
     callbacks.Reopen: callbacks.Reopen(12),
-    callbacks.Step: callbacks.Step("c", 7, "Portugal"),
+    callbacks.StepButton: callbacks.StepButton("c", 7, "Portugal"),
     callbacks.Moderate: callbacks.Moderate("a", 3),
     callbacks.Reason: callbacks.Reason("rq"),
     callbacks.FullText: callbacks.FullText("safer-alta-de-lisboa"),
@@ -113,8 +113,8 @@ def test_wire_format_is_prefix_and_fields() -> None:
     assert Card("safer-alta").pack() == "c|safer-alta"
     assert Page(2, "roma | oslo").pack() == "pg|2|roma | oslo"
     assert Page.parse("pg|2|roma | oslo") == Page(2, "roma | oslo")
-    assert Step("b", 12).pack() == "sb|b|12"
-    assert Step("t", 12, "3").pack() == "sb|t|12|3"
+    assert StepButton("b", 12).pack() == "sb|b|12"
+    assert StepButton("t", 12, "3").pack() == "sb|t|12|3"
     assert StopAll().pack() == "fl|xa" and StopAll.parse("fl|xa") == StopAll()
     assert callbacks.Help().pack() == "help"
 
@@ -131,7 +131,7 @@ def test_data_over_64_bytes_is_refused_counting_bytes_not_characters() -> None:
 
 @pytest.mark.parametrize("name", ["Sankt Marien im Langen Tal " * 3, "Ελληνική Δημοκρατία" * 3])
 def test_a_name_too_long_travels_as_its_token_and_comes_back(name: str) -> None:
-    for button in (Country(name), FollowCity(name), Step("c", 2**53, name)):
+    for button in (Country(name), FollowCity(name), StepButton("c", 2**53, name)):
         data = button.pack()
         assert len(data.encode()) <= InlineKeyboardButtonLimit.MAX_CALLBACK_DATA
         assert data.endswith(name_token(name))
@@ -167,9 +167,9 @@ def test_parse_refuses_over_64_bytes_even_when_the_shape_is_right() -> None:
 
 
 def test_pattern_for_routes_one_word_of_an_action() -> None:
-    back = Step.pattern_for(action="b")
+    back = StepButton.pattern_for(action="b")
     assert back.match("sb|b|3") and not back.match("sb|s|3")
-    assert callbacks.owner_of(back) is Step
+    assert callbacks.owner_of(back) is StepButton
 
 
 def test_one_of_routes_several_actions_and_parse_one_of_reads_them() -> None:
@@ -206,6 +206,6 @@ def test_the_module_docstring_lists_every_action_as_it_is_spelt() -> None:
 
 def test_pattern_for_refuses_a_word_the_action_does_not_have() -> None:
     with pytest.raises(ValueError):
-        Step.pattern_for(action="zz")
+        StepButton.pattern_for(action="zz")
     with pytest.raises(ValueError):
         Card.pattern_for(key="x")

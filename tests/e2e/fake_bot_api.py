@@ -395,6 +395,8 @@ class FakeBotApi:
         self._lock = threading.RLock()
         self._changed = threading.Condition(self._lock)
         self._stopping = False
+        # getUpdates calls that ended because their timeout passed with nothing to deliver.
+        self.polls_timed_out = 0
         self._handlers = self._build_handlers()
         self._reset_state()
 
@@ -907,6 +909,7 @@ class FakeBotApi:
             while not (batch := self._deliverable_updates(limit)) and not self._stopping:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
+                    self.polls_timed_out += 1
                     break
                 self._changed.wait(remaining)
             return batch

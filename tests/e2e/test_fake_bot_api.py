@@ -144,9 +144,8 @@ async def test_long_poll_returns_promptly_when_update_arrives(api: FakeBotApi) -
 @pytest.mark.asyncio
 async def test_long_poll_times_out_empty(api: FakeBotApi) -> None:
     async with make_bot(api) as bot:
-        started = time.monotonic()
         assert await bot.get_updates(timeout=1) == ()
-    assert time.monotonic() - started >= 0.9  # it held the poll for its timeout first
+    assert api.polls_timed_out == 1  # it held the poll until its timeout, then answered empty
 
 
 @pytest.mark.asyncio
@@ -310,11 +309,9 @@ async def test_latency_is_applied_per_send() -> None:
 
     with FakeBotApi(latency=0.3) as api:
         async with make_bot(api) as bot:
-            started = time.monotonic()
             await asyncio.gather(*(send(i) for i in range(1, 6)))
     # Each send waited for the latency, and concurrently: all five had arrived before the
     # first answer came back (one after the other, the second would arrive after it).
-    assert min(answered) - started >= 0.3
     assert max(api.send_times) < min(answered)
 
 
