@@ -4,7 +4,7 @@ import logging
 from datetime import UTC, datetime
 from typing import Protocol
 
-from bot.alerts import AlertMatcher, plan_rows
+from bot.alerts import AlertMatcher, plan_rows, without_submitters
 from bot.catalog import Catalog
 from bot.models import OutboxRow, Practice, Subscription
 
@@ -56,6 +56,7 @@ class AlertQueue:
             self._catalog.index.places,
             datetime.now(UTC).year,
         )
+        matches = without_submitters(practices, matches)
         rows = plan_rows(practices, matches)
         if rows:
             self._outbox.queue(rows)

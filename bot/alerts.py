@@ -151,6 +151,30 @@ def group_by_target(subscriptions: Iterable[Subscription]) -> dict[Target, list[
     return groups
 
 
+def without_submitters(
+    practices: Sequence[Practice], matches: dict[int, dict[str, list[str]]]
+) -> dict[int, dict[str, list[str]]]:
+    """Return the matches without each practice's alert to the member who submitted it.
+
+    Approval sends the submitter one message, the published card (`handlers.moderate`); an
+    alert with the same card in their private chat (its id is their user id) would repeat it.
+    Other subscribers, and the submitter's other new practices, are kept.
+
+    Args:
+        practices: the practices being published (`submitted_by`: the submitter's user id).
+        matches: chat id → {practice id → why} (`AlertMatcher.match`).
+    """
+    own = {(p.submitted_by, p.id) for p in practices if p.submitted_by is not None}
+    if not own:
+        return matches
+    kept: dict[int, dict[str, list[str]]] = {}
+    for chat_id, by_practice in matches.items():
+        rest = {pid: why for pid, why in by_practice.items() if (chat_id, pid) not in own}
+        if rest:
+            kept[chat_id] = rest
+    return kept
+
+
 def plan_rows(
     practices: Sequence[Practice], matches: dict[int, dict[str, list[str]]]
 ) -> list[OutboxRow]:

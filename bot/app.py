@@ -33,6 +33,7 @@ from handlers.jobs import close_search_log, schedule_delivery, schedule_search_l
 from handlers.language import tr_for
 from handlers.limiter import ReplyFirstLimiter
 from handlers.ordering import MemberOrder
+from store.contacts import ContactStore
 from store.db import Database
 from store.members import MemberStore
 from store.outbox import Outbox
@@ -41,6 +42,7 @@ from store.practices import PracticeStore
 from store.search_log import SearchLog, search_log_path
 from store.submissions import SubmissionStore
 from store.subscriptions import SubscriptionStore
+from store.waits import WaitStore
 
 log = logging.getLogger(__name__)
 BUNDLED_LOADED = "bundled_catalogue_loaded"
@@ -101,6 +103,8 @@ def build_services(settings: Settings, database: Database) -> Services:
         submissions=SubmissionStore(database),
         members=members,
         search_log=SearchLog(search_log_path(database.path) if database.path else None),
+        waits=WaitStore(database),
+        contacts=ContactStore(database),
     )
     return svc
 

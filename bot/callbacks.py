@@ -30,6 +30,9 @@ Every action, as `ACTIONS` at the bottom lists them (`<field>`, `a/b` one of the
   fl|c|<name>                       FollowCountry
   fl|y|<name>                       FollowCity
   fp|<key>                          FollowPractice
+  fx|<target>|<key>                 FollowToggle
+  fk|t|<index>                      PickTopic
+  fk|c|<name>                       PickCountry
   fl|list/ls                        Subscriptions
   fl|x|<subscription>               StopOne
   fl|xa[|yes]                       StopAll
@@ -40,6 +43,9 @@ Every action, as `ACTIONS` at the bottom lists them (`<field>`, `a/b` one of the
   mod|a/r/f|<submission>            Moderate
   mod|x/rs/re/rq                    Reason
   ft|<key>                          FullText
+  ct|new/x                          Contact
+  ct|p|<key>                        ContactAbout
+  ct|r|<message>                    ContactReply
 """
 
 import dataclasses
@@ -347,6 +353,25 @@ class FollowPractice(Action, prefix="fp"):
     key: str
 
 
+class FollowToggle(Action, prefix="fx"):
+    """Follow, or stop following, target n of a card's Follow menu (its topics, places)."""
+
+    target: int
+    key: str
+
+
+class PickTopic(Action, prefix="fk|t"):
+    """Follow or stop topic n in /subscribe's list of topics, which stays (✓ on followed)."""
+
+    index: int
+
+
+class PickCountry(Action, prefix="fk|c"):
+    """Follow or stop a country in /subscribe's list of countries, which stays."""
+
+    name: Name
+
+
 class Subscriptions(Action, prefix="fl"):
     """The chat's subscriptions, in place (list) or as a new message (ls, from an alert)."""
 
@@ -418,11 +443,31 @@ class FullText(Action, prefix="ft"):
     key: str
 
 
+# Contact (handlers/contact.py)
+class Contact(Action, prefix="ct"):
+    """Write to the secretariat (new), or cancel the message asked for (x)."""
+
+    what: Literal["new", "x"]
+
+
+class ContactAbout(Action, prefix="ct|p"):
+    """Suggest a correction to a practice: a message to the secretariat about it."""
+
+    key: str
+
+
+class ContactReply(Action, prefix="ct|r"):
+    """A moderator replies to a member's message n."""
+
+    message: int
+
+
 ACTIONS: tuple[type[Action], ...] = (
     Card, Page, RememberedPage, LatestPage, Country, EmptyTopic, Browse, Help, Language,
     FollowMenu, FollowKind, FollowTopic, FollowCountry, FollowCity, FollowPractice,
-    Subscriptions, StopOne, StopAll, Forget,
+    FollowToggle, PickTopic, PickCountry, Subscriptions, StopOne, StopAll, Forget,
     Submit, Reopen, StepButton, Moderate, Reason, FullText,
+    Contact, ContactAbout, ContactReply,
 )  # fmt: skip
 
 

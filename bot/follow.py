@@ -155,6 +155,8 @@ class Resolver:
                 place_names.country(c, t) for c in self.aliases.city_countries.get(value, [])
             ]
             where = f" ({escape(', '.join(countries[:2]))})" if countries else ""
+        if kind == "keyword" and len(value.split()) > 1:
+            kind = "words"  # a phrase is "the words", not "the keyword"
         return t.gettext(_THE[kind]).format(name=name, where=where)
 
 
@@ -198,6 +200,7 @@ _THE = {
     "country": N_("the country <b>{name}</b>{where}"),
     "city": N_("the city <b>{name}</b>{where}"),
     "keyword": N_("the keyword <b>“{name}”</b>{where}"),
+    "words": N_("the words <b>“{name}”</b>{where}"),
 }
 EMPTY_KEYWORD = N_("Type the words to follow, e.g. <code>/subscribe anti-rumour</code>.")
 LONG_KEYWORD = N_("That is too long for a keyword: keep it under {count} characters.")

@@ -1,6 +1,6 @@
 """The messages and buttons of Follow: menus, prompts, confirmations, the list. Pure."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -11,6 +11,8 @@ from bot.i18n import ENGLISH, N_, Translator, languages, translator
 from bot.models import Practice, Subscription
 from bot.template import topic_name
 
+# What a subscription follows: (kind, name).
+Target = tuple[str, str]
 CANCEL = N_("Cancel")
 ICONS = {"topic": "🏷", "country": "🌍", "city": "🏙", "keyword": "🔤"}
 CITY_PROMPT = N_("🏙 Which city? Type its name in any language: Lisboa, Torino, Genève …")
@@ -23,11 +25,11 @@ MENU = N_(
     "<code>/subscribe country:portugal</code> · <code>/subscribe city:lisboa</code> · "
     "<code>/subscribe roma education</code>"
 )
-TOPIC_PICK = N_("🏷 Pick a topic to follow:")
+TOPIC_PICK = N_("🏷 Pick a topic to follow (✓: you follow it; tap again to stop):")
 COUNTRY_PICK = N_(
     "🌍 Pick a country to follow, or type any other: <code>/subscribe country:norway</code>"
 )
-PRACTICE_PICK = N_("🔔 Follow what this practice is about:")
+PRACTICE_PICK = N_("🔔 Follow what this practice is about (✓: you follow it; tap again to stop):")
 NOTHING_YET = N_("You don't follow anything yet: /subscribe to hear about new practices.")
 LIMIT_REACHED = N_(
     "You follow {count} things already, the most I keep. Stop one in /subscriptions first."
@@ -37,11 +39,18 @@ GONE = N_("That subscription is already stopped.")
 PRIVATE_ONLY = N_("Open a chat with me to follow practices.")
 FORGET_ASK = N_(
     "⚠️ <b>Delete everything I keep about you?</b>\n"
-    "Your subscriptions and pending alerts, your drafts and your settings are deleted for "
-    "good. Practices already published stay published."
+    "<b>Deleted for good:</b> your subscriptions and alerts not yet sent, your draft, your "
+    "submissions not published (pending or rejected), your messages to the secretariat and "
+    "their replies, your language choice and the days you used the bot.\n"
+    "<b>Stays:</b> practices of yours already published stay in the catalogue (they belong "
+    "to it now), without your name, your contact or any link to you."
 )
-FORGET_DONE = N_("Done: I deleted everything I kept about you. /start to begin again.")
-FORGET_KEPT = N_("Nothing was deleted.")
+FORGET_DONE = N_(
+    "Done: I deleted your subscriptions, alerts, draft, unpublished submissions, messages to "
+    "the secretariat and settings. Your published practices stay in the catalogue, linked to "
+    "no one. /start to begin again."
+)
+FORGET_KEPT = N_("Cancelled: nothing was deleted.")
 FORGET_IN_PRIVATE = N_("For your privacy, send /forget in a private chat with me.")
 
 # The welcome's and the card's button: labels in English, shown translated
@@ -127,13 +136,100 @@ def choices_markup(
     return InlineKeyboardMarkup([buttons[i : i + width] for i in range(0, len(buttons), width)])
 
 
+def picker_markup(
+    kind: str,
+    names: Sequence[str],
+    topics: Sequence[str],
+    t: Translator,
+    followed: Mapping[Target, object],
+    width: int = 1,
+) -> InlineKeyboardMarkup:
+    """Return /subscribe's list of topics or countries: a button per name that follows it or
+    stops it (✓ on what the chat follows), `width` a row, then Back and My subscriptions.
+
+    Args:
+        kind: "topic" or "country".
+        names: canonical names, in the order shown.
+        topics: every topic (a topic's button carries its position there).
+        t: the reader's language.
+        followed: the chat's subscriptions by `Subscription.target`.
+        width: buttons per row.
+    """
+    buttons = []
+    for name in names:
+        if kind == "topic":
+            data = callbacks.PickTopic(topics.index(name)).pack() if name in topics else None
+            shown = topic_name(t, name)
+        else:
+            data = callbacks.PickCountry(name).try_pack()
+            shown = place_names.country(name, t)
+        mark = "✓ " if Subscription(0, 0, kind, name).target in followed else ""
+        if data:
+            buttons.append(
+                InlineKeyboardButton(f"{mark}{ICONS[kind]} {shown}", callback_data=data)
+            )
+    rows = [buttons[i : i + width] for i in range(0, len(buttons), width)]
+    back = InlineKeyboardButton(t._("◀️ Back"), callback_data=callbacks.FollowMenu("menu").pack())
+    return InlineKeyboardMarkup([*rows, [back, _list(t)]])
+
+
 def practice_targets(
     practice: Practice, cities: Sequence[str], country: str | None
-) -> list[tuple[str, str]]:
+) -> list[Target]:
     """Return (kind, name) pairs a card's Follow button offers: topics, cities, country."""
     targets = [("topic", topic) for topic in practice.topics]
     targets += [("city", city) for city in cities]
     return [*targets, ("country", country)] if country else targets
+
+
+def practice_menu(
+    t: Translator, key: str, targets: Sequence[Target], followed: Mapping[Target, object]
+) -> InlineKeyboardMarkup:
+    """Return a card's Follow menu: a button per (kind, name), ✓ on what the chat follows.
+
+    Args:
+        t: the reader's language.
+        key: the practice's key (its buttons name it).
+        targets: (kind, name) pairs of `practice_targets`; a button carries its position.
+        followed: the chat's subscriptions by `Subscription.target`.
+    """
+    rows = []
+    for n, (kind, name) in enumerate(targets):
+        data = callbacks.FollowToggle(n, key).try_pack()
+        if data is None:
+            continue
+        if kind == "topic":
+            shown = topic_name(t, name)
+        else:  # one canonical place name, in t's language (bot.place_names)
+            shown = (place_names.country if kind == "country" else place_names.city)(name, t)
+        mark = "✓ " if Subscription(0, 0, kind, name).target in followed else ""
+        rows.append([InlineKeyboardButton(f"{mark}{ICONS[kind]} {shown}", callback_data=data)])
+    return InlineKeyboardMarkup([*rows, [_list(t)]])
+
+
+def keyword_note(t: Translator, matches: int, words: int) -> str:
+    """Return what a new keyword subscription catches, "keyword" or "words" as typed.
+
+    Args:
+        t: the reader's language.
+        matches: published practices a search for it finds with every word today.
+        words: how many words it has (a phrase is "these words", one word "this keyword").
+    """
+    if matches:
+        return t.ngettext(
+            "{count} published practice matches today; each new one will come here.",
+            "{count} published practices match today; each new one will come here.",
+            matches,
+        ).format(count=t.format_number(matches))
+    if words > 1:
+        return t._(
+            "No published practice matches these words yet: I will send you each new practice "
+            "that a search for them finds."
+        )
+    return t._(
+        "No published practice matches this keyword yet: I will send you each new practice "
+        "that a search for it finds."
+    )
 
 
 def label(t: Translator, sub: Subscription) -> str:

@@ -54,6 +54,12 @@ def language_name(code: str) -> str:
     return name[:1].upper() + name[1:]
 
 
+def language_in_text(code: str) -> str:
+    """Return a language's name as written inside a sentence of that language (CLDR, via
+    Babel): "français" in French, "Deutsch" in German, "English" in English."""
+    return Locale.parse(code).get_display_name(code) or code
+
+
 def resolve(chosen: str | None, telegram_code: str | None) -> str:
     """Return the language to speak to a user.
 

@@ -1,14 +1,15 @@
 """What the welcome and every practice card show, declared in one place. Pure.
 
 The welcome: how to search and the three ways to browse, then Follow and Submit. A card:
-"Read more" (`bot.cards.card_keyboard`), then the buttons `card_buttons` lists: Follow, and
-"Full text" for a practice a member submitted. Labels are English source text (N_), shown in
+"Read more" (`bot.cards.card_keyboard`), then the buttons `card_buttons` lists: Follow,
+"Full text" for a practice a member submitted, and "Suggest a correction" (a message to the
+secretariat about the practice, `handlers.contact`). Labels are English source text (N_), shown in
 each reader's language by `translated`.
 """
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.callbacks import Browse, FollowPractice, FullText, Help, Submit
+from bot.callbacks import Browse, ContactAbout, FollowPractice, FullText, Help, Submit
 from bot.follow_texts import FOLLOW_MENU_BUTTON
 from bot.i18n import N_, Translator
 from bot.models import Practice
@@ -64,6 +65,14 @@ def full_text_button(practice: Practice) -> list[InlineKeyboardButton]:
     return [InlineKeyboardButton(N_("📄 Full text"), callback_data=data)] if data else []
 
 
+def correction_button(practice: Practice) -> list[InlineKeyboardButton]:
+    """Return a card's "Suggest a correction" button: a message to the secretariat about it."""
+    data = ContactAbout(practice.key).try_pack()
+    return [InlineKeyboardButton(N_("✏️ Suggest a correction"), callback_data=data)] if data else []
+
+
 def card_buttons(practice: Practice, t: Translator) -> list[InlineKeyboardButton]:
-    """Return the buttons a card shows after "Read more", in t's language: Follow, Full text."""
-    return [translated(b, t) for b in (*follow_button(practice), *full_text_button(practice))]
+    """Return the buttons a card shows after "Read more", in t's language: Follow, Full text,
+    Suggest a correction."""
+    buttons = (*follow_button(practice), *full_text_button(practice), *correction_button(practice))
+    return [translated(b, t) for b in buttons]

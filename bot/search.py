@@ -48,6 +48,9 @@ MIN_COVERAGE = 0.34
 # Beside full matches, a partial match is shown when it scores at least this share of the best
 # full match: a strong partial answer is not hidden by a weak full one, a weak one is left out.
 NEAR_BEST = 0.8
+# A query with at least this many words the catalogue uses is a long question: when no
+# practice covers MIN_COVERAGE of it, those reaching two of its words are shown as partial.
+LONG_QUESTION = 3
 # Evidence this strong covers its unit fully (a concept in a title or keyword); weaker evidence
 # (the long texts) covers its share.
 COVERS = CONCEPT
@@ -366,6 +369,16 @@ class SearchIndex:
             if (reached[i] == every or (share >= needed and scores[i] >= floor) or i in full)
             and (candidates is None or i in candidates)
         ]
+        known_units = sum(1 for matches in units if matches.df)
+        if not kept and known_units >= LONG_QUESTION:
+            # A long question spreads its meaning over many words, and no practice covers
+            # enough of them: the practices that answer at least two of its known words are
+            # the best partial answer, rather than none.
+            kept = [
+                i
+                for i, count in reached.items()
+                if count >= 2 and (candidates is None or i in candidates)
+            ]
         return self._order(kept, scores, query)
 
     def _idf(self, df: int) -> float:

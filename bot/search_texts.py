@@ -65,7 +65,10 @@ NOT_A_YEAR = N_("‘{value}’ is not a year: write it like <code>year:2019</cod
 TOO_LONG = N_("(Your message was long, so I searched its first {count} characters.)")
 STALE_BUTTON = N_("This button has expired. Please search again.")
 NOTHING_LEFT = N_("Nothing matches this any more. Please search again.")
-UNKNOWN_PRACTICE = N_("That practice is not in the catalogue any more. Try searching for it.")
+UNKNOWN_PRACTICE = N_(
+    "That practice is not in the catalogue: it is not published yet, or no longer. "
+    "Try searching for it."
+)
 
 
 def help_text(t: Translator, bot_username: str) -> str:

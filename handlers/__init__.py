@@ -19,9 +19,11 @@ from telegram.ext import (
 
 from bot import callbacks
 from bot.i18n import N_
+from bot.waits import CONTACT, CONTACT_REPLY, FOLLOW_CITY, FOLLOW_KEYWORD
 from handlers import (
     browse,
     chat_state,
+    contact,
     contribute,
     edits,
     fallback,
@@ -35,7 +37,9 @@ from handlers import (
     stats,
     subscribe,
     subscriptions,
+    waits,
 )
+from handlers.deps import SERVICES_KEY
 from handlers.errors import on_error
 
 PRIVATE = filters.ChatType.PRIVATE
@@ -54,8 +58,9 @@ COMMANDS = [
     BotCommand("forget", N_("Delete everything the bot keeps about you")),
     BotCommand("submit", N_("Share a good practice of your city")),
     BotCommand("mysubmissions", N_("Your submissions and where they stand")),
+    BotCommand("contact", N_("Write to the programme's secretariat")),
     BotCommand("language", N_("Choose the language the bot speaks to you in")),
-    BotCommand("help", N_("How to search, filters and inline mode")),
+    BotCommand("help", N_("Everything the bot does")),
     BotCommand("start", N_("Welcome and main menu")),
 ]
 
@@ -90,6 +95,7 @@ def follow_handlers() -> list[BaseHandler]:
         CommandHandler("subscriptions", subscriptions.subscriptions_command),
         CommandHandler("unsubscribe", subscriptions.unsubscribe_command),
         CommandHandler("forget", forget.forget_command),
+        CommandHandler("contact", contact.contact_command),
         CommandHandler("alerts", chat_state.alerts_command),
         CommandHandler("stats", stats.stats_command),
         CallbackQueryHandler(
@@ -101,7 +107,12 @@ def follow_handlers() -> list[BaseHandler]:
         CallbackQueryHandler(
             subscribe.on_practice_follow, pattern=callbacks.FollowPractice.pattern
         ),
+        CallbackQueryHandler(subscribe.on_practice_toggle, pattern=callbacks.FollowToggle.pattern),
+        CallbackQueryHandler(
+            subscribe.on_pick, pattern=callbacks.one_of(callbacks.PickTopic, callbacks.PickCountry)
+        ),
         CallbackQueryHandler(forget.on_forget_button, pattern=callbacks.Forget.pattern),
+        CallbackQueryHandler(contact.on_button, pattern=callbacks.one_of(*contact.BUTTONS)),
         MessageHandler(
             filters.TEXT & ~filters.COMMAND & subscribe.PROMPT_REPLY & NEW,
             subscribe.on_prompt_reply,
@@ -126,8 +137,22 @@ def fallback_handlers() -> list[BaseHandler]:
     ]
 
 
+WAITS_GROUP = -4  # a command or another flow ends a wait before anything answers it
 MEMBERS_GROUP = -3
 GATE_GROUP = -2  # before everything else
+
+
+def awaited_answers(app: Application) -> waits.AwaitedAnswer:
+    """Return the handler of answers to the bot's last question (`bot.waits`), by kind."""
+    return waits.AwaitedAnswer(
+        lambda: app.bot_data[SERVICES_KEY],
+        {
+            FOLLOW_CITY: subscribe.on_prompt_answer,
+            FOLLOW_KEYWORD: subscribe.on_prompt_answer,
+            CONTACT: contact.on_member_message,
+            CONTACT_REPLY: contact.on_moderator_reply,
+        },
+    )
 
 
 def register(app: Application) -> None:
@@ -140,7 +165,10 @@ def register(app: Application) -> None:
     app.add_handler(TypeHandler(Update, stats.note_member), MEMBERS_GROUP)
     # Before everything else: a user who writes again can receive alerts again.
     app.add_handler(TypeHandler(Update, chat_state.reactivate_on_contact), group=-1)
+    app.add_handler(TypeHandler(Update, waits.end_on_other_flow), WAITS_GROUP)
     app.add_handlers(core_handlers())
+    # A member's text after the bot's question is its answer, before any dialogue or search.
+    app.add_handler(awaited_answers(app))
     app.add_handlers(follow_handlers())
     # The dialogues own typed answers, so they come before the plain-text search.
     app.add_handlers(contribute.conversations())

@@ -2,7 +2,7 @@
 names. Shared by the handlers that show or act on a practice (search, start, moderation,
 Follow, submissions)."""
 
-from telegram import ReplyParameters, Update
+from telegram import InlineKeyboardMarkup, ReplyParameters, Update
 from telegram.ext import ContextTypes
 
 from bot.cards import card_keyboard, card_text
@@ -32,15 +32,23 @@ async def send_card(
     practice: Practice,
     reply: ReplyParameters | None = None,
     t: Translator | None = None,
+    header: str = "",
+    menu: InlineKeyboardMarkup | None = None,
 ) -> None:
     """Send a practice's card with its buttons (quoting `reply`, in a group), in t's language
-    (else the language of the chat's member)."""
+    (else the language of the chat's member), under `header` (HTML, a line) when given, with
+    the rows of `menu` under its own buttons when given."""
     svc = services(context)
     t = t or tr_for(svc, chat_id)
     buttons = card_buttons(practice, t)
+    text = card_text(practice, context.bot.username, t=t)
+    markup = card_keyboard(practice, buttons, t)
+    if menu is not None:
+        rows = [*(markup.inline_keyboard if markup else ()), *menu.inline_keyboard]
+        markup = InlineKeyboardMarkup(rows)
     await context.bot.send_message(
         chat_id,
-        card_text(practice, context.bot.username, t=t),
-        reply_markup=card_keyboard(practice, buttons, t),
+        f"{header}\n\n{text}" if header else text,
+        reply_markup=markup,
         reply_parameters=reply,
     )

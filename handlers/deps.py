@@ -13,6 +13,7 @@ from bot.delivery import Deliverer
 from bot.follow import Resolver
 from bot.i18n import N_
 from bot.publishing import Publisher
+from store.contacts import ContactStore
 from store.db import Database
 from store.members import MemberStore
 from store.outbox import Outbox
@@ -20,8 +21,13 @@ from store.practices import PracticeStore
 from store.search_log import SearchLog
 from store.submissions import SubmissionStore
 from store.subscriptions import SubscriptionStore
+from store.waits import WaitStore
 
 SERVICES_KEY = "services"
+# In user_data: the id of the update that created the member's entry (their very first
+# message, `handlers.stats.note_member`): /start with a shared link as that first message
+# then says what the bot is.
+FIRST_VISIT = "first_visit"
 # The one answer to a member who uses what only moderators (ADMIN_IDS) may use.
 MODERATORS_ONLY = N_("This is for moderators only.")
 # The one answer to a photo, sticker or file where only text is read (each screen may add
@@ -47,6 +53,8 @@ class Services:
         submissions: drafts of the submission dialogue and sent submissions.
         members: who wrote, in which language, and the language they chose.
         search_log: counts of searches for /stats (no user ids).
+        waits: the question each member's next message answers (`bot.waits`).
+        contacts: members' messages to the secretariat (/contact).
     """
 
     settings: Settings
@@ -62,6 +70,8 @@ class Services:
     submissions: SubmissionStore
     members: MemberStore
     search_log: SearchLog
+    waits: WaitStore
+    contacts: ContactStore
     # Seconds since the epoch, for waits that must expire also across restarts (tests set it).
     clock: Callable[[], float] = time.time
 

@@ -1,4 +1,10 @@
-"""`/forget`: delete everything the bot keeps about a user, after a confirmation."""
+"""`/forget`: delete everything the bot keeps about a user, after a confirmation.
+
+What goes and what stays is said before and after (`bot.follow_texts.FORGET_ASK`): every
+subscription, pending alert, draft, unpublished submission (its number stays, empty, as
+"withdrawn"), message to the secretariat, wait and setting goes; published practices stay in
+the catalogue without the submitter's name, contact or link (`forget_steps`).
+"""
 
 import logging
 from collections.abc import Callable
@@ -10,6 +16,7 @@ from telegram.ext import ContextTypes
 from bot import follow_texts as ft
 from bot.callbacks import Forget
 from bot.i18n import N_
+from handlers import contact
 from handlers.deps import Services, services
 from handlers.gate import FORGET, private_link
 from handlers.language import tr
@@ -42,7 +49,10 @@ async def on_forget_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if not confirmed:
         await query.message.edit_text(t.gettext(ft.FORGET_KEPT))
         return
+    copies = contact.copies_of(context, query.from_user.id)
     done = forget_user(context, query.from_user.id)
+    # The moderators' copies of the member's messages say they were deleted, without the text.
+    await contact.erase_copies(context, copies)
     # Deleted: the language choice is gone too, so this last answer is in Telegram's language.
     t = tr(update, context)
     await query.message.edit_text(t.gettext(ft.FORGET_DONE if done else PARTLY))
@@ -59,8 +69,17 @@ def forget_steps(svc: Services) -> tuple[tuple[str, Callable[[int], object]], ..
         ("alerts queued for sending", svc.deliverer.queue.remove_chat),
         ("alerts in the outbox", svc.outbox.delete_chat),
         ("drafts and submissions", svc.submissions.forget_user),
+        ("submitter link on published practices", lambda uid: _unlink_practices(svc, uid)),
+        ("messages to the secretariat", svc.contacts.forget_user),
+        ("question waiting for an answer", svc.waits.forget_user),
         ("language and member entry", svc.members.forget),
     )
+
+
+def _unlink_practices(svc: Services, user_id: int) -> None:
+    """Remove the member's link from the practices they submitted; they stay published."""
+    if svc.practices.unlink_submitter(user_id):
+        svc.catalog.reload()
 
 
 def forget_user(context: ContextTypes.DEFAULT_TYPE, user_id: int) -> bool:

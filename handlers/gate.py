@@ -22,6 +22,7 @@ from handlers.updates import query_of
 
 # Deep-link payloads (/start <payload> in the private chat) of the flows that run there only.
 SUBMIT, FOLLOW_CITY, FOLLOW_KEYWORD, FORGET = "submit", "follow_city", "follow_keyword", "forget"
+CONTACT = "contact"
 # `/start submit` in a private chat: taken by the submission dialogue, not by `start`.
 OWN_FLOW_LINK = filters.ChatType.PRIVATE & filters.Regex(rf"^/start(@\w+)?\s+{SUBMIT}\s*$")
 # Callback data of the buttons that start those flows → the payload that starts it privately.
@@ -30,6 +31,8 @@ _PRIVATE_BUTTONS = (
     (callbacks.FollowKind.pattern_for(kind="city"), FOLLOW_CITY),
     (callbacks.FollowKind.pattern_for(kind="keyword"), FOLLOW_KEYWORD),
     (callbacks.namespace_pattern("fg"), FORGET),
+    (callbacks.Contact.pattern, CONTACT),
+    (callbacks.ContactAbout.pattern, CONTACT),
 )
 IN_PRIVATE = N_("This is done in our private chat:")
 NOT_YOURS = N_(

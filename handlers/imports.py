@@ -1,6 +1,8 @@
 """In-chat import: a moderator sends a practice file (JSON, or the listing page's text).
 
-The file comes with the caption `/import`, or answers the bot's `/import` prompt. It goes
+The file comes with the caption `/import`, or answers the bot's `/import` prompt: a reply to
+it, or the moderator's next document while the prompt's stored wait is open (`bot.waits`:
+30 minutes, also across a restart; another command ends it). It goes
 through the command-line import's path (`bot.importers.read_practice_file`, then
 `Publisher.publish` with alerts), so validation, idempotence by id and alerts are the same;
 the moderator gets the counts and each rejection with its reason. Refused with a reason: a
@@ -19,14 +21,14 @@ from bot.i18n import N_, Translator, languages, translator
 from bot.import_report import import_lines
 from bot.importers import ImportFileError, read_practice_file
 from bot.stats import chunks
+from bot.waits import IMPORT, Wait
 from handlers import fallback
 from handlers.deps import MODERATORS_ONLY, services
 from handlers.language import tr
-from handlers.updates import document_of, message_of, user_data_of
+from handlers.updates import document_of, message_of, user_of
 
 MAX_BYTES = 2 * 1024 * 1024  # far above the whole catalogue as JSON (~0.3 MB for 360)
 SUFFIXES = (".json", ".txt")
-AWAITING_KEY = "awaiting_import"
 # {limit}: MAX_BYTES in MB.
 PROMPT = N_(
     "Send the file of practices as a reply to this message: a .json file (the data model's "
@@ -48,7 +50,8 @@ async def import_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if not services(context).is_admin(user.id if user else None):
         await message.reply_text(t.gettext(MODERATORS_ONLY))
         return
-    user_data_of(context)[AWAITING_KEY] = True
+    svc = services(context)
+    svc.waits.open(user_of(update).id, Wait.opened(IMPORT, message.chat.id, svc.clock()))
     prompt = t.gettext(PROMPT).format(limit=t.format_number(MAX_BYTES // (1024 * 1024)))
     await message.reply_text(prompt, reply_markup=ForceReply(selective=True))
 
@@ -64,7 +67,9 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if not services(context).is_admin(user.id if user else None):
         await message.reply_text(t.gettext(MODERATORS_ONLY))
         return
-    user_data_of(context).pop(AWAITING_KEY, None)
+    waiting = services(context).waits.get(user_of(update).id)
+    if waiting is not None and waiting.kind == IMPORT:
+        services(context).waits.close(user_of(update).id)
     refusal = _refusal(document_of(message), t)
     if refusal:
         await message.reply_text(escape(refusal))
@@ -79,7 +84,13 @@ def _meant_for_import(message: Message, context: ContextTypes.DEFAULT_TYPE) -> b
     answer = message.reply_to_message
     asked = (answer.text or "") if answer is not None else ""
     by_reply = any(asked.startswith(translator(code).gettext(PROMPT)[:40]) for code in languages())
-    return by_caption or by_reply or bool(user_data_of(context).get(AWAITING_KEY))
+    user = message.from_user
+    svc = services(context)
+    waiting = svc.waits.get(user.id) if user else None
+    by_wait = bool(
+        waiting and waiting.kind == IMPORT and waiting.takes(message.chat.id, svc.clock())
+    )
+    return by_caption or by_reply or by_wait
 
 
 def _refusal(document: Document, t: Translator) -> str | None:

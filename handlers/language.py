@@ -13,7 +13,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update, User
 from telegram.ext import ContextTypes
 
 from bot.callbacks import CallbackDataError, Language
-from bot.i18n import Translator, language_name, languages, resolve, translator
+from bot.i18n import Translator, language_in_text, language_name, languages, resolve, translator
 from handlers.deps import Services, services
 from handlers.updates import message_of, query_of
 
@@ -60,11 +60,19 @@ def tr_user(context: ContextTypes.DEFAULT_TYPE, user: User | None) -> Translator
 def tr(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Translator:
     """Return the translator of an update: its group's language if it has one, else its user's."""
     chat = update.effective_chat
-    if chat is not None and is_group(chat.id):
-        chosen = services(context).members.chosen(chat.id)
+    return tr_in_chat(context, chat.id if chat else None, update.effective_user)
+
+
+def tr_in_chat(
+    context: ContextTypes.DEFAULT_TYPE, chat_id: int | None, user: User | None
+) -> Translator:
+    """Return the translator for what user said in a chat: a group's own language when it has
+    chosen one (everyone in the group reads the answer), else the user's."""
+    if chat_id is not None and is_group(chat_id):
+        chosen = services(context).members.chosen(chat_id)
         if chosen is not None:
             return translator(chosen)
-    return tr_user(context, update.effective_user)
+    return tr_user(context, user)
 
 
 def language_markup() -> InlineKeyboardMarkup:
@@ -103,4 +111,4 @@ async def on_language_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
         done = t._("From now on I speak {language} in this group. /language changes it.")
     else:
         done = t._("From now on I speak {language} with you. /language changes it.")
-    await query.edit_message_text(done.format(language=language_name(code)))
+    await query.edit_message_text(done.format(language=language_in_text(code)))

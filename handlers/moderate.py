@@ -141,15 +141,13 @@ async def on_approve(update: Update, context: Context) -> None:
     await query_of(update).answer(published)
     await mark_copies(context, submission)
     author = tr_for(services(context), submission.user_id)  # the submitter in theirs
-    await tell_author(
-        context,
-        submission,
-        author._(
-            "🎉 Your practice “{title}” (submission #{number}) is published. "
-            "Thank you! Members can find it now:"
-        ).format(title=title_of(submission), number=submission.id),
-    )
-    await _send_card_to_author(context, submission, practice)
+    # One message: the published card under the news (their alert for it is not queued,
+    # `bot.alerts.without_submitters`).
+    header = author._(
+        "🎉 Your practice “{title}” (submission #{number}) is published. "
+        "Thank you! Members can find it now:"
+    ).format(title=title_of(submission), number=submission.id)
+    await _send_card_to_author(context, submission, practice, header)
 
 
 def publish(context: Context, submission: Submission, moderator: User) -> Practice:
@@ -234,9 +232,9 @@ async def tell_author(context: Context, submission: Submission, text: str, **kwa
 
 
 async def _send_card_to_author(
-    context: Context, submission: Submission, practice: Practice
+    context: Context, submission: Submission, practice: Practice, header: str = ""
 ) -> None:
     try:
-        await send_card(context, submission.user_id, practice)
+        await send_card(context, submission.user_id, practice, header=header)
     except TelegramError as error:
         log.info("could not send the card of #%s to its author: %s", submission.id, error)

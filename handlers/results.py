@@ -23,7 +23,7 @@ from bot.search_texts import (
 )
 from bot.template import TOPICS
 from handlers.deps import services
-from handlers.language import tr_user
+from handlers.language import tr_in_chat
 
 # Queries too long for callback data are remembered here under a short id; after a restart
 # their buttons say they have expired.
@@ -53,7 +53,7 @@ async def reply_with_results(
     the practices of its country when there are some.
     """
     svc = services(context)
-    t = t or tr_user(context, message.from_user)
+    t = t or tr_in_chat(context, message.chat.id, message.from_user)
     result = svc.catalog.search(text)
     record_search(context, message, text, len(result.practices))
     follow_row = _follow_missing_place(t, result)

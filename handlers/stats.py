@@ -17,7 +17,7 @@ from telegram.ext import ContextTypes
 
 from bot import chart
 from bot.stats import CHART_HINT, Stats, chunks, render
-from handlers.deps import MODERATORS_ONLY, Services, services
+from handlers.deps import FIRST_VISIT, MODERATORS_ONLY, Services, services
 from handlers.language import tr
 from handlers.updates import message_of
 from store.figures import alert_counts, submission_counts
@@ -71,7 +71,10 @@ async def note_member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     user = update.effective_user
     if user is None or user.is_bot or update.my_chat_member:
         return
-    services(context).members.seen(user.id, user.language_code)
+    members = services(context).members
+    if members.is_new(user.id) and context.user_data is not None:
+        context.user_data[FIRST_VISIT] = update.update_id
+    members.seen(user.id, user.language_code)
 
 
 async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

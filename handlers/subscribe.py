@@ -2,8 +2,9 @@
 
 import itertools
 from collections.abc import Iterable
+from html import escape
 
-from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, MaybeInaccessibleMessage, Message, Update
 from telegram.ext import ContextTypes, filters
 
 from bot import follow_texts as ft
@@ -14,20 +15,26 @@ from bot.callbacks import (
     FollowKind,
     FollowMenu,
     FollowPractice,
+    FollowToggle,
     FollowTopic,
+    PickCountry,
+    PickTopic,
     named,
     parse_one_of,
 )
 from bot.follow import MAX_SUBSCRIPTIONS, parse_follow
+from bot.follow_texts import Target
 from bot.i18n import Translator
-from bot.models import Subscription
+from bot.models import Practice, Subscription
 from bot.template import TOPICS
+from bot.waits import FOLLOW_CITY, FOLLOW_KEYWORD, Wait
+from handlers import subscriptions
 from handlers.cards import practice_of_button
-from handlers.deps import services
+from handlers.deps import Services, services
 from handlers.editing import edit_or_ignore
 from handlers.gate import kept_for_member
 from handlers.language import note_group_language, tr
-from handlers.updates import message_of, pressed_message, query_of
+from handlers.updates import message_of, pressed_message, query_of, user_of
 from store.subscriptions import ADDED, DUPLICATE
 
 # The buttons `on_follow_button` answers: the menu, and what it offers to follow.
@@ -64,12 +71,38 @@ async def subscribe_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
 
 
 async def on_prompt_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Follow the city or keywords typed in reply to the bot's question."""
+    """Follow the city or keywords typed in reply to the bot's question (also after its wait
+    ended: the reply names the question)."""
     message = message_of(update)
     asked = message.reply_to_message  # PROMPT_REPLY: a reply to the bot's question
     kind = prompt_kind((asked.text or "") if asked else "") or "keyword"
+    services(context).waits.close(user_of(update).id)
     text, markup = follow_typed(context, message, kind, message.text or "", tr(update, context))
     await message.reply_text(text, reply_markup=markup)
+
+
+async def on_prompt_answer(update: Update, context: ContextTypes.DEFAULT_TYPE, wait: Wait) -> None:
+    """Follow the city or keywords typed after the bot's question, a reply or not."""
+    message = message_of(update)
+    services(context).waits.close(user_of(update).id)
+    kind = "city" if wait.kind == FOLLOW_CITY else "keyword"
+    text, markup = follow_typed(context, message, kind, message.text or "", tr(update, context))
+    await message.reply_text(text, reply_markup=markup)
+
+
+async def ask_for(
+    message: MaybeInaccessibleMessage,
+    context: ContextTypes.DEFAULT_TYPE,
+    user_id: int,
+    kind: str,
+    t: Translator,
+) -> None:
+    """Ask for a city or keywords to follow; the member's next message here is the answer."""
+    svc = services(context)
+    wait_kind = FOLLOW_CITY if kind == "city" else FOLLOW_KEYWORD
+    svc.waits.open(user_id, Wait.opened(wait_kind, message.chat.id, svc.clock()))
+    prompt = t.gettext(ft.PROMPTS[kind])
+    await message.chat.send_message(prompt, reply_markup=ft.prompt_markup(kind))
 
 
 def follow_typed(
@@ -109,13 +142,26 @@ def subscribe(
         Subscription(chat_id, user_id, kind, value), MAX_SUBSCRIPTIONS
     )
     what = state.resolver.describe(kind, result.subscription.value, t)
-    if result.outcome == ADDED:
+    if result.outcome == ADDED and kind == "keyword":
+        text = t._("🔔 Done: you follow {what}.") + " " + _keyword_note(state, value, t)
+    elif result.outcome == ADDED:
         text = t._("🔔 Done: you follow {what}. New practices on it will come here.")
     elif result.outcome == DUPLICATE:
         text = t._("You already follow {what}.")
     else:
         text = t.gettext(ft.LIMIT_REACHED)
     return text.format(what=what, count=MAX_SUBSCRIPTIONS), ft.done_markup(t)
+
+
+def _keyword_note(state: Services, value: str, t: Translator) -> str:
+    """Return what a keyword catches: nothing published yet, or how many practices today.
+
+    A keyword alert comes for a new practice exactly when searching for the keyword would
+    find it with every word (`bot.alerts`); a partial or filter-only answer is no match.
+    """
+    result = state.catalog.search(value)
+    full = not (result.partial or result.filter_only or result.missing)
+    return ft.keyword_note(t, len(result.practices) if full else 0, len(value.split()))
 
 
 async def on_follow_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -149,16 +195,10 @@ async def _pick_kind(
     query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, kind: str, t: Translator
 ) -> None:
     await query.answer()
-    if kind == "topic":
-        markup = ft.choices_markup("topic", TOPICS, TOPICS, t)
-        await edit_or_ignore(pressed_message(query), t.gettext(ft.TOPIC_PICK), markup)
-    elif kind == "country":
-        names = [country for country, _ in services(context).catalog.country_counts()]
-        markup = ft.choices_markup("country", names, TOPICS, t, width=2)
-        await edit_or_ignore(pressed_message(query), t.gettext(ft.COUNTRY_PICK), markup)
+    if kind in ("topic", "country"):
+        await _show_picker(query, context, kind, t, "")
     elif kind in ft.PROMPTS:
-        prompt = t.gettext(ft.PROMPTS[kind])
-        await pressed_message(query).chat.send_message(prompt, reply_markup=ft.prompt_markup(kind))
+        await ask_for(pressed_message(query), context, query.from_user.id, kind, t)
 
 
 async def _follow_pressed(
@@ -198,15 +238,101 @@ async def on_practice_follow(update: Update, context: ContextTypes.DEFAULT_TYPE)
     if not isinstance(query.message, Message):
         await query.answer(t.gettext(ft.PRIVATE_ONLY), show_alert=True)
         return
+    await query.answer()
+    targets = _practice_targets(context, practice)
+    followed = _followed(context, query.message.chat.id)
+    await query.message.chat.send_message(
+        t.gettext(ft.PRACTICE_PICK),
+        reply_markup=ft.practice_menu(t, practice.key, targets, followed),
+        reply_parameters=kept_for_member(update),
+    )
+
+
+def _practice_targets(context: ContextTypes.DEFAULT_TYPE, practice: Practice) -> list[Target]:
     aliases = services(context).catalog.aliases
     cities = list(dict.fromkeys(aliases.canonical_city(c) for c in practice.cities))
-    country = aliases.country(practice.country)
-    buttons = [
-        ft.target_button(kind, name, TOPICS, t)
-        for kind, name in ft.practice_targets(practice, cities, country)
-    ]
-    await query.answer()
-    markup = InlineKeyboardMarkup([[b] for b in buttons if b])
-    await pressed_message(query).chat.send_message(
-        t.gettext(ft.PRACTICE_PICK), reply_markup=markup, reply_parameters=kept_for_member(update)
-    )
+    return ft.practice_targets(practice, cities, aliases.country(practice.country))
+
+
+def _followed(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> dict[Target, Subscription]:
+    """Return a chat's subscriptions by what they follow (`Subscription.target`)."""
+    return {sub.target: sub for sub in services(context).subscriptions.for_chat(chat_id)}
+
+
+async def on_practice_toggle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Follow or stop one target of a card's Follow menu, and show the menu again with ✓."""
+    query = query_of(update)
+    t = tr(update, context)
+    button = FollowToggle.parse(query.data)
+    practice = await practice_of_button(update, context, button.key)
+    if practice is None:
+        return
+    if not isinstance(query.message, Message):
+        await query.answer(t.gettext(ft.PRIVATE_ONLY), show_alert=True)
+        return
+    targets = _practice_targets(context, practice)
+    if button.target >= len(targets):
+        raise CallbackDataError(f"no target {button.target} of {practice.key!r}")
+    kind, name = targets[button.target]
+    shown = await _toggle(query, context, kind, name, t)
+    markup = ft.practice_menu(t, practice.key, targets, _followed(context, query.message.chat.id))
+    await edit_or_ignore(query.message, f"{t.gettext(ft.PRACTICE_PICK)}\n{escape(shown)}", markup)
+
+
+async def _toggle(
+    query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, kind: str, name: str, t: Translator
+) -> str:
+    """Follow a target the chat doesn't follow, or stop it; answer the press; return what
+    happened, as a line (plain text) for the menu that stays."""
+    chat_id, user_id = pressed_message(query).chat.id, query.from_user.id
+    same = _followed(context, chat_id).get(Subscription(0, 0, kind, name).target)
+    if same is None:
+        text, _ = subscribe(context, chat_id, user_id, kind, name, t)
+        following = text.startswith("🔔")
+        note = t._("🔔 Following: {what}") if following else t.gettext(ft.LIMIT_REACHED)
+    elif subscriptions.may_stop(same, pressed_message(query), user_id):
+        services(context).subscriptions.remove(same.id)
+        note = t._("Stopped: {what}")
+    else:
+        note = t.gettext(ft.NOT_YOURS)
+    label = ft.label(t, Subscription(0, 0, kind, name))
+    shown = note.format(what=label, count=MAX_SUBSCRIPTIONS)
+    await query.answer(shown[: subscriptions.ANSWER_LENGTH])
+    return shown
+
+
+async def on_pick(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Follow or stop a topic or country of /subscribe's lists; the list stays, with ✓."""
+    query = query_of(update)
+    t = tr(update, context)
+    button = parse_one_of(query.data, PickTopic, PickCountry)
+    if not isinstance(query.message, Message):
+        await query.answer(t.gettext(ft.PRIVATE_ONLY), show_alert=True)
+        return
+    if isinstance(button, PickTopic):
+        kind, name = "topic", TOPICS[button.index] if button.index < len(TOPICS) else ""
+    elif isinstance(button, PickCountry):
+        places = services(context).catalog.index.places
+        kind, name = "country", named(button.name, _known_names(context, "country", places)) or ""
+    else:
+        raise CallbackDataError(f"not a list's button: {query.data!r}")
+    if not name or not services(context).resolver.is_known(
+        kind, name, services(context).catalog.index.places
+    ):
+        raise CallbackDataError(f"no {kind} {name!r} to follow")
+    shown = await _toggle(query, context, kind, name, t)
+    await _show_picker(query, context, kind, t, escape(shown))
+
+
+async def _show_picker(
+    query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, kind: str, t: Translator, line: str
+) -> None:
+    """Show /subscribe's list of topics or countries in place, ✓ on what the chat follows."""
+    followed = _followed(context, pressed_message(query).chat.id)
+    if kind == "topic":
+        text, names, width = t.gettext(ft.TOPIC_PICK), list(TOPICS), 1
+    else:
+        names = [country for country, _ in services(context).catalog.country_counts()]
+        text, width = t.gettext(ft.COUNTRY_PICK), 2
+    markup = ft.picker_markup(kind, names, TOPICS, t, followed, width)
+    await edit_or_ignore(pressed_message(query), f"{text}\n{line}" if line else text, markup)

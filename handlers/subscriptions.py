@@ -46,13 +46,15 @@ async def unsubscribe_command(update: Update, context: ContextTypes.DEFAULT_TYPE
         return
     arg = parts[1].strip()
     if arg.casefold() in ALL_WORDS:
-        stopped = _stop_all(context, message, user_of(update).id)
-        await message.reply_text(
-            _stopped(t, stopped) + " " + t._("No more alerts will come here.")
-        )
+        # Asked first, as the list's Stop all button is: nothing stops until confirmed.
+        mine = [s for s in subs if may_stop(s, message, user_of(update).id)]
+        if not mine:
+            await message.reply_text(t.gettext(ft.NOTHING_YET))
+            return
+        await message.reply_text(ft.ask_stop_all(t, len(mine)), reply_markup=ft.stop_all_markup(t))
         return
     sub = _find(context, subs, arg)
-    if sub is None or not _may_stop(sub, message, user_of(update).id):
+    if sub is None or not may_stop(sub, message, user_of(update).id):
         text = t._("That is not in your /subscriptions.") + " " + t.gettext(UNSUBSCRIBE_HELP)
         await message.reply_text(text)
         return
@@ -85,7 +87,7 @@ def _find(
     return named[0] if named else None
 
 
-def _may_stop(sub: Subscription, message: MaybeInaccessibleMessage, user_id: int) -> bool:
+def may_stop(sub: Subscription, message: MaybeInaccessibleMessage, user_id: int) -> bool:
     """Return True when this user may stop this subscription from this chat.
 
     In a private chat the chat is the user; in a group only whoever subscribed may stop it.
@@ -143,7 +145,7 @@ async def _stop_one(
     sub = services(context).subscriptions.get(sub_id)
     if sub is None:
         await query.answer(t.gettext(ft.GONE), show_alert=True)
-    elif not _may_stop(sub, pressed_message(query), query.from_user.id):
+    elif not may_stop(sub, pressed_message(query), query.from_user.id):
         await query.answer(t.gettext(ft.NOT_YOURS), show_alert=True)
     else:
         services(context).subscriptions.remove(sub_id)
@@ -155,7 +157,8 @@ async def _stop_all_pressed(
     query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, t: Translator, confirmed: bool
 ) -> None:
     if not confirmed:
-        count = len(services(context).subscriptions.for_chat(pressed_message(query).chat.id))
+        subs = services(context).subscriptions.for_chat(pressed_message(query).chat.id)
+        count = sum(may_stop(s, pressed_message(query), query.from_user.id) for s in subs)
         await query.answer()
         await edit_or_ignore(
             pressed_message(query), ft.ask_stop_all(t, count), ft.stop_all_markup(t)

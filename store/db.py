@@ -4,13 +4,14 @@ The database is several files beside `DB_PATH`, so that a write rewrites only wh
 changed (a dialogue step never rewrites the catalogue or the outbox, nor another member's
 shard):
 
-| concern     | files (DB_PATH = data/bot.json)      | tables                                  |
-|-------------|--------------------------------------|-----------------------------------------|
-| catalogue   | data/bot.json                        | meta, practices, submissions            |
-| members     | data/bot.members.00.json … .99.json  | subscriptions, chats, members           |
-| dialogues   | data/bot.dialogues.00.json … .99.json| drafts, conversations, reason_requests  |
-| outbox      | data/bot.outbox.json                 | outbox, outbox_summary                  |
-|             | data/bot.json.outbox-journal         | marks of sent alerts, not yet folded    |
+| concern   | files (DB_PATH = data/bot.json)       | tables                                    |
+|-----------|---------------------------------------|-------------------------------------------|
+| catalogue | data/bot.json                         | meta, practices, submissions              |
+| members   | data/bot.members.00.json … .99.json   | subscriptions, chats, members, contacts   |
+| dialogues | data/bot.dialogues.00.json … .99.json | drafts, conversations, reason_requests,   |
+|           |                                       | waits                                     |
+| outbox    | data/bot.outbox.json                  | outbox, outbox_summary                    |
+|           | data/bot.json.outbox-journal          | marks of sent alerts, not yet folded      |
 
 Members and dialogues are sharded by member: each document is in the shard of the user it
 belongs to (`member_of`: the user id modulo SHARDS), so a member's subscription, language or
@@ -75,6 +76,8 @@ TABLES = {
     "drafts": DIALOGUES,
     "conversations": DIALOGUES,
     "reason_requests": DIALOGUES,
+    "waits": DIALOGUES,
+    "contacts": MEMBERS,
     "outbox": OUTBOX,
     "outbox_summary": OUTBOX,
 }
@@ -96,6 +99,8 @@ MEMBER_FIELDS: dict[str, Callable[[str, dict[str, Any]], object]] = {
     "subscriptions": lambda key, doc: doc.get("user_id", key),
     "chats": lambda key, doc: doc.get("chat_id", key),
     "reason_requests": lambda key, doc: doc.get("moderator_id", key),
+    "waits": _by_id,
+    "contacts": lambda key, doc: doc.get("user_id", key),
 }
 
 

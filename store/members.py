@@ -54,6 +54,10 @@ class MemberStore:
         self._known[user_id] = (language, day)
         return True
 
+    def is_new(self, user_id: int) -> bool:
+        """Return True when nothing is kept about this user yet (their first message)."""
+        return user_id not in self._known
+
     def choose(self, user_id: int, language: str) -> None:
         """Store the bot language a user picked (it wins over Telegram's from now on)."""
         if self._chosen.get(user_id) == language:

@@ -68,6 +68,18 @@ class PracticeStore:
         """Insert or replace one practice."""
         self._table.upsert(practice.to_dict(), _P.id == practice.id)
 
+    def unlink_submitter(self, user_id: int) -> list[Practice]:
+        """Remove a member's link (`submitted_by`) from the practices they submitted.
+
+        Returns:
+            The practices changed (they stay published: they belong to the catalogue).
+        """
+        changed = [p for p in self.all(status=None) if p.submitted_by == user_id]
+        for practice in changed:
+            practice.submitted_by = None
+            self.save(practice)
+        return changed
+
     def import_practices(self, practices: list[Practice], partial: bool = False) -> ImportReport:
         """Add new practices and update changed ones, in one atomic write.
 

@@ -179,12 +179,14 @@ class SubmissionStore:
         """Erase what the user wrote: the draft, unpublished submissions, and every contact.
 
         A published practice stays published (it belongs to the catalogue now); its submission
-        keeps the decision but loses the author's name and contact.
+        keeps the decision but loses the author's name and contact. Every submission loses its
+        link to the user (`user_id` 0), so none is theirs any more (/mysubmissions is empty);
+        an unpublished one keeps only its number, as "withdrawn" (numbers are never reused).
         """
         with self._db.transaction():
             self.delete_draft(user_id)
             for submission in self.of_user(user_id):
-                submission.user_name = ""
+                submission.user_name, submission.user_id = "", 0
                 if submission.status == "approved":
                     submission.answers.pop("contact", None)
                 else:

@@ -49,6 +49,12 @@ SAMPLES: dict[type[Action], Action] = {
     callbacks.Moderate: callbacks.Moderate("a", 3),
     callbacks.Reason: callbacks.Reason("rq"),
     callbacks.FullText: callbacks.FullText("safer-alta-de-lisboa"),
+    callbacks.FollowToggle: callbacks.FollowToggle(2, "safer-alta-de-lisboa"),
+    callbacks.PickTopic: callbacks.PickTopic(3),
+    callbacks.PickCountry: callbacks.PickCountry("Portugal"),
+    callbacks.Contact: callbacks.Contact("new"),
+    callbacks.ContactAbout: callbacks.ContactAbout("safer-alta-de-lisboa"),
+    callbacks.ContactReply: callbacks.ContactReply(5),
 }
 
 

@@ -56,9 +56,25 @@ FLOWS = {
         "handlers.submit_preview",
         "handlers.submit_steps",
     },
+    # handlers/__init__.follow_handlers registers following, /forget, /contact and the waits
+    # for a typed answer those flows ask for.
+    "follow": {
+        "handlers.subscribe",
+        "handlers.subscriptions",
+        "handlers.forget",
+        "handlers.chat_state",
+        "handlers.contact",
+        "handlers.waits",
+    },
 }
 # (importer, imported): a typed message a dialogue does not take is answered as a search.
-HAND_OVERS = {("handlers.drafts", "handlers.search"), ("handlers.reject", "handlers.search")}
+HAND_OVERS = {
+    ("handlers.drafts", "handlers.search"),
+    ("handlers.reject", "handlers.search"),
+    # A deep link (/start <payload>) starts the flow it names: a follow prompt, /contact.
+    ("handlers.start", "handlers.subscribe"),
+    ("handlers.start", "handlers.contact"),
+}
 STORE_TELEGRAM = {"store.persistence"}
 
 

@@ -879,3 +879,19 @@ def test_every_bundled_practice_is_found_by_title_city_and_country(bundled):
         for city in item.cities:
             assert item.id in ids(bundled, city), city
         assert item.id in ids(bundled, item.country), item.country
+
+
+def test_a_long_question_gets_the_best_partial_answer(index):
+    # No practice answers every word of a long question, and a word the catalogue never uses
+    # ("Europe") must not turn the partial answer into none.
+    short = index.search("refugees employment housing education")
+    longer = index.search("refugees employment housing education europe")
+    question = index.search(
+        "how do intercultural cities support refugees and migrants with employment, "
+        "housing and education in Europe?"
+    )
+    for result in (longer, question):
+        assert result.practices and result.partial
+    assert {p.id for p in short.practices} & {p.id for p in longer.practices}
+    # Still, a query whose known words are too few for a partial answer finds nothing.
+    assert index.search("refugees xylophone kangaroo").practices == []

@@ -245,8 +245,10 @@ async def test_sticker_in_private_chat_gets_a_hint(harness: BotHarness) -> None:
 
 async def test_help_explains_filters_and_inline_mode(harness: BotHarness) -> None:
     reply = only_message(await harness.send("/help"))
-    assert "topic:roma" in reply.text
     assert f"@{BOT_USERNAME}" in reply.text
+    # /help covers everything in short sections; the filters are behind "How to search".
+    search_help = only_message(await harness.tap(reply, "How to search"))
+    assert "topic:roma" in search_help.text
 
 
 async def test_failure_inside_a_handler_gets_an_apology_not_a_traceback(

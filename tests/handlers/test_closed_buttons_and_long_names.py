@@ -64,7 +64,7 @@ async def test_a_city_longer_than_callback_data_keeps_its_follow_button(bot: Bot
     card = [c for c in await bot.send("/start p_long-place") if c.method == "sendMessage"][-1]
     menu = [c for c in await bot.click(card, "Follow") if c.method == "sendMessage"][-1]
     done = await bot.click(menu, LONG_CITY[:20])
-    assert any(LONG_CITY in c.text and "you follow the city" in c.text for c in done)
+    assert any(LONG_CITY in c.text and "Following" in c.text for c in done)
     subs = svc(bot).subscriptions.for_chat(USER_ID)
     assert [(s.kind, s.value) for s in subs] == [("city", LONG_CITY)]
 

@@ -27,7 +27,7 @@ async def test_forget_deletes_subscriptions_and_pending_alerts_after_confirmatio
     ask = (await harness.send("/forget"))[-1]
     assert "Delete everything" in ask.text and follow.subscriptions.for_chat(USER_ID)
     done = (await harness.tap(ask, "Delete everything"))[-1]
-    assert done.method == "editMessageText" and "deleted everything" in done.text
+    assert done.method == "editMessageText" and "I deleted your subscriptions" in done.text
 
     assert follow.subscriptions.for_chat(USER_ID) == []
     assert [s.chat_id for s in follow.subscriptions.active()] == [OTHER]
@@ -45,7 +45,7 @@ async def test_cancel_keeps_everything(harness: BotHarness) -> None:
     await harness.send("/subscribe topic:roma")
     ask = (await harness.send("/forget"))[-1]
     kept = (await harness.tap(ask, "Cancel"))[-1]
-    assert "Nothing was deleted" in kept.text
+    assert "Cancelled: nothing was deleted" in kept.text
     follow = harness.app.bot_data["services"]
     assert len(follow.subscriptions.for_chat(USER_ID)) == 1
 

@@ -83,6 +83,18 @@ async def test_language_typed_in_a_group_sets_the_groups_language(bot) -> None:
     assert "Je vous aide" in (await bot.send("/start", user_id=FRENCH_USER))[-1].text
 
 
+async def test_searches_in_a_group_are_answered_in_the_groups_language(bot) -> None:
+    await bot.send("/subscribe topic:roma", user_id=FRENCH_USER, chat_id=GROUP)
+    # A German member asks in the French group: everyone there reads the answer in French.
+    for text in ("/search roma", "/search xyzzyq"):
+        answer = (await bot.send(text, user_id=GERMAN_USER, chat_id=GROUP))[-1]
+        assert "Ergebnis" not in answer.text and "Kein Praxisbeispiel" not in answer.text
+        assert "résultat" in answer.text or "Aucun" in answer.text, answer.text
+    # In a private chat the German member keeps German.
+    private = (await bot.send("/search roma", user_id=GERMAN_USER))[-1]
+    assert "Ergebnis" in private.text or "Praxisbeispiel" in private.text, private.text
+
+
 async def test_the_groups_language_moves_to_its_supergroup_and_is_no_member(bot) -> None:
     await bot.send("/subscribe topic:roma", user_id=GERMAN_USER, chat_id=GROUP)
     await bot.migrate(GROUP, SUPERGROUP, user_id=GERMAN_USER)

@@ -154,7 +154,7 @@ async def test_forget_deletes_the_language_choice(harness: BotHarness) -> None:
     done = await harness.click(ask, "Tout effacer")
     edit = next(call for call in done if call.method == "editMessageText")
     # The choice is gone with the rest: the last answer is already in Telegram's language.
-    assert edit.text.startswith("Done: I deleted everything")
+    assert edit.text.startswith("Done: I deleted your subscriptions")
     assert "I help you find" in sent(await harness.send("/start", user_id=USER_ID))[0].text
 
 
@@ -261,3 +261,12 @@ async def test_moderator_reports_follow_the_moderators_language(harness: BotHarn
     assert "Keine Einreichung wartet" in pending
     refused = sent(await harness.send("/pending", user_id=FRENCH_USER))[0].text
     assert refused == "Ceci est réservé aux modérateurs."
+
+
+async def test_the_chosen_language_is_named_as_written_in_a_sentence(harness) -> None:
+    # Buttons name each language in itself, capitalised; the confirmation names it as that
+    # language writes it in a sentence ("en français", not "en Français").
+    offer = sent(await harness.send("/language", user_id=GERMAN_USER))[0]
+    confirmed = await harness.click(offer, "Français", user_id=GERMAN_USER)
+    edit = next(call for call in confirmed if call.method == "editMessageText")
+    assert "en français" in edit.text and "Français" not in edit.text

@@ -84,7 +84,9 @@ async def test_approve_publishes_tells_the_author_and_marks_every_copy(bot: BotH
     assert svc(bot).catalog.get(practice.key) is not None
     assert queued == [practice]
     told = screens(calls, USER_ID)
-    assert "is published" in told[0].text and ANSWERS["title"] in told[1].text
+    # One message: the news above the published card (not a note, then the card).
+    assert len(told) == 1 and "is published" in told[0].text
+    assert ANSWERS["title"] in told[0].text and told[0].button("Follow")
     edits = [c for c in calls if c.method == "editMessageText"]
     assert {int(c.params["chat_id"]) for c in edits} == {ADMIN_ID, OTHER_ADMIN}
     for edit in edits:

@@ -38,7 +38,8 @@ async def test_subscribe_by_buttons_topic(harness: BotHarness) -> None:
     topics = last(await harness.tap(menu, "A topic"), "editMessageText")
     assert_within_limits(topics)
     done = last(await harness.tap(topics, "Refugees"), "editMessageText")
-    assert "you follow the topic <b>Refugees</b>" in done.text
+    # The list stays, with ✓ on what is followed (it used to give way to a confirmation).
+    assert "Following: Refugees" in done.text and "✓ 🏷 Refugees" in done.button("Refugees")["text"]
     assert followed(harness) == [("topic", "Refugees")]
 
 
@@ -47,8 +48,11 @@ async def test_subscribe_by_buttons_country(harness: BotHarness) -> None:
     countries = last(await harness.tap(menu, "A country"), "editMessageText")
     assert "/subscribe country:norway" in countries.text
     done = last(await harness.tap(countries, "Portugal"), "editMessageText")
-    assert "the country <b>Portugal</b>" in done.text
+    assert "Following: Portugal" in done.text and done.button("✓ 🌍 Portugal")
     assert followed(harness) == [("country", "Portugal")]
+    stopped = last(await harness.tap(done, "Portugal"), "editMessageText")
+    assert "Stopped: Portugal" in stopped.text and stopped.button("🌍 Portugal")
+    assert followed(harness) == []
 
 
 async def test_subscribe_to_a_city_by_typing_its_name_in_reply(harness: BotHarness) -> None:
@@ -66,7 +70,7 @@ async def test_subscribe_to_keywords_by_typing_them_in_reply(harness: BotHarness
     question = last(await harness.tap(menu, "Keywords"))
     assert question.text == KEYWORD_PROMPT
     done = last(await harness.reply(question, "anti rumour   network"))
-    assert "the keyword <b>“anti rumour network”</b>" in done.text
+    assert "the words <b>“anti rumour network”</b>" in done.text
     assert followed(harness) == [("keyword", "anti rumour network")]
 
 
@@ -82,7 +86,7 @@ async def test_typed_forms_confirm_the_canonical_name(harness: BotHarness) -> No
         "/subscribe country:portugal": "the country <b>Portugal</b>",
         "/subscribe city:lisboa": "the city <b>Lisbon</b> (Portugal)",
         "/subscribe pays:Espagne": "the country <b>Spain</b>",
-        "/subscribe roma education": "the keyword <b>“roma education”</b>",
+        "/subscribe roma education": "the words <b>“roma education”</b>",
     }
     for command, confirmation in expected.items():
         assert confirmation in last(await harness.send(command)).text
@@ -161,9 +165,9 @@ async def test_a_card_follow_button_offers_its_topics_and_place(harness: BotHarn
     offer = last(await harness.tap(card, "Follow"))
     labels = [b["text"] for b in offer.buttons]
     assert labels[0] == "🏷 Security, justice and safety"
-    assert labels[-2:] == ["🏙 Lisbon", "🌍 Portugal"]
-    done = last(await harness.tap(offer, "Lisbon"), "editMessageText")
-    assert "the city <b>Lisbon</b>" in done.text
+    assert labels[-3:] == ["🏙 Lisbon", "🌍 Portugal", "⚙️ My subscriptions"]
+    done = last(await harness.click(offer, "Lisbon"), "editMessageText")
+    assert "Following: Lisbon" in done.text
     assert followed(harness) == [("city", "Lisbon")]
 
 
@@ -216,10 +220,14 @@ async def test_unsubscribe_by_number_name_or_all(harness: BotHarness) -> None:
     )
     assert "Roma" in last(await harness.send("/unsubscribe topic:roma")).text
     stopped = last(await harness.send("/unsubscribe anti rumour")).text
-    assert "no longer follow the keyword <b>“anti rumour”</b>" in stopped
+    assert "no longer follow the words <b>“anti rumour”</b>" in stopped
     assert followed(harness) == [("country", "Spain")]
     assert "not in your /subscriptions" in last(await harness.send("/unsubscribe 9")).text
-    assert "Stopped 1" in last(await harness.send("/unsubscribe all")).text
+    # `/unsubscribe all` asks first, as the list's Stop all button does.
+    ask = last(await harness.send("/unsubscribe all"))
+    assert "Stop your 1 subscription?" in ask.text
+    assert followed(harness) == [("country", "Spain")]
+    await harness.tap(ask, "Yes, stop all")
     assert followed(harness) == []
 
 

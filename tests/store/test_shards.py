@@ -11,6 +11,7 @@ import pytest
 from tinydb.table import Document
 
 from bot.models import Draft, Subscription
+from bot.waits import Wait
 from store.backup import backup_stopped, restore, write_archive
 from store.db import (
     CATALOGUE,
@@ -21,6 +22,7 @@ from store.db import (
     SCHEMA_VERSION,
     SHARDED,
     SHARDS,
+    TABLES,
     DatabaseCorrupt,
     concern_files,
     concern_path,
@@ -34,6 +36,7 @@ from store.keys import conversation_id
 from store.members import MemberStore
 from store.submissions import SubmissionStore
 from store.subscriptions import SubscriptionStore
+from store.waits import WaitStore
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 
@@ -98,6 +101,10 @@ def test_a_members_subscription_language_and_dialogue_step_rewrite_only_their_sh
     submissions.save_dialogue(draft, "submit", (4207, 4207), "asking")
     assert changed(before, path) == ["bot.dialogues.07.json"]
     assert database.storage(DIALOGUES).writes == writes + 1
+
+    before = stamps(path)
+    WaitStore(database).open(4207, Wait("follow_city", 4207, 1.0, 2.0))
+    assert changed(before, path) == ["bot.dialogues.07.json"]
     database.close()
     # Draft and conversation state are in the member's shard, and nowhere else.
     state = str(conversation_id("submit", (4207, 4207)))
@@ -205,7 +212,8 @@ def assert_migrated(path: Path, data: dict[str, dict]) -> None:
     assert not [file for file in legacy_files(path) if file.exists()]
     for concern in SHARDED:
         assert all(file.is_file() for file in shard_paths(path, concern))
-        assert tables_on_disk(path, concern) == data[concern]
+        tables = {name: {} for name, where in TABLES.items() if where == concern}
+        assert tables_on_disk(path, concern) == tables | data[concern]  # every table there
 
 
 def test_a_schema_2_database_is_sharded_at_its_first_start(path: Path) -> None:

@@ -102,6 +102,8 @@ def test_forget_erases_drafts_unpublished_submissions_and_contacts(
     assert erased.status == "withdrawn" and erased.answers == {} and erased.user_name == ""
     kept = store.get(approved.id)
     assert kept.status == "approved" and kept.answers == {"title": "T"}
+    # No submission is linked to the member any more: /mysubmissions is empty.
+    assert erased.user_id == kept.user_id == 0 and store.of_user(7) == []
     assert store.get(other.id).answers == answers
     assert store.add(Submission(user_id=9, answers={})).id == 4  # numbers are never reused
 
