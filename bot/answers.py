@@ -3,10 +3,13 @@
 Every check returns the value to keep or what is wrong, as HTML with the user's text escaped.
 """
 
+import functools
+import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from html import escape
+from importlib import resources
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
@@ -29,11 +32,33 @@ class Answer:
         value: the cleaned value (str, list of str, or for the contact a dict).
         error: what is wrong, as HTML with the user's text escaped; None when valid.
         suggestions: names to offer as buttons (countries for a misspelt country).
+        offer: with an error, a corrected value the member may take with one button (a long
+            text shortened at a sentence end, links with https:// added); None otherwise.
     """
 
     value: Any = None
     error: str | None = None
     suggestions: tuple[str, ...] = ()
+    offer: Any = None
+
+
+@functools.cache
+def skip_words() -> frozenset[str]:
+    """Return the folded words that mean "skip this step" in the languages the bot reads.
+
+    Source: `bot/data/skip_words.json` (one list per language; "skip", "passer",
+    "überspringen", "saltar" …).
+    """
+    path = resources.files("bot.data").joinpath("skip_words.json")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    words = (fold(word) for key, values in data.items() if key != "_about" for word in values)
+    return frozenset(word for word in words if word)
+
+
+def is_skip_word(text: str) -> bool:
+    """Return True for a message that only says "skip" in some language ("Passer", "skip!")."""
+    folded = fold(text)
+    return bool(folded) and folded in skip_words()
 
 
 class Places(Protocol):
@@ -67,6 +92,9 @@ def check_answer(
     text = clean_text(text)
     if not text:
         return Answer(error=t._("That answer is empty."))
+    if is_skip_word(text):  # never kept as an answer (the dialogue takes it as Skip first)
+        error = t._("‘{word}’ means Skip: press Skip on an optional step, or write the answer.")
+        return Answer(error=error.format(word=embed(text, 40)))
     if field.kind == "line":
         return _check_line(field, " ".join(text.split()), t)
     if field.kind == "text":
@@ -97,16 +125,58 @@ _BLANK_RUN = re.compile(r"\n{3,}")
 
 
 def _too_long(field: Field, text: str, t: Translator) -> Answer:
-    return Answer(
-        error=t._(
+    """Refuse an answer over its field's limit; a text or a line is offered shortened.
+
+    A period or a contact cut short would say something else (a year, an e-mail address
+    lost), so those are only asked again.
+    """
+    if field.kind not in ("text", "line"):
+        error = t._(
             "That is {count} characters; {name} takes at most {most}. "
             "Please shorten it and send it again."
-        ).format(
-            count=t.format_number(len(text)),
-            name=escape(t.gettext(field.name)),
-            most=t.format_number(field.limit),
         )
+        return Answer(
+            error=error.format(
+                count=t.format_number(len(text)),
+                name=escape(t.gettext(field.name)),
+                most=t.format_number(field.limit),
+            )
+        )
+    shorter = shorten_to(text, field.limit)
+    error = t._(
+        "That is {count} characters; {name} takes at most {most}. Keep it shortened to "
+        "{kept} characters, or send a shorter version. Shortened, it would end:"
+    ).format(
+        count=t.format_number(len(text)),
+        name=escape(t.gettext(field.name)),
+        most=t.format_number(field.limit),
+        kept=t.format_number(len(shorter)),
     )
+    ending = shorter[-_ENDING:]
+    ending = ("…" + ending.lstrip()) if len(shorter) > _ENDING else ending
+    return Answer(error=f"{error}\n<i>{escape(ending)}</i>", offer=shorter)
+
+
+_ENDING = 120  # characters of a shortened answer's end shown before it is kept
+_SENTENCE_END = re.compile(r"[.!?…。]['\"’”»)]*(?=\s|$)")
+
+
+def shorten_to(text: str, limit: int) -> str:
+    """Return text cut to at most `limit` characters at the last sentence end that fits.
+
+    Without a sentence end in the second half of the room, it is cut at a word end and ends
+    with "…". Returns text unchanged when it fits.
+    """
+    if len(text) <= limit:
+        return text
+    room = text[:limit]
+    ends = [m.end() for m in _SENTENCE_END.finditer(room)]
+    if ends and ends[-1] >= limit // 2:
+        return room[: ends[-1]].rstrip()
+    room = text[: limit - 1]
+    space = room.rfind(" ")
+    cut = room[:space] if space >= limit // 2 else room
+    return cut.rstrip(" ,;:-–—") + "…"
 
 
 def _check_line(field: Field, text: str, t: Translator) -> Answer:
@@ -194,6 +264,29 @@ def countries_of(cities: list[str], places: Places, limit: int = 3) -> list[str]
     return found[:limit]
 
 
+def cities_elsewhere(
+    cities: Sequence[str], country: str, places: Places
+) -> list[tuple[str, list[str]]]:
+    """Return the cities known to lie only in other countries than the one answered.
+
+    Args:
+        cities: the draft's cities, as stored (canonical when known).
+        country: the draft's country (canonical).
+        places: the alias tables (`city_countries`: GeoNames, see scripts/build_aliases.py).
+
+    Returns:
+        (city, the countries it lies in) for each city that is known and lies in none of
+        `country` ("Berlin" with Italy → ("Berlin", ["Germany"])); a city not known, or one
+        that also exists in `country`, is left out: the member may know a small place.
+    """
+    found = []
+    for city in cities:
+        countries = places.city_countries.get(places.city(city) or city, [])
+        if countries and country not in countries:
+            found.append((city, list(countries)))
+    return found
+
+
 def _check_period(field: Field, text: str, current_year: int, t: Translator) -> Answer:
     if len(text) > field.limit:
         return _too_long(field, text, t)
@@ -218,13 +311,27 @@ _HOST = re.compile(r"^[^\W_](?:[\w-]*[^\W_])?(?:\.[^\W_](?:[\w-]*[^\W_])?)+$")
 
 def _check_links(field: Field, text: str, t: Translator) -> Answer:
     links: list[str] = []
+    fixed: list[str] = []  # the links with https:// added where it was missing
+    problems: list[str] = []
     for token in text.split():
         link = token.lstrip(_URL_EDGE_START).rstrip(_URL_EDGE_END)
         problem = url_problem(link, t) if link else None
+        if problem and url_problem("https://" + link) is None:
+            fixed.append("https://" + link)
+            problems.append(problem)
+            continue
         if problem:
             return Answer(error=problem)
         if link and link not in links:
             links.append(link)
+            fixed.append(link)
+    if problems and len(set(fixed)) <= field.limit:
+        offer = list(dict.fromkeys(fixed))
+        shown = escape(" ".join(offer))
+        accept = t._("Take the corrected form with the button below: {links}").format(links=shown)
+        return Answer(error=" ".join(problems) + "\n" + accept, offer=offer)
+    if problems:
+        return Answer(error=problems[0])
     if not links:
         return Answer(error=t._("Write at least one link, or press Skip."))
     if len(links) > field.limit:
@@ -281,11 +388,16 @@ def _check_contact(field: Field, text: str, t: Translator) -> Answer:
     if not email_is_valid(email):
         error = t._("‘{email}’ is not a valid e-mail address.")
         return Answer(error=error.format(email=embed(email, 80)))
-    name = _EMPTY_BRACKETS.sub(" ", text.replace(emails[0], " "))
-    name = " ".join(name.strip(" ,;:-–").split())
+    rest = _EMPTY_BRACKETS.sub(" ", text.replace(emails[0], " "))
+    # "Ana Silva, City of Lisbon": the name, then (optional) the organisation or city.
+    parts = [p for p in (" ".join(part.split()).strip(" ;:-–") for part in rest.split(",")) if p]
+    name, organisation = (parts[0] if parts else ""), ", ".join(parts[1:])
     if len(name) < 2 or not any(ch.isalpha() for ch in name):
         return Answer(error=t._("Write the contact person's name as well as the e-mail."))
-    return Answer(value={"name": name, "email": email, "public": None})
+    value = {"name": name, "email": email, "public": None}
+    if any(ch.isalpha() for ch in organisation):
+        value["organisation"] = organisation
+    return Answer(value=value)
 
 
 def email_is_valid(email: str) -> bool:

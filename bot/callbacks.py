@@ -13,7 +13,8 @@ would not have built (wrong prefix or field count, a word where digits belong, o
 and every handler still checks that what it names exists and that the user may act on it.
 Each action's `pattern` routes it (`CallbackQueryHandler(..., pattern=Card.pattern)`).
 
-Every action, as `ACTIONS` at the bottom lists them (`<field>`, `a/b` one of the words,
+Every action, as `ACTIONS` at the bottom lists them (`<field>`, `a/b` one of the words (more
+than four: `<field>`, the class lists them),
 `[…]` left out when it holds its default; `wire_format` spells these lines, a test compares):
   c|<key>                           Card
   pg|<page>|<query>                 Page
@@ -37,7 +38,7 @@ Every action, as `ACTIONS` at the bottom lists them (`<field>`, `a/b` one of the
   fl|x|<subscription>               StopOne
   fl|xa[|yes]                       StopAll
   fg|yes/no                         Forget
-  sb|start/go/over/del              Submit
+  sb|<what>                         Submit
   sb|reopen|<submission>            Reopen
   sb|<action>|<rev>[|<arg>]         StepButton
   mod|a/r/f|<submission>            Moderate
@@ -398,9 +399,10 @@ class Forget(Action, prefix="fg"):
 
 # Contributing (handlers/contribute.py, submit*.py, moderate.py, reject.py, mine.py)
 class Submit(Action, prefix="sb"):
-    """Start a submission, continue the draft, start over, or delete the paused draft."""
+    """Start a submission, continue the draft, start over (asked, then confirmed: "wipe"), or
+    delete the paused draft."""
 
-    what: Literal["start", "go", "over", "del"]
+    what: Literal["start", "go", "over", "wipe", "del"]
 
 
 class Reopen(Action, prefix="sb|reopen"):
@@ -409,10 +411,12 @@ class Reopen(Action, prefix="sb|reopen"):
     submission: int
 
 
-# Back, skip, keep, topic, done, country, publish the contact or not, edit menu, edit field,
-# preview, cancel, read in full, send, same practice, different practice (handlers/contribute.py).
+# Back, skip, keep, take the corrected answer offered, topic, done, country, publish the contact
+# or not, edit menu, edit field, preview, cancel, read in full, send, same practice, different
+# practice, send as an update of it, keep as a draft (handlers/contribute.py).
 StepAction = Literal[
-    "b", "s", "k", "t", "d", "c", "y", "n", "e", "f", "v", "x", "full", "send", "same", "diff"
+    "b", "s", "k", "ok", "t", "d", "c", "y", "n", "e", "f", "v", "x", "full", "send", "same",
+    "diff", "upd", "kd",
 ]  # fmt: skip
 
 

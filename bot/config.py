@@ -16,6 +16,7 @@ from datetime import time
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import (
@@ -82,6 +83,10 @@ class Settings(BaseSettings):
     backup_dir: Path | None = Field(None, validation_alias="BACKUP_DIR")
     backup_time: time = Field(time(3, 30), validation_alias="BACKUP_TIME")
     backup_keep: int = Field(14, ge=1, le=1000, validation_alias="BACKUP_KEEP")
+    # Times shown to people (submissions, decisions) are in this zone, named beside them.
+    # Strasbourg, where the programme's secretariat sits, is on Europe/Paris time (IANA has
+    # no separate Strasbourg zone).
+    timezone: ZoneInfo = Field(ZoneInfo("Europe/Paris"), validation_alias="TIMEZONE")
 
     @classmethod
     def settings_customise_sources(
@@ -172,6 +177,18 @@ class Settings(BaseSettings):
         if not (found := re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", value)):
             raise ValueError(f"BACKUP_TIME must be HH:MM (UTC), got {value!r}")
         return time(int(found[1]), int(found[2]))
+
+    @field_validator("timezone", mode="before")
+    @classmethod
+    def _timezone(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        try:
+            return ZoneInfo(value.strip())
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"TIMEZONE must be an IANA time zone such as Europe/Paris or UTC, got {value!r}"
+            ) from None
 
     @model_validator(mode="after")
     def _webhook_needs_secret(self) -> "Settings":

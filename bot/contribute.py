@@ -5,9 +5,11 @@ the moderators' message, and cut into message-sized parts for "Read in full". Us
 always cut first and escaped after, so no entity is split.
 """
 
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from html import escape
 from typing import Any
+
+from babel.dates import get_timezone_name
 
 from bot import place_names
 from bot.cards import MAX_MESSAGE, card_text, embed, key_link, shorten
@@ -24,12 +26,23 @@ PART_BUDGET = 3700
 READ_IN_FULL = N_("The other fields are too long to show here: 📄 shows them in full.")
 
 
-def when(iso: str | None, t: Translator = ENGLISH) -> str:
-    """Return an ISO 8601 UTC time in t's formats: "May 3, 2025, 10:04 AM UTC" ("" if none)."""
+def when(iso: str | None, t: Translator = ENGLISH, zone: tzinfo = UTC) -> str:
+    """Return an ISO 8601 UTC time in `zone` and t's formats, the zone named after it.
+
+    "May 3, 2025, 12:04 PM CEST", "3 mai 2025, 12:04 CEST", "03.05.2025, 12:04 MESZ",
+    "May 3, 2025, 10:04 AM UTC" ("" if none). The zone's name is CLDR's short one in t's
+    language where it has one (MEZ), else the zone's own abbreviation (CET), so that no
+    reader sees a bare "+0100".
+    """
     if not iso:
         return ""
     moment = datetime.fromisoformat(iso)
-    return f"{t.format_date(moment)}, {t.format_time(moment)} UTC"
+    moment = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(zone)
+    name = moment.tzname() or "UTC"
+    if name != "UTC":  # "UTC" reads the same everywhere; CLDR's French "TU" does not
+        local = get_timezone_name(moment, "short", locale=t.language)
+        name = local if local[:1].isalpha() and not local.startswith("GMT") else name
+    return f"{t.format_date(moment)}, {t.format_time(moment)} {name}"
 
 
 def value_text(key: str, value: Any, t: Translator = ENGLISH) -> str:
@@ -37,7 +50,8 @@ def value_text(key: str, value: Any, t: Translator = ENGLISH) -> str:
     if not value:
         return ""
     if key == "contact":
-        return f"{value.get('name', '')}, {value.get('email', '')}"
+        who = ", ".join(filter(None, (value.get("name", ""), value.get("organisation"))))
+        return f"{who}, {value.get('email', '')}"
     if key == "topics":
         return " · ".join(topic_name(t, topic) for topic in value)
     if key == "links":
@@ -88,8 +102,9 @@ def prompt_text(
         "✍️ <b>" + _step_head(t, field.number, t.gettext(field.name)) + "</b>",
         t.gettext(field.prompt),
         f"{field.limit_in(t)} {need}",
-        "<i>" + t._("Example:") + "</i> " + escape(t.gettext(field.example)),
     ]
+    if field.kind != "topics":  # a tick list shows its choices: an example says nothing there
+        lines.append("<i>" + t._("Example:") + "</i> " + escape(t.gettext(field.example)))
     current = value_text(field.key, answers.get(field.key), t)
     if current:
         lines += ["", "<b>" + t._("Now:") + "</b> " + embed(current, DETAIL_LIMIT)]
@@ -185,35 +200,105 @@ def preview_text(
 
 
 def moderation_text(
-    submission: Submission, practice: Practice, bot_username: str, t: Translator = ENGLISH
+    submission: Submission,
+    practice: Practice,
+    bot_username: str,
+    t: Translator = ENGLISH,
+    zone: tzinfo = UTC,
+    related: Practice | None = None,
 ) -> str:
-    """Return what moderators see: who sent it, the decision, the card and every field."""
-    who = embed(submission.user_name or t._("a member"), 60, 120)
+    """Return what moderators see: who sent it, the decision, the card and every field.
+
+    `related` is the published practice the submission is a suggested update of
+    (`update_of`), or whose title is close to it (`similar_to`); the card says which, with
+    a link to it. A resubmission after a rejection lists the fields changed since.
+
+    The sender is named as their contact answer names them (name, organisation or city), with
+    their Telegram @username when they have one; escaped.
+    """
     lines = [
-        t._(
-            "🆕 <b>Submission #{number}</b> from {who} (<code>{user_id}</code>), sent {when}"
-        ).format(
-            number=submission.id,
-            who=who,
-            user_id=submission.user_id,
-            when=when(submission.sent_at, t),
+        t._("🆕 <b>Submission #{number}</b> from {who}, sent {when}").format(
+            number=submission.id, who=sender(submission, t), when=when(submission.sent_at, t, zone)
         )
     ]
+    if related is not None:
+        link = escape(key_link(bot_username, practice_key(related.id)))
+        named = f'<a href="{link}">{embed(related.title, 100)}</a>'
+        if submission.update_of == related.id:
+            line = t._(
+                "✏️ <b>Suggested update</b> of the published “{title}”: approving it updates "
+                "that practice instead of adding a new one."
+            )
+        else:
+            line = t._(
+                "⚠️ The title is close to the published “{title}”; the member answered "
+                "<b>No, send mine</b> (a different practice)."
+            )
+        lines.append(line.format(title=named))
     rejected = [e for e in submission.history if e.get("event") == "rejected"]
     if rejected and submission.status == "pending":
         reason = embed(rejected[-1].get("reason") or "", 200, 400)
         again = t._("🔁 Sent again after a rejection: <i>{reason}</i>").format(reason=reason)
         lines.append(again)
-    outcome = outcome_line(submission, bot_username, t)
+        lines += _changes(submission, t)
+    outcome = outcome_line(submission, bot_username, t, zone)
     lines += [outcome] if outcome else []
     card = card_text(practice, bot_username, note="\n".join(lines), t=t)
     return with_details(card, submission.answers, t=t)
 
 
-def outcome_line(submission: Submission, bot_username: str, t: Translator = ENGLISH) -> str:
-    """Return the decision on a submission ("" while it is pending)."""
+CHANGE_SHOWN = 60  # characters of each side of a changed field on the moderation card
+
+
+def changed_fields(old: dict[str, Any], new: dict[str, Any]) -> dict[str, list[str]]:
+    """Return the fields whose answers differ: {field key: [old text, new text]}, in order.
+
+    The texts are plain one-block text (`value_text`), kept whole; "" for no answer.
+    """
+    changes: dict[str, list[str]] = {}
+    for f in FIELDS:
+        before, after = value_text(f.key, old.get(f.key)), value_text(f.key, new.get(f.key))
+        if before != after:
+            changes[f.key] = [before, after]
+    return changes
+
+
+def _changes(submission: Submission, t: Translator) -> list[str]:
+    """Return the lines of what a resubmission changed ("Title: old → new"), short."""
+    resent = [e for e in submission.history if e.get("event") == "resent"]
+    changed: dict[str, list[str]] = resent[-1].get("changed", {}) if resent else {}
+    if not resent:
+        return []
+    if not changed:
+        return [t._("Nothing was changed since the rejection.")]
+    lines = [t._("<b>Changed:</b>")]
+    for key, (before, after) in changed.items():
+        name = escape(t.gettext(FIELDS_BY_KEY[key].name)) if key in FIELDS_BY_KEY else key
+        old = embed(before.replace("\n", " "), CHANGE_SHOWN) if before else "—"
+        new = embed(after.replace("\n", " "), CHANGE_SHOWN) if after else "—"
+        lines.append(f"• {name}: <s>{old}</s> → {new}")
+    return lines
+
+
+def sender(submission: Submission, t: Translator = ENGLISH) -> str:
+    """Return who sent a submission, as HTML: "Ana Silva, City of Lisbon (@ana)".
+
+    From the contact answer (name and optional organisation or city); without one, the name
+    Telegram gave. The @username is the part of `user_name` in "(@…)", when there is one.
+    """
+    contact = submission.answers.get("contact") or {}
+    telegram_name, _, handle = (submission.user_name or "").partition(" (@")
+    parts = [contact.get("name") or telegram_name, contact.get("organisation")]
+    who = embed(", ".join(p for p in parts if p) or t._("a member"), 100, 200)
+    return f"{who} ({escape('@' + handle.rstrip(')'))})" if handle else who
+
+
+def outcome_line(
+    submission: Submission, bot_username: str, t: Translator = ENGLISH, zone: tzinfo = UTC
+) -> str:
+    """Return the decision on a submission ("" while it is pending); times in `zone`."""
     by = embed(submission.decided_by_name or t._("a moderator"), 60, 120)
-    at = when(submission.decided_at, t)
+    at = when(submission.decided_at, t, zone)
     if submission.status == "approved" and submission.practice_id:
         link = key_link(bot_username, practice_key(submission.practice_id))
         return t._('✅ <b>Approved</b> by {by}, {when}: <a href="{link}">published</a>.').format(
@@ -229,7 +314,7 @@ def outcome_line(submission: Submission, bot_username: str, t: Translator = ENGL
     return ""
 
 
-def decided_text(submission: Submission, t: Translator = ENGLISH) -> str:
+def decided_text(submission: Submission, t: Translator = ENGLISH, zone: tzinfo = UTC) -> str:
     """Return the alert for a moderation button pressed after the decision was taken."""
     if submission.status not in ("approved", "rejected"):
         return t._("Submission #{number} was withdrawn by its author.").format(
@@ -241,7 +326,7 @@ def decided_text(submission: Submission, t: Translator = ENGLISH) -> str:
         text = t._("#{number} was already approved by {by} ({when}).")
     else:
         text = t._("#{number} was already rejected by {by} ({when}).")
-    return text.format(number=submission.id, by=by, when=when(submission.decided_at, t))
+    return text.format(number=submission.id, by=by, when=when(submission.decided_at, t, zone))
 
 
 def reason_preview_text(number: int, title: str, reason: str, t: Translator = ENGLISH) -> str:
@@ -335,11 +420,13 @@ def draft_line(draft: Draft, t: Translator = ENGLISH) -> str:
     )
 
 
-def submission_line(submission: Submission, bot_username: str, t: Translator = ENGLISH) -> str:
-    """Return a submission's line in /mysubmissions: number, title and state."""
+def submission_line(
+    submission: Submission, bot_username: str, t: Translator = ENGLISH, zone: tzinfo = UTC
+) -> str:
+    """Return a submission's line in /mysubmissions: number, title and state; times in zone."""
     title = embed(submission.answers.get("title") or t._("(erased)"), 80)
     head = f"<b>#{submission.id}</b> “{title}”"
-    sent, decided = when(submission.sent_at, t), when(submission.decided_at, t)
+    sent, decided = when(submission.sent_at, t, zone), when(submission.decided_at, t, zone)
     if submission.status == "pending":
         state = t._("⏳ waiting for a moderator since {when}.").format(when=sent)
     elif submission.status == "rejected":

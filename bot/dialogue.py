@@ -41,12 +41,15 @@ class Step(StrEnum):
     PREVIEW = "preview"  # the card as it will be published, with Send and Edit
     FIELDS = "fields"  # the list of fields, to pick the one to edit
     DUPLICATE = "duplicate"  # is it the published practice with a similar title?
+    UPDATE = "update"  # it is: send it as a suggested update of that practice, or keep it?
 
 
 FIELD_STEPS: tuple[Step, ...] = tuple(Step(key) for key in FIELD_KEYS)
 FIRST = FIELD_STEPS[0]
 # Screens answered with buttons only: a typed message there is not an answer.
-BUTTONS_ONLY = frozenset({Step.TOPICS, Step.CONSENT, Step.PREVIEW, Step.FIELDS, Step.DUPLICATE})
+BUTTONS_ONLY = frozenset(
+    {Step.TOPICS, Step.CONSENT, Step.PREVIEW, Step.FIELDS, Step.DUPLICATE, Step.UPDATE}
+)
 
 
 class Event(StrEnum):
@@ -57,12 +60,12 @@ class Event(StrEnum):
     BACK = "back"  # ◀️ Back (◀️ Back to preview, when editing)
     EDIT = "edit"  # ✏️ Edit a field, on the preview
     PICK = "pick"  # a field picked from the list (the field comes with the event)
-    TO_PREVIEW = "to preview"  # ◀️ Back to preview, on the list of fields or the duplicate
+    TO_PREVIEW = "to preview"  # ◀️ Back to preview, on the list of fields, duplicate, update
     MISSING = "missing"  # 📨 Send, with a required field empty (the field comes with it)
     SIMILAR = "similar"  # 📨 Send, with a title like a published practice's
-    SEND = "send"  # 📨 Send (or "No, send mine"): stored and sent to the moderators
-    SAME = "same"  # "Yes, the same one": not sent, the draft is kept
-    CANCEL = "cancel"  # ✖️ Cancel, /cancel, /submit meanwhile, or 2 hours without an answer
+    SEND = "send"  # 📨 Send ("No, send mine", "Send as an update"): sent to the moderators
+    SAME = "same"  # "Yes, the same one": offered as a suggested update of that practice
+    CANCEL = "cancel"  # ✖️ Cancel, 💾 Keep it as a draft, /cancel, /submit meanwhile, or idle
     RESUME = "resume"  # ▶️ Continue a paused draft, or the screen shown again after a restart
     START = "start"  # /submit with no draft, or 🔄 Start over: an empty draft
     REOPEN = "reopen"  # ✏️ Reopen a rejected submission: a draft of it, at its preview
@@ -153,7 +156,7 @@ def _previous(at: Position) -> Outcome:
 
 
 def _after_asking(at: Position, event: Event, field: Step | None) -> Outcome:
-    """Moves on the preview, the list of fields and the duplicate question."""
+    """Moves on the preview, the list of fields, the duplicate and the update questions."""
     picked = Position(field, editing=True) if field is not None and field in FIELD_STEPS else None
     moves: dict[tuple[Step, Event], Outcome] = {
         (Step.PREVIEW, Event.EDIT): Position(Step.FIELDS),
@@ -164,7 +167,9 @@ def _after_asking(at: Position, event: Event, field: Step | None) -> Outcome:
         (Step.FIELDS, Event.TO_PREVIEW): Position(Step.PREVIEW),
         (Step.DUPLICATE, Event.TO_PREVIEW): Position(Step.PREVIEW),
         (Step.DUPLICATE, Event.SEND): Exit.SENT,
-        (Step.DUPLICATE, Event.SAME): Exit.PAUSED,
+        (Step.DUPLICATE, Event.SAME): Position(Step.UPDATE),
+        (Step.UPDATE, Event.SEND): Exit.SENT,
+        (Step.UPDATE, Event.TO_PREVIEW): Position(Step.PREVIEW),
     }
     return moves.get((at.step, event))
 

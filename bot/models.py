@@ -154,6 +154,8 @@ class Draft:
         last_answer_id: the message id of the last typed answer, so that editing that message
             in Telegram changes the answer.
         last_answer_step: the step that message answered.
+        offer: a corrected answer to the current step the member may take with one button
+            (a long text shortened, links with https:// added); None when there is none.
     """
 
     user_id: int
@@ -168,6 +170,7 @@ class Draft:
     updated_at: str | None = None
     last_answer_id: int | None = None
     last_answer_step: str | None = None
+    offer: Any = None
 
     def __post_init__(self) -> None:
         self.step = Step(self.step)  # a stored draft holds the step's string value
@@ -207,7 +210,13 @@ class Submission:
         reason: why it was rejected.
         practice_id: the published practice, once approved.
         messages: [chat id, message id] of every moderator's copy, to mark with the outcome.
-        history: past events ({"event", "at", "by", "reason"}), oldest first.
+        history: past events ({"event", "at", "by", "reason"}), oldest first; a "resent"
+            event holds "changed": {field key: [old, new]} for the fields changed since the
+            rejection.
+        similar_to: a published practice whose title is close to this one's, whose author
+            answered "No, send mine" (a different practice); None when there was none.
+        update_of: the published practice this submission is a suggested update of (its
+            author answered "Yes, the same one"); approving it updates that practice.
     """
 
     user_id: int
@@ -223,6 +232,8 @@ class Submission:
     practice_id: str | None = None
     messages: list[list[int]] = field(default_factory=list)
     history: list[dict[str, Any]] = field(default_factory=list)
+    similar_to: str | None = None
+    update_of: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Return every field but the id, which is the store's document id."""

@@ -7,6 +7,7 @@ preview shows, a look-alike practice, the countries to offer) is fetched by the 
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -35,6 +36,8 @@ class ScreenData:
         reopened_reason: why the submission the draft reopens was not accepted (preview).
         duplicate: a published practice whose title names the same practice (duplicate step).
         countries: the countries offered as buttons on the country step.
+        elsewhere: (city, its countries) for cities that lie in another country than the
+            draft's (preview; `bot.answers.cities_elsewhere`).
     """
 
     t: Translator
@@ -43,6 +46,7 @@ class ScreenData:
     reopened_reason: str | None = None
     duplicate: Practice | None = None
     countries: Sequence[str] = ()
+    elsewhere: Sequence[tuple[str, Sequence[str]]] = ()
 
 
 def button(
@@ -70,6 +74,15 @@ def choice_keyboard(t: Translator) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[_continue(t), start_over]])
 
 
+def start_over_keyboard(t: Translator) -> InlineKeyboardMarkup:
+    """Return the buttons that confirm deleting a draft to start over, or keep it."""
+    wipe = InlineKeyboardButton(
+        t._("🗑 Yes, delete it and start over"), callback_data=Submit("wipe").pack()
+    )
+    keep = InlineKeyboardButton(t._("▶️ No, continue it"), callback_data=Submit("go").pack())
+    return InlineKeyboardMarkup([[wipe], [keep]])
+
+
 def render_screen(draft: Draft, data: ScreenData, error: str | None = None) -> Screen:
     """Return the text and buttons of the draft's current screen.
 
@@ -84,12 +97,15 @@ def render_screen(draft: Draft, data: ScreenData, error: str | None = None) -> S
     error = t.gettext(error) if error else error
     if draft.step is Step.CONSENT:
         return consent_text(draft.answers, error, t), _consent_keyboard(draft, t)
-    if draft.step is Step.PREVIEW or (draft.step is Step.DUPLICATE and data.duplicate is None):
+    asks_about_it = draft.step in (Step.DUPLICATE, Step.UPDATE)
+    if draft.step is Step.PREVIEW or (asks_about_it and data.duplicate is None):
         return _preview(draft, data, error)
     if draft.step is Step.FIELDS:
         return _with_error(_fields(draft, t), error)
     if draft.step is Step.DUPLICATE and data.duplicate is not None:
         return _with_error(_duplicate(draft, data.duplicate, data), error)
+    if draft.step is Step.UPDATE and data.duplicate is not None:
+        return _with_error(_update(draft, data.duplicate, t), error)
     field = FIELDS_BY_KEY[draft.step]
     text = prompt_text(field, draft.answers, error, t)
     return text, _field_keyboard(draft, field, data.countries, t)
@@ -140,6 +156,13 @@ def _field_keyboard(
     if field.kind == "country":
         buttons = [button(place_names.country(name, t), draft, "c", name) for name in countries]
         rows += [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
+    if draft.offer is not None:  # a corrected answer to take (bot.answers.Answer.offer)
+        label = (
+            t._("✅ Use the corrected links")
+            if field.kind == "links"
+            else t._("✂️ Keep it shortened")
+        )
+        rows.append([button(label, draft, "ok")])
     rows.append(_nav_row(draft, field, t))
     rows.append([button(t.gettext(CANCEL), draft, "x")])
     return InlineKeyboardMarkup([row for row in rows if row])
@@ -160,6 +183,18 @@ def _preview(draft: Draft, data: ScreenData, error: str | None) -> Screen:
         notes.append(
             t._("↩️ Submission #{number} was not accepted: <i>{reason}</i>").format(
                 number=draft.reopened_from, reason=reason
+            )
+        )
+    for city, countries in data.elsewhere:
+        # The city is the member's text: escaped like every answer shown back.
+        text = t._(
+            "⚠️ {city} lies in {countries}, not in {country}: check the cities or the country."
+        )
+        notes.append(
+            text.format(
+                city=escape(place_names.city(city, t)),
+                countries=escape(", ".join(place_names.country(c, t) for c in countries)),
+                country=escape(place_names.country(str(draft.answers.get("country") or ""), t)),
             )
         )
     practice = data.practice
@@ -197,3 +232,42 @@ def _duplicate(draft: Draft, found: Practice, data: ScreenData) -> Screen:
         [button(t.gettext(BACK_TO_PREVIEW), draft, "v")],
     ]
     return text, InlineKeyboardMarkup(rows)
+
+
+def _update(draft: Draft, found: Practice, t: Translator) -> Screen:
+    """Ask whether the draft goes to the moderators as a suggested update of `found`."""
+    title = embed(found.title, 100)
+    text = t._(
+        "✏️ <b>Suggest an update of “{title}”?</b>\n"
+        "Your draft can go to the moderators as a suggested update of that practice: if they "
+        "approve it, your text replaces the published one. Or keep it as a draft for now."
+    ).format(title=title)
+    rows = [
+        [button(t._("📨 Send as an update"), draft, "upd")],
+        [button(t._("💾 Keep it as a draft"), draft, "kd")],
+        [button(t.gettext(BACK_TO_PREVIEW), draft, "v")],
+    ]
+    return text, InlineKeyboardMarkup(rows)
+
+
+def full_text_screen(draft: Draft, parts: Sequence[str], number: int, t: Translator) -> Screen:
+    """Return part `number` (from 1) of a draft's full text as a screen of the preview.
+
+    It replaces the preview in its message: ◀️/▶️ move between parts, ◀️ Back to preview and
+    📨 Send stay under every part, so the full text never pushes Send out of sight.
+    """
+    rows: list[list[InlineKeyboardButton]] = []
+    arrows = []
+    if number > 1:
+        arrows.append(
+            button(t._("◀️ Part {number}").format(number=number - 1), draft, "full", number - 1)
+        )
+    if number < len(parts):
+        arrows.append(
+            button(t._("Part {number} ▶️").format(number=number + 1), draft, "full", number + 1)
+        )
+    rows += [arrows] if arrows else []
+    rows.append(
+        [button(t.gettext(BACK_TO_PREVIEW), draft, "v"), button(t._("📨 Send"), draft, "send")]
+    )
+    return parts[number - 1], InlineKeyboardMarkup(rows)

@@ -90,6 +90,10 @@ class Field:
             return t._("At most {count} links.").format(count=t.format_number(self.limit))
         if self.kind == "country":
             return t._("One country.")
+        if self.kind == "text":  # a long text: said up front, not only once refused
+            return t._("{least} to {count} characters.").format(
+                least=t.format_number(MIN_TEXT), count=t.format_number(self.limit)
+            )
         return t._("At most {count} characters.").format(count=t.format_number(self.limit))
 
 
@@ -204,10 +208,11 @@ FIELDS: tuple[Field, ...] = (
         key="contact",
         name=N_("Contact"),
         prompt=N_(
-            "A contact person's name and e-mail. The moderators see them; you choose next "
-            "whether they are published."
+            "A contact person's name and e-mail and, if you like, their organisation or city "
+            "after a comma. The moderators see them; you choose next whether they are "
+            "published."
         ),
-        example="Ana Silva, ana.silva@cm-lisboa.pt",
+        example="Ana Silva, City of Lisbon, ana.silva@cm-lisboa.pt",
         required=True,
         limit=200,
         kind="contact",

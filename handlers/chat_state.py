@@ -66,8 +66,10 @@ async def alerts_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if not services(context).is_admin(user.id if user else None):
         await message_of(update).reply_text(tr(update, context).gettext(MODERATORS_ONLY))
         return
-    report = delivery_report(services(context), tr(update, context))
-    await message_of(update).reply_text(report)
+    t = tr(update, context)
+    report = delivery_report(services(context), t)
+    again = t._("/alerts again for the latest figures; /pending for the submissions.")
+    await message_of(update).reply_text(f"{report}\n\n<i>{again}</i>")
 
 
 def _reason(reason: str, t: Translator) -> str:

@@ -54,6 +54,7 @@ BUTTONS = {
     "b": submit_steps.on_back,
     "s": submit_steps.on_skip,
     "k": submit_steps.on_keep,
+    "ok": submit_steps.on_accept,
     "t": submit_steps.on_topic,
     "d": submit_steps.on_topics_done,
     "c": submit_steps.on_country,
@@ -66,6 +67,8 @@ BUTTONS = {
     "send": submit_preview.on_send,
     "same": submit_preview.on_same_practice,
     "diff": submit_preview.on_different_practice,
+    "upd": submit_preview.on_send_update,
+    "kd": submit_preview.on_keep_draft,
 }
 
 
@@ -107,6 +110,9 @@ def conversation(timeout: float | None = None) -> ConversationHandler:
                 CallbackQueryHandler(submit.on_continue, pattern=Submit.pattern_for(what="go")),
                 CallbackQueryHandler(
                     submit.on_start_over, pattern=Submit.pattern_for(what="over")
+                ),
+                CallbackQueryHandler(
+                    submit.on_start_over_confirmed, pattern=Submit.pattern_for(what="wipe")
                 ),
                 CallbackQueryHandler(submit.on_delete, pattern=Submit.pattern_for(what="del")),
                 CallbackQueryHandler(submit.on_reopen, pattern=Reopen.pattern),

@@ -4,6 +4,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.alert_queue import AlertQueue
@@ -11,7 +12,8 @@ from bot.catalog import Catalog
 from bot.config import Settings
 from bot.delivery import Deliverer
 from bot.follow import Resolver
-from bot.i18n import N_
+from bot.i18n import N_, Translator
+from bot.moderator_help import moderator_guide
 from bot.publishing import Publisher
 from store.contacts import ContactStore
 from store.db import Database
@@ -88,3 +90,15 @@ def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
 def submissions(context: ContextTypes.DEFAULT_TYPE) -> SubmissionStore:
     """Return the store of drafts and submissions."""
     return services(context).submissions
+
+
+def moderator_section(update: Update, context: ContextTypes.DEFAULT_TYPE, t: Translator) -> str:
+    """Return what a moderator can do, to add under /start and /help in their private chat.
+
+    Returns "" for anyone else, and in groups (the moderators' tools work in private only).
+    """
+    user, chat = update.effective_user, update.effective_chat
+    svc = services(context)
+    if user is None or chat is None or chat.type != chat.PRIVATE or not svc.is_admin(user.id):
+        return ""
+    return "\n\n" + moderator_guide(t, len(svc.submissions.pending()))

@@ -71,6 +71,7 @@ def advance(draft: Draft, event: Event, field: Step | None = None) -> Outcome:
     to = move(Position(draft.step, draft.editing), event, field)
     if isinstance(to, Position):
         draft.step, draft.editing = to
+        draft.offer = None  # an offer belongs to the screen it was made on
     return to
 
 
@@ -101,7 +102,7 @@ async def ask(
     if not same_screen:
         draft.rev += 1
     draft.active = True
-    if draft.step is Step.DUPLICATE and duplicate_of(context, draft) is None:
+    if draft.step in (Step.DUPLICATE, Step.UPDATE) and duplicate_of(context, draft) is None:
         advance(draft, Event.TO_PREVIEW)  # the similar practice is gone meanwhile
     text, keyboard = screen(context, draft, error, choices)
     # Saved before shown: the screen and the state that routes its answer, in one write.

@@ -9,7 +9,7 @@ from bot.contribute import draft_line, full_text_parts, public_answers, submissi
 from bot.i18n import N_
 from bot.text import telegram_length
 from handlers.cards import practice_of_button
-from handlers.deps import submissions
+from handlers.deps import services, submissions
 from handlers.language import tr
 from handlers.updates import chat_of, message_of, query_of, user_of
 
@@ -44,7 +44,8 @@ async def my_submissions(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     lines += [draft_line(draft, t)] if draft else []
     shown = 0
     for submission in mine[:SHOWN]:
-        line = submission_line(submission, context.bot.username, t)
+        zone = services(context).settings.timezone
+        line = submission_line(submission, context.bot.username, t, zone)
         if telegram_length("\n\n".join([*lines, line])) > MAX_MESSAGE - 100:
             break
         lines.append(line)

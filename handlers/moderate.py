@@ -5,6 +5,7 @@ that the submission still waits for a decision; a second decision changes nothin
 """
 
 import logging
+from datetime import tzinfo
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update, User
@@ -30,20 +31,22 @@ UNKNOWN = N_("That submission does not exist.")
 SHOWN_AT_ONCE = 10
 
 
+def decision_keyboard(submission: Submission, t: Translator) -> InlineKeyboardMarkup:
+    """Return Approve / Reject for a pending submission."""
+    approve = InlineKeyboardButton(
+        t._("✅ Approve"), callback_data=Moderate("a", submission.id).pack()
+    )
+    reject = InlineKeyboardButton(
+        t._("❌ Reject"), callback_data=Moderate("r", submission.id).pack()
+    )
+    return InlineKeyboardMarkup([[approve, reject]])
+
+
 def moderation_keyboard(submission: Submission, t: Translator) -> InlineKeyboardMarkup:
     """Return Approve / Reject while the submission is pending, and Read in full always."""
     rows = []
     if submission.status == "pending":
-        rows.append(
-            [
-                InlineKeyboardButton(
-                    t._("✅ Approve"), callback_data=Moderate("a", submission.id).pack()
-                ),
-                InlineKeyboardButton(
-                    t._("❌ Reject"), callback_data=Moderate("r", submission.id).pack()
-                ),
-            ]
-        )
+        rows += [list(row) for row in decision_keyboard(submission, t).inline_keyboard]
     read = InlineKeyboardButton(
         t._("📄 Read in full"), callback_data=Moderate("f", submission.id).pack()
     )
@@ -52,19 +55,32 @@ def moderation_keyboard(submission: Submission, t: Translator) -> InlineKeyboard
 
 
 def card_practice(context: Context, submission: Submission) -> Practice:
-    """Return the practice a submission describes, under its published or future id."""
+    """Return the practice a submission describes, under its published or future id (a
+    suggested update's is the id of the practice it updates)."""
     title = submission.answers.get("title") or "practice"
-    practice_id = submission.practice_id or new_practice_id(
-        title, services(context).practices.ids()
+    practice_id = (
+        submission.practice_id
+        or submission.update_of
+        or new_practice_id(title, services(context).practices.ids())
     )
     return practice_from_answers(submission.answers, practice_id)
+
+
+def _copy_context(context: Context, submission: Submission) -> tuple[tzinfo, Practice | None]:
+    """Return what a moderator's copy shows beside the submission: the time zone, and the
+    published practice it updates or whose title is close to its own."""
+    svc = services(context)
+    related_id = submission.update_of or submission.similar_to
+    return svc.settings.timezone, svc.practices.get(related_id) if related_id else None
 
 
 async def send_copy(context: Context, chat_id: int, submission: Submission) -> None:
     """Send a moderator their copy of a submission and remember it, to mark it later."""
     practice = card_practice(context, submission)
     t = tr_for(services(context), chat_id)  # each moderator in their own language
-    text = moderation_text(submission, practice, context.bot.username, t)
+    text = moderation_text(
+        submission, practice, context.bot.username, t, *_copy_context(context, submission)
+    )
     try:
         sent = await context.bot.send_message(
             chat_id, text, reply_markup=moderation_keyboard(submission, t)
@@ -95,7 +111,13 @@ async def mark_copies(context: Context, submission: Submission) -> None:
             if practice is None:  # erased at its author's request: only the buttons go
                 await context.bot.edit_message_reply_markup(chat_id, message_id)
             else:
-                text = moderation_text(submission, practice, context.bot.username, t)
+                text = moderation_text(
+                    submission,
+                    practice,
+                    context.bot.username,
+                    t,
+                    services(context).settings.timezone,
+                )
                 await context.bot.edit_message_text(
                     text, chat_id, message_id, reply_markup=moderation_keyboard(submission, t)
                 )
@@ -115,7 +137,9 @@ async def checked_submission(update: Update, context: Context) -> Submission | N
         await query.answer(t.gettext(UNKNOWN), show_alert=True)
         return None
     if submission.status != "pending":
-        await query.answer(decided_text(submission, t), show_alert=True)
+        await query.answer(
+            decided_text(submission, t, services(context).settings.timezone), show_alert=True
+        )
         await mark_copies(context, submission)
         return None
     return submission
@@ -151,14 +175,22 @@ async def on_approve(update: Update, context: Context) -> None:
 
 
 def publish(context: Context, submission: Submission, moderator: User) -> Practice:
-    """Publish the practice and record the approval, together in one write of the database."""
+    """Publish the practice and record the approval, together in one write of the database.
+
+    A suggested update (`submission.update_of`) of a practice still stored replaces that
+    practice's text under its id, through the Publisher (no alert: it is not new); it keeps
+    its first publication date and submitter.
+    """
     svc = services(context)
     with svc.database.transaction():
+        updated = svc.practices.get(submission.update_of) if submission.update_of else None
         title = submission.answers.get("title") or "practice"
-        practice = practice_from_answers(
-            submission.answers, new_practice_id(title, svc.practices.ids())
-        )
+        practice_id = updated.id if updated else new_practice_id(title, svc.practices.ids())
+        practice = practice_from_answers(submission.answers, practice_id)
         practice.published_at, practice.submitted_by = utc_now(), submission.user_id
+        if updated is not None:
+            practice.published_at = updated.published_at or practice.published_at
+            practice.submitted_by = updated.submitted_by or submission.user_id
         svc.publisher.publish([practice])
         decide(submission, "approved", moderator, None)
         submission.practice_id = practice.id
@@ -178,8 +210,12 @@ async def on_read_in_full(update: Update, context: Context) -> None:
         await query.answer(t.gettext(UNKNOWN), show_alert=True)
         return
     await query.answer()
-    for part in full_text_parts(submission.answers, contact=True, t=t):
-        await context.bot.send_message(chat_of(update).id, part)
+    parts = full_text_parts(submission.answers, contact=True, t=t)
+    for n, part in enumerate(parts, start=1):
+        # Approve and Reject under the last part too: the decision is the next step.
+        last = n == len(parts) and submission.status == "pending"
+        keyboard = decision_keyboard(submission, t) if last else None
+        await context.bot.send_message(chat_of(update).id, part, reply_markup=keyboard)
 
 
 async def on_unknown(update: Update, context: Context) -> None:
@@ -203,8 +239,8 @@ async def pending(update: Update, context: Context) -> None:
         return
     count = len(queue)
     waiting = t.ngettext(
-        "⏳ <b>{count} waiting</b>, oldest first:",
-        "⏳ <b>{count} waiting</b>, oldest first:",
+        "⏳ <b>{count} waiting</b>, oldest first: ✅ Approve or ❌ Reject it below.",
+        "⏳ <b>{count} waiting</b>, oldest first: ✅ Approve or ❌ Reject each below.",
         count,
     )
     await message.reply_text(waiting.format(count=t.format_number(count)))

@@ -9,6 +9,8 @@ not survive a restart); a message after that is what it would be without the wai
 search). A command, or a text that starts with "/", is never a reason.
 """
 
+import html
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 
@@ -134,7 +136,9 @@ async def on_reason_send(update: Update, context: Context) -> object:
         decide(submission, "rejected", moderator, request.reason)
         store.save(submission)
         store.clear_reason_request(moderator.id)
-    done = tr(update, context)._("❌ Rejected #{number}; the submitter is told why.")
+    done = tr(update, context)._(
+        "❌ Rejected #{number}; the submitter is told why. /pending lists the others."
+    )
     await context.bot.send_message(chat_of(update).id, done.format(number=submission.id))
     await mark_copies(context, submission)
     await _tell_rejected(context, submission)
@@ -152,10 +156,13 @@ async def on_reason_edit(update: Update, context: Context) -> object:
     store = submissions(context)
     store.ask_reason(user_of(update).id, request.submission_id, _now(context))
     t = tr(update, context)
+    text = t._("✍️ Type the new reason for #{number}.").format(number=request.submission_id)
+    if request.reason:
+        # Shown as code: one tap copies it, to send again with a few words changed.
+        previous = t._("The reason so far (tap to copy):")
+        text = f"{text}\n\n{previous}\n<code>{html.escape(request.reason)}</code>"
     await context.bot.send_message(
-        chat_of(update).id,
-        t._("✍️ Type the new reason for #{number}.").format(number=request.submission_id),
-        reply_markup=InlineKeyboardMarkup([[_cancel(t)]]),
+        chat_of(update).id, text, reply_markup=InlineKeyboardMarkup([[_cancel(t)]])
     )
     return REASON
 
@@ -276,7 +283,11 @@ async def _still_pending(
     if submission is None or not services(context).is_admin(moderator_id):
         why = t.gettext(MODERATORS_ONLY if submission else UNKNOWN)
     elif submission.status != "pending":
-        why = decided_text(submission, t) + " " + t._("Your reason was not sent.")
+        why = (
+            decided_text(submission, t, services(context).settings.timezone)
+            + " "
+            + t._("Your reason was not sent.")
+        )
     if why is None:
         return submission
     store.clear_reason_request(moderator_id)

@@ -4,7 +4,7 @@ from collections.abc import Sequence
 
 from telegram.ext import ContextTypes
 
-from bot.answers import countries_of, find_same_title, practice_from_answers
+from bot.answers import cities_elsewhere, countries_of, find_same_title, practice_from_answers
 from bot.dialogue import Step
 from bot.models import Draft, Practice, new_practice_id
 from bot.submit_screens import Screen, ScreenData, render_screen
@@ -28,16 +28,22 @@ def screen(
         choices: countries to offer as buttons on the country step (else those of its cities).
     """
     t, username = tr_for(services(context), draft.user_id), context.bot.username
-    if draft.step is Step.DUPLICATE:
+    if draft.step in (Step.DUPLICATE, Step.UPDATE):
         found = duplicate_of(context, draft)
         if found is not None:
             return render_screen(draft, ScreenData(t, username, duplicate=found), error)
     # A duplicate step whose look-alike is gone shows the preview (`drafts.ask` moves it there).
-    if draft.step in (Step.PREVIEW, Step.DUPLICATE):
+    if draft.step in (Step.PREVIEW, Step.DUPLICATE, Step.UPDATE):
         earlier = submissions(context).get(draft.reopened_from) if draft.reopened_from else None
         practice = draft_practice(context, draft)
         reason = earlier.reason if earlier else None
-        return render_screen(draft, ScreenData(t, username, practice, reason), error)
+        elsewhere = cities_elsewhere(
+            draft.answers.get("cities") or [],
+            str(draft.answers.get("country") or ""),
+            services(context).catalog.aliases,
+        )
+        data = ScreenData(t, username, practice, reason, elsewhere=elsewhere)
+        return render_screen(draft, data, error)
     field = FIELDS_BY_KEY.get(draft.step)
     offered: Sequence[str] = ()
     if field is not None and field.kind == "country":

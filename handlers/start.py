@@ -18,7 +18,7 @@ from bot.search_texts import UNKNOWN_PRACTICE, WELCOME, help_text
 from handlers import contact
 from handlers.cards import send_card
 from handlers.contact import CONTACT_LINK
-from handlers.deps import FIRST_VISIT, services
+from handlers.deps import FIRST_VISIT, moderator_section, services
 from handlers.gate import FOLLOW_CITY, FOLLOW_KEYWORD, FORGET, kept_for_member
 from handlers.language import tr
 from handlers.subscribe import ask_for
@@ -45,7 +45,8 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                 context, message.chat.id, practice, t=t, header=intro[0], menu=intro[1]
             )
         return
-    await message.reply_text(t.gettext(WELCOME), reply_markup=welcome_markup(t))
+    text = t.gettext(WELCOME) + moderator_section(update, context, t)
+    await message.reply_text(text, reply_markup=welcome_markup(t))
 
 
 async def _start_flow(
@@ -64,9 +65,10 @@ async def _start_flow(
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Say everything the bot does, in short sections, with a button for each."""
+    """Say everything the bot does, in short sections, with a button for each; a moderator's
+    also what moderators can do."""
     t = tr(update, context)
-    text = help_overview(t, context.bot.username)
+    text = help_overview(t, context.bot.username) + moderator_section(update, context, t)
     await message_of(update).reply_text(text, reply_markup=help_markup(t))
 
 

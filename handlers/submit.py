@@ -17,7 +17,7 @@ from bot.contribute import step_label
 from bot.dialogue import Event
 from bot.i18n import N_
 from bot.models import Draft
-from bot.submit_screens import choice_keyboard
+from bot.submit_screens import choice_keyboard, start_over_keyboard
 from handlers import drafts
 from handlers.deps import submissions
 from handlers.drafts import END, Context, advance, ask, pause
@@ -90,7 +90,29 @@ async def on_continue(update: Update, context: Context) -> object:
 
 
 async def on_start_over(update: Update, context: Context) -> object:
-    """Delete the draft and start with an empty one."""
+    """Ask before deleting the draft: its answers can't be brought back."""
+    query = query_of(update)
+    await query.answer()
+    draft = submissions(context).draft(user_of(update).id)
+    if draft is None or not draft.answers:
+        await drafts.strip_buttons(context, chat_of(update).id, pressed_message(query).message_id)
+        return await _begin(update, context)
+    t = tr(update, context)
+    title = embed(draft.answers.get("title") or t._("untitled"), 80)
+    count = len(draft.answers)
+    text = t.ngettext(
+        "🔄 Delete your draft “{title}” ({count} answer) and start with an empty one? "
+        "Its answers can't be brought back.",
+        "🔄 Delete your draft “{title}” ({count} answers) and start with an empty one? "
+        "Its answers can't be brought back.",
+        count,
+    ).format(title=title, count=t.format_number(count))
+    await edit_or_ignore(pressed_message(query), text, start_over_keyboard(t))
+    return END
+
+
+async def on_start_over_confirmed(update: Update, context: Context) -> object:
+    """Delete the draft and start with an empty one (after "Yes, start over")."""
     query = query_of(update)
     await query.answer()
     await drafts.strip_buttons(context, chat_of(update).id, pressed_message(query).message_id)
@@ -147,6 +169,8 @@ async def on_reopen(update: Update, context: Context) -> object:
         return await ask(update, context, draft)
     reopened = new_draft(user_id)
     reopened.answers, reopened.reopened_from = dict(submission.answers), submission.id
+    # "No, send mine" was answered for this title before the rejection: not asked again.
+    reopened.not_duplicate = submission.similar_to is not None
     advance(reopened, Event.REOPEN)
     return await ask(update, context, reopened)
 

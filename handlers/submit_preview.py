@@ -1,15 +1,17 @@
 """The end of the submission dialogue: the preview, editing a field, and sending."""
 
 from html import escape
+from typing import Any
 
 from telegram import Update
 
 from bot.answers import missing_fields
 from bot.cards import embed
-from bot.contribute import full_text_parts
+from bot.contribute import changed_fields, full_text_parts
 from bot.dialogue import Event, Step
 from bot.i18n import N_
 from bot.models import Draft, Submission
+from bot.submit_screens import full_text_screen
 from bot.template import FIELD_KEYS
 from handlers.deps import services, submissions
 from handlers.drafts import (
@@ -22,6 +24,7 @@ from handlers.drafts import (
     button_step,
     conversation_key,
     pause,
+    show,
     strip_buttons,
 )
 from handlers.language import tr
@@ -30,7 +33,7 @@ from handlers.screens import duplicate_of
 from handlers.updates import chat_of, user_of
 from store.practices import utc_now
 
-SAME_ONE = N_("👍 Then it is in the catalogue already, so I haven't sent yours.")
+KEPT = N_("💾 Kept as a draft; nothing is sent.")
 
 
 @button_step
@@ -57,10 +60,19 @@ async def on_preview(update: Update, context: Context, draft: Draft, _: str) -> 
 
 
 @button_step
-async def on_read_in_full(update: Update, context: Context, draft: Draft, _: str) -> object:
-    """Send every answer in full, in as many messages as it takes."""
-    for part in full_text_parts(draft.answers, contact=True, t=tr(update, context)):
-        await context.bot.send_message(chat_of(update).id, part)
+async def on_read_in_full(update: Update, context: Context, draft: Draft, arg: str) -> object:
+    """Show every answer in full in the preview's own message, one part at a time.
+
+    The part replaces the preview in place, under ◀️ Back to preview and 📨 Send (and the
+    parts' arrows), so Send never goes out of sight; nothing is stored (the draft still
+    stands at its preview), so the buttons stay valid.
+    """
+    if draft.step is not Step.PREVIEW:
+        return await ask(update, context, draft)
+    parts = full_text_parts(draft.answers, contact=True, t=tr(update, context))
+    number = min(max(int(arg) if arg.isdigit() else 1, 1), len(parts))
+    text, keyboard = full_text_screen(draft, parts, number, tr(update, context))
+    await show(update, context, draft, text, keyboard)
     return OPEN
 
 
@@ -81,8 +93,24 @@ async def on_send(update: Update, context: Context, draft: Draft, _: str) -> obj
 
 @button_step
 async def on_same_practice(update: Update, context: Context, draft: Draft, _: str) -> object:
-    """Don't send a practice that is already in the catalogue; keep the draft."""
-    return await pause(update, context, draft, SAME_ONE)
+    """It is the published practice: offer to send the draft as a suggested update of it."""
+    advance(draft, Event.SAME)
+    return await ask(update, context, draft)
+
+
+@button_step
+async def on_send_update(update: Update, context: Context, draft: Draft, _: str) -> object:
+    """Send the draft to the moderators as a suggested update of the look-alike practice."""
+    found = duplicate_of(context, draft)
+    if draft.step is not Step.UPDATE or found is None:
+        return await ask(update, context, draft)  # ask() shows the preview when it is gone
+    return await send_submission(update, context, draft, update_of=found.id)
+
+
+@button_step
+async def on_keep_draft(update: Update, context: Context, draft: Draft, _: str) -> object:
+    """Keep the draft, unsent, for /submit."""
+    return await pause(update, context, draft, KEPT)
 
 
 @button_step
@@ -92,16 +120,30 @@ async def on_different_practice(update: Update, context: Context, draft: Draft, 
     return await send_submission(update, context, draft)
 
 
-async def send_submission(update: Update, context: Context, draft: Draft) -> object:
-    """Store the draft as a pending submission, tell its author, and notify the moderators."""
+async def send_submission(
+    update: Update, context: Context, draft: Draft, update_of: str | None = None
+) -> object:
+    """Store the draft as a pending submission, tell its author, and notify the moderators.
+
+    Args:
+        update_of: the published practice the draft is sent as a suggested update of.
+    """
     svc, store, user = services(context), submissions(context), user_of(update)
     name = f"{user.full_name} (@{user.username})" if user.username else user.full_name
+    similar = None if update_of else duplicate_of(context, draft)
     with svc.database.transaction():
         submission = _resent(context, draft) or Submission(user_id=user.id, answers={})
+        changed = changed_fields(submission.answers, draft.answers) if submission.id else {}
         submission.answers, submission.user_name = draft.answers, name
         submission.status, submission.sent_at = "pending", utc_now()
+        submission.update_of = update_of
+        # The member answered "No, send mine" about it (now, or before a rejection).
+        submission.similar_to = similar.id if similar and draft.not_duplicate else None
         event = "resent" if submission.id else "sent"
-        submission.history.append({"event": event, "at": submission.sent_at, "by": user.id})
+        record: dict[str, Any] = {"event": event, "at": submission.sent_at, "by": user.id}
+        if changed:
+            record["changed"] = changed
+        submission.history.append(record)
         if submission.id:
             store.save(submission)
         else:
@@ -109,11 +151,19 @@ async def send_submission(update: Update, context: Context, draft: Draft) -> obj
         store.end_dialogue(user.id, CONVERSATION, conversation_key(update))
     await strip_buttons(context, chat_of(update).id, draft.prompt_message_id)
     title = embed(draft.answers.get("title") or "", 100)
-    thanks = tr(update, context)._(
-        "📨 <b>Thank you!</b> “{title}” is sent to the programme's moderators as submission "
-        "<b>#{number}</b>. I'll tell you here when they have decided; /mysubmissions "
-        "shows where it stands."
-    )
+    t = tr(update, context)
+    if update_of:
+        thanks = t._(
+            "📨 <b>Thank you!</b> Your update of “{title}” is sent to the programme's "
+            "moderators as submission <b>#{number}</b>. I'll tell you here when they have "
+            "decided; /mysubmissions shows where it stands."
+        )
+    else:
+        thanks = t._(
+            "📨 <b>Thank you!</b> “{title}” is sent to the programme's moderators as "
+            "submission <b>#{number}</b>. I'll tell you here when they have decided; "
+            "/mysubmissions shows where it stands."
+        )
     await context.bot.send_message(
         chat_of(update).id, thanks.format(title=title, number=submission.id)
     )

@@ -1,13 +1,14 @@
 """The steps of the submission dialogue: typed answers, and the buttons of each step."""
 
 from datetime import UTC, datetime
+from html import escape
 
 from telegram import Update
 
-from bot.answers import check_answer, toggle_topic
+from bot.answers import check_answer, is_skip_word, toggle_topic
 from bot.callbacks import named
 from bot.cards import MAX_MESSAGE
-from bot.dialogue import Event, Exit, Step
+from bot.dialogue import Event, Exit, Position, Step, move
 from bot.i18n import N_
 from bot.menus import welcome_markup
 from bot.models import Draft
@@ -39,6 +40,7 @@ USE_BUTTONS = {
     Step.PREVIEW: USE_PREVIEW_BUTTONS,
     Step.FIELDS: N_("Use the buttons below: pick the field to change."),
     Step.DUPLICATE: N_("Use the buttons below: is it the same practice or not?"),
+    Step.UPDATE: N_("Use the buttons below: send it as an update, or keep it as a draft."),
 }
 CONTINUATION = N_(
     "That looks like the rest of the same long text: Telegram cuts long messages into "
@@ -66,11 +68,16 @@ async def on_answer(update: Update, context: Context, draft: Draft) -> object:
         return None  # the step's question above stays the current screen
     # Editing this message in Telegram later changes this answer (handlers/edits.py).
     draft.last_answer_id, draft.last_answer_step = message.message_id, draft.step
+    draft.offer = None  # a new answer replaces what was offered for the last one
     if draft.step is Step.CONSENT:
         return await _typed_consent(update, context, draft, fold(message.text or ""))
     field = FIELDS_BY_KEY.get(draft.step)
     if field is None or field.kind == "topics":
+        if is_skip_word(message.text or "") and draft.step is Step.TOPICS:
+            return await _typed_skip(update, context, draft)
         return await ask(update, context, draft, USE_BUTTONS[draft.step])
+    if is_skip_word(message.text or ""):  # "skip", "passer", "überspringen" … is never stored
+        return await _typed_skip(update, context, draft)
     svc = services(context)
     t = tr(update, context)
     year = datetime.now(UTC).year
@@ -78,9 +85,25 @@ async def on_answer(update: Update, context: Context, draft: Draft) -> object:
     if answer.error:
         if _looks_cut_by_telegram(message.text or ""):
             user_data_of(context)[_LONG_REFUSED] = message.date.timestamp()
+        draft.offer = answer.offer
         return await ask(update, context, draft, answer.error, answer.suggestions)
+    if field.key == "title" and answer.value != draft.answers.get("title"):
+        draft.not_duplicate = False  # "No, send mine" was said of the title before
     draft.answers[field.key] = answer.value
     advance(draft, Event.ANSWER)
+    return await ask(update, context, draft)
+
+
+async def _typed_skip(update: Update, context: Context, draft: Draft) -> object:
+    """A typed skip word: Skip on an optional step; refused with the reason on a required one."""
+    if move(Position(draft.step, draft.editing), Event.SKIP) is None:
+        t = tr(update, context)
+        name = escape(t.gettext(FIELDS_BY_KEY[draft.step].name))
+        error = t._("{name} is required, so it can't be skipped: please write it.")
+        return await ask(update, context, draft, error.format(name=name))
+    skipped = draft.step
+    advance(draft, Event.SKIP)
+    draft.answers.pop(skipped, None)
     return await ask(update, context, draft)
 
 
@@ -144,6 +167,16 @@ async def on_skip(update: Update, context: Context, draft: Draft, _: str) -> obj
     if advance(draft, Event.SKIP) is None:
         return await ask(update, context, draft, N_("This step can't be skipped."))
     draft.answers.pop(skipped, None)
+    return await ask(update, context, draft)
+
+
+@button_step
+async def on_accept(update: Update, context: Context, draft: Draft, _: str) -> object:
+    """Take the corrected answer offered (shortened text, links with https://) and go on."""
+    if draft.offer is None or draft.step not in FIELDS_BY_KEY:
+        return await ask(update, context, draft, N_("There is nothing to take any more."))
+    draft.answers[draft.step] = draft.offer
+    advance(draft, Event.ANSWER)
     return await ask(update, context, draft)
 
 

@@ -13,6 +13,7 @@ from bot.answers import (
     missing_fields,
     practice_from_answers,
     same_title,
+    shorten_to,
     toggle_topic,
     url_problem,
 )
@@ -114,6 +115,8 @@ def test_contact_takes_a_name_and_one_valid_e_mail() -> None:
     value = check("contact", "Ana Silva <ana.silva@cm-lisboa.pt>").value
     assert value == {"name": "Ana Silva", "email": "ana.silva@cm-lisboa.pt", "public": None}
     assert check("contact", "ana@x.org, Ana").value["name"] == "Ana"
+    with_place = check("contact", "Ana Silva, City of Lisbon, ana@x.org").value
+    assert with_place["name"] == "Ana Silva" and with_place["organisation"] == "City of Lisbon"
     assert "no e-mail address" in check("contact", "Ana Silva").error
     assert "more than one" in check("contact", "Ana a@b.org c@d.org").error
     assert "name" in check("contact", "ana@example.org").error
@@ -193,3 +196,21 @@ def test_find_same_title_returns_the_matching_practice() -> None:
     practices.append(Practice(id="b", title="Safer Alta de Lisboa", country="Portugal"))
     assert find_same_title("Safer Alta Lisboa", practices).id == "b"
     assert find_same_title("Cooking together", practices) is None
+
+
+@pytest.mark.parametrize("word", ["skip", "Passer", "überspringen", "n/a", "saltar", "pular"])
+def test_a_skip_word_is_never_kept_as_an_answer(word: str) -> None:
+    for key in ("subtitle", "rationale", "title"):
+        answer = check(key, word)
+        assert answer.value is None and "Skip" in (answer.error or "")
+
+
+def test_shorten_to_cuts_at_the_last_sentence_end_that_fits() -> None:
+    text = "First one. Second one! Third one is long " + "word " * 50
+    assert shorten_to(text, 40) == "First one. Second one!"
+    assert shorten_to("short.", 40) == "short."
+
+
+def test_shorten_to_without_a_sentence_end_cuts_at_a_word_with_an_ellipsis() -> None:
+    cut = shorten_to("alpha beta gamma delta epsilon zeta", 20)
+    assert cut == "alpha beta gamma…" and len(cut) <= 20

@@ -223,6 +223,13 @@ def test_operations_settings_are_read(tmp_path):
     assert settings.backup_keep == 30
 
 
+def test_the_time_zone_is_read_and_defaults_to_strasbourgs(tmp_path):
+    assert str(settings_from({}, tmp_path).timezone) == "Europe/Paris"
+    assert str(settings_from({"TIMEZONE": "America/New_York"}, tmp_path).timezone) == (
+        "America/New_York"
+    )
+
+
 @pytest.mark.parametrize(
     ("name", "value"),
     [
@@ -236,6 +243,8 @@ def test_operations_settings_are_read(tmp_path):
         ("BACKUP_TIME", "25:00"),
         ("BACKUP_TIME", "noon"),
         ("BACKUP_KEEP", "0"),
+        ("TIMEZONE", "Mars/Olympus"),
+        ("TIMEZONE", "+02:00"),
     ],
 )
 def test_malformed_operations_setting_stops_with_one_line_naming_it(tmp_path, name, value):

@@ -100,10 +100,14 @@ def submission(**fields: object) -> Submission:
 
 
 def test_moderation_text_names_the_submitter_the_contact_and_the_outcome() -> None:
-    pending = submission(user_name="<Ana>")
+    pending = submission(user_name="<Ana> (@ana_s)")
     practice = practice_from_answers(pending.answers, "cooking-together")
     text = moderation_text(pending, practice, "icc_practice_bot")
-    assert "Submission #7</b> from &lt;Ana&gt;" in text
+    # Named by the contact answer (issue 11: no "(user id)" noise), with the @username.
+    assert "Submission #7</b> from Ana Silva (@ana_s), sent" in text
+    anonymous = submission(user_name="<Ana>", answers={**ANSWERS, "contact": None})
+    text_without = moderation_text(anonymous, practice, "icc_practice_bot")
+    assert "Submission #7</b> from &lt;Ana&gt;, sent" in text_without
     assert "May 3, 2025, 10:04\u202fAM UTC" in text
     assert "ana@example.org (for the moderators only)" in text
     approved = submission(

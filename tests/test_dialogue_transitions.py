@@ -48,7 +48,9 @@ TABLE: dict[Step, dict[Event, Outcome]] = {
         E.SEND: Exit.SENT,
     },
     S.FIELDS: {E.PICK: P(S.PURPOSE, editing=True), E.TO_PREVIEW: P(S.PREVIEW)},
-    S.DUPLICATE: {E.TO_PREVIEW: P(S.PREVIEW), E.SEND: Exit.SENT, E.SAME: Exit.PAUSED},
+    # "Yes, the same one" asks whether to send the draft as a suggested update of it.
+    S.DUPLICATE: {E.TO_PREVIEW: P(S.PREVIEW), E.SEND: Exit.SENT, E.SAME: P(S.UPDATE)},
+    S.UPDATE: {E.TO_PREVIEW: P(S.PREVIEW), E.SEND: Exit.SENT},
 }
 
 
@@ -101,7 +103,8 @@ def test_editing_a_field_returns_to_the_preview(step: Step, event: Event) -> Non
 
 def test_the_steps_are_the_template_fields_in_order_then_the_end_screens() -> None:
     assert [s.value for s in FIELD_STEPS] == list(FIELD_KEYS)
-    assert list(Step)[len(FIELD_KEYS) :] == [S.CONSENT, S.PREVIEW, S.FIELDS, S.DUPLICATE]
+    ends = [S.CONSENT, S.PREVIEW, S.FIELDS, S.DUPLICATE, S.UPDATE]
+    assert list(Step)[len(FIELD_KEYS) :] == ends
 
 
 def test_back_from_the_first_step_leaves_the_dialogue() -> None:
@@ -119,7 +122,7 @@ def test_skip_is_taken_on_optional_steps_only(field: Field) -> None:
         assert skipped == P(FIELD_STEPS[FIELD_STEPS.index(step) + 1])
 
 
-@pytest.mark.parametrize("step", [S.CONSENT, S.PREVIEW, S.FIELDS, S.DUPLICATE])
+@pytest.mark.parametrize("step", [S.CONSENT, S.PREVIEW, S.FIELDS, S.DUPLICATE, S.UPDATE])
 def test_screens_answered_with_buttons_cannot_be_skipped(step: Step) -> None:
     assert move(P(step), E.SKIP) is None
 

@@ -24,6 +24,8 @@ def test_every_field_has_a_prompt_an_example_and_a_stated_limit() -> None:
     assert FIELDS_BY_KEY["title"].limit_text == "At most 150 characters."
     assert FIELDS_BY_KEY["topics"].limit_text == "Pick 1 to 3."
     assert FIELDS_BY_KEY["links"].limit_text == "At most 5 links."
+    # A long text states its least length up front, not only when an answer is refused.
+    assert FIELDS_BY_KEY["purpose"].limit_text == "20 to 2,000 characters."
 
 
 def test_long_text_limits_fit_one_telegram_message() -> None:

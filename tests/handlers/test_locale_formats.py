@@ -9,8 +9,9 @@ from tests.handlers.dialogue import running_bot, screens
 from tests.handlers.test_delivery import drain, my_chat_member, new_practice, publish
 from tests.handlers.test_languages_dialogue import press_action, walk_to_preview
 
-ENGLISH_DATE = re.compile(r"sent [A-Z][a-z]{2} \d{1,2}, \d{4}, \d{1,2}:\d\d\u202f[AP]M UTC")
-FRENCH_DATE = re.compile(r"envoyée le \d{1,2} [a-zéû]+\.? \d{4}, \d\d:\d\d UTC")
+# In the default TIMEZONE, Europe/Paris (Strasbourg), named after the time.
+ENGLISH_DATE = re.compile(r"sent [A-Z][a-z]{2} \d{1,2}, \d{4}, \d{1,2}:\d\d\u202f[AP]M CES?T")
+FRENCH_DATE = re.compile(r"envoyée le \d{1,2} [a-zéû]+\.? \d{4}, \d\d:\d\d CES?T")
 
 
 async def test_each_moderator_reads_the_sent_time_in_their_own_format() -> None:
@@ -24,6 +25,16 @@ async def test_each_moderator_reads_the_sent_time_in_their_own_format() -> None:
         french = screens(sent, FRENCH_USER)[-1].text
         assert ENGLISH_DATE.search(english), english
         assert FRENCH_DATE.search(french), french
+
+
+async def test_times_are_shown_in_the_configured_time_zone() -> None:
+    async with running_bot(timezone="America/New_York") as bot:
+        await bot.send("/start", user_id=ADMIN_ID)
+        await walk_to_preview(bot, GERMAN_USER)
+        sent = await press_action(bot, GERMAN_USER, "send")
+        english = screens(sent, ADMIN_ID)[-1].text
+        assert re.search(r"\d\u202f[AP]M E[SD]T", english), english
+        assert "UTC" not in english
 
 
 async def test_stats_group_digits_in_the_moderators_language(harness: BotHarness) -> None:

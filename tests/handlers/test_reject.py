@@ -106,6 +106,8 @@ async def test_edit_replaces_the_reason_and_only_send_rejects() -> None:
         shown = screens(await bot.send("Too vague.", ADMIN_ID), ADMIN_ID)[-1]
         asked = screens(await bot.click(shown, "Edit", ADMIN_ID), ADMIN_ID)[-1]
         assert "Type the new reason for #1" in asked.text
+        # The reason typed so far comes back as code, to copy and change rather than retype.
+        assert "<code>Too vague.</code>" in asked.text
         assert store(bot).get(1).status == "pending"
         shown = screens(await bot.send("Please add the impact.", ADMIN_ID), ADMIN_ID)[-1]
         assert "Please add the impact." in shown.text

@@ -159,9 +159,23 @@ async def test_start_over_begins_with_an_empty_draft(bot: BotHarness) -> None:
     prompt = await go_to(bot, "period")
     await bot.click(prompt, "Cancel")
     choice = screens(await bot.send("/submit"))[-1]
-    fresh = screens(await bot.click(choice, "Start over"))[-1]
+    asked = screens(await bot.click(choice, "Start over"))[-1]
+    assert "Delete your draft" in asked.text
+    assert store(bot).draft(USER_ID).answers  # nothing deleted before the confirmation
+    fresh = screens(await bot.click(asked, "Yes, delete it"))[-1]
     assert "Step 1 of 12 · Title" in fresh.text
     assert store(bot).draft(USER_ID).answers == {}
+
+
+async def test_start_over_asks_first_and_no_keeps_the_draft(bot: BotHarness) -> None:
+    prompt = await go_to(bot, "period")
+    await bot.click(prompt, "Cancel")
+    choice = screens(await bot.send("/submit"))[-1]
+    asked = screens(await bot.click(choice, "Start over"))[-1]
+    assert labels(asked) == ["🗑 Yes, delete it and start over", "▶️ No, continue it"]
+    resumed = screens(await bot.click(asked, "No, continue"))[-1]
+    assert "Step 5 of 12 · Period" in resumed.text
+    assert store(bot).draft(USER_ID).answers["title"] == ANSWERS["title"]
 
 
 async def test_edit_a_field_from_the_preview_then_the_preview_comes_back(
@@ -331,11 +345,13 @@ async def test_title_like_an_existing_practice_asks_whether_it_is_the_same(
     assert store(bot).of_user(USER_ID)[0].answers["title"] == "Safer Alta Lisboa"
 
 
-async def test_same_practice_is_not_sent_and_the_draft_is_kept(bot: BotHarness) -> None:
+async def test_same_practice_can_be_kept_as_a_draft_unsent(bot: BotHarness) -> None:
     preview = await fill_in(bot, title="Safer Alta de Lisboa")
     question = screens(await bot.click(preview, "Send"))[-1]
-    calls = await bot.click(question, "Yes, the same one")
-    assert "haven't sent yours" in screens(calls)[-1].text
+    offer = screens(await bot.click(question, "Yes, the same one"))[-1]
+    assert "Suggest an update" in offer.text
+    calls = await bot.click(offer, "Keep it as a draft")
+    assert "Kept as a draft" in screens(calls)[-1].text
     assert store(bot).of_user(USER_ID) == [] and store(bot).draft(USER_ID) is not None
     assert screens(calls, ADMIN_ID) == []
 
@@ -376,7 +392,11 @@ async def test_long_fields_are_kept_whole_and_shown_shortened(bot: BotHarness) -
     preview = await fill_in(bot, process=process)
     assert store(bot).draft(USER_ID).answers["process"] == process.strip()
     assert len(preview.text) < 3000 and "…" in preview.text
-    parts = screens(await bot.click(preview, "Full text"))
+    # The full text replaces the preview in place, a part at a time (issue 11: Send stays).
+    parts = [screens(await bot.click(preview, "Full text"))[-1]]
+    while any("Part" in b["text"] and "▶️" in b["text"] for b in parts[-1].buttons):
+        parts.append(screens(await bot.click(parts[-1], "▶️"))[-1])
+    assert len(parts) > 1
     body = " ".join(p.text for p in parts)
     assert body.count("Step by step.") == 285
     for part in parts:
