@@ -7,9 +7,9 @@ Each size runs in a child process of its own (so its memory is its own):
 * programme size: 400 practices, 5,000 members (one to four subscriptions each), a month of
   alerts at one publication a day (30 publications, each to a tenth of the members), 500
   drafts part-filled; 10×: 4,000 practices, 50,000 members, 5,000 drafts, 30 publications
-  to 5,000 members each. The files are written as the previous version left them (every
-  alert of the month kept as a row in the outbox), so the first start also shows what
-  summarising the history does to the outbox file.
+  to 5,000 members each. The files are written as the previous version left them (schema 2:
+  one file per concern, every alert of the month kept as a row in the outbox), so the first
+  start also shows what sharding the members and dialogues and summarising the history do.
 * The real application (`build_application`, its persistence, AIORateLimiter and JobQueue)
   is started and fed real `Update`s through its update queue, as polling does; a recording
   request answers every Bot API call at once (`tests/fakes.py`). A closed loop of members
@@ -27,7 +27,13 @@ Each size runs in a child process of its own (so its memory is its own):
   (`Database.write_in_background`); every reply waits for the writes made before it.
 * Writes: what one action costs the store alone (save a dialogue step, add a subscription):
   the part on the event loop (what changed is encoded, the write queued), the time until it is
-  on disk (written, flushed and renamed in the writer thread), and the file it rewrote.
+  on disk (written, flushed and renamed in the writer thread), and the file it rewrote (one
+  shard of the concern: the largest is shown).
+* Where an answer's time goes (the members' run): per Bot API call, the wait for the writes
+  made before it (`saved`: `disk`, the writer thread's part, then the update's turn coming
+  back from other members' updates) and for a slot of the send budget (pacing at 30/s);
+  the event loop's lag (how late a 5 ms timer fires: time the loop was busy with other
+  work, i.e. queueing behind other members' handlers); and the garbage collector's pauses.
 * Burst: 50 `/subscribe` queued at once (as after a pause in polling); the time until the
   last is handled is how long fetched updates wait in memory, i.e. what a crash can lose.
 Target: p95 ≤ 100 ms without a drain at both sizes.
@@ -37,6 +43,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import itertools
 import json
 import random
@@ -59,7 +66,7 @@ from benchmarks.alerts import population, settings
 from bot.app import build_application, build_services, freeze_startup_objects
 from bot.models import Draft
 from bot.template import TOPICS
-from store.db import CONCERNS, SCHEMA_VERSION, concern_path, open_database
+from store.db import CONCERNS, concern_files, concern_path, open_database
 from store.keys import conversation_id
 from store.practices import utc_now
 from store.submissions import SubmissionStore
@@ -117,7 +124,7 @@ def build(path: Path, scale: int) -> None:
         states[str(conversation_id("submit", (chat, chat)))] = state
     files = {
         "catalogue": {
-            "meta": {"1": {"schema": SCHEMA_VERSION, "bundled_catalogue_loaded": True}},
+            "meta": {"1": {"schema": 2, "bundled_catalogue_loaded": True}},
             "practices": practices,
             "submissions": {},
         },
@@ -147,7 +154,14 @@ def _answers(rng: random.Random, n: int) -> dict[str, Any]:
 
 
 def sizes(path: Path) -> dict[str, float]:
-    return {c: concern_path(path, c).stat().st_size / 1e6 for c in CONCERNS}
+    """Return MB per concern (all its files), and of its largest file (`<concern> file`)."""
+    found: dict[str, float] = {}
+    for concern in CONCERNS:
+        files = [f for f in concern_files(path, concern) if f.exists()]
+        files = files or [concern_path(path, concern)]  # not sharded yet
+        mb = [f.stat().st_size / 1e6 for f in files]
+        found[concern], found[concern + " file"] = sum(mb), max(mb)
+    return found
 
 
 def rss_mb() -> float:
@@ -284,6 +298,8 @@ async def run_load(path: Path, scale: int, rounds: int, drain: bool) -> dict[str
         follow.outbox.queue(rows)
         queued = len(rows)
     driver = Driver(app, recorder)
+    parts = watch(app, database)
+    lag = asyncio.create_task(loop_lag(parts["loop lag"]))
     rng = random.Random(SEED)
     base = FIRST_CHAT + 10 * MEMBERS * scale  # members not in the dialogue
     tasks = [searcher(driver, base + i, rounds, random.Random(i)) for i in range(3)]
@@ -293,6 +309,9 @@ async def run_load(path: Path, scale: int, rounds: int, drain: bool) -> dict[str
     started = time.perf_counter()
     await asyncio.gather(*tasks)
     seconds = time.perf_counter() - started
+    lag.cancel()
+    gc.callbacks.clear()
+    parts = {name: list(values) for name, values in parts.items()}  # the members' run only
     sent = follow.deliverer.sent - sent_before
     bar: dict[str, float] = {}
     if drain:  # the drain bar: a dozen members searching continuously, the drain going on
@@ -321,7 +340,53 @@ async def run_load(path: Path, scale: int, rounds: int, drain: bool) -> dict[str
         "bar": bar,
         "burst_ms": burst_ms,
         "rss_mb": rss_mb(),
+        "parts": parts,
     }
+
+
+def watch(app: Any, database: Any) -> dict[str, list[float]]:
+    """Time, in ms, what each Bot API call waits for and the GC's pauses.
+
+    `saved` is the limiter's whole wait before a call: the writes reaching the disk
+    (`disk`, the writer thread's part) and then the update's turn coming back
+    (`handlers.ordering`: other members' updates ran meanwhile, and may hold it).
+    """
+    parts: dict[str, list[float]] = defaultdict(list)
+    limiter = app.bot.rate_limiter
+    database.saved = timed_into(parts, "disk", database.saved)
+    limiter.saved = timed_into(parts, "saved", limiter.saved)
+    limiter._slot = timed_into(parts, "send slot", limiter._slot)
+    collecting: list[float] = []
+
+    def on_gc(phase: str, info: dict[str, Any]) -> None:
+        if phase == "start":
+            collecting[:] = [time.perf_counter()]
+        elif collecting:
+            parts["gc pause"].append((time.perf_counter() - collecting[0]) * 1000)
+
+    gc.callbacks.append(on_gc)
+    return parts
+
+
+def timed_into(parts: dict[str, list[float]], name: str, wait: Any) -> Any:
+    """Wrap an async callable: each call's time (ms) goes to `parts[name]`."""
+
+    async def wrapper(*args: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return await wait(*args)
+        finally:
+            parts[name].append((time.perf_counter() - started) * 1000)
+
+    return wrapper
+
+
+async def loop_lag(lags: list[float], period: float = 0.005) -> None:
+    """Record how late a timer of `period` seconds fires (ms): the loop was busy meanwhile."""
+    while True:
+        started = time.perf_counter()
+        await asyncio.sleep(period)
+        lags.append((time.perf_counter() - started - period) * 1000)
 
 
 async def burst(driver: Driver, first_chat: int) -> float:
@@ -393,7 +458,7 @@ def one_size(scale: int, rounds: int, drain: bool = True) -> dict[str, Any]:
         note(f"×{scale}: first start")
         build_s = time.perf_counter() - started
         started = time.perf_counter()
-        open_database(path).close()  # first start: nothing to migrate
+        open_database(path).close()  # first start: members and dialogues are sharded
         database = open_database(path)
         build_services(settings(path, 25), database)  # the outbox history becomes counts
         database.close()
@@ -455,8 +520,19 @@ def print_table(results: list[dict[str, Any]]) -> None:
             f"{window['seconds']:.0f} s = {window['sent'] / window['seconds']:.1f}/s "
             f"(during the 9 members' run: {run['alerts_sent'] / run['seconds']:.1f}/s)"
         )
+    print("\nWhere the time goes in the members' run without a drain (ms): p50 / p95 / max, n")
+    for r in results:
+        parts = r["plain"]["parts"]
+        cells = []
+        for name in ("saved", "disk", "send slot", "loop lag", "gc pause"):
+            v = parts.get(name) or [0.0]
+            cells.append(
+                f"{name} {statistics.median(v):.1f} / {pct(v, 0.95):.1f} / {max(v):.0f}, {len(v)}"
+            )
+        print(f"×{r['scale']:<9}" + "   ".join(cells))
     print("\nWrites of one action, the store alone (ms): p50 / p95 on the event loop, and until")
     print("on disk (written, flushed, renamed in the writer thread); the file it rewrites")
+    print("(the largest shard of its concern)")
     for r in results:
         w, after = r["writes"], r["sizes_after"]
         parts = []
@@ -465,7 +541,7 @@ def print_table(results: list[dict[str, Any]]) -> None:
             parts.append(
                 f"{kind} {statistics.median(loop):.2f} / {pct(loop, 0.95):.2f} loop, "
                 f"{statistics.median(disk):.1f} / {pct(disk, 0.95):.1f} on disk "
-                f"({after[concern]:.2f} MB)"
+                f"({after[concern + ' file']:.3f} MB)"
             )
         print(f"×{r['scale']:<9}" + "   ".join(parts))
     print(
@@ -475,6 +551,8 @@ def print_table(results: list[dict[str, Any]]) -> None:
         b, a = r["sizes_before"], r["sizes_after"]
         cells = "  ".join(f"{c} {b[c]:.2f}→{a[c]:.2f}" for c in CONCERNS)
         print(f"×{r['scale']:<9}{cells}   first start {r['first_start_s']:.1f} s")
+        shards = "  ".join(f"{c} {a[c + ' file'] * 1000:.0f}" for c in CONCERNS)
+        print(f"{'':<10}largest file after (KB): {shards}")
     print("\nMemory and the crash window")
     for r in results:
         plain, drain = r["plain"], r["drain"]

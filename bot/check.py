@@ -16,8 +16,8 @@ from telegram import Bot
 from telegram.error import InvalidToken, NetworkError, TelegramError
 
 from bot.config import ConfigError, Settings, load_settings
-from store.db import SCHEMA_VERSION, database_files
-from store.health import commit_note, inspect_file, is_journal, running_pid
+from store.db import SCHEMA_VERSION, SHARDED, concern_files, database_files
+from store.health import FileReport, commit_note, inspect_file, is_journal, running_pid
 from store.search_log import search_log_path
 
 # More pending updates than this means the bot is not taking them (down, or the proxy is).
@@ -69,8 +69,21 @@ def check_database(db_path: Path) -> Iterator[Finding]:
         yield Finding(True, "database", f"{db_path} not created yet; the bot creates it")
         return
     main = inspect_file(db_path)
-    for path in database_files(db_path):
+    # The files of the main file's schema (1: made at the next start, as this version's).
+    layout = main.schema if main.schema and main.schema > 1 else SCHEMA_VERSION
+    sharded = [concern_files(db_path, concern, layout) for concern in SHARDED]
+    shards = {path: files[-1] for files in sharded if len(files) > 1 for path in files}
+    whole: list[FileReport] = []  # the valid shards of a concern: one line for all of them
+    for path in database_files(db_path, layout):
         report = main if path == db_path else inspect_file(path)
+        if path in shards:
+            if report.exists and not report.problem:
+                whole.append(report)
+            if path == shards[path] and whole:
+                yield Finding(True, "database", shards_line(whole))
+                whole = []
+            if report.exists and not report.problem:
+                continue
         topic = "journal" if is_journal(path) else "database"
         if report.problem:
             yield Finding(False, topic, f"{path} {report.problem}")
@@ -89,6 +102,18 @@ def check_database(db_path: Path) -> Iterator[Finding]:
         yield Finding(True, "searches", f"{searches.path}: {searches.detail}")
     if commit_note(db_path).exists():
         yield Finding(True, "database", "a change cut short will be completed at the next start")
+
+
+def shards_line(reports: list[FileReport]) -> str:
+    """Say in one line what the valid shards of a concern hold: files, then documents."""
+    counts: dict[str, int] = {}
+    for report in reports:
+        for table, count in report.counts.items():
+            counts[table] = counts.get(table, 0) + count
+    tables = ", ".join(f"{table} {count}" for table, count in sorted(counts.items()))
+    return (
+        f"{reports[0].path} … {reports[-1].path.name}: {len(reports)} shards; {tables or 'empty'}"
+    )
 
 
 async def _check_telegram(settings: Settings) -> list[Finding]:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from store.db import SCHEMA_VERSION, DatabaseLocked, database_files, open_database
+from store.db import DatabaseLocked, database_files, legacy_files, open_database
 from store.files import write_atomically
 from store.health import commit_note, inspect_content, is_journal
 from store.lock import DatabaseLock, LockHeld
@@ -40,9 +40,12 @@ class BackupError(Exception):
 
 
 def backup_files(db_path: Path) -> list[Path]:
-    """Return the files a snapshot holds: the database's files, main file first, and the
-    search log (which a snapshot may lack: it is optional)."""
-    return [*database_files(db_path), search_log_path(db_path)]
+    """Return the files a snapshot holds: the database's files, main file first (every
+    shard included), and the search log (which a snapshot may lack: it is optional).
+
+    The unsharded files of schema 2 are listed too, so that an older snapshot can be
+    restored (its files are sharded at the next start) and a restore removes them."""
+    return [*database_files(db_path), *legacy_files(db_path), search_log_path(db_path)]
 
 
 def read_files(db_path: Path) -> dict[str, bytes]:
@@ -162,9 +165,12 @@ def read_archive(archive: Path, db_path: Path) -> dict[Path, bytes]:
     if db_path not in files:
         raise BackupError(f"{archive} holds no database file; nothing was restored")
     # From schema 2 on the data is in several files: all of them or none (a schema 1 snapshot
-    # is one file, split again at the next start).
-    needed = [p for p in database_files(db_path) if not is_journal(p)]
-    missing = [p.name for p in needed if p not in files] if schema == SCHEMA_VERSION else []
+    # is one file, split again at the next start; a schema 2 one is sharded then).
+    layout = database_files(db_path, schema) if schema is not None and schema >= 2 else []
+    needed = [p for p in layout if not is_journal(p)]
+    missing = [p.name for p in needed if p not in files]
+    if len(missing) > 3:
+        missing = [*missing[:3], f"{len(missing) - 3} more files"]
     if missing:
         raise BackupError(f"{archive} lacks {', '.join(missing)}; nothing was restored")
     return files

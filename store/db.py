@@ -1,16 +1,25 @@
-"""Open the database: one TinyDB file per concern, one owning process, a schema version.
+"""Open the database: TinyDB files per concern, one owning process, a schema version.
 
-The database is several files beside `DB_PATH`, so that a write rewrites only the concern it
-changed (a dialogue step never rewrites the catalogue or the outbox):
+The database is several files beside `DB_PATH`, so that a write rewrites only what it
+changed (a dialogue step never rewrites the catalogue or the outbox, nor another member's
+shard):
 
-| concern     | file (DB_PATH = data/bot.json)  | tables                                      |
-|-------------|---------------------------------|---------------------------------------------|
-| catalogue   | data/bot.json                   | meta, practices, submissions                |
-| members     | data/bot.members.json           | subscriptions, chats, members, contacts     |
-| dialogues   | data/bot.dialogues.json         | drafts, conversations, reason_requests,     |
-|             |                                 | waits                                       |
-| outbox      | data/bot.outbox.json            | outbox, outbox_summary                      |
-|             | data/bot.json.outbox-journal    | marks of sent alerts, not yet folded        |
+| concern   | files (DB_PATH = data/bot.json)       | tables                                    |
+|-----------|---------------------------------------|-------------------------------------------|
+| catalogue | data/bot.json                         | meta, practices, submissions              |
+| members   | data/bot.members.00.json … .99.json   | subscriptions, chats, members, contacts   |
+| dialogues | data/bot.dialogues.00.json … .99.json | drafts, conversations, reason_requests,   |
+|           |                                       | waits                                     |
+| outbox    | data/bot.outbox.json                  | outbox, outbox_summary                    |
+|           | data/bot.json.outbox-journal          | marks of sent alerts, not yet folded      |
+
+Members and dialogues are sharded by member: each document is in the shard of the user it
+belongs to (`member_of`: the user id modulo SHARDS), so a member's subscription, language or
+dialogue step rewrites one shard of about 1/SHARDS of the concern (`benchmarks/load.py`:
+at ten times the programme's size the members are 14 MB, a shard about 140 KB), and a
+draft and its conversation state (same user, same shard) are one file's one rename. For the
+caller a concern is still one TinyDB database (`store.files.FileStorage` maps documents to
+shard files).
 
 Each file is replaced whole by rename. A transaction that changes several files first writes
 their new versions and a commit note naming them, then renames them: a crash before the note
@@ -21,7 +30,8 @@ main file (`store.lock`), the schema version is in its `meta` table.
 import errno
 import json
 import os
-from collections.abc import Iterator
+import zlib
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,6 +46,7 @@ from store.files import (
     Version,
     Writer,
     is_tinydb_document,
+    load_file,
     open_file,
     replace,
     sync_directory,
@@ -47,9 +58,14 @@ from store.keys import conversation_id
 from store.lock import DatabaseLock, LockHeld
 
 # 1: everything in DB_PATH. 2: one file per concern, drafts keyed by user id.
-SCHEMA_VERSION = 2
+# 3: members and dialogues sharded by member into SHARDS files each.
+SCHEMA_VERSION = 3
 CATALOGUE, MEMBERS, DIALOGUES, OUTBOX = "catalogue", "members", "dialogues", "outbox"
 CONCERNS = (CATALOGUE, MEMBERS, DIALOGUES, OUTBOX)
+SHARDED = (MEMBERS, DIALOGUES)
+# Shards per sharded concern: at ten times the programme's size (50,000 members) the members
+# are about 14 MB, so a shard is about 140 KB, and a member's write rewrites only that.
+SHARDS = 100
 TABLES = {
     "meta": CATALOGUE,
     "practices": CATALOGUE,
@@ -69,6 +85,40 @@ JOURNAL_SUFFIX = ".outbox-journal"
 COMMIT_SUFFIX = ".commit"
 
 
+def _by_id(key: str, doc: dict[str, Any]) -> object:
+    return key
+
+
+# The user (or chat) a document of a sharded table belongs to: its shard is that member's.
+# A draft (id: its user's id) and its conversation state (key: chat id, user id) fall into
+# the same shard, so a dialogue step is one file's write.
+MEMBER_FIELDS: dict[str, Callable[[str, dict[str, Any]], object]] = {
+    "members": _by_id,
+    "drafts": _by_id,
+    "conversations": lambda key, doc: (doc.get("key") or [key])[-1],
+    "subscriptions": lambda key, doc: doc.get("user_id", key),
+    "chats": lambda key, doc: doc.get("chat_id", key),
+    "reason_requests": lambda key, doc: doc.get("moderator_id", key),
+    "waits": _by_id,
+    "contacts": lambda key, doc: doc.get("user_id", key),
+}
+
+
+def member_of(value: object) -> int:
+    """Return the shard (0 to SHARDS - 1) of a member id (an int, or any other id by CRC32)."""
+    if isinstance(value, str) and value.lstrip("-").isdigit():
+        value = int(value)
+    if not isinstance(value, int) or isinstance(value, bool):
+        value = zlib.crc32(json.dumps(value).encode())
+    return value % SHARDS
+
+
+def shard_of(table: str, key: str, doc: Any) -> int:
+    """Return the shard of a document of a sharded table (`MEMBER_FIELDS`; else its id)."""
+    member = MEMBER_FIELDS.get(table, _by_id)
+    return member_of(member(key, doc) if isinstance(doc, dict) else key)
+
+
 class DatabaseError(Exception):
     """The database can't be used; the message is one line for the operator."""
 
@@ -82,10 +132,29 @@ class DatabaseLocked(DatabaseError):
 
 
 def concern_path(db_path: Path, concern: str) -> Path:
-    """Return the file of one concern: `DB_PATH` itself for the catalogue, else beside it."""
+    """Return the one file of a concern: `DB_PATH` itself for the catalogue, else beside it.
+
+    For a sharded concern (`SHARDED`) this is its file of schema 2, before the sharding.
+    """
     if concern == CATALOGUE:
         return db_path
     return db_path.with_name(f"{db_path.stem}.{concern}{db_path.suffix}")
+
+
+def shard_paths(db_path: Path, concern: str) -> list[Path]:
+    """Return the files of a sharded concern, in shard order (`bot.members.00.json` …)."""
+    width = len(str(SHARDS - 1))
+    return [
+        db_path.with_name(f"{db_path.stem}.{concern}.{n:0{width}d}{db_path.suffix}")
+        for n in range(SHARDS)
+    ]
+
+
+def concern_files(db_path: Path, concern: str, schema: int = SCHEMA_VERSION) -> list[Path]:
+    """Return the files of one concern in the layout of a schema version."""
+    if concern in SHARDED and schema >= 3:
+        return shard_paths(db_path, concern)
+    return [concern_path(db_path, concern)]
 
 
 def journal_path(db_path: Path) -> Path:
@@ -93,21 +162,29 @@ def journal_path(db_path: Path) -> Path:
     return db_path.with_name(db_path.name + JOURNAL_SUFFIX)
 
 
-def database_files(db_path: Path) -> list[Path]:
+def database_files(db_path: Path, schema: int = SCHEMA_VERSION) -> list[Path]:
     """List every file that makes up the database at `db_path`, for backups and restores.
 
-    The four data files (catalogue first) and the outbox journal; the journal may not exist
-    (nothing to fold). Copy them together while this process's lock is held (or the bot is
-    stopped) and restore them together. `<DB_PATH>.lock` (a note of the owner's pid) and
-    temporary `.*.tmp` files are not part of the data.
+    The data files (catalogue first, then every shard of the members and the dialogues,
+    then the outbox) and the outbox journal; the journal may not exist (nothing to fold).
+    Copy them together while this process's lock is held (or the bot is stopped) and restore
+    them together. `<DB_PATH>.lock` (a note of the owner's pid) and temporary `.*.tmp` files
+    are not part of the data.
 
     Args:
         db_path: the `DB_PATH` setting.
+        schema: the layout of this schema version (2: one file per concern).
 
     Returns:
         Paths in a fixed order: catalogue, members, dialogues, outbox, journal.
     """
-    return [*(concern_path(db_path, c) for c in CONCERNS), journal_path(db_path)]
+    files = [path for c in CONCERNS for path in concern_files(db_path, c, schema)]
+    return [*files, journal_path(db_path)]
+
+
+def legacy_files(db_path: Path) -> list[Path]:
+    """Return the files of schema 2 that sharding replaced (members and dialogues)."""
+    return [concern_path(db_path, concern) for concern in SHARDED]
 
 
 class Database:
@@ -121,12 +198,19 @@ class Database:
             concern: open_file(
                 concern_path(path, concern) if path else None,
                 lock if concern == CATALOGUE else None,
+                shards=shard_paths(path, concern) if path and concern in SHARDED else None,
+                shard_of=shard_of,
+                commit=self._commit_files,
             )
             for concern in CONCERNS
         }
 
+    def _commit_files(self, versions: list[Version]) -> None:
+        assert self.path is not None
+        commit_files(self.path, versions, self._lock)
+
     def storage(self, concern: str) -> FileStorage:
-        """Return the storage of one concern's file."""
+        """Return the storage of one concern's file (or shard files)."""
         return self._files[concern].storage  # type: ignore[return-value]
 
     def table(self, name: str) -> Table:
@@ -166,7 +250,9 @@ class Database:
                 storage.flush()
             return
         try:
-            versions = [storage.version() for storage in dirty]
+            versions = [version for storage in dirty for version in storage.versions()]
+            if not versions:
+                return
             if self._writer is not None:
                 self._writer.submit(versions)
             else:
@@ -354,21 +440,37 @@ def _open_locked(path: Path, lock: DatabaseLock) -> Database:
             " upgrade the bot to open it"
         )
     if version < SCHEMA_VERSION:
-        migrate(path, main, lock)
+        migrate(path, main, version, lock)
+    else:
+        remove_legacy(path)
     database = Database(path, lock)
     for concern in CONCERNS:
         storage = database.storage(concern)
-        assert storage.path is not None
-        if not storage.path.exists():
-            raise DatabaseError(
-                f"{storage.path} is missing: the database is incomplete. Restore the files of "
-                "a backup together, or move them all away to start afresh."
-            )
+        for file in storage.paths:
+            if not file.exists():
+                raise DatabaseError(
+                    f"{file} is missing: the database is incomplete. Restore the files of "
+                    "a backup together, or move them all away to start afresh."
+                )
         try:
             storage.read()
         except StorageCorrupt as error:
-            raise DatabaseCorrupt(_corrupt_message(storage.path, str(error))) from None
+            raise DatabaseCorrupt(_corrupt_message(error.path, str(error))) from None
     return database
+
+
+def remove_legacy(path: Path) -> None:
+    """Delete the unsharded files of schema 2 a migration cut short by a crash left behind.
+
+    Only called once the main file says schema 3: every shard was written before that.
+    """
+    removed = False
+    for legacy in legacy_files(path):
+        with suppress(FileNotFoundError):
+            legacy.unlink()
+            removed = True
+    if removed:
+        sync_directory(path.parent)
 
 
 PROBE_SLACK = 1 << 20  # bytes of room wanted beyond one rewrite of every file
@@ -408,16 +510,62 @@ def _read(path: Path) -> dict[str, Any]:
     return data
 
 
-def migrate(path: Path, old: dict[str, Any], lock: DatabaseLock) -> None:
-    """Split a schema 1 database (one file) into one file per concern.
+def migrate(path: Path, old: dict[str, Any], version: int, lock: DatabaseLock) -> None:
+    """Bring a database of schema 1 (one file) or 2 (one file per concern) to this schema.
 
-    The other concerns' files are written first, each durably; the main file is replaced
-    last, so until then the old file is whole and a crash only means migrating again.
+    The new files are written first, each durably, beside the old ones; the main file is
+    replaced last (the moment the new schema counts), then the files it replaces are
+    deleted. Until the main file is replaced the old files are whole and a crash only means
+    migrating again; after it, leftovers are deleted at the next start (`remove_legacy`).
     """
     files: dict[str, dict[str, Any]] = {concern: {} for concern in CONCERNS}
-    for name, table in old.items():
-        files[TABLES.get(name, CATALOGUE)][name] = table
-    dialogues = files[DIALOGUES]
+    if version == 1:
+        for name, table in old.items():
+            files[TABLES.get(name, CATALOGUE)][name] = table
+        _keys_of_schema_2(files[DIALOGUES])
+        written = CONCERNS[1:]
+    else:
+        files[CATALOGUE] = old
+        for concern in SHARDED:
+            legacy = concern_path(path, concern)
+            try:
+                files[concern] = load_file(legacy) or {}
+            except StorageCorrupt as error:
+                raise DatabaseCorrupt(_corrupt_message(legacy, str(error))) from None
+            if not legacy.exists():
+                raise DatabaseError(
+                    f"{legacy} is missing: the database is incomplete. Restore the files of "
+                    "a backup together, or move them all away to start afresh."
+                )
+        written = SHARDED
+    for name, concern in TABLES.items():  # every table in every shard: none is new later
+        if concern in SHARDED:
+            files[concern].setdefault(name, {})
+    meta = files[CATALOGUE].setdefault("meta", {})
+    meta["1"] = {**meta.get("1", {}), "schema": SCHEMA_VERSION}
+    for concern in written:
+        if concern in SHARDED:
+            for shard, data in zip(shard_paths(path, concern), split(files[concern]), strict=True):
+                write_atomically(shard, _dump(data))
+        else:
+            write_atomically(concern_path(path, concern), _dump(files[concern]))
+    write_atomically(path, _dump(files[CATALOGUE]), lock)
+    remove_legacy(path)
+
+
+def split(tables: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Split a concern's tables into SHARDS files' tables by member (`shard_of`).
+
+    Every shard holds every table (empty ones too), so each file says what it is.
+    """
+    shards: list[dict[str, Any]] = [{name: {} for name in tables} for _ in range(SHARDS)]
+    for name, table in tables.items():
+        for key, doc in table.items():
+            shards[shard_of(name, key, doc)][name][key] = doc
+    return shards
+
+
+def _keys_of_schema_2(dialogues: dict[str, Any]) -> None:
     # A draft's document id is its user's id from schema 2 on: found without a scan.
     drafts = dialogues.get("drafts", {}).values()
     dialogues["drafts"] = {str(doc["user_id"]): doc for doc in drafts if "user_id" in doc}
@@ -429,11 +577,6 @@ def migrate(path: Path, old: dict[str, Any], lock: DatabaseLock) -> None:
         for doc in states
         if "name" in doc and isinstance(doc.get("key"), list)
     }
-    meta = files[CATALOGUE].setdefault("meta", {})
-    meta["1"] = {**meta.get("1", {}), "schema": SCHEMA_VERSION}
-    for concern in CONCERNS[1:]:
-        write_atomically(concern_path(path, concern), _dump(files[concern]))
-    write_atomically(path, _dump(files[CATALOGUE]), lock)
 
 
 def _dump(data: dict[str, Any]) -> bytes:

@@ -9,12 +9,12 @@ nothing reaches no disk at all.
 Writing the file (write, fsync, rename: about 1 ms per MB plus the disk's flush) is done by
 a `Writer`, one thread per database, once the bot runs (`Database.write_in_background`):
 
-* Why a thread rather than smaller files. Sharding the members and dialogues files by user
-  would make each file small, but a write would still wait for the disk's fsync on the event
-  loop (milliseconds on any disk, more on a busy one), and backups, migrations, `check` and
-  the commit note would all have to know the shards. With a writer thread the event loop
-  only re-encodes what changed and joins the cached blocks (`render`, proportional to the
-  change plus one reference per block); writing and flushing run off the loop.
+* Why a thread, and shards too. The members and dialogues are sharded by member
+  (`store.db`: a member's write rewrites one file of about 1/100 of the concern), so what a
+  write costs follows what changed; the thread keeps even that small write's fsync (a
+  millisecond or more on any disk, much more on a busy one) off the event loop. The event
+  loop only re-encodes what changed and joins the cached blocks of the shards it rewrites
+  (`render_shard`); writing and flushing run off the loop.
 * Nothing shown before it is saved. Every Bot API call but `getUpdates` goes through the
   send limiter, which first awaits `Writer.saved()`: every write submitted before the call is
   on disk before the call is made (`handlers/limiter.py`). Delivery's journal is emptied by a
@@ -37,8 +37,9 @@ a `Writer`, one thread per database, once the bot runs (`Database.write_in_backg
   update waits for its writes (the send limiter's wait). The loop itself is never held by a
   write, so alerts and jobs go on too.
 
-Measured with `benchmarks/load.py` (×10: 50,000 members, 9 MB dialogues file): a dialogue
-step costs well under a millisecond on the loop; see the benchmark for the time to disk.
+Measured with `benchmarks/load.py` (×10: 50,000 members, 9 MB of dialogues in 100 shards): a
+dialogue step costs well under a millisecond on the loop; see the benchmark for the time to
+disk.
 """
 
 import asyncio
@@ -73,31 +74,62 @@ class Lock(Protocol):
 
 
 class StorageCorrupt(Exception):
-    """The file is not a TinyDB document; the message says why."""
+    """A file is not a TinyDB document: `path` is the file, the message says why."""
+
+    def __init__(self, path: Path, why: str) -> None:
+        super().__init__(why)
+        self.path = path
+
+
+# Which shard a document belongs to: (table, document id, document) -> shard number.
+ShardOf = Callable[[str, str, Any], int]
 
 
 class FileStorage(Storage):
-    """A JSON file replaced whole by rename, so a crash never leaves half a file.
+    """A JSON file (or a set of shard files) replaced whole by rename, so a crash never
+    leaves half a file.
 
     The parsed data stays in memory (this process owns the database). Writes made inside
     `batch()` reach the disk together when the outermost batch ends, or never on error.
+
+    Sharded: the tables are one TinyDB database for the caller, but each document lives in
+    the shard file `shard_of(table, doc id, doc)` names, so a write rewrites only the shards
+    whose documents changed (several through `commit`, as one change). A document whose
+    shard changes (the field it is sharded by was updated) moves with the next write.
 
     Args:
         path: the file, or None to keep everything in memory (tests).
         lock: the database lock, when this is the main file: it moves to every new version
             (see `store.lock`).
+        shards: the shard files, in shard order, instead of `path` (which is then ignored).
+        shard_of: which shard (0 to len(shards) - 1) a document of a table belongs to.
+        commit: writes several versions as one change (`store.db.commit_files`), for a
+            write that changes several shards while no `Writer` runs.
     """
 
-    def __init__(self, path: Path | None, lock: Lock | None = None) -> None:
-        self.path = path
+    def __init__(
+        self,
+        path: Path | None,
+        lock: Lock | None = None,
+        shards: list[Path] | None = None,
+        shard_of: "ShardOf | None" = None,
+        commit: Callable[[list["Version"]], None] | None = None,
+    ) -> None:
+        self.paths: list[Path] = list(shards) if shards else [path] if path is not None else []
+        # The first file: None means in memory.
+        self.path = self.paths[0] if self.paths else None
         self.lock = lock
         self.writes = 0  # files written (or that would have been, in memory): for tests
+        self._shard_of = shard_of if len(self.paths) > 1 else None
+        self._commit = commit
         self._cache: dict[str, Any] | None = None
         self._depth = 0
         self._touched: Touched = {}
         self._snapshot: dict[str, Any] | None = None
-        # The file's JSON by table, so that a write encodes only the documents it changed.
-        self._tables: dict[str, EncodedTable] = {}
+        # The files' JSON by shard and table, so that a write encodes only what it changed.
+        self._tables: dict[tuple[int, str], EncodedTable] = {}
+        # Which shard holds each document of a sharded table (to drop or move it).
+        self._where: dict[str, dict[str, int]] = {}
         # Set while the bot runs: the file is then written by this thread (module docstring).
         self.writer: Writer | None = None
 
@@ -107,17 +139,18 @@ class FileStorage(Storage):
         if self._cache is None:
             self._cache = self._load() if self.path is not None else {}
             self._tables.clear()
+            self._where.clear()
             if self.path is not None:
                 # Encoded now, at start-up, rather than all at once at the first write.
                 for name, table in (self._cache or {}).items():
-                    self._tables[name] = EncodedTable(name, table)
+                    self._encode_table(name, table)
         return self._cache
 
     def write(self, data: dict[str, Any]) -> None:
         self._cache = data
         if not self._depth:  # a write TinyDB made on its own (drop_table): all may have changed
             self._touched.update(dict.fromkeys(data, ALL))
-            self._touched.update(dict.fromkeys(self._tables, ALL))
+            self._touched.update(dict.fromkeys((name for _, name in self._tables), ALL))
             self.flush()
 
     def close(self) -> None:
@@ -176,6 +209,7 @@ class FileStorage(Storage):
             self._cache = None
         self._touched.clear()
         self._tables.clear()
+        self._where.clear()
 
     def touch(self, table: str, ids: Iterable[int | str] | None) -> None:
         """Record that these documents of a table changed (None: maybe all of them)."""
@@ -197,7 +231,7 @@ class FileStorage(Storage):
     # --- writing ---
 
     def flush(self) -> None:
-        """Write the file if anything changed; on failure the file on disk is unchanged."""
+        """Write what changed; on failure the files on disk are unchanged."""
         if not self._touched:
             return
         if self.path is None:
@@ -206,55 +240,128 @@ class FileStorage(Storage):
             self.writes += 1
             return
         try:
-            data = self.render()
+            versions = self.versions()
+            if not versions:
+                return
             if self.writer is not None:
-                self.writer.submit([Version(self.path, data, self.lock)])
+                self.writer.submit(versions)
+            elif len(versions) == 1:
+                write_atomically(versions[0].path, versions[0].data, versions[0].lock)
             else:
-                write_atomically(self.path, data, self.lock)
+                assert self._commit is not None, "several shards changed: a commit is needed"
+                self._commit(versions)
         except BaseException:
             self.forget()
             raise
         self.writes += 1
 
-    def version(self) -> "Version":
-        """Return the file's new version (see `render`)."""
-        assert self.path is not None
-        return Version(self.path, self.render(), self.lock)
+    def versions(self) -> list["Version"]:
+        """Return the new versions of the files whose documents changed (see `render`)."""
+        return [
+            Version(self.paths[shard], self.render_shard(shard), self.lock if not shard else None)
+            for shard in self.render()
+        ]
 
-    def render(self) -> list[bytes]:
-        """Return the file's new content in pieces, re-encoding only the changed documents."""
+    def render(self) -> list[int]:
+        """Re-encode only the changed documents; return the shards to write, in order."""
         data = self.read() or {}
         touched, self._touched = self._touched, {}
-        pieces = [b"{"]
+        dirty: set[int] = set()
+        known = {name for _, name in self._tables}
         for name, table in data.items():
-            encoded = self._tables.get(name)
-            if encoded is None or (name in touched and touched[name] is ALL):
-                encoded = self._tables[name] = EncodedTable(name, table)
+            if name not in known or (name in touched and touched[name] is ALL):
+                dirty |= self._encode_table(name, table)
             elif name in touched:
-                encoded.update(table, touched[name] or ())
-            pieces += encoded.pieces()
-            pieces.append(b",")
-        for name in set(self._tables) - set(data):
-            del self._tables[name]
+                dirty |= self._update_table(name, table, touched[name] or ())
+        for name in known - set(data):
+            for key in [key for key in self._tables if key[1] == name]:
+                del self._tables[key]
+                dirty.add(key[0])
+            self._where.pop(name, None)
+        return sorted(dirty)
+
+    def render_shard(self, shard: int) -> list[bytes]:
+        """Return one file's content in pieces, from the blocks encoded so far."""
+        pieces = [b"{"]
+        for name in self._cache or {}:
+            encoded = self._tables.get((shard, name))
+            if encoded is not None:
+                pieces += encoded.pieces()
+                pieces.append(b",")
         if len(pieces) > 1:
             pieces[-1] = b"}"
         else:
             pieces.append(b"}")
         return pieces
 
+    def _encode_table(self, name: str, table: Mapping[str, Any]) -> set[int]:
+        """Encode a whole table again; return the shards it is (or was) in."""
+        dirty = {shard for shard, other in self._tables if other == name} | {0}
+        for shard in dirty:
+            self._tables.pop((shard, name), None)
+        if self._shard_of is None:
+            self._tables[(0, name)] = EncodedTable(name, table)
+            return {0}
+        # Shard 0 always holds the table, so that an empty table is kept too.
+        self._tables[(0, name)] = EncodedTable(name, {})
+        where = self._where[name] = {}
+        for key, doc in table.items():
+            shard = where[key] = self._shard_of(name, key, doc)
+            self._shard_table(shard, name)._set(key, doc)
+            dirty.add(shard)
+        return dirty
+
+    def _update_table(self, name: str, table: Mapping[str, Any], ids: Iterable[str]) -> set[int]:
+        """Encode some documents of a table again; return the shards that changed."""
+        if self._shard_of is None:
+            self._tables[(0, name)].update(table, ids)
+            return {0}
+        dirty = set()
+        where = self._where.setdefault(name, {})
+        for key in ids:
+            old = where.pop(key, None)
+            if key in table:
+                shard = where[key] = self._shard_of(name, key, table[key])
+                self._shard_table(shard, name)._set(key, table[key])
+                dirty.add(shard)
+            if old is not None and old != where.get(key):
+                self._tables[(old, name)]._drop(key)
+                dirty.add(old)
+        return dirty
+
+    def _shard_table(self, shard: int, name: str) -> "EncodedTable":
+        encoded = self._tables.get((shard, name))
+        if encoded is None:
+            encoded = self._tables[(shard, name)] = EncodedTable(name, {})
+        return encoded
+
     def _load(self) -> dict[str, Any] | None:
-        assert self.path is not None
-        try:
-            raw = self.path.read_bytes()
-        except FileNotFoundError:
-            return None
-        try:
-            data = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise StorageCorrupt(str(error)) from None
-        if not is_tinydb_document(data):
-            raise StorageCorrupt("not a TinyDB document")
-        return data
+        merged: dict[str, Any] | None = None
+        for path in self.paths:
+            data = load_file(path)
+            if data is None:
+                continue
+            if merged is None:
+                merged = data
+                continue
+            for name, table in data.items():
+                merged.setdefault(name, {}).update(table)
+        return merged
+
+
+def load_file(path: Path) -> dict[str, Any] | None:
+    """Read one TinyDB file; None when there is none, StorageCorrupt when it is not valid."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise StorageCorrupt(path, str(error)) from None
+    if not is_tinydb_document(data):
+        raise StorageCorrupt(path, "not a TinyDB document")
+    return data
 
 
 def _encode(value: Any) -> bytes:
@@ -548,9 +655,18 @@ class TrackedTinyDB(TinyDB):
     table_class = TrackedTable
 
 
-def open_file(path: Path | None, lock: Lock | None = None) -> TinyDB:
-    """Return a TinyDB over one file (or memory), with tracked tables; nothing is read yet."""
-    return TrackedTinyDB(path, storage=FileStorage, lock=lock)
+def open_file(
+    path: Path | None,
+    lock: Lock | None = None,
+    shards: list[Path] | None = None,
+    shard_of: ShardOf | None = None,
+    commit: Callable[[list["Version"]], None] | None = None,
+) -> TinyDB:
+    """Return a TinyDB over one file, shard files (see `FileStorage`) or memory, with tracked
+    tables; nothing is read yet."""
+    return TrackedTinyDB(
+        path, storage=FileStorage, lock=lock, shards=shards, shard_of=shard_of, commit=commit
+    )
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ version, and the journal only grows by whole lines (a torn last line is skipped,
 import fcntl
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from store.db import COMMIT_SUFFIX, JOURNAL_SUFFIX, SCHEMA_VERSION
@@ -30,7 +30,8 @@ def commit_note(db_path: Path) -> Path:
 class FileReport:
     """What one file of the database holds; `problem` is None when it is usable.
 
-    `schema` is the version in the main file's `meta` table (None for the other files).
+    `schema` is the version in the main file's `meta` table (None for the other files);
+    `counts` the documents of each table of a TinyDB file.
     """
 
     path: Path
@@ -38,6 +39,7 @@ class FileReport:
     problem: str | None = None
     detail: str = ""
     schema: int | None = None
+    counts: dict[str, int] = field(default_factory=dict)
 
 
 def inspect_file(path: Path) -> FileReport:
@@ -66,10 +68,11 @@ def inspect_content(path: Path, data: bytes) -> FileReport:
         return FileReport(path, True, f"is not valid JSON ({error})")
     if not is_tinydb_document(document):
         return FileReport(path, True, "is not a TinyDB document")
-    sizes = ", ".join(f"{name} {len(table)}" for name, table in sorted(document.items()))
+    counts = {name: len(table) for name, table in sorted(document.items())}
+    sizes = ", ".join(f"{name} {count}" for name, count in counts.items())
     meta = document.get("meta", {}).get("1")
     if meta is None:
-        return FileReport(path, True, None, sizes or "empty")
+        return FileReport(path, True, None, sizes or "empty", counts=counts)
     schema = meta.get("schema")
     if not isinstance(schema, int) or isinstance(schema, bool):
         return FileReport(path, True, "has no valid schema version")
@@ -77,7 +80,7 @@ def inspect_content(path: Path, data: bytes) -> FileReport:
         return FileReport(
             path, True, f"was written by a newer bot (schema {schema} > {SCHEMA_VERSION})"
         )
-    return FileReport(path, True, None, f"schema {schema}; {sizes}", schema)
+    return FileReport(path, True, None, f"schema {schema}; {sizes}", schema, counts)
 
 
 def _inspect_journal(path: Path, data: bytes) -> FileReport:

@@ -48,8 +48,13 @@ class PracticeStore:
         return Practice.from_dict(doc) if doc else None
 
     def ids(self) -> set[str]:
-        """Return every id in use, so new ids stay unique."""
-        return {doc["id"] for doc in self._table.all()}
+        """Return every id in use, so new ids stay unique.
+
+        Read from the stored documents as they are: every screen of the submission dialogue
+        asks (the id the draft would get), and wrapping 4,000 practices in TinyDB Documents
+        first took most of a dialogue step's time (`benchmarks/load.py`, py-spy).
+        """
+        return {doc["id"] for doc in self._table._read_table().values()}
 
     def count(self) -> dict[str, int]:
         """Return the number of practices by status."""

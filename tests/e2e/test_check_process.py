@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from store.db import open_database
+from store.db import SCHEMA_VERSION, open_database
 from tests.e2e.fake_bot_api import DEFAULT_USERNAME, FakeBotApi
 from tests.e2e.process import (
     TOKEN_SECRET,
@@ -45,7 +45,9 @@ def test_a_ready_installation_passes(api: RecordingBotApi, launch: Launcher, tmp
     assert result.returncode == 0, result.stdout
     assert f"@{DEFAULT_USERNAME}" in result.stdout
     assert f"the bot is running (pid {bot.popen.pid})" in result.stdout
-    assert "schema 2" in result.stdout, result.stdout
+    assert f"schema {SCHEMA_VERSION}" in result.stdout, result.stdout
+    # The shards of a concern are one line (a hundred files each).
+    assert "bot.members.00.json … bot.members.99.json: 100 shards" in result.stdout
 
 
 def test_a_fresh_installation_passes_before_the_first_start(api: FakeBotApi, tmp_path: Path):
@@ -89,10 +91,10 @@ def test_a_database_problem_fails(api: FakeBotApi, tmp_path: Path, content, expe
 def test_a_missing_file_of_the_database_fails(api: FakeBotApi, tmp_path: Path):
     env = bot_env(tmp_path, api)
     open_database(Path(env["DB_PATH"])).close()
-    Path(env["DB_PATH"]).with_name("bot.members.json").unlink()
+    Path(env["DB_PATH"]).with_name("bot.members.42.json").unlink()
     result = check(tmp_path, env)
     assert result.returncode == 1
-    assert "bot.members.json is missing" in failures(result)[0]
+    assert "bot.members.42.json is missing" in failures(result)[0]
 
 
 def test_an_unreadable_database_fails(api: FakeBotApi, tmp_path: Path):

@@ -73,5 +73,9 @@ def test_a_kill_right_after_a_step_is_shown_continues_at_that_step(
 
 
 def dialogues(tmp_path: Path) -> dict[str, Any]:
-    path = tmp_path / "data" / "bot.dialogues.json"
-    return json.loads(path.read_text(encoding="utf-8"))
+    """Return the dialogues' tables as their shard files hold them."""
+    tables: dict[str, Any] = {}
+    for path in sorted((tmp_path / "data").glob("bot.dialogues.*.json")):
+        for name, table in json.loads(path.read_text(encoding="utf-8")).items():
+            tables.setdefault(name, {}).update(table)
+    return tables

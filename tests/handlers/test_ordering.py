@@ -91,7 +91,7 @@ async def test_another_member_is_handled_while_a_write_waits_for_the_disk(
     await wait_until(lambda: replies(bot, ANNA) and replies(bot, BORIS))
     assert "roma" in replies(bot, ANNA)[0] and "refugees" in replies(bot, BORIS)[0]
     await database.saved()
-    on_disk = files.FileStorage(database.storage("members").path).read() or {}
+    on_disk = files.FileStorage(None, shards=database.storage("members").paths).read() or {}
     chats = sorted(doc["chat_id"] for doc in on_disk.get("subscriptions", {}).values())
     assert chats == [ANNA, BORIS]
 

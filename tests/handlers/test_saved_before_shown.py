@@ -15,7 +15,7 @@ import pytest
 
 import store.files
 from bot.template import FIELD_KEYS
-from store.db import DIALOGUES, concern_path, open_database
+from store.db import DIALOGUES, member_of, open_database, shard_paths
 from store.keys import conversation_id
 from tests.fakes import USER_ID, BotHarness, FakeRequest, make_settings
 from tests.handlers.dialogue import ANSWERS, answer, screen
@@ -36,7 +36,9 @@ class DiskCheckingRequest(FakeRequest):
         text = str(request_data.parameters.get("text", "")) if request_data else ""
         found = STEP.search(text)
         if name in ("sendMessage", "editMessageText") and found:
-            data = json.loads(concern_path(self.path, DIALOGUES).read_text(encoding="utf-8"))
+            # The member's shard: their draft and conversation state are in the same file.
+            shard = shard_paths(self.path, DIALOGUES)[member_of(USER_ID)]
+            data = json.loads(shard.read_text(encoding="utf-8"))
             draft = data.get("drafts", {}).get(str(USER_ID), {})
             key = str(conversation_id("submit", (USER_ID, USER_ID)))
             state = data.get("conversations", {}).get(key, {}).get("state")

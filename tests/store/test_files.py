@@ -1,4 +1,4 @@
-"""One file per concern: what each write touches, no-op writes, migration, commits, the lock."""
+"""Files per concern: what each write touches, no-op writes, migration, commits, the lock."""
 
 import json
 import os
@@ -16,12 +16,16 @@ from store.db import (
     MEMBERS,
     OUTBOX,
     SCHEMA_VERSION,
+    TABLES,
     Database,
     DatabaseLocked,
+    concern_files,
     concern_path,
     database_files,
     journal_path,
+    member_of,
     open_database,
+    shard_paths,
 )
 from store.keys import conversation_id
 from store.persistence import TinyDBPersistence
@@ -44,17 +48,23 @@ def writes(database: Database) -> dict[str, int]:
     return {concern: database.storage(concern).writes for concern in CONCERNS}
 
 
-def stamps(path: Path) -> dict[str, tuple[int, int]]:
-    """Return (inode, mtime) of every data file: a rewrite changes the inode (rename)."""
+def stamps(path: Path) -> dict[str, list[tuple[int, int]]]:
+    """Return (inode, mtime) of every data file of each concern: a rewrite changes the inode
+    (rename)."""
     found = {}
     for concern in CONCERNS:
-        stat = concern_path(path, concern).stat()
-        found[concern] = (stat.st_ino, stat.st_mtime_ns)
+        stats = [file.stat() for file in concern_files(path, concern)]
+        found[concern] = [(stat.st_ino, stat.st_mtime_ns) for stat in stats]
     return found
 
 
 def on_disk(path: Path, concern: str) -> dict:
-    return json.loads(concern_path(path, concern).read_text(encoding="utf-8"))
+    """Return a concern's tables as its files hold them (every shard's documents)."""
+    tables: dict = {}
+    for file in concern_files(path, concern):
+        for name, table in json.loads(file.read_text(encoding="utf-8")).items():
+            tables.setdefault(name, {}).update(table)
+    return tables
 
 
 # --- the files -------------------------------------------------------------------------------
@@ -64,17 +74,24 @@ def test_database_files_lists_every_data_file_and_the_journal(path: Path) -> Non
     names = [p.name for p in database_files(path)]
     assert names == [
         "bot.json",
+        *(f"bot.members.{n:02d}.json" for n in range(100)),
+        *(f"bot.dialogues.{n:02d}.json" for n in range(100)),
+        "bot.outbox.json",
+        "bot.json.outbox-journal",
+    ]
+    assert database_files(path)[-1] == journal_path(path)
+    assert [p.name for p in database_files(path, schema=2)] == [
+        "bot.json",
         "bot.members.json",
         "bot.dialogues.json",
         "bot.outbox.json",
         "bot.json.outbox-journal",
     ]
-    assert database_files(path)[-1] == journal_path(path)
 
 
 def test_a_new_database_is_one_file_per_concern(database: Database, path: Path) -> None:
     for concern in CONCERNS:
-        assert concern_path(path, concern).is_file()
+        assert all(file.is_file() for file in concern_files(path, concern))
     assert on_disk(path, CATALOGUE)["meta"] == {"1": {"schema": SCHEMA_VERSION}}
 
 
@@ -147,6 +164,8 @@ def test_written_file_equals_the_data_after_many_small_changes(path: Path) -> No
     other.insert({"state": "asking"})
     expected = {"drafts": table._read_table(), "conversations": other._read_table()}
     database.close()
+    # Every table of a sharded concern is in its files from the start (empty ones too).
+    expected = {name: {} for name, concern in TABLES.items() if concern == DIALOGUES} | expected
     assert on_disk(path, DIALOGUES) == json.loads(json.dumps(expected))
 
 
@@ -171,7 +190,8 @@ def test_draft_and_conversation_state_are_one_write(
     real = os.replace
     monkeypatch.setattr(os, "replace", lambda a, b: (renames.append(Path(b).name), real(a, b)))
     store.save_dialogue(Draft(user_id=7, step="preview"), "submit", (7, 7), "preview")
-    assert renames == ["bot.dialogues.json"]
+    assert renames == [shard_paths(path, DIALOGUES)[member_of(7)].name]
+    assert renames == ["bot.dialogues.07.json"]
 
 
 def test_a_crash_in_the_write_keeps_both_old_draft_and_state(
@@ -197,8 +217,16 @@ def test_a_crash_in_the_write_keeps_both_old_draft_and_state(
 # --- several files in one transaction --------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    "documents",
+    [
+        [("practices", {"id": "new"}, None), ("outbox", {"chat_id": 1}, None)],
+        # Two members' shards of one concern (ids 7 and 8: shards 07 and 08).
+        [("members", {"language": "de"}, 7), ("members", {"language": "fr"}, 8)],
+    ],
+)
 def test_a_transaction_over_several_files_is_completed_after_a_crash_at_the_renames(
-    path: Path, monkeypatch: pytest.MonkeyPatch
+    path: Path, monkeypatch: pytest.MonkeyPatch, documents: list[tuple[str, dict, int | None]]
 ) -> None:
     database = open_database(path)
     real, done = files.replace, []
@@ -212,13 +240,14 @@ def test_a_transaction_over_several_files_is_completed_after_a_crash_at_the_rena
 
     monkeypatch.setattr("store.db.replace", crash_after_first)
     with pytest.raises(KeyboardInterrupt), database.transaction():
-        database.table("practices").insert({"id": "new"})
-        database.table("outbox").insert({"chat_id": 1})
+        for table, doc, doc_id in documents:
+            database.table(table).insert(Document(doc, doc_id) if doc_id else doc)
     monkeypatch.undo()
+    assert len(done) == 1
     database.close()
     database = open_database(path)
-    assert database.table("practices").all() == [{"id": "new"}]
-    assert database.table("outbox").all() == [{"chat_id": 1}]
+    for table, doc, _ in documents:
+        assert doc in database.table(table).all()
     database.close()
     assert not path.with_name("bot.json.commit").exists()
 
@@ -279,7 +308,8 @@ def test_a_schema_1_file_is_split_into_one_file_per_concern(path: Path) -> None:
     assert state["state"] == "asking" and state["at"]
     database.close()
     assert set(on_disk(path, CATALOGUE)) == {"meta", "practices", "submissions"}
-    assert set(on_disk(path, MEMBERS)) == {"subscriptions", "chats"}
+    assert set(on_disk(path, MEMBERS)) == {n for n, c in TABLES.items() if c == MEMBERS}
+    assert {"subscriptions", "chats", "members"} <= set(on_disk(path, MEMBERS))
 
 
 def test_the_old_file_is_kept_until_the_new_files_are_written(
@@ -306,7 +336,7 @@ def test_the_old_file_is_kept_until_the_new_files_are_written(
 
 def test_a_missing_file_of_a_split_database_is_refused(path: Path) -> None:
     open_database(path).close()
-    concern_path(path, MEMBERS).unlink()
+    shard_paths(path, MEMBERS)[42].unlink()
     with pytest.raises(Exception, match="missing"):
         open_database(path)
 

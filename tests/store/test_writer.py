@@ -7,14 +7,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tinydb.table import Document
 
 from store import files
-from store.db import CONCERNS, DIALOGUES, MEMBERS, Database, concern_path, open_database
+from store.db import CONCERNS, DIALOGUES, MEMBERS, Database, concern_files, open_database
 
 
 def on_disk(path: Path, concern: str, table: str) -> dict[str, Any]:
-    data = json.loads(concern_path(path, concern).read_text(encoding="utf-8"))
-    return data.get(table, {})
+    """Return a table as the files of its concern hold it (every shard's documents)."""
+    docs: dict[str, Any] = {}
+    for file in concern_files(path, concern):
+        docs.update(json.loads(file.read_text(encoding="utf-8")).get(table, {}))
+    return docs
 
 
 class Gate:
@@ -50,10 +54,10 @@ async def test_a_send_waits_for_the_writes_before_it_and_bursts_are_merged(
 ) -> None:
     path, database, gate = held_writer(tmp_path, monkeypatch)
     members = database.table("members")
-    for n in range(5):
-        members.insert({"n": n})  # five writes of one file while the thread is held
+    for n in range(5):  # five writes of one shard (ids 7, 107, …) while the thread is held
+        members.insert(Document({"n": n}, 7 + 100 * n))
     with database.transaction():  # one change across two files
-        members.insert({"n": 5})
+        members.insert(Document({"n": 5}, 507))
         database.table("drafts").insert({"step": "title"})
     saved = asyncio.ensure_future(database.saved())
     await asyncio.sleep(0)
@@ -64,9 +68,9 @@ async def test_a_send_waits_for_the_writes_before_it_and_bursts_are_merged(
     assert list(on_disk(path, DIALOGUES, "drafts").values()) == [{"step": "title"}]
     database.close()
     # The first job may have been taken alone; everything queued behind it went in one step
-    # through the commit note: at most one write of the members file before it.
-    assert gate.written.count(concern_path(path, MEMBERS).name) <= 1
-    assert gate.written.count(".bot.members.json.tmp") <= 2
+    # through the commit note: at most one write of the members' shard before it.
+    assert gate.written.count("bot.members.07.json") <= 1
+    assert gate.written.count(".bot.members.07.json.tmp") <= 2
     assert not path.with_name("bot.json.commit").exists()
 
 
