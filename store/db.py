@@ -519,6 +519,7 @@ def migrate(path: Path, old: dict[str, Any], version: int, lock: DatabaseLock) -
     migrating again; after it, leftovers are deleted at the next start (`remove_legacy`).
     """
     files: dict[str, dict[str, Any]] = {concern: {} for concern in CONCERNS}
+    written: tuple[str, ...]
     if version == 1:
         for name, table in old.items():
             files[TABLES.get(name, CATALOGUE)][name] = table
