@@ -140,12 +140,17 @@ def build_application(
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
-        # Other members' updates run while one waits for its writes to reach the disk.
+        # Other members' updates run while one makes a Bot API call (its writes reaching the
+        # disk, its send slot, the HTTP call itself).
         .concurrent_updates(order)
         # Answers to members first; alerts in what they leave, up to ALERT_RATE.
         # It also holds every call until the writes made before it are on disk.
         .rate_limiter(
-            ReplyFirstLimiter(alert_rate=settings.alert_rate, saved=order.saved(database))
+            ReplyFirstLimiter(
+                alert_rate=settings.alert_rate,
+                saved=order.saved(database),
+                aside=order.step_aside,
+            )
         )
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)

@@ -58,6 +58,7 @@ class ReplyFirstLimiter(BaseRateLimiter[str]):
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
         saved: Callable[[], Awaitable[None]] | None = None,
+        aside: Callable[[Callable[[], Awaitable[Result]]], Awaitable[Result]] | None = None,
     ) -> None:
         """Set the budgets.
 
@@ -69,11 +70,14 @@ class ReplyFirstLimiter(BaseRateLimiter[str]):
             clock, sleep: time in seconds and how to wait (tests replace them).
             saved: waits until the database's writes made so far are on disk
                 (`Database.saved`); awaited before every call.
+            aside: runs a whole call (saved, slot, HTTP) letting other members' updates run
+                meanwhile (`MemberOrder.step_aside`); None runs it in place.
         """
         self.budget = SendBudget(overall_rate, alert_rate)
         self.group_rate, self.group_period = group_rate, group_period
         self.clock, self.sleep = clock, sleep
         self.saved = saved
+        self.aside = aside
         self._groups: dict[int | str, AsyncLimiter] = {}
         # One waiter per class watches the clock; the others queue behind it in order, so a
         # slot wakes one task rather than every send in flight.
@@ -96,6 +100,21 @@ class ReplyFirstLimiter(BaseRateLimiter[str]):
     ) -> Result:
         """Make the call once what it may show is saved and the budget allows; retry a reply
         that meets 429."""
+
+        async def call() -> Result:
+            return await self._call(callback, args, kwargs, endpoint, data, rate_limit_args)
+
+        return await (self.aside(call) if self.aside is not None else call())
+
+    async def _call(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, Result]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: str | None,
+    ) -> Result:
         if self.saved is not None:
             await self.saved()
         alert = rate_limit_args == ALERT

@@ -10,9 +10,11 @@ stored when a handler ends).
 `MemberOrder` runs each update in a task of its own, with two rules:
   * one member's (and one chat's) updates run one after the other, in the order received;
   * only one update runs Python at a time (the turn), and an update gives the turn away only
-    while it waits for its writes to reach the disk (`saved`). Everything a handler reads and
-    changes before that point is as if updates ran one at a time; another member's update can
-    only come in between a handler's last write and the message that shows it.
+    while it makes a Bot API call (`step_aside`, through the send limiter): while its writes
+    reach the disk, while it waits for a slot of the send budget, and during the HTTP call
+    itself, which with Telegram takes tens to hundreds of milliseconds. Everything a handler
+    reads and changes between two calls is as if updates ran one at a time; another member's
+    update can only come in at a call.
 Updates without a user or chat (none that the bot handles today) keep only the turn.
 """
 
@@ -21,13 +23,14 @@ import contextlib
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
 from store.db import Database
 
+T = TypeVar("T")
 MAX_UPDATES = 256  # updates in flight at most; more wait in PTB's queue
 
 
@@ -88,16 +91,15 @@ class MemberOrder(BaseUpdateProcessor):
             else:
                 self._members[key] = (lock, users - 1)
 
-    async def step_aside(self, wait: Callable[[], Awaitable[None]]) -> None:
-        """Await `wait()`; from an update's task, let other updates run meanwhile."""
+    async def step_aside(self, wait: Callable[[], Awaitable[T]]) -> T:
+        """Return `await wait()`; from an update's task, let other updates run meanwhile."""
         turn = _MY_TURN.get()
         if turn is None or not turn.held or turn.owner is not asyncio.current_task():
-            await wait()
-            return
+            return await wait()
         self._turn.release()
         turn.held = False
         try:
-            await wait()
+            return await wait()
         finally:
             await self._turn.acquire()
             turn.held = True

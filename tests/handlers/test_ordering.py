@@ -138,3 +138,29 @@ async def test_a_task_started_by_an_update_never_gives_its_turn_away() -> None:
     two = asyncio.create_task(order.do_process_update(None, second()))
     await asyncio.gather(one, two)
     assert events == ["child waits", "first done", "second"]
+
+
+async def test_another_member_is_answered_while_a_call_to_telegram_is_in_flight(
+    running: tuple[BotHarness, Database], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Telegram takes tens to hundreds of milliseconds to answer a call: while Anna's answer is
+    # on its way, Boris's update runs and is answered (his own call is not held).
+    bot, _ = running
+    held, arrived = asyncio.Event(), asyncio.Event()
+    real = bot.request.do_request
+
+    async def do_request(url: str, method: str, request_data: Any = None, **kw: Any) -> Any:
+        chat = request_data.parameters.get("chat_id") if request_data else None
+        if url.endswith("/sendMessage") and str(chat) == str(ANNA):
+            arrived.set()
+            await held.wait()
+        return await real(url, method, request_data, **kw)
+
+    monkeypatch.setattr(bot.request, "do_request", do_request)
+    await put(bot, ANNA, "/start")
+    await asyncio.wait_for(arrived.wait(), 60)  # a guard against a hang only
+    await put(bot, BORIS, "/start")
+    await wait_until(lambda: replies(bot, BORIS))  # Boris answered while Anna's call is held
+    assert replies(bot, ANNA) == []
+    held.set()
+    await wait_until(lambda: replies(bot, ANNA))
