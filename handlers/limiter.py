@@ -99,10 +99,11 @@ class ReplyFirstLimiter(BaseRateLimiter[str]):
         rate_limit_args: str | None,
     ) -> Result:
         """Make the call once what it may show is saved and the budget allows; retry a reply
-        that meets 429."""
+        that meets 429. Other members' updates may run meanwhile (`aside`)."""
+        alert = rate_limit_args == ALERT
 
         async def call() -> Result:
-            return await self._call(callback, args, kwargs, endpoint, data, rate_limit_args)
+            return await self._call(callback, args, kwargs, endpoint, data.get("chat_id"), alert)
 
         return await (self.aside(call) if self.aside is not None else call())
 
@@ -112,16 +113,15 @@ class ReplyFirstLimiter(BaseRateLimiter[str]):
         args: Any,
         kwargs: dict[str, Any],
         endpoint: str,
-        data: dict[str, Any],
-        rate_limit_args: str | None,
+        chat_id: object,
+        alert: bool,
     ) -> Result:
         if self.saved is not None:
             await self.saved()
-        alert = rate_limit_args == ALERT
         tries = 1 if alert else REPLY_TRIES
         for attempt in range(1, tries + 1):
             try:
-                return await self._once(callback, args, kwargs, data.get("chat_id"), alert)
+                return await self._once(callback, args, kwargs, chat_id, alert)
             except RetryAfter as error:
                 seconds = retry_seconds(error)
                 self.budget.pause_alerts(self.clock(), seconds)
