@@ -6,8 +6,10 @@ budgets (about 30 messages a second for the bot, 20 a minute in one group: Bot A
 bot is hitting limits") with two classes of sends:
 
   reply  any call not marked: answers, edits, callback and inline answers. It takes the next
-         slot of the bot-wide budget. A 429 (Too Many Requests) is waited out for the time
-         Telegram gives and the call made again, so the member still gets the answer.
+         slot of the bot-wide budget; answers that come together go at once, up to a quarter
+         second of the budget (`bot.dispatch.REPLY_BURST_SECONDS`). A 429 (Too Many
+         Requests) is waited out for the time Telegram gives and the call made again, so the
+         member still gets the answer.
   alert  a call made with `rate_limit_args=ALERT` (the delivery job). It takes a slot only
          when no reply is waiting for one, at most ALERT_RATE a second, and not during a
          flood pause. A 429 is raised to the caller, which pauses delivery itself.

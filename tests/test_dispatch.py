@@ -1,7 +1,7 @@
 """When alerts may go: the global pace, the per-chat pace, retries (made-up clocks)."""
 
 from bot.alerts import OutboxRow
-from bot.dispatch import DispatchQueue, Pacer, SendBudget
+from bot.dispatch import REPLY_BURST_SECONDS, DispatchQueue, Pacer, SendBudget
 
 
 def row(row_id: int, chat_id: int) -> OutboxRow:
@@ -80,9 +80,9 @@ def test_rows_of_a_removed_or_moved_chat() -> None:
 
 def test_a_reply_takes_the_next_slot_and_alerts_wait_while_one_is_waiting() -> None:
     budget = SendBudget(overall_rate=10, alert_rate=10)
-    budget.take(0.0, alert=True)
-    budget.take(0.0, alert=True)  # the burst allowance is used
-    assert budget.delay(0.0, alert=False) > 0
+    while budget.delay(0.0, alert=False) == 0:
+        budget.take(0.0, alert=False)  # replies use the burst allowance
+    assert budget.delay(0.0, alert=True) > 0
     budget.replies_waiting = 1
     reply_at = budget.delay(0.0, alert=False)
     assert budget.delay(reply_at, alert=True) > 0  # the slot is the reply's
@@ -111,3 +111,37 @@ def test_a_flood_pause_holds_alerts_and_not_replies() -> None:
 
 def test_the_bot_wide_budget_is_raised_to_a_higher_alert_rate() -> None:
     assert SendBudget(overall_rate=30, alert_rate=200).overall.interval == 1 / 200
+
+
+def test_replies_that_come_together_go_at_once_up_to_the_burst_then_at_the_rate() -> None:
+    budget, at_once = SendBudget(overall_rate=30, alert_rate=25), 0
+    while budget.delay(100.0, alert=False) == 0:
+        budget.take(100.0, alert=False)
+        at_once += 1
+    assert at_once == 1 + int(30 * REPLY_BURST_SECONDS)  # 8 at 30 a second
+    first = budget.delay(100.0, alert=False)
+    assert 0 < first <= 1 / 30  # then the next slot of the schedule
+    budget.take(100.0 + first, alert=False)
+    assert abs(budget.delay(100.0 + first, alert=False) - 1 / 30) < 1e-9  # one slot apart
+
+
+def test_replies_in_any_second_stay_within_the_rate_plus_the_burst() -> None:
+    budget, now, sent = SendBudget(overall_rate=30, alert_rate=25), 0.0, []
+    while now < 5.0:
+        # replies come in clumps: ten at once, then a quiet 0.4 s, then a steady stream
+        if budget.delay(now, alert=False) == 0:
+            budget.take(now, alert=False)
+            sent.append(now)
+        now += 0.0007 if (now % 1.0) > 0.4 else 0.0001
+    windows = [sum(start <= t < start + 1 for t in sent) for start in (0.0, 0.5, 1.3, 2.7, 3.9)]
+    assert max(windows) <= 30 + 30 * REPLY_BURST_SECONDS + 1, windows
+    assert min(windows) >= 30  # the budget is used, not wasted
+
+
+def test_alerts_do_not_get_the_replies_burst() -> None:
+    budget, at_once = SendBudget(overall_rate=30, alert_rate=25), 0
+    while budget.delay(100.0, alert=True) == 0:
+        budget.take(100.0, alert=True)
+        at_once += 1
+    assert at_once <= 2  # alerts go one slot apart; the burst stays for replies
+    assert budget.delay(100.0, alert=False) == 0
