@@ -6,16 +6,38 @@ deletes it.
 
 A group chat has one language for everyone in it: the one chosen with /language in the group,
 else the language of the member who first subscribed there (noted at that moment). Alerts to
-the group and the bot's answers there use it.
+the group and the bot's answers there use it. Since it changes what everyone there reads, only
+the group's administrators choose it (asked of Telegram with getChatMember at the command and
+again at the button, as the rights may have changed between them); anyone else is told so and
+pointed to the private chat, where they choose their own.
 """
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update, User
+import logging
+
+from telegram import ChatMember, InlineKeyboardButton, InlineKeyboardMarkup, Update, User
+from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.callbacks import CallbackDataError, Language
-from bot.i18n import Translator, language_in_text, language_name, languages, resolve, translator
+from bot.i18n import (
+    N_,
+    Translator,
+    language_in_text,
+    language_name,
+    languages,
+    resolve,
+    translator,
+)
 from handlers.deps import Services, services
 from handlers.updates import message_of, query_of
+
+log = logging.getLogger(__name__)
+GROUP_ADMINS_ONLY = N_(
+    "Only this group's administrators choose the language I speak here. You can choose the "
+    "language I speak to you in our private chat, with /language there."
+)
+# A button's answer holds at most 200 characters (CallbackQueryLimit), in every language.
+GROUP_ADMINS_ONLY_SHORT = N_("Only this group's administrators choose the language I speak here.")
 
 
 def language_of_user(svc: Services, user_id: int, telegram_code: str | None = None) -> str:
@@ -84,11 +106,36 @@ def language_markup() -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([buttons[i : i + 3] for i in range(0, len(buttons), 3)])
 
 
+async def is_group_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """Return True when the update's sender administers its group (True in a private chat).
+
+    An anonymous administrator writes as the group itself (`sender_chat`). Telegram is asked
+    with getChatMember; when it can't answer, the sender is not taken for an administrator.
+    """
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or not is_group(chat.id):
+        return True
+    message = update.effective_message
+    if message is not None and message.sender_chat is not None:
+        return message.sender_chat.id == chat.id
+    if user is None:
+        return False
+    try:
+        member = await context.bot.get_chat_member(chat.id, user.id)
+    except TelegramError as error:
+        log.warning("could not ask Telegram who administers a group: %s", error)
+        return False
+    return member.status in (ChatMember.OWNER, ChatMember.ADMINISTRATOR)
+
+
 async def language_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Offer the bot's languages."""
+    """Offer the bot's languages (in a group, to its administrators only)."""
     t = tr(update, context)
     chat = update.effective_chat
     if chat is not None and is_group(chat.id):
+        if not await is_group_admin(update, context):
+            await message_of(update).reply_text(t.gettext(GROUP_ADMINS_ONLY))
+            return
         text = t._("Choose the language I speak in this group (alerts included):")
     else:
         text = t._("Choose the language I speak to you in:")
@@ -104,6 +151,9 @@ async def on_language_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
     chat = update.effective_chat
     group = chat is not None and is_group(chat.id)
     chooser = chat.id if group and chat is not None else update.effective_user.id
+    if group and not await is_group_admin(update, context):
+        await query.answer(tr(update, context).gettext(GROUP_ADMINS_ONLY_SHORT), show_alert=True)
+        return
     services(context).members.choose(chooser, code)
     t = translator(code)
     await query.answer()

@@ -85,6 +85,8 @@ class FakeRequest(BaseRequest):
     user_messages: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)
     # Files users sent, by file id: getFile names them and a download returns their bytes.
     files: dict[str, bytes] = field(default_factory=dict)
+    # Who administers each group (getChatMember says "creator" for them, "member" otherwise).
+    administrators: dict[int, set[int]] = field(default_factory=dict)
     _answered: set[str] = field(default_factory=set)
     _message_ids: itertools.count = field(default_factory=lambda: itertools.count(100))
 
@@ -185,6 +187,11 @@ class FakeRequest(BaseRequest):
             return message
         if method == "getUpdates":
             return []
+        if method == "getChatMember":
+            user_id = int(params["user_id"])
+            if user_id in self.administrators.get(int(params["chat_id"]), set()):
+                return {"status": "creator", "user": user(user_id), "is_anonymous": False}
+            return {"status": "member", "user": user(user_id)}
         if method == "getFile":
             file_id = str(params["file_id"])
             size = len(self.files.get(file_id, b""))

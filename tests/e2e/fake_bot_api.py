@@ -423,6 +423,8 @@ class FakeBotApi:
         #: getWebhookInfo's last_error_message while a webhook is set (tests set it).
         self.webhook_error: str | None = None
         self._files: dict[str, tuple[str, bytes]] = {}
+        # Who administers each group: getChatMember says "creator" for them, else "member".
+        self._administrators: defaultdict[int, set[int]] = defaultdict(set)
 
     # ----- lifecycle -------------------------------------------------------------------------
 
@@ -786,6 +788,11 @@ class FakeBotApi:
         error = ApiError(error_code, description, parameters)
         self._add_fault(chat_id, _Fault(error, frozenset(methods), remaining=times))
 
+    def make_administrator(self, chat_id: int, user_id: int) -> None:
+        """Make ``user_id`` an administrator (the creator) of group ``chat_id``."""
+        with self._lock:
+            self._administrators[chat_id].add(user_id)
+
     def chat_not_found(self, chat_id: int) -> None:
         """Sends to ``chat_id`` fail with 400 "Bad Request: chat not found"."""
         self.fail_chat(chat_id, 400, CHAT_NOT_FOUND_DESCRIPTION)
@@ -888,6 +895,7 @@ class FakeBotApi:
             "answerInlineQuery": lambda _: True,
             "sendChatAction": lambda _: True,
             "getChat": self._get_chat,
+            "getChatMember": self._get_chat_member,
             "close": lambda _: True,
             "logOut": lambda _: True,
         }
@@ -1113,6 +1121,17 @@ class FakeBotApi:
                 "gifts_from_channels": False,
             },
         }
+
+    def _get_chat_member(self, params: Params) -> dict[str, Any]:
+        """A group's creator (see `make_administrator`) or a plain member."""
+        chat_id = _as_chat_id(_require(params, "chat_id"))
+        user_id = int(_require(params, "user_id"))
+        with self._lock:
+            admin = user_id in self._administrators.get(chat_id, set())
+        member = {"user": _user(user_id, None)}
+        if admin:
+            return {"status": "creator", "is_anonymous": False, **member}
+        return {"status": "member", **member}
 
     def _set_my_commands(self, params: Params) -> bool:
         with self._lock:

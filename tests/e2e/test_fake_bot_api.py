@@ -58,6 +58,18 @@ async def test_get_me(api: FakeBotApi) -> None:
 
 
 @pytest.mark.asyncio
+async def test_get_chat_member_tells_a_groups_administrators_from_its_members(
+    api: FakeBotApi,
+) -> None:
+    api.make_administrator(-4001, 7)
+    async with make_bot(api) as bot:
+        admin = await bot.get_chat_member(-4001, 7)
+        member = await bot.get_chat_member(-4001, 8)
+    assert (admin.status, admin.user.id) == ("creator", 7)
+    assert (member.status, member.user.id) == ("member", 8)
+
+
+@pytest.mark.asyncio
 async def test_send_message_with_inline_keyboard_is_recorded_decoded(api: FakeBotApi) -> None:
     async with make_bot(api) as bot:
         first = await bot.send_message(CHAT, "Pick one", reply_markup=KEYBOARD)

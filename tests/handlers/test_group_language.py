@@ -65,6 +65,7 @@ async def test_a_groups_alerts_are_in_the_language_of_its_first_subscriber(bot) 
 
 
 async def test_language_typed_in_a_group_sets_the_groups_language(bot) -> None:
+    bot.request.administrators[GROUP] = {USER_ID}
     await bot.send("/subscribe topic:roma", user_id=FRENCH_USER, chat_id=GROUP)
     offer = (await bot.send("/language", user_id=USER_ID, chat_id=GROUP))[-1]
     assert "Choisissez la langue que je parle dans ce groupe" in offer.text
@@ -117,3 +118,44 @@ async def test_the_groups_language_survives_a_restart(tmp_path: Path) -> None:
         members = bot.app.bot_data["services"].members
         assert members.counts("2000-01-01")[0] == 1
     bot.app.bot_data["services"].database.close()
+
+
+async def test_only_the_groups_administrators_choose_its_language(bot) -> None:
+    bot.request.administrators[GROUP] = {USER_ID}
+    await bot.send("/subscribe topic:roma", user_id=FRENCH_USER, chat_id=GROUP)
+    members = bot.app.bot_data["services"].members
+    # A member who does not administer the group gets no buttons, and is told where to go.
+    refused = (await bot.send("/language", user_id=GERMAN_USER, chat_id=GROUP))[-1]
+    assert "administrateurs" in refused.text and "/language" in refused.text
+    assert refused.buttons == []
+    # An administrator gets them; if they lose the rights before pressing, nothing changes.
+    offer = (await bot.send("/language", user_id=USER_ID, chat_id=GROUP))[-1]
+    data = offer.button("Deutsch")["callback_data"]
+    bot.request.administrators[GROUP] = set()
+    shown = {"message_id": 5, "date": 0, "chat": {"id": GROUP, "type": "group", "title": "G"}}
+    calls = await bot.press(data, user_id=USER_ID, message={**shown, "text": offer.text})
+    answer = next(c for c in calls if c.method == "answerCallbackQuery")
+    assert answer.params["show_alert"] and "administrateurs" in answer.params["text"]
+    assert not [c for c in calls if c.method == "editMessageText"]
+    assert members.chosen(GROUP) == "fr"
+    # Telegram was asked about the sender in that group.
+    asked = bot.request.of("getChatMember")[-1].params
+    assert (int(asked["chat_id"]), int(asked["user_id"])) == (GROUP, USER_ID)
+
+
+async def test_an_anonymous_administrator_chooses_the_groups_language(bot) -> None:
+    from tests.fakes import user_message
+
+    message = user_message(77, "/language", 1087968824, GROUP)  # GroupAnonymousBot
+    message["sender_chat"] = {"id": GROUP, "type": "group", "title": "G"}
+    offer = (await bot.feed({"message": message}))[-1]
+    assert offer.button("Deutsch")
+    assert not bot.request.of("getChatMember")
+
+
+async def test_in_a_private_chat_anyone_chooses_their_own_language(bot) -> None:
+    offer = (await bot.send("/language", user_id=GERMAN_USER))[-1]
+    calls = await bot.press(offer.button("English")["callback_data"], user_id=GERMAN_USER)
+    assert any(c.method == "editMessageText" for c in calls)
+    assert bot.app.bot_data["services"].members.chosen(GERMAN_USER) == "en"
+    assert not bot.request.of("getChatMember")
