@@ -20,6 +20,7 @@ from handlers import contact
 from handlers.deps import Services, services
 from handlers.gate import FORGET, private_link
 from handlers.language import tr
+from handlers.moderate import mark_copies
 from handlers.updates import message_of, query_of
 
 log = logging.getLogger(__name__)
@@ -50,9 +51,16 @@ async def on_forget_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         await query.message.edit_text(t.gettext(ft.FORGET_KEPT))
         return
     copies = contact.copies_of(context, query.from_user.id)
+    store = services(context).submissions
+    waiting = [s.id for s in store.of_user(query.from_user.id) if s.status == "pending"]
     done = forget_user(context, query.from_user.id)
-    # The moderators' copies of the member's messages say they were deleted, without the text.
+    # The moderators' copies of the member's messages say they were deleted, without the text,
+    # and their copies of a submission still waiting say it was withdrawn, without its fields.
     await contact.erase_copies(context, copies)
+    for number in waiting:
+        submission = store.get(number)
+        if submission is not None and submission.status == "withdrawn":
+            await mark_copies(context, submission)
     # Deleted: the language choice is gone too, so this last answer is in Telegram's language.
     t = tr(update, context)
     await query.message.edit_text(t.gettext(ft.FORGET_DONE if done else PARTLY))

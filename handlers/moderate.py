@@ -15,7 +15,7 @@ from telegram.ext import ContextTypes, ConversationHandler
 from bot.answers import practice_from_answers
 from bot.callbacks import CallbackDataError, Moderate
 from bot.cards import embed
-from bot.contribute import decided_text, full_text_parts, moderation_text
+from bot.contribute import decided_text, full_text_parts, moderation_text, outcome_line
 from bot.i18n import N_, Translator
 from bot.models import Practice, Submission, new_practice_id
 from handlers.cards import send_card
@@ -103,13 +103,19 @@ async def notify_moderators(context: Context, submission: Submission) -> None:
 
 
 async def mark_copies(context: Context, submission: Submission) -> None:
-    """Show the outcome, and who decided, on every moderator's copy."""
+    """Show the outcome, and who decided, on every moderator's copy.
+
+    A submission erased at its author's request (/forget) keeps nothing of what they wrote:
+    its copies then say only that it was withdrawn.
+    """
     practice = card_practice(context, submission) if submission.answers else None
     for chat_id, message_id in submission.messages:
         t = tr_for(services(context), chat_id)
         try:
-            if practice is None:  # erased at its author's request: only the buttons go
-                await context.bot.edit_message_reply_markup(chat_id, message_id)
+            if practice is None:
+                await context.bot.edit_message_text(
+                    withdrawn_copy(submission, t), chat_id, message_id
+                )
             else:
                 text = moderation_text(
                     submission,
@@ -123,6 +129,12 @@ async def mark_copies(context: Context, submission: Submission) -> None:
                 )
         except TelegramError as error:
             log.info("could not mark copy %s/%s: %s", chat_id, message_id, error)
+
+
+def withdrawn_copy(submission: Submission, t: Translator) -> str:
+    """Return what a moderator's copy of an erased submission says (HTML)."""
+    head = t._("<b>Submission #{number}</b>").format(number=submission.id)
+    return f"{head}\n{outcome_line(submission, '', t)}"
 
 
 async def checked_submission(update: Update, context: Context) -> Submission | None:
@@ -167,10 +179,17 @@ async def on_approve(update: Update, context: Context) -> None:
     author = tr_for(services(context), submission.user_id)  # the submitter in theirs
     # One message: the published card under the news (their alert for it is not queued,
     # `bot.alerts.without_submitters`).
-    header = author._(
-        "🎉 Your practice “{title}” (submission #{number}) is published. "
-        "Thank you! Members can find it now:"
-    ).format(title=title_of(submission), number=submission.id)
+    if submission.update_of and practice.id == submission.update_of:
+        header = author._(
+            "🎉 Your update of “{title}” (submission #{number}) is published: its card now "
+            "shows your changes. Thank you!"
+        )
+    else:
+        header = author._(
+            "🎉 Your practice “{title}” (submission #{number}) is published. "
+            "Thank you! Members can find it now:"
+        )
+    header = header.format(title=title_of(submission), number=submission.id)
     await _send_card_to_author(context, submission, practice, header)
 
 

@@ -169,8 +169,10 @@ async def on_reopen(update: Update, context: Context) -> object:
         return await ask(update, context, draft)
     reopened = new_draft(user_id)
     reopened.answers, reopened.reopened_from = dict(submission.answers), submission.id
-    # "No, send mine" was answered for this title before the rejection: not asked again.
-    reopened.not_duplicate = submission.similar_to is not None
+    # "No, send mine" or "Yes, the same one" was answered for this title before the
+    # rejection: not asked again (a suggested update is sent again as an update of the same
+    # practice, `send_submission`).
+    reopened.not_duplicate = submission.similar_to is not None or bool(submission.update_of)
     advance(reopened, Event.REOPEN)
     return await ask(update, context, reopened)
 

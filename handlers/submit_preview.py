@@ -132,9 +132,14 @@ async def send_submission(
     """
     svc, store, user = services(context), submissions(context), user_of(update)
     name = f"{user.full_name} (@{user.username})" if user.username else user.full_name
+    resent = _resent(context, draft)
+    if update_of is None and resent is not None and resent.update_of:
+        # A rejected suggested update, reopened and sent again, is still an update of its
+        # practice while that practice is published.
+        update_of = resent.update_of if svc.practices.get(resent.update_of) else None
     similar = None if update_of else duplicate_of(context, draft)
     with svc.database.transaction():
-        submission = _resent(context, draft) or Submission(user_id=user.id, answers={})
+        submission = resent or Submission(user_id=user.id, answers={})
         changed = changed_fields(submission.answers, draft.answers) if submission.id else {}
         submission.answers, submission.user_name = draft.answers, name
         submission.status, submission.sent_at = "pending", utc_now()

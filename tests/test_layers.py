@@ -74,6 +74,9 @@ HAND_OVERS = {
     # A deep link (/start <payload>) starts the flow it names: a follow prompt, /contact.
     ("handlers.start", "handlers.subscribe"),
     ("handlers.start", "handlers.contact"),
+    # /forget withdraws a waiting submission: the moderators' copies are marked as moderation
+    # marks them.
+    ("handlers.forget", "handlers.moderate"),
 }
 STORE_TELEGRAM = {"store.persistence"}
 

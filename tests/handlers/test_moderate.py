@@ -244,3 +244,26 @@ async def test_a_withdrawn_submission_can_not_be_approved(bot: BotHarness) -> No
     assert "withdrawn" in alert(calls)
     assert published(bot, ANSWERS["title"]) is None
     assert store(bot).get(1).answers == {}
+
+
+async def test_forget_leaves_the_moderators_only_a_withdrawn_note_of_a_waiting_submission(
+    bot: BotHarness,
+) -> None:
+    sent = await submit(bot)
+    ask = screens(await bot.send("/forget"))[-1]
+    calls = await bot.click(ask, "Delete everything")
+    for admin_id in (ADMIN_ID, OTHER_ADMIN):
+        copy = copy_of(sent, admin_id)
+        edits = [
+            c
+            for c in calls
+            if c.method == "editMessageText"
+            and c.params["chat_id"] == admin_id
+            and c.params["message_id"] == copy.message_id
+        ]
+        assert len(edits) == 1, [c.method for c in calls]
+        note = edits[0]
+        assert "Submission #1" in note.text and "Withdrawn" in note.text
+        assert ANSWERS["title"] not in note.text and "ana.silva" not in note.text
+        assert note.buttons == []
+    assert store(bot).get(1).status == "withdrawn"

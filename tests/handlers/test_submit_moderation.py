@@ -169,3 +169,26 @@ async def test_after_a_reopen_a_new_title_is_checked_again(bot: BotHarness) -> N
     await change_after_rejection(await send_look_alike(bot), bot, "Title", "Safer Alta de Lisboa")
     asked = screens(await bot.click(screen(bot), "Send"))[-1]
     assert "very similar title" in asked.text
+
+
+async def test_a_rejected_update_reopened_and_sent_again_is_still_an_update(
+    bot: BotHarness,
+) -> None:
+    target = bundled_safer_alta(bot)
+    before = len(svc(bot).practices.all(None))
+    preview = await fill_in(bot, title="Safer Alta de Lisboa", purpose="A newer purpose, now.")
+    question = screens(await bot.click(preview, "Send"))[-1]
+    offer = screens(await bot.click(question, "Yes, the same one"))[-1]
+    sent = await bot.click(offer, "Send as an update")
+    await change_after_rejection(sent, bot, "Period", "2018 - ongoing")
+    resent = await bot.click(screen(bot), "Send")
+    assert not any("very similar title" in c.text for c in screens(resent))
+    assert store(bot).get(1).update_of == target
+    copy = copy_of(resent)
+    assert "Suggested update" in copy.text
+    approved = await bot.click(copy, "Approve", ADMIN_ID)
+    told = [c.text for c in screens(approved, USER_ID)]
+    assert any("Your update of" in text and "is published" in text for text in told), told
+    assert len(svc(bot).practices.all(None)) == before  # updated, not added
+    updated = svc(bot).practices.get(target)
+    assert updated is not None and updated.period == "2018 - ongoing"
