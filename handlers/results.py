@@ -2,6 +2,8 @@
 buttons that page through them. Shared by search, browsing and moderation (a reason that was
 really a search)."""
 
+import base64
+import hashlib
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 
@@ -27,9 +29,12 @@ from handlers.deps import services
 from handlers.language import tr_in_chat
 
 # Queries too long for callback data are remembered here under a short id; after a restart
-# their buttons say they have expired.
+# their buttons say they have expired. The id is a hash of the query, not a counter: a
+# counter starts again at a restart, and an old button would then page through another
+# member's query.
 _SEARCHES_KEY = "searches"
 _SEARCHES_KEPT = 1000
+_SEARCH_ID_BYTES = 6  # 8 characters of base64url: collisions among 1,000 kept: ~2e-9
 
 
 def browse_row(t: Translator) -> list[InlineKeyboardButton]:
@@ -137,11 +142,17 @@ def page_callbacks(context: ContextTypes.DEFAULT_TYPE, text: str) -> Callable[[i
     return page_data
 
 
+def search_id_of(text: str) -> str:
+    """Return the short id a long query is remembered under: 8 characters of its hash."""
+    digest = hashlib.blake2b(text.encode("utf-8"), digest_size=_SEARCH_ID_BYTES).digest()
+    return base64.urlsafe_b64encode(digest).decode("ascii")
+
+
 def _remember(context: ContextTypes.DEFAULT_TYPE, text: str) -> str:
     searches: OrderedDict[str, str] = context.bot_data.setdefault(_SEARCHES_KEY, OrderedDict())
-    search_id = format(len(searches) + context.bot_data.get("search_seq", 0), "x")
-    context.bot_data["search_seq"] = context.bot_data.get("search_seq", 0) + 1
+    search_id = search_id_of(text)
     searches[search_id] = text
+    searches.move_to_end(search_id)  # the most recently shown is forgotten last
     while len(searches) > _SEARCHES_KEPT:
         searches.popitem(last=False)
     return search_id

@@ -262,3 +262,34 @@ async def test_failure_inside_a_handler_gets_an_apology_not_a_traceback(
     reply = only_message(await harness.send("refugees"))
     assert reply.text == APOLOGY
     assert "exploded" not in reply.text
+
+
+LONG_QUERIES = (
+    "how do european cities welcome refugees and newcomers into the labour market",
+    "refugees asylum seekers newcomers migrants integration welcome support",
+)
+
+
+async def test_a_long_querys_pages_turn_and_an_old_button_never_shows_another_query(
+    tmp_path,
+) -> None:
+    from store.db import open_database
+    from tests.fakes import FakeRequest, make_settings
+
+    path = tmp_path / "bot.json"
+    async with BotHarness(open_database(path), FakeRequest(), make_settings()) as bot:
+        first = only_message(await bot.send(LONG_QUERIES[0]))
+        old = first.button("Next")["callback_data"]
+        assert old.startswith("ps|")  # too long to travel: remembered under an id
+        turned = (await bot.press(old))[-1]
+        assert turned.method == "editMessageText" and "6–" in turned.text
+        assert only_message(await bot.send(LONG_QUERIES[0])).button("Next")["callback_data"] == old
+    bot.app.bot_data["services"].database.close()
+    async with BotHarness(open_database(path), FakeRequest(), make_settings()) as bot:
+        # After a restart another member's long query is remembered; the old button is stale.
+        other = only_message(await bot.send(LONG_QUERIES[1]))
+        assert other.button("Next")["callback_data"] != old
+        calls = await bot.press(old)
+        assert [c.method for c in calls] == ["answerCallbackQuery"]
+        assert calls[0].params["text"] == STALE_BUTTON
+    bot.app.bot_data["services"].database.close()
