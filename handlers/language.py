@@ -116,12 +116,18 @@ async def is_group_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if chat is None or not is_group(chat.id):
         return True
     message = update.effective_message
-    if message is not None and message.sender_chat is not None:
+    if update.callback_query is None and message is not None and message.sender_chat:
         return message.sender_chat.id == chat.id
-    if user is None:
-        return False
+    return user is not None and await administers(context, chat.id, user.id)
+
+
+async def administers(context: ContextTypes.DEFAULT_TYPE, chat_id: int, user_id: int) -> bool:
+    """Return True when Telegram says the user is an administrator (or the owner) of the group.
+
+    False when Telegram can't answer (logged): rights are never assumed.
+    """
     try:
-        member = await context.bot.get_chat_member(chat.id, user.id)
+        member = await context.bot.get_chat_member(chat_id, user_id)
     except TelegramError as error:
         log.warning("could not ask Telegram who administers a group: %s", error)
         return False

@@ -35,7 +35,7 @@ from handlers.cards import practice_of_button
 from handlers.deps import Services, services
 from handlers.editing import edit_or_ignore
 from handlers.gate import kept_for_member
-from handlers.language import note_group_language, tr
+from handlers.language import administers, is_group, note_group_language, tr
 from handlers.updates import message_of, pressed_message, query_of, user_of
 from store.subscriptions import ADDED, DUPLICATE
 
@@ -294,7 +294,15 @@ async def _toggle(
         text, _ = subscribe(context, chat_id, user_id, kind, name, t)
         following = text.startswith("🔔")
         note = t._("🔔 Following: {what}") if following else t.gettext(ft.LIMIT_REACHED)
-    elif subscriptions.may_stop(same, pressed_message(query), user_id):
+    elif subscriptions.may_stop(
+        same,
+        pressed_message(query),
+        user_id,
+        # A group's administrators may stop what anyone there followed (`may_stop`).
+        same.user_id != user_id
+        and is_group(chat_id)
+        and await administers(context, chat_id, user_id),
+    ):
         services(context).subscriptions.remove(same.id)
         note = t._("Stopped: {what}")
     else:

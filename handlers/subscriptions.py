@@ -12,7 +12,7 @@ from bot.models import Subscription
 from handlers.deps import services
 from handlers.editing import edit_or_ignore
 from handlers.gate import kept_for_member
-from handlers.language import tr
+from handlers.language import is_group_admin, tr
 from handlers.updates import chat_of, message_of, pressed_message, query_of, user_of
 
 UNSUBSCRIBE_HELP = N_(
@@ -45,16 +45,17 @@ async def unsubscribe_command(update: Update, context: ContextTypes.DEFAULT_TYPE
         await message.reply_text(reply, reply_markup=ft.list_markup(t, subs) if subs else None)
         return
     arg = parts[1].strip()
+    admin = message.chat.type != "private" and await is_group_admin(update, context)
     if arg.casefold() in ALL_WORDS:
         # Asked first, as the list's Stop all button is: nothing stops until confirmed.
-        mine = [s for s in subs if may_stop(s, message, user_of(update).id)]
+        mine = [s for s in subs if may_stop(s, message, user_of(update).id, admin)]
         if not mine:
             await message.reply_text(t.gettext(ft.NOTHING_YET))
             return
         await message.reply_text(ft.ask_stop_all(t, len(mine)), reply_markup=ft.stop_all_markup(t))
         return
     sub = _find(context, subs, arg)
-    if sub is None or not may_stop(sub, message, user_of(update).id):
+    if sub is None or not may_stop(sub, message, user_of(update).id, admin):
         text = t._("That is not in your /subscriptions.") + " " + t.gettext(UNSUBSCRIBE_HELP)
         await message.reply_text(text)
         return
@@ -87,24 +88,31 @@ def _find(
     return named[0] if named else None
 
 
-def may_stop(sub: Subscription, message: MaybeInaccessibleMessage, user_id: int) -> bool:
+def may_stop(
+    sub: Subscription, message: MaybeInaccessibleMessage, user_id: int, admin: bool = False
+) -> bool:
     """Return True when this user may stop this subscription from this chat.
 
-    In a private chat the chat is the user; in a group only whoever subscribed may stop it.
+    In a private chat the chat is the user. In a group, whoever subscribed may stop it, and
+    so may the group's administrators (`admin`, `is_group_admin`): what the group follows
+    reaches everyone there, and whoever subscribed may have left the group.
     """
     if sub.chat_id != message.chat.id:
         return False
-    return message.chat.type == "private" or sub.user_id == user_id
+    return message.chat.type == "private" or sub.user_id == user_id or admin
 
 
 def _stop_all(
-    context: ContextTypes.DEFAULT_TYPE, message: MaybeInaccessibleMessage, user_id: int
+    context: ContextTypes.DEFAULT_TYPE,
+    message: MaybeInaccessibleMessage,
+    user_id: int,
+    admin: bool,
 ) -> int:
-    """Stop every subscription of a private chat, or the user's own ones in a group."""
+    """Stop every subscription of a private chat, or in a group those the user may stop."""
     store = services(context).subscriptions
     if message.chat.type == "private":
         return store.remove_chat(message.chat.id)
-    mine = [s for s in store.for_chat(message.chat.id) if s.user_id == user_id]
+    mine = [s for s in store.for_chat(message.chat.id) if may_stop(s, message, user_id, admin)]
     return sum(store.remove(s.id) is not None for s in mine)
 
 
@@ -127,9 +135,11 @@ async def on_list_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
             reply_parameters=kept_for_member(update),
         )
     elif isinstance(button, StopOne):
-        await _stop_one(query, context, button.subscription, t)
+        admin = await is_group_admin(update, context)
+        await _stop_one(query, context, button.subscription, t, admin)
     elif isinstance(button, StopAll):
-        await _stop_all_pressed(query, context, t, confirmed=button.confirmed == "yes")
+        admin = await is_group_admin(update, context)
+        await _stop_all_pressed(query, context, t, button.confirmed == "yes", admin)
 
 
 async def _show_list(
@@ -140,12 +150,16 @@ async def _show_list(
 
 
 async def _stop_one(
-    query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, sub_id: int, t: Translator
+    query: CallbackQuery,
+    context: ContextTypes.DEFAULT_TYPE,
+    sub_id: int,
+    t: Translator,
+    admin: bool,
 ) -> None:
     sub = services(context).subscriptions.get(sub_id)
     if sub is None:
         await query.answer(t.gettext(ft.GONE), show_alert=True)
-    elif not may_stop(sub, pressed_message(query), query.from_user.id):
+    elif not may_stop(sub, pressed_message(query), query.from_user.id, admin):
         await query.answer(t.gettext(ft.NOT_YOURS), show_alert=True)
     else:
         services(context).subscriptions.remove(sub_id)
@@ -154,16 +168,20 @@ async def _stop_one(
 
 
 async def _stop_all_pressed(
-    query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, t: Translator, confirmed: bool
+    query: CallbackQuery,
+    context: ContextTypes.DEFAULT_TYPE,
+    t: Translator,
+    confirmed: bool,
+    admin: bool,
 ) -> None:
     if not confirmed:
         subs = services(context).subscriptions.for_chat(pressed_message(query).chat.id)
-        count = sum(may_stop(s, pressed_message(query), query.from_user.id) for s in subs)
+        count = sum(may_stop(s, pressed_message(query), query.from_user.id, admin) for s in subs)
         await query.answer()
         await edit_or_ignore(
             pressed_message(query), ft.ask_stop_all(t, count), ft.stop_all_markup(t)
         )
         return
-    stopped = _stop_all(context, pressed_message(query), query.from_user.id)
+    stopped = _stop_all(context, pressed_message(query), query.from_user.id, admin)
     await query.answer(_stopped(t, stopped))
     await _show_list(query, context, t)

@@ -251,3 +251,28 @@ async def test_in_a_group_only_who_subscribed_may_stop_it(harness: BotHarness) -
     assert followed(harness, GROUP) == [("topic", "Roma")]
     await harness.send("/unsubscribe 1", user_id=USER_ID, chat_id=GROUP)
     assert followed(harness, GROUP) == []
+
+
+async def test_a_groups_administrator_may_stop_what_anyone_there_followed(
+    harness: BotHarness,
+) -> None:
+    harness.request.administrators[GROUP] = {OTHER_USER}
+    await harness.send("/subscribe topic:roma", user_id=USER_ID, chat_id=GROUP)
+    await harness.send("/subscribe country:italy", user_id=USER_ID, chat_id=GROUP)
+    await harness.send("/subscribe topic:sport", user_id=USER_ID, chat_id=GROUP)
+    # By number, typed by the administrator (whoever subscribed may have left the group).
+    stopped = last(await harness.send("/unsubscribe 1", user_id=OTHER_USER, chat_id=GROUP))
+    assert "Stopped" in stopped.text
+    assert ("topic", "Roma") not in followed(harness, GROUP)
+    # With the list's button.
+    [italy, sport] = follow_of(harness).subscriptions.for_chat(GROUP)
+    shown = {"message_id": 7, "date": 0, "chat": {"id": GROUP, "type": "group", "title": "G"}}
+    calls = await harness.press(f"fl|x|{italy.id}", user_id=OTHER_USER, message=shown)
+    assert "Stopped" in last(calls, "answerCallbackQuery").params["text"]
+    assert followed(harness, GROUP) == [(sport.kind, sport.value)]
+    # Once no longer an administrator, nothing of anyone else's stops.
+    harness.request.administrators[GROUP] = set()
+    calls = await harness.press(f"fl|x|{sport.id}", user_id=OTHER_USER, message=shown)
+    assert "not yours" in last(calls, "answerCallbackQuery").params["text"]
+    await harness.send("/unsubscribe all", user_id=OTHER_USER, chat_id=GROUP)
+    assert followed(harness, GROUP) == [(sport.kind, sport.value)]
