@@ -35,6 +35,9 @@ from bot.text import fold
 from bot.vocabulary import LANGUAGES, Vocabulary, load_vocabulary
 
 MAX_SCORED_WORDS = 8
+# What the unit cache may hold: practice scores in all (a common word in a large catalogue
+# matches thousands), about 100 bytes each, so at most ~20 MB.
+UNIT_CACHE_SCORES = 200_000
 FIELD_WEIGHTS = {
     "title": 1.0,
     "keywords": 1.0,
@@ -116,6 +119,11 @@ class SearchIndex:
         self._by_country: dict[str, set[int]] = {}
         self.terms = TermIndex(self.vocabulary)
         self._current_year = current_year
+        # (unit, its concepts) → what it matches, until the index changes: matching one
+        # publication runs every keyword subscription's units against the same small index,
+        # and members repeat the same words (benchmarks/alerts.py).
+        self._unit_cache: dict[tuple[str, frozenset[str]], Matches] = {}
+        self._unit_cache_scores = 0
         for practice in practices:
             self._add(practice)
         self._refresh()
@@ -142,7 +150,13 @@ class SearchIndex:
                 stems.setdefault(alias[:-1], country)
         return stems
 
+    def forget_cached(self) -> None:
+        """Drop what query units matched, so the next query pays its whole cost (benchmarks)."""
+        self._unit_cache.clear()
+        self._unit_cache_scores = 0
+
     def _refresh(self) -> None:
+        self.forget_cached()
         self.terms.refresh()
         self.places = self._place_names()
 
@@ -453,7 +467,21 @@ class SearchIndex:
         return found
 
     def _unit_scores(self, unit: str, concepts: frozenset[str]) -> Matches:
-        """Return, for each practice a unit matches, the best weighted similarity."""
+        """Return, for each practice a unit matches, the best weighted similarity (a copy the
+        caller may change)."""
+        key = (unit, concepts)
+        cached = self._unit_cache.get(key)
+        if cached is None:
+            cached = self._scored_unit(unit, concepts)
+            size = len(cached) + len(cached.readings) + 1
+            if self._unit_cache_scores + size > UNIT_CACHE_SCORES:
+                self._unit_cache.clear()
+                self._unit_cache_scores = 0
+            self._unit_cache[key] = cached
+            self._unit_cache_scores += size
+        return cached.copy()
+
+    def _scored_unit(self, unit: str, concepts: frozenset[str]) -> Matches:
         best = self.terms.matches(unit, concepts)
         # Wider readings, which do not make the word commoner: a place it names that has
         # practices although the word means something else first ("roma" is the topic and

@@ -59,6 +59,13 @@ class Matches(dict[int, float]):
         super().__init__(*args, **kwargs)
         self.readings: frozenset[int] = frozenset()
 
+    def copy(self) -> "Matches":
+        """Return a copy with the same attributes (a cached unit's, for one query)."""
+        other = Matches(self)
+        other.df, other.weak, other.size, other.share = self.df, self.weak, self.size, self.share
+        other.readings = self.readings
+        return other
+
     def add_readings(self, found: frozenset[int]) -> None:
         """Keep the practices a topic the unit names reaches."""
         self.readings = self.readings | found if self.readings else found
@@ -308,7 +315,7 @@ class TermIndex:
                 similarity = 1.0 - distance / (max(len(word), len(token)) + 1)
                 terms[f"w:{token}"] = max(terms.get(f"w:{token}", 0.0), similarity)
             # Concept words of six languages are many: one typing error only, in long words.
-            near = self.vocabulary.near_concepts(word, 1) if len(word) >= 7 else []
+            near = self.vocabulary.near_concepts(word, 1) if len(word) >= 7 else ()
             for concept, distance in near:
                 similarity = CONCEPT * (1.0 - distance / (len(word) + 1))
                 terms[f"c:{concept}"] = max(terms.get(f"c:{concept}", 0.0), similarity)

@@ -80,6 +80,10 @@ class Vocabulary:
         self._stemmers = {lang: Stemmer.Stemmer(name) for lang, name in _STEMMER_NAMES.items()}
         self._stem_cache: dict[str, tuple[tuple[str, str], ...]] = {}
         self._map_cache: dict[str, dict[str, str]] = {}
+        # A fuzzy look-up over every concept word costs ~0.2 ms; matching a publication runs
+        # it for the words of every keyword subscription (benchmarks/alerts.py), so each
+        # word's answer is kept (the vocabulary never changes while the bot runs).
+        self._near_cache: dict[tuple[str, int], tuple[tuple[str, int], ...]] = {}
         self.concepts = {concept.id: concept for concept in concepts}
         # Words that name a concept alone are never stop words or filler ("young", "work").
         concept_words = {
@@ -239,14 +243,20 @@ class Vocabulary:
         spans = self.concept_spans([part]) if not self.is_stop(part) else []
         return spans[0][2] if spans else frozenset()
 
-    def near_concepts(self, word: str, max_edits: int) -> list[tuple[str, int]]:
+    def near_concepts(self, word: str, max_edits: int) -> tuple[tuple[str, int], ...]:
         """Return (concept id, edits) for concept words a few typing errors from a word."""
+        key = (word, max_edits)
+        cached = self._near_cache.get(key)
+        if cached is not None:
+            return cached
         found: list[tuple[str, int]] = []
         for form, distance, _ in process.extract(
             word, self._single_keys, scorer=OSA.distance, score_cutoff=max_edits, limit=None
         ):
             found.extend((concept, int(distance)) for concept in self._single[form])
-        return found
+        if len(self._near_cache) < 200_000:
+            self._near_cache[key] = tuple(found)
+        return tuple(found)
 
     def _may_start(self, word: str, langs: Sequence[str]) -> bool:
         if ("", word) in self._starts:
