@@ -16,7 +16,7 @@ from bot import place_names
 from bot.aliases import Aliases, is_short, short_name_problem
 from bot.cards import QUERY_ECHO_LIMIT, embed
 from bot.i18n import ENGLISH, N_, Translator
-from bot.query import FILTER_NAMES, match_topics, parse_query
+from bot.query import FILTER_NAMES, close_topics, match_topics, parse_query
 from bot.search_texts import unknown_filter_text
 from bot.template import topic_name
 from bot.text import fold
@@ -95,7 +95,8 @@ class Resolver:
         shown = embed(value, QUERY_ECHO_LIMIT)
         if is_short(value) and fold(value) not in self.aliases.topics:
             return Resolution("topic", problem=short_name_problem("topic", shown, t))
-        found = match_topics(value, self.topics, self.aliases)
+        # A follow lasts: a misspelt topic is offered to pick, not taken as a search takes it.
+        found = match_topics(value, self.topics, self.aliases, typos=False)
         if len(found) == 1:
             return Resolution("topic", found[0])
         if found:
@@ -103,7 +104,8 @@ class Resolver:
             return Resolution("topic", choices=tuple(found[:MAX_CHOICES]), problem=several)
         folded = {topic: fold(topic) for topic in self.topics}
         close = process.extract(fold(value), folded, scorer=fuzz.WRatio, score_cutoff=80)
-        choices = tuple(topic for _, _, topic in close[:3])
+        misspelt = close_topics(value, self.topics, self.aliases)
+        choices = tuple(dict.fromkeys([*misspelt, *(topic for _, _, topic in close)]))[:3]
         return Resolution("topic", choices=choices, problem=unknown_filter_text(t, "topic", value))
 
     def _unknown(self, kind: str, value: str, places: set[str], t: Translator) -> Resolution:

@@ -5,9 +5,13 @@ place names and years typed as plain words become filters too, so "refugees lisb
 for practices in Lisbon covering 2019 that match "refugees".
 """
 
+import functools
 import re
-from collections.abc import Callable, Sequence, Set
+from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import dataclass
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 from bot.aliases import Aliases
 from bot.template import names_in_every_language
@@ -51,6 +55,11 @@ class Query:
         shares: for each entry of `words`, the share of a typed word it is: 1.0, or 1/n for
             each of the n parts of a compound ("kindergärten" → kinder, garten), so that one
             long word does not weigh as n words (empty: 1.0 each).
+        soft: for each entry of `words`, whether it is a soft word of a question
+            (`Vocabulary.is_soft`: "support", "apoyan") that ranks but need not match
+            (empty: none is).
+        wholes: for each entry of `words`, the typed word it is a part of when a compound
+            was split ("sprachpaten" for "sprach"), else "" (empty: none is a part).
         topics: topic names a practice must have one of (from `topic:` or none).
         cities: canonical city names a practice must be in one of.
         countries: canonical country names a practice must be in one of.
@@ -67,6 +76,8 @@ class Query:
     words: tuple[str, ...] = ()
     concepts: tuple[frozenset[str], ...] = ()
     shares: tuple[float, ...] = ()
+    soft: tuple[bool, ...] = ()
+    wholes: tuple[str, ...] = ()
     topics: frozenset[str] = frozenset()
     cities: frozenset[str] = frozenset()
     countries: frozenset[str] = frozenset()
@@ -88,12 +99,15 @@ class Query:
         return bool(self.topics or self.cities or self.countries or self.year)
 
 
-def match_topics(value: str, topics: Sequence[str], aliases: Aliases) -> list[str]:
+def match_topics(
+    value: str, topics: Sequence[str], aliases: Aliases, typos: bool = True
+) -> list[str]:
     """Return the topics a `topic:` value names.
 
     Each word of the value must start a word of the topic's name in one of the bot's languages
     ("roma", "anti rum", "educ", "réfug", "bildung"); a topic word in another language
-    ("rifugiati") names its topic too.
+    ("rifugiati") names its topic too. When none does and `typos` is set, the topics the value
+    misspells are returned (`close_topics`: "refugess" → Refugees).
     """
     value_words = fold(value).split()
     if not value_words:
@@ -109,7 +123,79 @@ def match_topics(value: str, topics: Sequence[str], aliases: Aliases) -> list[st
     ]
     if alias and alias not in found:
         found.append(alias)
-    return found
+    return found or (close_topics(value, topics, aliases) if typos else [])
+
+
+def typo_edits(length: int) -> int:
+    """Return how many typing errors a name of this many letters may hold and still be read
+    as the name: none under 4 letters (too many names are that close), one up to 7, two from
+    8 (the rule `bot.terms` applies to words)."""
+    if length < 4:
+        return 0
+    return 1 if length < 8 else 2
+
+
+def close_topics(value: str, topics: Sequence[str], aliases: Aliases) -> list[str]:
+    """Return the topics a misspelt `topic:` value names ("refugess", "educaton", "rifugati").
+
+    Each word of the value must be a typing error or two (`typo_edits`) from a word of a
+    topic's name in one of the bot's languages, or the whole value from a topic word of
+    another language (`aliases.topics`); the topics with the fewest errors are returned.
+    """
+    value_words = fold(value).split()
+    if not value_words:
+        return []
+    best: dict[str, int] = {}
+    for topic, words in _topic_words(tuple(topics)).items():
+        total = 0
+        for value in value_words:
+            edits = typo_edits(len(value))
+            near = process.extractOne(value, words, scorer=OSA.distance, score_cutoff=edits)
+            if near is None:
+                break
+            total += int(near[1])
+        else:
+            best[topic] = min(total, best.get(topic, total))
+    value = " ".join(value_words)
+    for key, distance, _ in process.extract(
+        value, list(aliases.topics), scorer=OSA.distance, score_cutoff=typo_edits(len(value))
+    ):
+        topic = aliases.topics[key]
+        if topic in topics:
+            best[topic] = min(int(distance), best.get(topic, int(distance)))
+    fewest = min(best.values(), default=0)
+    return [topic for topic in topics if best.get(topic, -1) == fewest]
+
+
+@functools.cache
+def _topic_words(topics: tuple[str, ...]) -> dict[str, list[str]]:
+    """Return each topic's folded words in every one of the bot's languages."""
+    return {
+        topic: sorted({w for name in names_in_every_language(topic) for w in fold(name).split()})
+        for topic in topics
+    }
+
+
+def close_name(value: str, table: Mapping[str, str]) -> str | None:
+    """Return the one canonical name a value is a typing error or two from, if only one is
+    closest ("portugl" → Portugal).
+
+    Args:
+        value: a name as typed.
+        table: folded names → the canonical name each stands for.
+
+    Returns:
+        The closest name's canonical name, or None when no name is close enough
+        (`typo_edits`) or names of several places are as close.
+    """
+    folded = fold(value)
+    edits = typo_edits(len(folded))
+    if not edits:
+        return None
+    close = process.extract(folded, list(table), scorer=OSA.distance, score_cutoff=edits)
+    fewest = min((distance for _, distance, _ in close), default=0)
+    nearest = {table[name] for name, distance, _ in close if distance == fewest}
+    return nearest.pop() if len(nearest) == 1 else None
 
 
 class _Filters:
@@ -150,7 +236,7 @@ def parse_query(
     too_long = len(text) > MAX_QUERY_LENGTH
     text = text[:MAX_QUERY_LENGTH]
     filters = _Filters()
-    rest = _FILTER.sub(lambda m: _take_filter(m, filters, aliases, topics), text)
+    rest = _FILTER.sub(lambda m: _take_filter(m, filters, aliases, topics, known_places), text)
     phrase = fold(rest)
     words = _place_words(phrase.split(), filters, aliases, known_places, is_word)
     kept: list[str] = []
@@ -160,11 +246,18 @@ def parse_query(
             filters.year, year_in_text = int(word), True
         elif _is_meaningful(word):
             kept.append(word)
-    free, concepts, shares = _units(kept, vocabulary)
+    free, concepts, shares, wholes = _units(kept, vocabulary)
+    # A part of a typed compound is never soft: the compound is what was asked for.
+    soft = tuple(
+        " " not in word and not whole and vocabulary.is_soft(word)
+        for word, whole in zip(free, wholes, strict=True)
+    )
     return Query(
         words=free,
         concepts=concepts,
         shares=shares,
+        soft=soft if any(soft) else (),
+        wholes=wholes if any(wholes) else (),
         topics=frozenset(filters.topics),
         cities=frozenset(filters.cities),
         countries=frozenset(filters.countries),
@@ -179,16 +272,22 @@ def parse_query(
 
 def _units(
     words: list[str], vocabulary: Vocabulary
-) -> tuple[tuple[str, ...], tuple[frozenset[str], ...], tuple[float, ...]]:
+) -> tuple[tuple[str, ...], tuple[frozenset[str], ...], tuple[float, ...], tuple[str, ...]]:
     """Group words into meaningful units: concept phrases, then single words.
 
     A phrase naming a concept is one unit, even with stop words inside ("discours de haine");
     a lone word counts only when it is not a stop word or filler ("how", "examples", "villes").
+    A long word made of concept words is split into them (`Vocabulary.split_compound`).
+
+    Returns:
+        The units, the concepts each names, the share of a typed word each is, and the
+        typed compound each is a part of ("" for a unit typed as it is).
     """
     spans = {start: (end, ids) for start, end, ids in vocabulary.concept_spans(words)}
     free: list[str] = []
     concepts: list[frozenset[str]] = []
     shares: list[float] = []
+    wholes: list[str] = []
     i = 0
     while i < len(words):
         end, ids = spans.get(i, (i + 1, frozenset()))
@@ -196,14 +295,19 @@ def _units(
         if end - i == 1 and vocabulary.is_stop(unit):
             ids = frozenset()
             unit = ""
-        parts = (vocabulary.split_compound(unit) if unit and not ids else None) or [(unit, ids)]
+        split = vocabulary.split_compound(unit) if unit and not ids else None
+        if split and vocabulary.is_soft(unit):
+            # A soft verb is no compound: "accueillent" is a form of "accueil", not its part.
+            ids, split = frozenset().union(*(part_ids for _, part_ids in split)), None
+        parts = split or [(unit, ids)]
         for part, part_ids in parts:
             if part and part not in free:
                 free.append(part)
                 concepts.append(part_ids)
                 shares.append(1.0 / len(parts))
+                wholes.append(unit if split else "")
         i = end
-    return tuple(free), tuple(concepts), tuple(shares)
+    return tuple(free), tuple(concepts), tuple(shares), tuple(wholes)
 
 
 def small_talk(text: str) -> str | None:
@@ -250,7 +354,11 @@ def without_filters(text: str) -> str:
 
 
 def _take_filter(
-    match: re.Match[str], filters: _Filters, aliases: Aliases, topics: Sequence[str]
+    match: re.Match[str],
+    filters: _Filters,
+    aliases: Aliases,
+    topics: Sequence[str],
+    known: Set[str] | None,
 ) -> str:
     name = FILTER_NAMES.get(match.group(1).casefold())
     if name is None:
@@ -261,10 +369,13 @@ def _take_filter(
         filters.topics.update(found)
     elif name == "city":
         # A city missing from the alias table can still be matched by its name as written.
-        found = [aliases.city(value) or value] if fold(value) else []
+        # A misspelt city with practices ("lisbn") is read as that city.
+        city = aliases.city(value) or _close_city(value, known)
+        found = [city or value] if fold(value) else []
         filters.cities.update(found)
     elif name == "country":
-        country = aliases.country_or_code(value)  # "country:IT" as well as "country:italy"
+        # "country:IT" as well as "country:italy", and a misspelt name ("portugl")
+        country = aliases.country_or_code(value) or close_name(value, aliases.countries)
         found = [country] if country else []
         filters.countries.update(found)
     else:
@@ -274,6 +385,17 @@ def _take_filter(
     if not found:
         filters.unknown.append((name, value))
     return " "
+
+
+def _close_city(value: str, known: Set[str] | None) -> str | None:
+    """Return the place with practices a misspelt city name stands for, if only one is close.
+
+    Only places with practices are tried: the alias table holds every town of the member
+    countries, and among them a typing error often spells another real town.
+    """
+    if not known or fold(value) in {fold(name) for name in known}:
+        return None
+    return close_name(value, {fold(name): name for name in known})
 
 
 def _place_words(

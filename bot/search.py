@@ -64,6 +64,10 @@ PHRASE_WORD = 0.5
 # A topic-only reading covers this share of a unit's meaning: alone it can answer a one-word
 # query ("theatre" → Culture practices), but it does not make a full match.
 READING_COVER = 0.5
+# A practice meeting a typed compound only through a part's concept counts this share of it
+# when other practices hold the whole word: below the whole word even in a long text
+# (0.75 × 1.0 × 0.4 = 0.3 < 0.5 × 1.0), so "Sprachpaten" in a title or text comes first.
+PART_ONLY = 0.4
 
 
 @dataclass(slots=True)
@@ -268,7 +272,7 @@ class SearchIndex:
         units = self._unit_matches(query)
         if not any(m or m.readings for m in units):  # no word means anything here: junk
             return SearchResult(query)
-        full = _matching_all(units, candidates)
+        full = _matching_all(_needed(units), candidates)
         found = self._ranked(candidates, full, units, query)
         if found:
             practices = [self._entries[i].practice for i in found]
@@ -290,7 +294,7 @@ class SearchIndex:
         candidates = self._candidates(query)
         if not query.words:
             return self._ordered(self._every(candidates), {}, query)
-        units = self._unit_matches(query)
+        units = self._unit_matches(query, strict=True)
         full = _matching_all(units, candidates)
         return [self._entries[i].practice for i in self._ranked(full, full, units, query)]
 
@@ -350,17 +354,25 @@ class SearchIndex:
         scores: dict[int, float] = {}
         covered: dict[int, float] = {}
         reached: dict[int, int] = {}  # how many units reach each practice (evidence or topic)
+        needed_units = _needed(units)
+        # A soft word of a question ("support") ranks what it matches first, and adds to
+        # what a practice covers, but alone it never brings a practice in.
+        soft_covered: dict[int, float] = {}
         for weight, matches in zip(weights, units, strict=True):
+            soft = matches.soft and len(needed_units) < len(units)
+            get_score, get_reached = scores.get, reached.get
+            unit_covered = soft_covered if soft else covered
+            get_covered = unit_covered.get
             # A unit matched only by a prefix or a typo ("train" in "training") is weak
             # evidence of what was meant: it covers half its weight.
             share = weight * (0.5 if matches.weak else 1.0) / COVERS
             cap = share * COVERS
-            get_score, get_covered, get_reached = scores.get, covered.get, reached.get
             for i, similarity in matches.items():
                 scores[i] = get_score(i, 0.0) + weight * similarity
                 part = share * similarity
-                covered[i] = get_covered(i, 0.0) + (part if part < cap else cap)
-                reached[i] = get_reached(i, 0) + 1
+                unit_covered[i] = get_covered(i, 0.0) + (part if part < cap else cap)
+                if not soft:
+                    reached[i] = get_reached(i, 0) + 1
             readings = matches.readings
             if not readings:
                 continue
@@ -372,18 +384,22 @@ class SearchIndex:
             reading_score, reading_share = weight * READING, weight * READING_COVER
             for i in readings - matches.keys():
                 scores[i] = get_score(i, 0.0) + reading_score
-                covered[i] = get_covered(i, 0.0) + reading_share
-                reached[i] = get_reached(i, 0) + 1
+                unit_covered[i] = get_covered(i, 0.0) + reading_share
+                if not soft:
+                    reached[i] = get_reached(i, 0) + 1
+        for i, share in soft_covered.items():
+            if i in covered:
+                covered[i] += share
         needed = MIN_COVERAGE * sum(weights)
         floor = NEAR_BEST * max((scores[i] for i in full), default=0.0)
-        every = len(units)
+        every = len(needed_units)
         kept = [
             i
             for i, share in covered.items()
             if (reached[i] == every or (share >= needed and scores[i] >= floor) or i in full)
             and (candidates is None or i in candidates)
         ]
-        known_units = sum(1 for matches in units if matches.df)
+        known_units = sum(1 for matches in needed_units if matches.df)
         if not kept and known_units >= LONG_QUESTION:
             # A long question spreads its meaning over many words, and no practice covers
             # enough of them: the practices that answer at least two of its known words are
@@ -448,22 +464,56 @@ class SearchIndex:
             words[: len(wanted)] == wanted for words in entry.city_words
         )
 
-    def _unit_matches(self, query: Query) -> list[Matches]:
-        """Return, for each unit of the query, the practices it matches and how well."""
-        concepts = query.concepts or (frozenset(),) * len(query.words)
-        shares = query.shares or (1.0,) * len(query.words)
-        units = list(zip(query.words, concepts, shares, strict=True))
+    def _unit_matches(self, query: Query, strict: bool = False) -> list[Matches]:
+        """Return, for each unit of the query, the practices it matches and how well.
+
+        Args:
+            query: the parsed query.
+            strict: a compound's part matches only the practices holding the whole word
+                typed (`run`); otherwise those practices come first (`_in_compound`).
+        """
+        size = len(query.words)
+        concepts = query.concepts or (frozenset(),) * size
+        shares = query.shares or (1.0,) * size
+        soft = query.soft or (False,) * size
+        wholes = query.wholes or ("",) * size
+        units = list(zip(query.words, concepts, shares, soft, wholes, strict=True))
         if len(units) > MAX_SCORED_WORDS:
             # A pasted paragraph is matched on its most distinctive known words: the common
             # ones would cost a walk over most of the catalogue each and tell little apart.
-            sizes = [self.terms.estimated_df(word, concepts) for word, concepts, _ in units]
+            sizes = [self.terms.estimated_df(unit[0], unit[1]) for unit in units]
             order = sorted(range(len(units)), key=lambda n: (sizes[n] == 0, sizes[n], n))
             units = [units[n] for n in sorted(order[:MAX_SCORED_WORDS])]
         found = []
-        for word, word_concepts, share in units:
+        for word, word_concepts, share, is_soft, whole in units:
             matches = self._unit_scores(word, word_concepts)
-            matches.share = share
+            if whole:
+                matches = self._in_compound(matches, self._unit_scores(whole, frozenset()), strict)
+            matches.share, matches.soft = share, is_soft
             found.append(matches)
+        return found
+
+    @staticmethod
+    def _in_compound(part: Matches, whole: Matches, strict: bool) -> Matches:
+        """Return what a part of a typed compound matches, given what the whole word matches.
+
+        The whole word ("Sprachpaten": exactly, by stem, as the start of a longer word or,
+        found nowhere, by a close spelling) is the evidence; a part ("Sprache", its concept
+        language) only says what the word is about. So the practices holding the whole word
+        match every part, at the whole word's strength; the others match through the part
+        only when not strict, and then, if any practice holds the whole word, below it
+        (PART_ONLY): a practice naming the word typed comes before one meeting only its part.
+        When strict (keyword follows), only the practices holding the whole word match.
+        """
+        if strict:
+            return whole
+        if not whole:
+            return part
+        found = whole.copy()
+        for index, similarity in part.items():
+            if index not in found:
+                found[index] = similarity * PART_ONLY
+        found.readings = part.readings
         return found
 
     def _unit_scores(self, unit: str, concepts: frozenset[str]) -> Matches:
@@ -525,6 +575,13 @@ class SearchIndex:
         if city in self.places:
             return Query(cities=frozenset({city}))
         return None
+
+
+def _needed(units: list[Matches]) -> list[Matches]:
+    """Return the units a practice must match to answer a query: all but its soft words
+    ("support" in "how do cities support refugees?"), or all when all are soft."""
+    needed = [matches for matches in units if not matches.soft]
+    return needed or units
 
 
 def _matching_all(units: list[Matches], candidates: set[int] | None) -> set[int]:

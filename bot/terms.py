@@ -34,6 +34,9 @@ EXACT, STEM, CONCEPT, PREFIX = 1.0, 0.9, 0.75, 0.7
 READING = 0.2
 # Among a phrase's matches, a practice holding the phrase's own words gains up to this much.
 PHRASE_BONUS = 0.1
+# A word this short found nowhere is read as a word with two neighbouring letters swapped;
+# longer ones may hold one or two typing errors of any kind (`_max_edits`).
+SHORT_TYPO = 4
 
 
 class Matches(dict[int, float]):
@@ -45,6 +48,8 @@ class Matches(dict[int, float]):
         weak: only prefixes or typos matched: it covers less of the query's meaning.
         size: how many meaningful words the unit holds (a phrase counts as its words).
         share: the share of a typed word the unit is (a compound's part: 1/parts).
+        soft: the unit is a soft word of a question (`Vocabulary.is_soft`): it adds to the
+            score of what it matches, but a practice need not match it.
         readings: practices reached through a topic the unit names (topic readings), each
             at similarity READING; for a practice not in the dict itself, a topic-only
             reading.
@@ -54,6 +59,7 @@ class Matches(dict[int, float]):
     weak: bool = False
     size: int = 1
     share: float = 1.0
+    soft: bool = False
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -63,6 +69,7 @@ class Matches(dict[int, float]):
         """Return a copy with the same attributes (a cached unit's, for one query)."""
         other = Matches(self)
         other.df, other.weak, other.size, other.share = self.df, self.weak, self.size, self.share
+        other.soft = self.soft
         other.readings = self.readings
         return other
 
@@ -319,9 +326,29 @@ class TermIndex:
             for concept, distance in near:
                 similarity = CONCEPT * (1.0 - distance / (len(word) + 1))
                 terms[f"c:{concept}"] = max(terms.get(f"c:{concept}", 0.0), similarity)
+        elif typos and len(word) == SHORT_TYPO:
+            self._add_swapped(word, terms)
         for index, score in self.collect(terms).items():
             if score > best.get(index, 0.0):
                 best[index] = score
+
+    def _add_swapped(self, word: str, terms: dict[str, float]) -> None:
+        """Add the words and concept words a short word is with two neighbouring letters
+        swapped ("jbos" → jobs): the commonest typing error, and in a four-letter word the
+        only one that leaves the word recognisable (one letter changed gives "jabs", "mobs")."""
+        similarity = 1.0 - 1 / (len(word) + 1)
+        for swapped in transpositions(word):
+            if self._postings.get(f"w:{swapped}"):
+                terms[f"w:{swapped}"] = max(terms.get(f"w:{swapped}", 0.0), similarity)
+            for concept in self.vocabulary.concepts_named(swapped):
+                score = CONCEPT * similarity
+                terms[f"c:{concept}"] = max(terms.get(f"c:{concept}", 0.0), score)
+
+
+def transpositions(word: str) -> list[str]:
+    """Return the word with each pair of neighbouring letters swapped, without repeats."""
+    found = [word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)]
+    return [w for w in dict.fromkeys(found) if w != word]
 
 
 def _max_edits(length: int) -> int:

@@ -6,6 +6,10 @@
 * Query filler (`bot/data/query_words.json`): words people wrap a question in ("examples",
   "ideas", "cities", "how can we") that the libraries' lists lack, and the greetings, thanks
   and help words that are not a search at all.
+* Soft words (`query_words.json`, "soft"): verbs a question wraps its subject in that may
+  also name a concept ("support", "apoyan", "accueillir", "accolgono"). They rank the
+  practices that match them first, but a practice need not match them to answer a query
+  that has other words ("how do cities support refugees?" asks for refugee practices).
 * Stems: Snowball stemmers (`PyStemmer`), one per language. A word is compared by stem only
   in the same language, and stems shorter than MIN_STEM letters are not used, so different
   words are not merged ("police" → polic, "policy" → polici; "rome"/"roma" → rom is too short).
@@ -76,6 +80,7 @@ class Vocabulary:
         stop_words: Iterable[str],
         filler: Iterable[str],
         small_talk: Mapping[str, Iterable[str]],
+        soft: Mapping[str, Iterable[str]] | None = None,
     ) -> None:
         self._stemmers = {lang: Stemmer.Stemmer(name) for lang, name in _STEMMER_NAMES.items()}
         self._stem_cache: dict[str, tuple[tuple[str, str], ...]] = {}
@@ -99,6 +104,15 @@ class Vocabulary:
             kind: frozenset(w for phrase in words for w in fold(phrase).split())
             for kind, words in small_talk.items()
         }
+        # Verbs a question wraps its subject in: as typed, and their stems in their language.
+        soft_words = {lang: [fold(w) for w in words] for lang, words in (soft or {}).items()}
+        self.soft = frozenset(w for words in soft_words.values() for w in words)
+        self._soft_stems = frozenset(
+            (lang, stem)
+            for lang, words in soft_words.items()
+            for w in words
+            if len(stem := self.stem(w, lang)) >= MIN_STEM
+        )
         # (language, stems of a form's words without glue) → concept ids
         self._forms: dict[tuple[str, tuple[str, ...]], set[str]] = {}
         # exact folded form (glue removed) → concept ids, whatever the language
@@ -157,6 +171,16 @@ class Vocabulary:
             if len(self._stem_cache) < 200_000:
                 self._stem_cache[word] = found
         return found
+
+    def is_soft(self, word: str) -> bool:
+        """Return True for a verb a question wraps its subject in ("support", "apoyan",
+        "accolgono"): it ranks what it matches first, but need not be matched.
+
+        A listed word, or one with the same stem as a listed word of the same language.
+        """
+        if word in self.soft:
+            return True
+        return any((lang, stem) in self._soft_stems for lang, stem in self.stems(word))
 
     def is_stop(self, word: str) -> bool:
         """Return True for a word that carries no meaning in a query (stop word or filler)."""
@@ -258,6 +282,10 @@ class Vocabulary:
             self._near_cache[key] = tuple(found)
         return tuple(found)
 
+    def concepts_named(self, word: str) -> frozenset[str]:
+        """Return the concepts a folded word is one of the forms of (empty if none)."""
+        return frozenset(self._single.get(word, ()))
+
     def _may_start(self, word: str, langs: Sequence[str]) -> bool:
         if ("", word) in self._starts:
             return True
@@ -309,5 +337,9 @@ def load_vocabulary() -> Vocabulary:
     raw = _read_json("concepts.json")
     assert isinstance(raw, list)
     return Vocabulary(
-        load_concepts(raw), stop, filler | set().union(*small_talk.values()), small_talk
+        load_concepts(raw),
+        stop,
+        filler | set().union(*small_talk.values()),
+        small_talk,
+        soft={lang: words["soft"].get(lang, []) for lang in LANGUAGES},
     )
