@@ -63,6 +63,10 @@ QUERIES: list[tuple[str, str]] = [
     ("filter + words", "country:italy anti racism"),
     ("French topic word", "réfugiés"),
     ("no match", "pizza recipe"),
+    ("question with a verb", "¿cómo apoyan las ciudades a los refugiados?"),
+    ("compound", "Sprachpaten"),
+    ("short typo", "refugee jbos"),
+    ("misspelt filter", "topic:refugess country:portugl"),
     ("long (200 chars)", _LONG[:200]),
 ]
 

@@ -321,11 +321,14 @@ class TermIndex:
             ):
                 similarity = 1.0 - distance / (max(len(word), len(token)) + 1)
                 terms[f"w:{token}"] = max(terms.get(f"w:{token}", 0.0), similarity)
-            # Concept words of six languages are many: one typing error only, in long words.
+            # Concept words of six languages are many: one typing error only, in long words;
+            # in shorter ones ("lavroo"), only two neighbouring letters swapped.
             near = self.vocabulary.near_concepts(word, 1) if len(word) >= 7 else ()
             for concept, distance in near:
                 similarity = CONCEPT * (1.0 - distance / (len(word) + 1))
                 terms[f"c:{concept}"] = max(terms.get(f"c:{concept}", 0.0), similarity)
+            if len(word) < 7:
+                self._add_swapped(word, terms)
         elif typos and len(word) == SHORT_TYPO:
             self._add_swapped(word, terms)
         for index, score in self.collect(terms).items():
@@ -334,8 +337,9 @@ class TermIndex:
 
     def _add_swapped(self, word: str, terms: dict[str, float]) -> None:
         """Add the words and concept words a short word is with two neighbouring letters
-        swapped ("jbos" → jobs): the commonest typing error, and in a four-letter word the
-        only one that leaves the word recognisable (one letter changed gives "jabs", "mobs")."""
+        swapped ("jbos" → jobs, "lavroo" → lavoro): the commonest typing error, and in a
+        four-letter word the only one that leaves the word recognisable (one letter changed
+        gives "jabs", "mobs")."""
         similarity = 1.0 - 1 / (len(word) + 1)
         for swapped in transpositions(word):
             if self._postings.get(f"w:{swapped}"):

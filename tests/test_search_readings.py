@@ -189,7 +189,9 @@ def test_a_keyword_follow_still_needs_every_word(index):
 # --- typos ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("typed", ["refugee jbos", "refugee ojbs", "refugee jobs"])
+@pytest.mark.parametrize(
+    "typed", ["refugee jbos", "refugee ojbs", "refugee jobs", "rifugiati lavroo"]
+)
 def test_a_swapped_pair_of_letters_in_a_short_word_is_read_as_the_word(index, typed):
     result = index.search(typed)
     assert ids(index, typed) == REFUGEE_JOBS and not result.partial
