@@ -14,12 +14,18 @@ evidence × inverse document frequency, so a rare, specific word ("islamophobia"
 more than a common one ("intercultural"), and a practice naming the rare word in its title
 outranks one meeting every word only through broad readings.
 
+A compound typed ("Sprachpaten") is matched through its parts' concepts (`bot.query`), but
+the whole word is the evidence: a practice holding it (exactly, by stem, as the start of a
+longer word, or by a close spelling) matches every part and comes before those meeting only
+a part; the strict reading (`run`, for alerts) keeps only the former.
+
 A practice fully matches when every unit has real evidence in it (a topic-only reading is not
-enough). Full matches are all shown; partial ones (covering more than a third of the query's
-meaning) are shown beside them when they score near the best full match, or alone when no
-practice matches fully. The result is flagged partial when the first practice is not a full
-match. A query none of whose words means anything in the catalogue ("pizza recipe") finds
-nothing.
+enough), except the soft verbs of a question ("support" in "how do cities support
+refugees?"), which rank what they match first but are not required. Full matches are all
+shown; partial ones (covering more than a third of the query's meaning) are shown beside
+them when they score near the best full match, or alone when no practice matches fully.
+The result is flagged partial when the first practice is not a full match. A query none of
+whose words means anything in the catalogue ("pizza recipe") finds nothing.
 """
 
 import functools
