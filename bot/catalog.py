@@ -47,6 +47,14 @@ class Catalog:
         """Return the practices that match a typed query, best first."""
         return self.index.search(text)
 
+    def keyword_matches(self, text: str) -> list[Practice]:
+        """Return the practices a keyword follow of `text` would have alerted for, best first.
+
+        The strict reading alerts use (`SearchIndex.run`): every word required, a compound
+        by its whole word, no partial matches.
+        """
+        return self.index.run(self.index.parse(text))
+
     def get(self, key: str) -> Practice | None:
         """Return the published practice with this key, or None."""
         return self._by_key.get(key)

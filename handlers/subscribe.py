@@ -160,12 +160,12 @@ def subscribe(
 def _keyword_note(state: Services, value: str, t: Translator) -> str:
     """Return what a keyword catches: nothing published yet, or how many practices today.
 
-    A keyword alert comes for a new practice exactly when searching for the keyword would
-    find it with every word (`bot.alerts`); a partial or filter-only answer is no match.
+    A keyword alert comes for a new practice exactly when the strict reading of the keyword
+    matches it (`bot.alerts`), so today's count is that reading's, not the search answer's
+    (which may add partial matches, or practices meeting only a compound's part).
     """
-    result = state.catalog.search(value)
-    full = not (result.partial or result.filter_only or result.missing)
-    return ft.keyword_note(t, len(result.practices) if full else 0, len(value.split()))
+    matches = state.catalog.keyword_matches(value)
+    return ft.keyword_note(t, len(matches), len(value.split()))
 
 
 async def on_follow_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

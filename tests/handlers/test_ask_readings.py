@@ -79,6 +79,17 @@ async def test_a_followed_compound_alerts_only_for_a_practice_that_names_it(
     assert len(alerted) == 1 and "Sprachpaten für neu angekommene Familien" in alerted[0].text
 
 
+async def test_following_a_compound_counts_only_the_practices_that_name_it(
+    harness: BotHarness,
+) -> None:
+    # The bundled catalogue meets "Sprachpaten" only through its part "Sprache".
+    note = sent(await harness.send("/subscribe sprachpaten")).text
+    assert "No published practice matches this keyword yet" in note
+    publish(harness, SPRACHPATEN, alerts=False)
+    note = sent(await harness.send("/subscribe sprachpate")).text
+    assert "1 published practice matches today" in note
+
+
 @pytest.mark.parametrize(
     "question",
     [
