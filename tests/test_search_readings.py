@@ -158,6 +158,12 @@ def test_the_alert_matcher_keeps_a_compound_follow_to_the_word():
         "wie helfen Städte Geflüchteten?",
         "como as cidades apoiam os refugiados?",
         "como as cidades acolhem os refugiados?",
+        "how do cities treat refugees?",
+        "how do cities protect refugees?",
+        "how do cities reach out to refugees?",
+        "wie schützen Städte Flüchtlinge?",
+        "come le città proteggono i rifugiati?",
+        "comment les villes protègent-elles les réfugiés ?",
     ],
 )
 def test_a_questions_verb_does_not_cut_its_answer(index, question):
