@@ -256,7 +256,7 @@ def label(t: Translator, sub: Subscription) -> str:
         return topic_name(t, sub.value)
     if sub.kind in ("country", "city"):
         return (place_names.country if sub.kind == "country" else place_names.city)(sub.value, t)
-    return sub.label
+    return t.quote(sub.value) if sub.kind == "keyword" else sub.label
 
 
 GROUP_STOPS = N_(

@@ -143,6 +143,14 @@ class Translator:
         """Return the translation of singular/plural for count n (the language's plural rule)."""
         return self._translations.ngettext(singular, plural, n)
 
+    def quote(self, text: str) -> str:
+        """Return text between this language's quotation marks: “x”, « x », „x“.
+
+        The marks are the catalogue's translation of "“{text}”" (CLDR's quotationStart and
+        quotationEnd of each language); text is inserted as given (escape it first for HTML).
+        """
+        return self.gettext("“{text}”").format(text=text)
+
     def format_date(self, value: date | datetime, form: str = "medium") -> str:
         """Return a date in this language's format: "Nov 30, 2026", "30 nov. 2026"."""
         return _format_date(value, format=form, locale=self.language)
