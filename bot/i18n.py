@@ -26,6 +26,7 @@ from babel import Locale
 from babel.dates import format_date as _format_date
 from babel.dates import format_skeleton as _format_skeleton
 from babel.dates import format_time as _format_time
+from babel.lists import format_list as _format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal as _format_decimal
@@ -162,6 +163,12 @@ class Translator:
     def format_time(self, value: datetime, form: str = "short") -> str:
         """Return a time of day in this language's format, in value's own zone: "10:04 AM"."""
         return _format_time(value, format=form, locale=self.language)
+
+    def language_names(self, codes: Sequence[str]) -> str:
+        """Return languages named in this language as a list: "French, German and Italian"
+        (CLDR's names and list pattern, via Babel)."""
+        names = [Locale.parse(code).get_display_name(self.language) or code for code in codes]
+        return _format_list(names, locale=self.language)
 
     def format_number(self, value: float) -> str:
         """Return a number in this language's format: "1,234", "1 234", "1.234"."""
