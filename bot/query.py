@@ -176,17 +176,19 @@ def _topic_words(topics: tuple[str, ...]) -> dict[str, list[str]]:
     }
 
 
-def close_name(value: str, table: Mapping[str, str]) -> str | None:
+def close_name(value: str, table: Mapping[str, str], prefer: Set[str] | None = None) -> str | None:
     """Return the one canonical name a value is a typing error or two from, if only one is
     closest ("portugl" → Portugal).
 
     Args:
         value: a name as typed.
         table: folded names → the canonical name each stands for.
+        prefer: canonical names that win a tie (places with practices: "austrlia" is one
+            error from Australia and from Austria).
 
     Returns:
         The closest name's canonical name, or None when no name is close enough
-        (`typo_edits`) or names of several places are as close.
+        (`typo_edits`) or names of several places are as close (and as preferred).
     """
     folded = fold(value)
     edits = typo_edits(len(folded))
@@ -195,6 +197,8 @@ def close_name(value: str, table: Mapping[str, str]) -> str | None:
     close = process.extract(folded, list(table), scorer=OSA.distance, score_cutoff=edits)
     fewest = min((distance for _, distance, _ in close), default=0)
     nearest = {table[name] for name, distance, _ in close if distance == fewest}
+    if len(nearest) > 1 and prefer:
+        nearest = (nearest & set(prefer)) or nearest
     return nearest.pop() if len(nearest) == 1 else None
 
 
@@ -375,7 +379,7 @@ def _take_filter(
         filters.cities.update(found)
     elif name == "country":
         # "country:IT" as well as "country:italy", and a misspelt name ("portugl")
-        country = aliases.country_or_code(value) or close_name(value, aliases.countries)
+        country = aliases.country_or_code(value) or close_name(value, aliases.countries, known)
         found = [country] if country else []
         filters.countries.update(found)
     else:

@@ -8,6 +8,7 @@ from html import escape
 
 from bot import place_names
 from bot.aliases import Aliases, unknown_name_problem
+from bot.answers import country_suggestions
 from bot.cards import QUERY_ECHO_LIMIT, embed
 from bot.i18n import N_, Translator
 from bot.query import MAX_QUERY_LENGTH, Query, without_filters
@@ -81,12 +82,24 @@ def too_long_note(t: Translator) -> str:
     return t.gettext(TOO_LONG).format(count=t.format_number(MAX_QUERY_LENGTH))
 
 
-def unknown_filter_text(t: Translator, name: str, value: str) -> str:
-    """Return what to say about a filter value the bot doesn't know (HTML; value escaped)."""
+def unknown_filter_text(
+    t: Translator, name: str, value: str, aliases: Aliases | None = None
+) -> str:
+    """Return what to say about a filter value the bot doesn't know (HTML; value escaped).
+
+    Args:
+        aliases: when given, a misspelt country close to several ("austrlia": Australia,
+            Austria) gets them offered ("Did you mean …?").
+    """
     shown = embed(value, QUERY_ECHO_LIMIT)
     if name not in UNKNOWN_FILTER_HINTS:
         return t.gettext(NOT_A_YEAR).format(value=shown)
-    return f"{unknown_name_problem(name, shown, t)} {t.gettext(UNKNOWN_FILTER_HINTS[name])}"
+    hint = t.gettext(UNKNOWN_FILTER_HINTS[name])
+    close = country_suggestions(value, aliases) if aliases and name == "country" else ()
+    if close:
+        names = t._(" or ").join(escape(place_names.country(c, t)) for c in close)
+        hint = f"{t._('Did you mean {names}?').format(names=names)} {hint}"
+    return f"{unknown_name_problem(name, shown, t)} {hint}"
 
 
 def not_found_text(t: Translator, text: str, result: SearchResult, aliases: Aliases) -> str:
@@ -104,7 +117,7 @@ def not_found_text(t: Translator, text: str, result: SearchResult, aliases: Alia
     query = result.query
     if query.unknown:
         name, value = query.unknown[0]
-        return unknown_filter_text(t, name, value)
+        return unknown_filter_text(t, name, value, aliases)
     tips = t.gettext(NOT_FOUND_TIPS)
     if result.missing and not query.words:
         return f"{missing_place_line(t, result)}\n{tips}"

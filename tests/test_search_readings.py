@@ -10,7 +10,7 @@ import pytest
 from bot.alerts import AlertMatcher, group_by_target
 from bot.aliases import load_aliases
 from bot.models import Practice, Subscription
-from bot.query import close_topics, match_topics
+from bot.query import close_name, close_topics, match_topics
 from bot.search import SearchIndex
 from bot.template import TOPICS
 
@@ -249,3 +249,10 @@ def test_a_misspelt_place_filter_is_read_as_the_place(index, typed, kind, name):
     query = index.parse(typed)
     assert getattr(query, kind) == frozenset({name}) and not query.unknown
     assert index.search(typed).practices
+
+
+def test_a_misspelt_name_close_to_several_is_read_only_when_one_has_practices():
+    table = {"australia": "Australia", "austria": "Austria"}
+    assert close_name("austrlia", table) is None
+    assert close_name("austrlia", table, prefer={"Austria"}) == "Austria"
+    assert close_name("aus", table) is None  # too short to read as anything

@@ -134,3 +134,9 @@ async def test_a_misspelt_filter_answers_for_what_it_is_close_to(
     reply = sent(await harness.send(typed))
     assert "I don't know" not in reply.text
     assert reply.text.startswith(header) or f"\n{header}" in reply.text, reply.text
+
+
+async def test_a_country_filter_close_to_several_offers_them(harness: BotHarness) -> None:
+    reply = sent(await harness.send("country:austrlia"))
+    assert "I don't know the country ‘austrlia’" in reply.text
+    assert "Did you mean Australia or Austria?" in reply.text
