@@ -302,7 +302,7 @@ class SearchIndex:
             return self._ordered(self._every(candidates), {}, query)
         units = self._unit_matches(query, strict=True)
         full = _matching_all(units, candidates)
-        return [self._entries[i].practice for i in self._ranked(full, full, units, query)]
+        return self._ordered(list(full), self._full_scores(full, units), query)
 
     def _candidates(self, query: Query) -> set[int] | None:
         """Return the practices a query's filters let through; None when it has none."""
@@ -344,19 +344,7 @@ class SearchIndex:
             MIN_COVERAGE of the query's meaning that score at least NEAR_BEST of the best
             full match (all of them when there is none).
         """
-        # A word the catalogue never uses counts as much as the query's known words on
-        # average: how rare it is cannot be known, and in a question it is as often a verb
-        # ("accolgono") as a specific thing ("surf").
-        known = [self._idf(matches.df) for matches in units if matches.df]
-        unknown = sum(known) / len(known) if known else 0.0
-        # A phrase weighs more than one word, as its words would in BM25 ("hate speech" over
-        # "online"), but less than its words apart: they are not independent.
-        weights = [
-            (self._idf(matches.df) if matches.df else unknown)
-            * (1.0 + PHRASE_WORD * (matches.size - 1))
-            * matches.share
-            for matches in units
-        ]
+        weights = self._weights(units)
         scores: dict[int, float] = {}
         covered: dict[int, float] = {}
         reached: dict[int, int] = {}  # how many units reach each practice (evidence or topic)
@@ -416,6 +404,34 @@ class SearchIndex:
                 if count >= 2 and (candidates is None or i in candidates)
             ]
         return self._order(kept, scores, query)
+
+    def _weights(self, units: list[Matches]) -> list[float]:
+        """Return how much each unit of a query weighs: its IDF, more for a phrase, less for
+        a compound's part."""
+        # A word the catalogue never uses counts as much as the query's known words on
+        # average: how rare it is cannot be known, and in a question it is as often a verb
+        # as a specific thing ("surf").
+        known = [self._idf(matches.df) for matches in units if matches.df]
+        unknown = sum(known) / len(known) if known else 0.0
+        # A phrase weighs more than one word, as its words would in BM25 ("hate speech" over
+        # "online"), but less than its words apart: they are not independent.
+        return [
+            (self._idf(matches.df) if matches.df else unknown)
+            * (1.0 + PHRASE_WORD * (matches.size - 1))
+            * matches.share
+            for matches in units
+        ]
+
+    def _full_scores(self, full: set[int], units: list[Matches]) -> dict[int, float]:
+        """Return the scores `_ranked` gives practices that every unit matches, worked out
+        for them alone (the strict reading: an alert's match walks no other practice)."""
+        weights = self._weights(units)
+        scores = dict.fromkeys(full, 0.0)
+        for weight, matches in zip(weights, units, strict=True):
+            readings = matches.readings
+            for i in full:
+                scores[i] += weight * (matches[i] + (TOPIC_AGREES if i in readings else 0.0))
+        return scores
 
     def _idf(self, df: int) -> float:
         """Return the BM25 inverse document frequency of a unit matching `df` practices."""
