@@ -16,7 +16,7 @@ from bot.cards import MAX_MESSAGE, card_text, embed, key_link, shorten
 from bot.dialogue import Step
 from bot.i18n import ENGLISH, N_, Translator
 from bot.models import Draft, Practice, Submission, practice_key
-from bot.practice_updates import ADDED, Changes, merged_answers
+from bot.practice_updates import ADDED, PRACTICE_ANSWERS, Changes, merged_answers
 from bot.template import FIELDS, FIELDS_BY_KEY, Field, topic_name
 from bot.text import isolate, telegram_length
 
@@ -528,13 +528,6 @@ def submission_line(
     return f"{head}: {state}"
 
 
-# The answers a published practice carries itself; the links and the contact are not its fields.
-_PRACTICE_ANSWERS = (
-    *("title", "subtitle", "cities", "country", "period", "topics"),
-    *("purpose", "rationale", "process", "impact"),
-)
-
-
 def public_answers(practice: Practice, answers: dict[str, Any] | None) -> dict[str, Any]:
     """Return what the public may read of a submitted practice, in the shape of answers.
 
@@ -543,8 +536,11 @@ def public_answers(practice: Practice, answers: dict[str, Any] | None) -> dict[s
         answers: its submission's answers, for the links and the contact; None if unknown.
     """
     answers = answers or {}
-    public = {key: getattr(practice, key) for key in _PRACTICE_ANSWERS}
-    public["links"] = answers.get("links") or ([practice.url] if practice.url else [])
+    public = {key: getattr(practice, key) for key in PRACTICE_ANSWERS}
+    # The card's Read more page first: after a suggested update it is the programme's page,
+    # and the submission's links follow it.
+    links = [practice.url] if practice.url else []
+    public["links"] = list(dict.fromkeys([*links, *(answers.get("links") or [])]))
     contact = answers.get("contact")
     if contact and contact.get("public"):
         public["contact"] = contact

@@ -31,7 +31,8 @@ from bot.answers import same_title
 from bot.models import Practice
 from bot.text import fold
 
-# The template's answers a published practice holds itself, in template order.
+# The template's answers a published practice holds itself, in template order; the links and
+# the contact are not its fields.
 PRACTICE_ANSWERS = (
     *("title", "subtitle", "cities", "country", "period", "topics"),
     *("purpose", "rationale", "process", "impact"),

@@ -134,3 +134,28 @@ async def test_read_in_full_shows_the_update_as_it_will_be_published(bot: BotHar
     assert "Welcoming and social integration" in text  # the published topic stays
     assert "coe.int" in text  # the programme's page is the first link
     assert "ana.silva@example.org" in text  # the member's contact, for the moderators
+
+
+async def test_a_french_moderator_reads_the_changes_in_french(bot: BotHarness) -> None:
+    offer = screens(await bot.send("/language", ADMIN_ID), ADMIN_ID)[-1]
+    await bot.click(offer, "Français", ADMIN_ID)
+    _offer, sent = await send_update(bot, **WELCOME_APP)
+    copy = screens(sent, ADMIN_ID)[-1]
+    assert "Ce que l’approbation change" in copy.text
+    assert "<s>2016 onwards</s> → 2016 - laufend" in copy.text
+    assert "Réfugiés · Accueil" in copy.text  # topic names in the reader's language
+    assert "Reste tel que publié" in copy.text and "mots-clés" in copy.text
+    assert "What approving it changes" not in copy.text
+
+
+async def test_the_full_text_of_an_updated_practice_keeps_its_programme_page(
+    bot: BotHarness,
+) -> None:
+    before = bundled(bot, "The Welcome App")
+    _offer, sent = await send_update(bot, **WELCOME_APP)
+    approved = await bot.click(copy_of(sent), "Approve", ADMIN_ID)
+    card = next(c for c in screens(approved, USER_ID) if "Your update of" in c.text)
+    parts = screens(await bot.click(card, "Full text"), USER_ID)
+    text = "\n".join(c.text for c in parts)
+    assert before.url and before.url in text and "https://example.org/cooking" in text
+    assert text.index(before.url) < text.index("https://example.org/cooking")
