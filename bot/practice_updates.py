@@ -14,6 +14,9 @@ draft alone:
 * Cities and topics are added to the published ones, not put in their place: the member picked
   them without seeing the published ones, so one they did not pick is one they were never asked
   about, not one they asked to remove. (A removal goes through ✏️ Suggest a correction.)
+* A period spanning the same years as the published one (`period_years`: "2016 - laufend" and
+  "2016 onwards") keeps the published wording: the period is required, so a member re-types it
+  in their own words even when nothing changed.
 * The title stays the published one while the member's still names the same practice
   (`bot.answers.same_title`): answering "Yes, the same one" said that it does, so "Safer Alta
   Lisboa" does not rename "Safer Alta de Lisboa"; a title that names something else (changed
@@ -28,7 +31,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from bot.answers import same_title
-from bot.models import Practice
+from bot.models import Practice, period_years
 from bot.text import fold
 
 # The template's answers a published practice holds itself, in template order; the links and
@@ -67,14 +70,9 @@ def merged_answers(published: Practice, answers: dict[str, Any]) -> dict[str, An
     merged = published_answers(published)
     for key in PRACTICE_ANSWERS:
         mine = answers.get(key)
-        if not mine:
-            continue  # skipped: the published value stays
-        if key in ADDED:
-            merged[key] = _added(merged[key], list(mine))
-        elif key == "title" and merged["title"] and same_title(mine, merged["title"]):
-            continue
-        else:
-            merged[key] = mine
+        if not mine or _says_the_same(key, mine, merged[key]):
+            continue  # skipped, or said as published: the published value stays
+        merged[key] = _added(merged[key], list(mine)) if key in ADDED else mine
     links = merged["links"] + list(answers.get("links") or [])
     merged["links"] = list(dict.fromkeys(links))  # a web address is compared as written
     if answers.get("contact"):
@@ -96,6 +94,23 @@ def updated_practice(published: Practice, answers: dict[str, Any]) -> Practice:
     if not practice.url and merged["links"]:
         practice.url = merged["links"][0]
     return practice
+
+
+# Any year after every period's: an ongoing period then ends here, whatever today's year is.
+_OPEN_END = 9999
+
+
+def _says_the_same(key: str, mine: Any, published: Any) -> bool:
+    """Return True when the member's title or period says what the published one says (a
+    title naming the same practice; a period spanning the same years, ongoing or not)."""
+    if not published:
+        return False
+    if key == "title":
+        return same_title(mine, published)
+    if key == "period":
+        span = period_years(mine, _OPEN_END)
+        return span is not None and span == period_years(published, _OPEN_END)
+    return False
 
 
 def _added(published: list[str], mine: list[str]) -> list[str]:

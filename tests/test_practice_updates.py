@@ -49,7 +49,7 @@ def test_a_skipped_field_keeps_its_published_value(key: str) -> None:
     ("key", "value"),
     [
         ("subtitle", "A new line"),
-        ("period", "2016 - laufend"),
+        ("period", "2015 - laufend"),
         ("purpose", "A new aim."),
         ("impact", "Used by 4,000 people."),
     ],
@@ -66,6 +66,19 @@ def test_cities_and_topics_are_added_to_the_published_ones() -> None:
     assert updated.topics == ["Refugees", "Welcoming and social integration", "Education"]
     same = updated_practice(PUBLISHED, {"topics": ["Refugees"], "cities": ["Erlangen"]})
     assert (same.cities, same.topics) == (PUBLISHED.cities, PUBLISHED.topics)
+
+
+@pytest.mark.parametrize(
+    "period", ["2016 - laufend", "seit 2016", "2016 - en cours", "Since 2016"]
+)
+def test_a_period_spanning_the_same_years_keeps_the_published_wording(period: str) -> None:
+    assert updated_practice(PUBLISHED, {"period": period}).period == "2016 onwards"
+    assert "period" in changes(PUBLISHED, {"period": period}).kept
+
+
+@pytest.mark.parametrize("period", ["2016 - 2019", "2017 - laufend", "2016"])
+def test_a_period_of_other_years_replaces_the_published_one(period: str) -> None:
+    assert updated_practice(PUBLISHED, {"period": period}).period == period
 
 
 def test_a_title_naming_the_same_practice_keeps_the_published_one() -> None:

@@ -66,8 +66,9 @@ async def test_approving_an_update_keeps_the_read_more_page_keywords_and_topics(
     # Topics and cities are added to the published ones: none of those is lost.
     assert after.topics == ["Refugees", "Welcoming and social integration", "Education"]
     assert after.cities[0] == "Erlangen" and len(after.cities) == 2
-    assert after.period == "2016 - laufend"  # an answered field is the member's
-    assert after.purpose == WELCOME_APP["purpose"]
+    # "2016 - laufend" says what "2016 onwards" says: the published wording stays.
+    assert after.period == "2016 onwards"
+    assert after.purpose == WELCOME_APP["purpose"]  # an answered field is the member's
     assert svc(bot).catalog.get(before.id) is not None
     card = next(c for c in screens(approved, USER_ID) if "Your update of" in c.text)
     assert card.button("Read more")["url"] == before.url
@@ -98,12 +99,11 @@ async def test_the_copy_lists_each_change_old_struck_and_what_stays(bot: BotHarn
     _offer, sent = await send_update(bot, **WELCOME_APP)
     copy = copy_of(sent)
     assert "Suggested update" in copy.text
-    assert "Period: <s>2016 onwards</s> → 2016 - laufend" in copy.text
     assert "Topics: Refugees · Welcoming and social integration <b>+ Education</b>" in copy.text
     assert "City or cities: Erlangen <b>+ Nuremberg</b>" in copy.text
     assert "Purpose: <s>—</s> → An app that tells newcomers" in copy.text
     stays = next(line for line in copy.text.split("\n") if "Stays as published" in line)
-    assert "Title" in stays and "Read more" in stays and "keywords" in stays
+    assert "Title" in stays and "Period" in stays and "Read more" in stays and "keywords" in stays
     assert "Subtitle" not in stays  # the published practice has none: nothing to keep
     # The card is the practice as approving publishes it: its old topic is still on it.
     assert "Welcoming and social integration · Education" in copy.text
@@ -114,15 +114,15 @@ async def test_after_approval_every_copy_still_shows_what_changed(bot: BotHarnes
     _offer, sent = await send_update(bot, **WELCOME_APP)
     approved = await bot.click(copy_of(sent), "Approve", ADMIN_ID)
     marked = next(c for c in screens(approved, ADMIN_ID) if c.method == "editMessageText")
-    assert "Approved" in marked.text
-    assert "Period: <s>2016 onwards</s> → 2016 - laufend" in marked.text
+    assert "Approved" in marked.text and "What the approval changed" in marked.text
+    assert "Purpose: <s>—</s> → An app that tells newcomers" in marked.text
 
 
 async def test_the_member_sees_what_the_update_changes_before_sending_it(
     bot: BotHarness,
 ) -> None:
     offer, _sent = await send_update(bot, **WELCOME_APP)
-    assert "Period: <s>2016 onwards</s> → 2016 - laufend" in offer.text
+    assert "Topics: Refugees · Welcoming and social integration <b>+ Education</b>" in offer.text
     assert "Stays as published" in offer.text
     assert "replaces the published one" not in offer.text
 
@@ -142,7 +142,7 @@ async def test_a_french_moderator_reads_the_changes_in_french(bot: BotHarness) -
     _offer, sent = await send_update(bot, **WELCOME_APP)
     copy = screens(sent, ADMIN_ID)[-1]
     assert "Ce que l’approbation change" in copy.text
-    assert "<s>2016 onwards</s> → 2016 - laufend" in copy.text
+    assert "<s>—</s> → An app that tells newcomers" in copy.text
     assert "Réfugiés · Accueil" in copy.text  # topic names in the reader's language
     assert "Reste tel que publié" in copy.text and "mots-clés" in copy.text
     assert "What approving it changes" not in copy.text
@@ -159,3 +159,15 @@ async def test_the_full_text_of_an_updated_practice_keeps_its_programme_page(
     text = "\n".join(c.text for c in parts)
     assert before.url and before.url in text and "https://example.org/cooking" in text
     assert text.index(before.url) < text.index("https://example.org/cooking")
+
+
+async def test_a_changed_value_is_shown_struck_then_the_new_one(bot: BotHarness) -> None:
+    before = bundled(bot, "Safer Alta de Lisboa")
+    assert before.period == "2009 - ongoing" and before.purpose
+    _offer, sent = await send_update(bot, title="Safer Alta de Lisboa", period="2019 - ongoing")
+    copy = copy_of(sent)
+    assert "Period: <s>2009 - ongoing</s> → 2019 - ongoing" in copy.text
+    assert f"Purpose: <s>{before.purpose[:40]}" in copy.text
+    await bot.click(copy, "Approve", ADMIN_ID)
+    after = svc(bot).practices.get(before.id)
+    assert after is not None and after.period == "2019 - ongoing"
