@@ -220,17 +220,19 @@ async def on_approve(update: Update, context: Context) -> None:
     author = tr_for(services(context), submission.user_id)  # the submitter in theirs
     # One message: the published card under the news (their alert for it is not queued,
     # `bot.alerts.without_submitters`).
+    title = title_of(submission)
     if submission.update_of and practice.id == submission.update_of:
         header = author._(
             "🎉 Your update of “{title}” (submission #{number}) is published: its card now "
             "shows your changes. Thank you!"
         )
+        title = embed(practice.title, 100)  # the practice's title, which an update keeps
     else:
         header = author._(
             "🎉 Your practice “{title}” (submission #{number}) is published. "
             "Thank you! Members can find it now:"
         )
-    header = header.format(title=title_of(submission), number=submission.id)
+    header = header.format(title=title, number=submission.id)
     await _send_card_to_author(context, submission, practice, header)
 
 

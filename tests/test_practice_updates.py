@@ -1,12 +1,19 @@
 """The merge of a suggested update into its published practice, field by field."""
 
+from dataclasses import fields
 from typing import Any
 
 import pytest
 
 from bot.contribute import update_lines
 from bot.models import Practice
-from bot.practice_updates import Changes, changes, merged_answers, updated_practice
+from bot.practice_updates import (
+    PRACTICE_ANSWERS,
+    Changes,
+    changes,
+    merged_answers,
+    updated_practice,
+)
 
 PUBLISHED = Practice(
     id="the-welcome-app",
@@ -37,6 +44,28 @@ def test_what_the_template_does_not_ask_stays_as_published() -> None:
         "coe-listing",
     )
     assert updated.published_at == PUBLISHED.published_at
+
+
+def test_every_practice_field_the_template_does_not_set_is_kept() -> None:
+    # Every answer given, so that only what the template can't set is left to the practice.
+    answers = {
+        "title": "Arrival guide",
+        "subtitle": "New",
+        "cities": ["Fürth"],
+        "country": "Austria",
+        "period": "2020",
+        "topics": ["Roma"],
+        "purpose": "New aim.",
+        "rationale": "New why.",
+        "process": "New how.",
+        "impact": "New results.",
+        "links": ["https://example.org/a"],
+        "contact": {"name": "Ana", "email": "ana@example.org", "public": True},
+    }
+    updated = updated_practice(PUBLISHED, answers)
+    for name in (f.name for f in fields(Practice)):
+        if name not in PRACTICE_ANSWERS:
+            assert getattr(updated, name) == getattr(PUBLISHED, name), name
 
 
 @pytest.mark.parametrize("key", ["subtitle", "period", "purpose", "country"])

@@ -89,9 +89,11 @@ async def test_a_skipped_field_keeps_its_published_value(bot: BotHarness) -> Non
 async def test_a_title_naming_the_same_practice_does_not_rename_it(bot: BotHarness) -> None:
     before = bundled(bot, "Safer Alta de Lisboa")
     _offer, sent = await send_update(bot, title="Safer Alta Lisboa")
-    await bot.click(copy_of(sent), "Approve", ADMIN_ID)
+    approved = await bot.click(copy_of(sent), "Approve", ADMIN_ID)
     after = svc(bot).practices.get(before.id)
     assert after is not None and after.title == "Safer Alta de Lisboa"
+    told = next(c for c in screens(approved, USER_ID) if "Your update of" in c.text)
+    assert "Your update of “Safer Alta de Lisboa”" in told.text  # named as it is published
 
 
 async def test_the_copy_lists_each_change_old_struck_and_what_stays(bot: BotHarness) -> None:
