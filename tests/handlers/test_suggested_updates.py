@@ -109,7 +109,8 @@ async def test_the_copy_lists_each_change_old_struck_and_what_stays(bot: BotHarn
     assert "Subtitle" not in stays  # the published practice has none: nothing to keep
     # The card is the practice as approving publishes it: its old topic is still on it.
     assert "Welcoming and social integration · Education" in copy.text
-    assert store(bot).get(1).update_of == before.id
+    submission = store(bot).get(1)
+    assert submission is not None and submission.update_of == before.id
 
 
 async def test_after_approval_every_copy_still_shows_what_changed(bot: BotHarness) -> None:
