@@ -10,7 +10,7 @@
   them) is timed apart from the whole publication, which adds the one atomic rewrite of the
   TinyDB file that stores the practice and its rows together (a publication without alerts
   pays that write too). Target ≤ 100 ms for matching and queueing.
-* Drain: the real application (`build_application`, HTTP, `AIORateLimiter`, the JobQueue
+* Drain: the real application (`build_application`, HTTP, its send limiter, the JobQueue
   job) against the loopback fake Bot API of the end-to-end tests, run in a child process
   (`benchmarks/remote_api.py`) and answering each send after 30 ms; rows queued by a real
   publication. Achieved rate is measured by the fake as the

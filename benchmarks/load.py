@@ -10,7 +10,7 @@ Each size runs in a child process of its own (so its memory is its own):
   to 5,000 members each. The files are written as the previous version left them (schema 2:
   one file per concern, every alert of the month kept as a row in the outbox), so the first
   start also shows what sharding the members and dialogues and summarising the history do.
-* The real application (`build_application`, its persistence, AIORateLimiter and JobQueue)
+* The real application (`build_application`, its persistence, send limiter and JobQueue)
   is started and fed real `Update`s through its update queue, as polling does; a recording
   request answers every Bot API call at once (`tests/fakes.py`). A closed loop of members
   (3 searching, 3 subscribing to something new each time, 3 in the submission dialogue,

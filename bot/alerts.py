@@ -204,8 +204,8 @@ def _merge(label_lists: Iterable[list[str]]) -> list[str]:
 
 
 def _why_label(label: str, t: Translator) -> str:
-    if label.startswith("“"):  # a keyword
-        return label
+    if label.startswith("“") and label.endswith("”"):  # a keyword (`Subscription.label`)
+        return t.quote(label[1:-1])
     if label in TOPICS:
         return t.gettext(label)
     return place_names.any_place(label, t)
@@ -215,7 +215,7 @@ def why_line(why: Sequence[str], t: Translator = ENGLISH) -> str:
     """Return the escaped line that says why an alert came: "🔔 You follow: Refugees".
 
     Labels that are topics are shown in t's language, places as `bot.place_names` names them
-    for t, keywords (“…”) as they are.
+    for t, keywords as typed, in t's quotation marks.
     """
     followed = embed(" · ".join(_why_label(label, t) for label in why), WHY_LIMIT)
     return "🔔 <i>" + t._("You follow: {what}").format(what=followed) + "</i>"

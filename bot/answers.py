@@ -197,6 +197,11 @@ def _check_text(field: Field, text: str, t: Translator) -> Answer:
         else:
             error = t._("Please write at least a sentence ({count} characters), or press Skip.")
         return Answer(error=error.format(count=MIN_TEXT))
+    if sum(ch.isalpha() for ch in text) < MIN_TEXT // 2:
+        # Emoji, digits or punctuation alone are not a sentence, however many there are.
+        name = escape(t.gettext(field.name))
+        error = t._("{name} needs words, not only emoji or signs: please write a sentence.")
+        return Answer(error=error.format(name=name))
     return Answer(value=text)
 
 

@@ -119,7 +119,8 @@ def card_text(
 ) -> str:
     """Return the full card of a practice.
 
-    A subtitle that says what the purpose says (`repeats`) is shown once; a purpose longer
+    A subtitle that says what the purpose says (`repeats`) is shown once, and a practice with
+    neither shows its keywords in their place; a purpose longer
     than the card takes is cut at a sentence or word end with "…" (`excerpt`), and the card's
     "Full text" button (`bot.menus.full_text_button`, `has_more_text`) offers the rest.
 
@@ -136,6 +137,11 @@ def card_text(
     lines.append(f"<b>{_title_link(practice, bot_username)}</b>")
     if practice.subtitle and not repeats(practice.subtitle, practice.purpose):
         lines.append(f"<i>{embed(practice.subtitle, SUBTITLE_LIMIT, SUBTITLE_BUDGET)}</i>")
+    elif not practice.subtitle and not practice.purpose and practice.keywords:
+        # Neither says what it is (some of the programme's listing entries): its keywords
+        # do, as its row in a list already shows them.
+        keywords = " · ".join(practice.keywords[:6])
+        lines.append(f"<i>{embed(keywords, SUBTITLE_LIMIT, SUBTITLE_BUDGET)}</i>")
     if practice.place:
         place = place_names.place(practice.cities, practice.country, t)
         lines.append(f"📍 {embed(place, PLACE_LIMIT, PLACE_BUDGET)}")

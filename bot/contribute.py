@@ -509,7 +509,7 @@ def submission_line(
 ) -> str:
     """Return a submission's line in /mysubmissions: number, title and state; times in zone."""
     title = embed(submission.answers.get("title") or t._("(erased)"), 80)
-    head = f"<b>#{submission.id}</b> “{title}”"
+    head = f"<b>#{submission.id}</b> {t.quote(title)}"
     sent, decided = when(submission.sent_at, t, zone), when(submission.decided_at, t, zone)
     if submission.status == "pending":
         state = t._("⏳ waiting for a moderator since {when}.").format(when=sent)

@@ -1,6 +1,6 @@
 """The messages and buttons of Follow: menus, prompts, confirmations, the list. Pure."""
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -19,6 +19,11 @@ ICONS = {"topic": "🏷", "country": "🌍", "city": "🏙", "keyword": "🔤"}
 CITY_PROMPT = N_("🏙 Which city? Type its name in any language: Lisboa, Torino, Genève …")
 KEYWORD_PROMPT = N_("🔤 Which words? Type them as you would search: anti-rumour, roma education …")
 PROMPTS = {"city": CITY_PROMPT, "keyword": KEYWORD_PROMPT}
+# In a group the follow is the group's, so it is typed there (a button's alert: ≤ 200 chars).
+GROUP_PROMPTS = {
+    "city": N_("In a group, type the city after the command: /subscribe city:Lyon"),
+    "keyword": N_("In a group, type the words after the command: /subscribe roma education"),
+}
 MENU = N_(
     "🔔 <b>Follow new practices</b>\n"
     "Pick what you care about: each new practice that matches comes here as soon as it is "
@@ -32,6 +37,9 @@ COUNTRY_PICK = N_(
 )
 PRACTICE_PICK = N_("🔔 Follow what this practice is about (✓: you follow it; tap again to stop):")
 NOTHING_YET = N_("You don't follow anything yet: /subscribe to hear about new practices.")
+GROUP_NOTHING_YET = N_(
+    "This group follows nothing yet: /subscribe here to get new practices in the group."
+)
 LIMIT_REACHED = N_(
     "You follow {count} things already, the most I keep. Stop one in /subscriptions first."
 )
@@ -248,23 +256,48 @@ def label(t: Translator, sub: Subscription) -> str:
         return topic_name(t, sub.value)
     if sub.kind in ("country", "city"):
         return (place_names.country if sub.kind == "country" else place_names.city)(sub.value, t)
-    return sub.label
+    return t.quote(sub.value) if sub.kind == "keyword" else sub.label
 
 
-def list_text(t: Translator, subs: Sequence[Subscription]) -> str:
-    """Return the list of a chat's subscriptions, numbered."""
+GROUP_STOPS = N_(
+    "Only whoever started a follow, or one of the group's administrators, can stop it."
+)
+
+
+def list_text(
+    t: Translator,
+    subs: Sequence[Subscription],
+    group: bool = False,
+    stoppable: Collection[int] | None = None,
+) -> str:
+    """Return the list of a chat's subscriptions, numbered.
+
+    Args:
+        group: the chat is a group: the list says what the group follows.
+        stoppable: ids of the subscriptions the reader may stop (None: all of them); when
+            some are not, the footer says who can.
+    """
     if not subs:
-        return t.gettext(NOTHING_YET)
+        return t.gettext(GROUP_NOTHING_YET if group else NOTHING_YET)
     rows = [f"{n}. {ICONS[s.kind]} {embed(label(t, s), 60)}" for n, s in enumerate(subs, 1)]
-    header = t._("🔔 <b>What you follow</b> ({count} of at most {most}):").format(
+    if group:
+        header = t._("🔔 <b>What this group follows</b> ({count} of at most {most}):")
+    else:
+        header = t._("🔔 <b>What you follow</b> ({count} of at most {most}):")
+    header = header.format(
         count=t.format_number(len(subs)), most=t.format_number(MAX_SUBSCRIPTIONS)
     )
-    footer = t._("Tap one to stop it.")
-    return "\n".join([header, *rows, "", footer])
+    footer = [t._("Tap one to stop it.")] if stoppable is None or stoppable else []
+    if stoppable is not None and len(stoppable) < len(subs):
+        footer.append(t.gettext(GROUP_STOPS))
+    return "\n".join([header, *rows, "", " ".join(footer)])
 
 
-def list_markup(t: Translator, subs: Sequence[Subscription]) -> InlineKeyboardMarkup:
-    """Return a stop button per subscription, then Follow more and Stop all."""
+def list_markup(
+    t: Translator, subs: Sequence[Subscription], stoppable: Collection[int] | None = None
+) -> InlineKeyboardMarkup:
+    """Return a stop button per subscription the reader may stop (`stoppable`: ids, None for
+    all), then Follow more, and Stop all when there is one to stop."""
     rows = [
         [
             InlineKeyboardButton(
@@ -272,9 +305,10 @@ def list_markup(t: Translator, subs: Sequence[Subscription]) -> InlineKeyboardMa
             )
         ]
         for n, s in enumerate(subs, 1)
+        if stoppable is None or s.id in stoppable
     ]
     last = [_more(t)]
-    if subs:
+    if rows:
         last.append(
             InlineKeyboardButton(t._("🗑 Stop all"), callback_data=callbacks.StopAll().pack())
         )

@@ -26,6 +26,7 @@ from babel import Locale
 from babel.dates import format_date as _format_date
 from babel.dates import format_skeleton as _format_skeleton
 from babel.dates import format_time as _format_time
+from babel.lists import format_list as _format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal as _format_decimal
@@ -143,6 +144,14 @@ class Translator:
         """Return the translation of singular/plural for count n (the language's plural rule)."""
         return self._translations.ngettext(singular, plural, n)
 
+    def quote(self, text: str) -> str:
+        """Return text between this language's quotation marks: “x”, « x », „x“.
+
+        The marks are the catalogue's translation of "“{text}”" (CLDR's quotationStart and
+        quotationEnd of each language); text is inserted as given (escape it first for HTML).
+        """
+        return self.gettext("“{text}”").format(text=text)
+
     def format_date(self, value: date | datetime, form: str = "medium") -> str:
         """Return a date in this language's format: "Nov 30, 2026", "30 nov. 2026"."""
         return _format_date(value, format=form, locale=self.language)
@@ -154,6 +163,12 @@ class Translator:
     def format_time(self, value: datetime, form: str = "short") -> str:
         """Return a time of day in this language's format, in value's own zone: "10:04 AM"."""
         return _format_time(value, format=form, locale=self.language)
+
+    def language_names(self, codes: Sequence[str]) -> str:
+        """Return languages named in this language as a list: "French, German and Italian"
+        (CLDR's names and list pattern, via Babel)."""
+        names = [Locale.parse(code).get_display_name(self.language) or code for code in codes]
+        return _format_list(names, locale=self.language)
 
     def format_number(self, value: float) -> str:
         """Return a number in this language's format: "1,234", "1 234", "1.234"."""

@@ -34,8 +34,12 @@ def translated(button: InlineKeyboardButton, t: Translator) -> InlineKeyboardBut
     return InlineKeyboardButton.de_json({"text": label, **fields}, None)
 
 
-def welcome_markup(t: Translator) -> InlineKeyboardMarkup:
-    """Return the welcome buttons: search help and browsing, then WELCOME_BUTTONS."""
+def welcome_markup(t: Translator, under_card: bool = False) -> InlineKeyboardMarkup:
+    """Return the welcome buttons: search help and browsing, then WELCOME_BUTTONS.
+
+    `under_card`: the welcome is under a card (a shared link's first visit), whose own
+    🔔 Follow stands for following: a second button of the same label is left out.
+    """
     rows = [
         [
             InlineKeyboardButton(t._("🔎 How to search"), callback_data=Help().pack()),
@@ -46,7 +50,8 @@ def welcome_markup(t: Translator) -> InlineKeyboardMarkup:
             InlineKeyboardButton(t._("🆕 Latest"), callback_data=Browse("latest").pack()),
         ],
     ]
-    extra = [translated(button, t) for button in WELCOME_BUTTONS]
+    buttons = [b for b in WELCOME_BUTTONS if not (under_card and b is FOLLOW_MENU_BUTTON)]
+    extra = [translated(button, t) for button in buttons]
     rows += [extra[i : i + 2] for i in range(0, len(extra), 2)]
     return InlineKeyboardMarkup(rows)
 

@@ -10,7 +10,7 @@ from bot import place_names
 from bot.aliases import Aliases, unknown_name_problem
 from bot.cards import QUERY_ECHO_LIMIT, embed
 from bot.i18n import N_, Translator
-from bot.query import MAX_QUERY_LENGTH, Query
+from bot.query import MAX_QUERY_LENGTH, Query, without_filters
 from bot.search import SearchResult
 from bot.template import topic_name
 
@@ -96,7 +96,7 @@ def not_found_text(t: Translator, text: str, result: SearchResult, aliases: Alia
         t: the user's language.
         text: the query as typed.
         result: the empty result.
-        aliases: place names (kept for callers; places are read by the search itself).
+        aliases: place names, to name the filters' places in words.
 
     Returns:
         HTML text.
@@ -110,8 +110,16 @@ def not_found_text(t: Translator, text: str, result: SearchResult, aliases: Alia
         return f"{missing_place_line(t, result)}\n{tips}"
     if query.is_empty:
         return t.gettext(EMPTY_QUERY)
-    echo = embed(text, QUERY_ECHO_LIMIT)
-    lines = [t._("No practices match ‘{query}’.").format(query=echo)]
+    # Filters are said in words ("Spain · 2030"), never echoed as typed ("pays:espagne").
+    words, subject = without_filters(text), search_subject(t, query, aliases)
+    echo = embed(words or text, QUERY_ECHO_LIMIT)
+    if subject and not words:
+        lines = [t._("No practices match {subject}.").format(subject=escape(subject))]
+    elif subject:
+        line = t._("No practices match ‘{query}’ ({subject}).")
+        lines = [line.format(query=echo, subject=escape(subject))]
+    else:
+        lines = [t._("No practices match ‘{query}’.").format(query=echo)]
     if result.missing:
         lines.append(missing_place_line(t, result))
     lines.append(tips)

@@ -208,9 +208,9 @@ FIELDS: tuple[Field, ...] = (
         key="contact",
         name=N_("Contact"),
         prompt=N_(
-            "A contact person's name and e-mail and, if you like, their organisation or city "
-            "after a comma. The moderators see them; you choose next whether they are "
-            "published."
+            "A contact person's name, their organisation or city if you like, and their "
+            "e-mail, separated by commas. The moderators see them; you choose next whether "
+            "they are published."
         ),
         example="Ana Silva, City of Lisbon, ana.silva@cm-lisboa.pt",
         required=True,

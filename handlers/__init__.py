@@ -99,8 +99,9 @@ def follow_handlers() -> list[BaseHandler]:
         CommandHandler("unsubscribe", subscriptions.unsubscribe_command),
         CommandHandler("forget", forget.forget_command),
         CommandHandler("contact", contact.contact_command),
-        CommandHandler("alerts", chat_state.alerts_command),
-        CommandHandler("stats", stats.stats_command),
+        # A moderator's figures are not for a group's eyes (`submit.in_group` answers there).
+        CommandHandler("alerts", chat_state.alerts_command, filters=PRIVATE),
+        CommandHandler("stats", stats.stats_command, filters=PRIVATE),
         CallbackQueryHandler(
             subscriptions.on_list_button, pattern=callbacks.one_of(*subscriptions.BUTTONS)
         ),
@@ -133,6 +134,7 @@ def fallback_handlers() -> list[BaseHandler]:
         MessageHandler(filters.Document.ALL & PRIVATE & NEW, imports.on_document),
         MessageHandler(filters.TEXT & ~filters.COMMAND & PRIVATE & NEW, search.search_message),
         MessageHandler(filters.COMMAND & PRIVATE & NEW, fallback.unknown_command),
+        MessageHandler(filters.COMMAND & ~PRIVATE & NEW, fallback.unknown_group_command),
         MessageHandler(
             ~filters.COMMAND & PRIVATE & ~filters.StatusUpdate.ALL & NEW, fallback.not_text
         ),

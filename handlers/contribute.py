@@ -194,7 +194,11 @@ def other_handlers() -> list[BaseHandler]:
         CommandHandler("pending", moderate.pending, filters=PRIVATE),
         CommandHandler("mysubmissions", mine.my_submissions, filters=PRIVATE),
         CommandHandler("cancel", submit.nothing_to_cancel, filters=PRIVATE),
-        CommandHandler(["submit", "mysubmissions", "pending"], submit.in_group, filters=~PRIVATE),
+        CommandHandler(
+            ["submit", "mysubmissions", "pending", "alerts", "stats", "import", "cancel"],
+            submit.in_group,
+            filters=~PRIVATE,
+        ),
     ]
 
 

@@ -3,7 +3,7 @@
 import logging
 
 from telegram import CallbackQuery, Update
-from telegram.error import TelegramError
+from telegram.error import Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.callbacks import CallbackDataError
@@ -19,13 +19,20 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log the error with the update id and apologise to the user, never with a traceback.
 
     Callback data that names nothing is not an error of the bot's: it gets the stale
-    button's answer (`handlers.fallback.stale_button`).
+    button's answer (`handlers.fallback.stale_button`). A chat that refuses the answer
+    (403 Forbidden: blocked, or the bot removed) gets nothing more, and it is logged as info.
     """
     stale = isinstance(context.error, CallbackDataError)
     if stale and isinstance(update, Update) and update.callback_query is not None:
         await stale_button(update, context)
         return
     update_id = update.update_id if isinstance(update, Update) else None
+    if isinstance(context.error, Forbidden):
+        # The member blocked the bot, or the bot was removed from the group, between their
+        # message and the answer: an ordinary event, and an apology could not reach them
+        # either. Telegram's my_chat_member update says so too (`handlers.chat_state`).
+        log.info("update %s not answered: %s", update_id, context.error.message)
+        return
     log.error("update %s failed", update_id, exc_info=context.error)
     if not isinstance(update, Update):
         return

@@ -28,6 +28,17 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     await message_of(update).reply_text(text.format(command=embed(command, 40)))
 
 
+async def unknown_group_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answer an unknown command in a group when it names this bot (`/frobnicate@<bot>`).
+
+    A bare unknown command in a group is left alone: it may be another bot's.
+    """
+    command = (message_of(update).text or "").split(maxsplit=1)[0]
+    _, _, addressed = command.partition("@")
+    if addressed and addressed.casefold() == (context.bot.username or "").casefold():
+        await unknown_command(update, context)
+
+
 async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answer photos, stickers and the like in a private chat."""
     await message_of(update).reply_text(not_text_reply(tr(update, context)))

@@ -5,8 +5,8 @@
 * In groups, a button is for the member it was shown to: the bot's answers in groups quote
   the member's message, so a button on one belongs to that member. Anyone else who presses it
   is told so privately (an alert only they see), and nothing changes.
-* In groups, buttons that start a private flow (the submission dialogue, a question that needs
-  a typed answer, /forget) open the bot's private chat through a deep link
+* In groups, buttons that start a private flow (the submission dialogue, /forget, /contact)
+  open the bot's private chat through a deep link
   (`t.me/<bot>?start=<payload>`, which /start there turns into that flow), instead of running
   it in front of the group.
 """
@@ -28,8 +28,6 @@ OWN_FLOW_LINK = filters.ChatType.PRIVATE & filters.Regex(rf"^/start(@\w+)?\s+{SU
 # Callback data of the buttons that start those flows → the payload that starts it privately.
 _PRIVATE_BUTTONS = (
     (callbacks.namespace_pattern("sb"), SUBMIT),
-    (callbacks.FollowKind.pattern_for(kind="city"), FOLLOW_CITY),
-    (callbacks.FollowKind.pattern_for(kind="keyword"), FOLLOW_KEYWORD),
     (callbacks.namespace_pattern("fg"), FORGET),
     (callbacks.Contact.pattern, CONTACT),
     (callbacks.ContactAbout.pattern, CONTACT),

@@ -28,6 +28,7 @@ from bot.i18n import (
     resolve,
     translator,
 )
+from bot.vocabulary import LANGUAGES as SEARCH_LANGUAGES
 from handlers.deps import Services, services
 from handlers.updates import message_of, query_of
 
@@ -145,7 +146,11 @@ async def language_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         text = t._("Choose the language I speak in this group (alerts included):")
     else:
         text = t._("Choose the language I speak to you in:")
-    await message_of(update).reply_text(text, reply_markup=language_markup())
+    # Searching understands more languages than the bot speaks: say so, in case theirs is one.
+    understood = t._("I understand questions in {searched}.").format(
+        searched=t.language_names(SEARCH_LANGUAGES)
+    )
+    await message_of(update).reply_text(f"{understood}\n{text}", reply_markup=language_markup())
 
 
 async def on_language_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -118,6 +118,8 @@ def results_page(
     """
     query = result.query
     subject = search_subject(t, query, services(context).catalog.aliases)
+    if result.instead and not subject:  # a place with none yet: its country's practices
+        subject = place_names.country(result.instead, t)
     # Words are quoted only when the practices listed match them.
     words = without_filters(text) if query.words and not result.filter_only else ""
     page_text = results_text(subject, result.practices, page, context.bot.username, t, words=words)

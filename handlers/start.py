@@ -40,7 +40,11 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             await message.reply_text(t.gettext(UNKNOWN_PRACTICE))
         else:
             # Someone new, sent here by a shared link: what the bot is, and the welcome's menu.
-            intro = (t.gettext(INTRO), welcome_markup(t)) if first_visit else ("", None)
+            intro = (
+                (t.gettext(INTRO), welcome_markup(t, under_card=True))
+                if first_visit
+                else ("", None)
+            )
             await send_card(
                 context, message.chat.id, practice, t=t, header=intro[0], menu=intro[1]
             )

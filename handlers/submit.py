@@ -204,10 +204,14 @@ async def on_closed_button(update: Update, context: Context) -> None:
 async def in_group(update: Update, context: Context) -> None:
     """Point to the private chat: contributions and moderation are not done in groups.
 
-    /submit links to the private chat with the dialogue started there.
+    /submit links to the private chat with the dialogue started there. A bare /cancel may be
+    meant for another bot of the group: only `/cancel@<bot>` is answered.
     """
     message = message_of(update)
-    is_submit = (message.text or "").split(maxsplit=1)[0].split("@")[0] == "/submit"
+    command, _, addressed = (message.text or "").split(maxsplit=1)[0].partition("@")
+    if command == "/cancel" and not addressed:
+        return
+    is_submit = command == "/submit"
     link = escape(private_link(context, SUBMIT if is_submit else None))
     text = tr(update, context)._('Please do this in <a href="{link}">a private chat with me</a>.')
     await message.reply_text(text.format(link=link))

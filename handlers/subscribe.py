@@ -198,6 +198,11 @@ async def on_follow_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 async def _pick_kind(
     query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, kind: str, t: Translator
 ) -> None:
+    if kind in ft.GROUP_PROMPTS and is_group(pressed_message(query).chat.id):
+        # The typed answer would be the group's to give, and a prompt waiting for one
+        # member's next message has no place in a group: say what to type instead.
+        await query.answer(t.gettext(ft.GROUP_PROMPTS[kind]), show_alert=True)
+        return
     await query.answer()
     if kind in ("topic", "country"):
         await _show_picker(query, context, kind, t, "")

@@ -1,6 +1,6 @@
 """What a chat follows: `/subscriptions`, `/unsubscribe`, and the buttons that stop one or all."""
 
-from telegram import CallbackQuery, MaybeInaccessibleMessage, Message, Update
+from telegram import InlineKeyboardMarkup, MaybeInaccessibleMessage, Message, Update
 from telegram.constants import CallbackQueryLimit
 from telegram.ext import ContextTypes
 
@@ -13,7 +13,7 @@ from handlers.deps import services
 from handlers.editing import edit_or_ignore
 from handlers.gate import kept_for_member
 from handlers.language import is_group_admin, tr
-from handlers.updates import chat_of, message_of, pressed_message, query_of, user_of
+from handlers.updates import message_of, pressed_message, query_of, user_of
 
 UNSUBSCRIBE_HELP = N_(
     "Tell me what to stop: <code>/unsubscribe 2</code> (its number in /subscriptions), "
@@ -27,11 +27,32 @@ ANSWER_LENGTH = CallbackQueryLimit.ANSWER_CALLBACK_QUERY_TEXT_LENGTH
 
 async def subscriptions_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """List what the chat follows, each with a button to stop it."""
+    message = message_of(update)
+    text, markup = await _listing(update, context, message, user_of(update).id)
+    await message.reply_text(text, reply_markup=markup)
+
+
+async def _listing(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    message: MaybeInaccessibleMessage,
+    user_id: int,
+    admin: bool | None = None,
+) -> tuple[str, InlineKeyboardMarkup]:
+    """Return the list of what the chat follows and its buttons, for this user.
+
+    In a group the list is the group's, and it has Stop buttons only for what the user may
+    stop (`may_stop`); `admin` says whether they administer the group (None: ask Telegram,
+    when it matters).
+    """
     t = tr(update, context)
-    subs = services(context).subscriptions.for_chat(chat_of(update).id)
-    await message_of(update).reply_text(
-        ft.list_text(t, subs), reply_markup=ft.list_markup(t, subs)
-    )
+    subs = services(context).subscriptions.for_chat(message.chat.id)
+    if message.chat.type == "private":
+        return ft.list_text(t, subs), ft.list_markup(t, subs)
+    if admin is None:
+        admin = any(s.user_id != user_id for s in subs) and await is_group_admin(update, context)
+    stoppable = {s.id for s in subs if may_stop(s, message, user_id, admin)}
+    return ft.list_text(t, subs, True, stoppable), ft.list_markup(t, subs, stoppable)
 
 
 async def unsubscribe_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -41,8 +62,8 @@ async def unsubscribe_command(update: Update, context: ContextTypes.DEFAULT_TYPE
     parts = (message.text or "").split(maxsplit=1)
     subs = services(context).subscriptions.for_chat(message.chat.id)
     if len(parts) < 2:
-        reply = ft.list_text(t, subs)
-        await message.reply_text(reply, reply_markup=ft.list_markup(t, subs) if subs else None)
+        reply, markup = await _listing(update, context, message, user_of(update).id)
+        await message.reply_text(reply, reply_markup=markup if subs else None)
         return
     arg = parts[1].strip()
     admin = message.chat.type != "private" and await is_group_admin(update, context)
@@ -50,7 +71,8 @@ async def unsubscribe_command(update: Update, context: ContextTypes.DEFAULT_TYPE
         # Asked first, as the list's Stop all button is: nothing stops until confirmed.
         mine = [s for s in subs if may_stop(s, message, user_of(update).id, admin)]
         if not mine:
-            await message.reply_text(t.gettext(ft.NOTHING_YET))
+            none = t.gettext(ft.GROUP_STOPS) if subs else ft.list_text(t, [], group=True)
+            await message.reply_text(none)
             return
         await message.reply_text(ft.ask_stop_all(t, len(mine)), reply_markup=ft.stop_all_markup(t))
         return
@@ -125,37 +147,38 @@ async def on_list_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await query.answer(t.gettext(ft.PRIVATE_ONLY), show_alert=True)
     elif isinstance(button, Subscriptions) and button.where == "list":
         await query.answer()
-        await _show_list(query, context, t)
+        await _show_list(update, context)
     elif isinstance(button, Subscriptions):
         await query.answer()
-        subs = services(context).subscriptions.for_chat(query.message.chat.id)
+        text, markup = await _listing(update, context, query.message, query.from_user.id)
         await query.message.chat.send_message(
-            ft.list_text(t, subs),
-            reply_markup=ft.list_markup(t, subs),
-            reply_parameters=kept_for_member(update),
+            text, reply_markup=markup, reply_parameters=kept_for_member(update)
         )
     elif isinstance(button, StopOne):
         admin = await is_group_admin(update, context)
-        await _stop_one(query, context, button.subscription, t, admin)
+        await _stop_one(update, context, button.subscription, t, admin)
     elif isinstance(button, StopAll):
         admin = await is_group_admin(update, context)
-        await _stop_all_pressed(query, context, t, button.confirmed == "yes", admin)
+        await _stop_all_pressed(update, context, t, button.confirmed == "yes", admin)
 
 
 async def _show_list(
-    query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, t: Translator
+    update: Update, context: ContextTypes.DEFAULT_TYPE, admin: bool | None = None
 ) -> None:
-    subs = services(context).subscriptions.for_chat(pressed_message(query).chat.id)
-    await edit_or_ignore(pressed_message(query), ft.list_text(t, subs), ft.list_markup(t, subs))
+    query = query_of(update)
+    message = pressed_message(query)
+    text, markup = await _listing(update, context, message, query.from_user.id, admin)
+    await edit_or_ignore(message, text, markup)
 
 
 async def _stop_one(
-    query: CallbackQuery,
+    update: Update,
     context: ContextTypes.DEFAULT_TYPE,
     sub_id: int,
     t: Translator,
     admin: bool,
 ) -> None:
+    query = query_of(update)
     sub = services(context).subscriptions.get(sub_id)
     if sub is None:
         await query.answer(t.gettext(ft.GONE), show_alert=True)
@@ -164,24 +187,29 @@ async def _stop_one(
     else:
         services(context).subscriptions.remove(sub_id)
         await query.answer(t._("Stopped: {what}").format(what=ft.label(t, sub))[:ANSWER_LENGTH])
-    await _show_list(query, context, t)
+    await _show_list(update, context, admin)
 
 
 async def _stop_all_pressed(
-    query: CallbackQuery,
+    update: Update,
     context: ContextTypes.DEFAULT_TYPE,
     t: Translator,
     confirmed: bool,
     admin: bool,
 ) -> None:
-    if not confirmed:
-        subs = services(context).subscriptions.for_chat(pressed_message(query).chat.id)
-        count = sum(may_stop(s, pressed_message(query), query.from_user.id, admin) for s in subs)
-        await query.answer()
-        await edit_or_ignore(
-            pressed_message(query), ft.ask_stop_all(t, count), ft.stop_all_markup(t)
-        )
+    query = query_of(update)
+    message = pressed_message(query)
+    subs = services(context).subscriptions.for_chat(message.chat.id)
+    count = sum(may_stop(s, message, query.from_user.id, admin) for s in subs)
+    if not count:  # none is theirs to stop (a list shown to someone else, or an old one)
+        none = ft.NOT_YOURS if subs else ft.GONE
+        await query.answer(t.gettext(none), show_alert=True)
+        await _show_list(update, context, admin)
         return
-    stopped = _stop_all(context, pressed_message(query), query.from_user.id, admin)
+    if not confirmed:
+        await query.answer()
+        await edit_or_ignore(message, ft.ask_stop_all(t, count), ft.stop_all_markup(t))
+        return
+    stopped = _stop_all(context, message, query.from_user.id, admin)
     await query.answer(_stopped(t, stopped))
-    await _show_list(query, context, t)
+    await _show_list(update, context, admin)

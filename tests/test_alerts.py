@@ -182,3 +182,12 @@ def test_keywords_naming_a_place_are_read_again_when_the_place_first_appears(
     found = matcher.match([lisbon], groups, places, YEAR)
     assert found == AlertMatcher(aliases, TOPICS).match([lisbon], groups, places, YEAR)
     assert set(found) == {1, 2}
+
+
+def test_an_alerts_keyword_is_quoted_in_the_readers_language() -> None:
+    from bot.alerts import why_line
+    from bot.i18n import translator
+
+    assert "« roma school »" in why_line(["“roma school”", "Roma"], translator("fr"))
+    assert "„roma school“" in why_line(["“roma school”"], translator("de"))
+    assert "“roma school”" in why_line(["“roma school”"], translator("en"))

@@ -200,6 +200,21 @@ def test_card_leaves_out_missing_fields():
     assert visible(card_text(practice, BOT)).splitlines() == ["Bare practice", "📍 Spain"]
 
 
+def test_a_card_without_subtitle_or_purpose_says_what_it_is_by_its_keywords():
+    practice = Practice(
+        id="kw", title="Action Plan", country="Spain", keywords=["inclusion", "diversity plan"]
+    )
+    assert visible(card_text(practice, BOT)).splitlines() == [
+        "Action Plan",
+        "inclusion · diversity plan",
+        "📍 Spain",
+    ]
+    with_purpose = Practice(
+        id="p", title="T", country="Spain", purpose="It helps.", keywords=["inclusion"]
+    )
+    assert "inclusion" not in visible(card_text(with_purpose, BOT))
+
+
 def test_long_purpose_is_shortened_with_an_ellipsis():
     purpose = "word " * 1000
     shown = visible(card_text(make(purpose=purpose), BOT))

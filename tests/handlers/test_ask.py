@@ -9,7 +9,9 @@ from bot.i18n import ENGLISH
 from bot.search_texts import EMPTY_QUERY, STALE_BUTTON, UNKNOWN_PRACTICE
 from handlers.errors import APOLOGY
 from handlers.fallback import not_text_reply
-from tests.fakes import BOT_USERNAME, BotHarness, Call, non_text_message
+from tests.fakes import BOT_USERNAME, FRENCH_USER, GERMAN_USER, BotHarness, Call, non_text_message
+
+FRENCH, GERMAN = FRENCH_USER, GERMAN_USER
 
 DEEP_LINK = re.compile(rf'href="https://t\.me/{BOT_USERNAME}\?start=p_([A-Za-z0-9_-]{{1,60}})"')
 
@@ -293,3 +295,21 @@ async def test_a_long_querys_pages_turn_and_an_old_button_never_shows_another_qu
         assert [c.method for c in calls] == ["answerCallbackQuery"]
         assert calls[0].params["text"] == STALE_BUTTON
     bot.app.bot_data["services"].database.close()
+
+
+@pytest.mark.parametrize(
+    ("typed", "user", "says"),
+    [
+        ("pays:espagne année:2030", FRENCH, "ces critères : Espagne · 2030."),
+        ("country:spain year:2030 zzyzx", None, "No practices match ‘zzyzx’ (Spain · 2030)."),
+        ("thema:roma jahr:2031", GERMAN, "passt zu diesen Angaben: Roma · 2031."),
+    ],
+)
+async def test_an_answer_that_finds_nothing_says_its_filters_in_words(
+    harness: BotHarness, typed: str, user: int | None, says: str
+) -> None:
+    calls = await harness.send(typed, **({"user_id": user} if user else {}))
+    reply = [c for c in calls if c.method == "sendMessage"][-1]
+    assert says in reply.text, reply.text
+    for syntax in ("pays:", "année:", "country:", "year:", "thema:", "jahr:"):
+        assert syntax not in reply.text

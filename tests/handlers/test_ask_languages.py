@@ -82,7 +82,11 @@ async def test_a_city_without_practices_offers_its_country_and_a_follow_button(
     assert note.text == (
         "There are no practices from Stuttgart yet. Here are the practices from Germany."
     )
-    assert "Germany" in results.text and "Give Something Back to Berlin" in results.text
+    assert "Give Something Back to Berlin" in results.text
+    # The list's header names the country, on every page.
+    assert results.text.startswith("🔎 <b>Germany</b> · ")
+    second = (await harness.click(results, "Next"))[-1]
+    assert second.text.startswith("🔎 <b>Germany</b> · ") and "6–" in second.text
     assert note.button("Follow Stuttgart")["callback_data"] == "fl|y|Stuttgart"
     confirmation = await harness.click(note, "Follow Stuttgart")
     edited = [call for call in confirmation if call.method == "editMessageText"]

@@ -67,6 +67,8 @@ async def test_a_first_visit_by_a_shared_link_says_what_the_bot_is(harness: BotH
     labels = [b["text"] for b in first[0].buttons]
     assert any("Topics" in label for label in labels)  # the welcome's menu
     assert any("Follow" in label for label in labels)
+    # Every label says what it does: no two buttons read the same.
+    assert len(labels) == len(set(labels)), labels
     again = sent(await harness.send("/start p_safer-alta-de-lisboa"))
     assert "Intercultural Cities practice bot" not in again[0].text  # once only
     # Someone who wrote before (a search) is no first visitor.

@@ -37,3 +37,16 @@ async def test_apology_for_an_unanswered_button_is_the_buttons_alert(
 async def test_channel_posts_get_no_answer(harness: BotHarness, text: str) -> None:
     assert await harness.channel_post(text, CHANNEL) == []
     assert await harness.channel_post(text, CHANNEL, edited=True) == []
+
+
+async def test_a_member_who_blocked_the_bot_gets_no_apology_and_no_error_is_logged(
+    harness: BotHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    blocked = Failure(403, "Forbidden: bot was blocked by the user", times=2)
+    harness.request.fail(USER_ID, blocked)
+    with caplog.at_level("INFO"):
+        await harness.send("roma")
+    assert blocked.times == 1  # the answer was tried once; no apology was tried after it
+    assert harness.request.sent(USER_ID) == []
+    assert not [r for r in caplog.records if r.levelname in ("ERROR", "WARNING")]
+    assert any("not answered" in r.getMessage() for r in caplog.records)

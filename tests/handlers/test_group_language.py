@@ -159,3 +159,9 @@ async def test_in_a_private_chat_anyone_chooses_their_own_language(bot) -> None:
     assert any(c.method == "editMessageText" for c in calls)
     assert bot.app.bot_data["services"].members.chosen(GERMAN_USER) == "en"
     assert not bot.request.of("getChatMember")
+
+
+async def test_language_says_which_languages_questions_may_be_asked_in(bot) -> None:
+    offer = (await bot.send("/language", user_id=FRENCH_USER))[-1]
+    assert "italien, espagnol et portugais" in offer.text
+    assert [b["text"] for b in offer.buttons] == ["English", "Deutsch", "Français"]

@@ -12,7 +12,7 @@ from bot.follow_texts import CITY_PROMPT, FORGET_ASK, KEYWORD_PROMPT
 from handlers.gate import NOT_YOURS
 from handlers.submit import INTRO
 from tests.fakes import BOT_USERNAME, USER_ID, BotHarness, Call
-from tests.handlers.dialogue import running_bot, screen, store
+from tests.handlers.dialogue import running_bot, screen, store, svc
 
 GROUP = -4001
 OTHER = 2002
@@ -70,17 +70,21 @@ async def test_another_members_press_is_answered_privately_and_changes_nothing(
     assert posted_in_group(calls)
 
 
-async def test_typed_questions_and_forget_in_a_group_link_to_the_private_chat(
+async def test_a_city_or_keywords_for_a_group_are_typed_in_the_group_and_forget_is_private(
     bot: BotHarness,
 ) -> None:
     menu = await in_group(bot, "/subscribe")
-    for label, payload, prompt in (
-        ("A city", "follow_city", CITY_PROMPT),
-        ("Keywords", "follow_keyword", KEYWORD_PROMPT),
-    ):
+    for label, typed in (("A city", "/subscribe city:Lyon"), ("Keywords", "/subscribe roma")):
+        # The follow is the group's: the member is told what to type there, not sent to
+        # the private chat (where the answer would follow for them alone).
         calls = await bot.click(menu, label)
-        assert answer_of(calls).params["url"] == f"{LINK}{payload}"
-        assert posted_in_group(calls) == []
+        answer = answer_of(calls).params
+        assert answer["show_alert"] is True and typed in answer["text"]
+        assert "url" not in answer and posted_in_group(calls) == []
+    await in_group(bot, "/subscribe city:Lyon")
+    assert [s.value for s in svc(bot).subscriptions.for_chat(GROUP)] == ["Lyon"]
+    # Links made before still open the private prompts.
+    for payload, prompt in (("follow_city", CITY_PROMPT), ("follow_keyword", KEYWORD_PROMPT)):
         asked = [c for c in await bot.send(f"/start {payload}") if c.method == "sendMessage"]
         assert asked[-1].text == prompt
         assert asked[-1].params["reply_markup"]["force_reply"] is True
@@ -100,7 +104,9 @@ async def test_cancel_in_a_group_never_touches_the_private_draft(bot: BotHarness
     await bot.send("/submit")
     await bot.send("Cooking together in Lisboa")
     calls = await bot.send(f"/cancel@{BOT_USERNAME}", chat_id=GROUP)
-    assert posted_in_group(calls) == []
+    [pointer] = posted_in_group(calls)  # told where the dialogue is, and nothing cancelled
+    assert "private chat" in pointer.text
+    assert posted_in_group(await bot.send("/cancel", chat_id=GROUP)) == []  # another bot's?
     draft = store(bot).draft(USER_ID)
     assert draft.active and draft.step == "subtitle"
     # A message in the group is not an answer either.
@@ -120,3 +126,20 @@ async def test_messages_opened_from_a_members_button_stay_that_members(bot: BotH
     card = posted_in_group(await bot.click(latest, "1"))[-1]
     follow = posted_in_group(await bot.click(card, "Follow"))[-1]
     assert answer_of(await bot.click(follow, "🏷", OTHER)).params["text"] == NOT_YOURS
+
+
+async def test_commands_addressed_to_the_bot_in_a_group_are_always_answered(
+    bot: BotHarness,
+) -> None:
+    from tests.fakes import ADMIN_ID
+
+    unknown = await in_group(bot, f"/frobnicate@{BOT_USERNAME}")
+    assert "I don't know /frobnicate" in unknown.text
+    assert posted_in_group(await bot.send("/frobnicate", chat_id=GROUP)) == []  # not ours
+    # A moderator's figures stay out of the group: they are pointed to the private chat.
+    for command in ("stats", "alerts", "pending", "import"):
+        pointer = await in_group(bot, f"/{command}@{BOT_USERNAME}", ADMIN_ID)
+        assert "private chat" in pointer.text, command
+        assert "Practices" not in pointer.text and "Pending" not in pointer.text
+    empty = await in_group(bot, "/subscriptions")
+    assert "This group follows nothing yet" in empty.text

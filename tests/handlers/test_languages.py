@@ -272,3 +272,18 @@ async def test_the_chosen_language_is_named_as_written_in_a_sentence(harness) ->
     confirmed = await harness.click(offer, "Français", user_id=GERMAN_USER)
     edit = next(call for call in confirmed if call.method == "editMessageText")
     assert "en français" in edit.text and "Français" not in edit.text
+
+
+async def test_keywords_are_quoted_as_each_language_quotes(harness: BotHarness) -> None:
+    for user, marks in (
+        (FRENCH_USER, "« médiation interculturelle »"),
+        (GERMAN_USER, "„médiation interculturelle“"),
+        (USER_ID, "“médiation interculturelle”"),
+    ):
+        await harness.send("/subscribe médiation interculturelle", user_id=user)
+        listing = [
+            c
+            for c in await harness.send("/subscriptions", user_id=user)
+            if c.method == "sendMessage"
+        ][-1]
+        assert marks in listing.text, listing.text

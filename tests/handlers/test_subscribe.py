@@ -276,3 +276,30 @@ async def test_a_groups_administrator_may_stop_what_anyone_there_followed(
     assert "not yours" in last(calls, "answerCallbackQuery").params["text"]
     await harness.send("/unsubscribe all", user_id=OTHER_USER, chat_id=GROUP)
     assert followed(harness, GROUP) == [(sport.kind, sport.value)]
+
+
+async def test_a_groups_list_offers_each_member_only_what_they_may_stop(
+    harness: BotHarness,
+) -> None:
+    await harness.send("/subscribe city:lyon", user_id=USER_ID, chat_id=GROUP)
+    # Another member: the group's follow is listed, with no button that would be refused.
+    listing = last(await harness.send("/subscriptions", user_id=OTHER_USER, chat_id=GROUP))
+    assert "What this group follows" in listing.text and "Lyon" in listing.text
+    assert "group's administrators, can stop it" in listing.text
+    stops = [b for b in listing.buttons if "✖" in b["text"] or "Stop all" in b["text"]]
+    assert stops == []
+    refused = last(await harness.send("/unsubscribe all", user_id=OTHER_USER, chat_id=GROUP))
+    assert "group's administrators, can stop it" in refused.text
+    # A forged or old Stop all pressed by them asks nothing and stops nothing.
+    shown = {"message_id": 9, "date": 0, "chat": {"id": GROUP, "type": "group", "title": "G"}}
+    calls = await harness.press("fl|xa|yes", user_id=OTHER_USER, message=shown)
+    answer = last(calls, "answerCallbackQuery")
+    assert answer.params["show_alert"] and "not yours" in answer.params["text"]
+    assert followed(harness, GROUP) == [("city", "Lyon")]
+    # Who started it gets the buttons; so does an administrator.
+    own = last(await harness.send("/subscriptions", user_id=USER_ID, chat_id=GROUP))
+    assert any("Lyon" in b["text"] for b in own.buttons if "✖" in b["text"])
+    harness.request.administrators[GROUP] = {OTHER_USER}
+    admin = last(await harness.send("/subscriptions", user_id=OTHER_USER, chat_id=GROUP))
+    assert any("Stop all" in b["text"] for b in admin.buttons)
+    assert "administrators can stop it" not in admin.text

@@ -15,7 +15,8 @@ from tests.fakes import ADMIN_ID, USER_ID, BotHarness, Call, shown_text
 from tests.handlers.dialogue import fill_in, published, running_bot, screens, store, svc
 
 WIDE_TITLE = "𝐁" * 140  # 140 characters, 280 UTF-16 units
-GLOBES = "🌍" * 700  # 700 characters, 1400 UTF-16 units
+# 696 characters, 1160 UTF-16 units: wide, with the few words a long text needs.
+GLOBES = ("🌍" * 8 + " ab ") * 58
 WIDE = {
     "title": WIDE_TITLE,
     "subtitle": "𝐒" * 190,
