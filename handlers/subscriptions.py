@@ -71,7 +71,8 @@ async def unsubscribe_command(update: Update, context: ContextTypes.DEFAULT_TYPE
         # Asked first, as the list's Stop all button is: nothing stops until confirmed.
         mine = [s for s in subs if may_stop(s, message, user_of(update).id, admin)]
         if not mine:
-            none = t.gettext(ft.GROUP_STOPS) if subs else ft.list_text(t, [], group=True)
+            group = message.chat.type != "private"
+            none = t.gettext(ft.GROUP_STOPS) if subs else ft.list_text(t, [], group=group)
             await message.reply_text(none)
             return
         await message.reply_text(ft.ask_stop_all(t, len(mine)), reply_markup=ft.stop_all_markup(t))
