@@ -16,6 +16,7 @@ from bot.cards import MAX_MESSAGE, card_text, embed, key_link, shorten
 from bot.dialogue import Step
 from bot.i18n import ENGLISH, N_, Translator
 from bot.models import Draft, Practice, Submission, practice_key
+from bot.practice_updates import ADDED, PRACTICE_ANSWERS, Changes, merged_answers
 from bot.template import FIELDS, FIELDS_BY_KEY, Field, topic_name
 from bot.text import isolate, telegram_length
 
@@ -213,12 +214,16 @@ def moderation_text(
     t: Translator = ENGLISH,
     zone: tzinfo = UTC,
     related: Practice | None = None,
+    update: Changes | None = None,
 ) -> str:
     """Return what moderators see: who sent it, the decision, the card and every field.
 
     `related` is the published practice the submission is a suggested update of
     (`update_of`), or whose title is close to it (`similar_to`); the card says which, with
-    a link to it. A resubmission after a rejection lists the fields changed since.
+    a link to it. A suggested update lists `update`: each field approving it changes, the
+    published value struck → the new one, and the fields that stay as published; `practice`
+    is then the card as approving publishes it (`bot.practice_updates.updated_practice`).
+    A resubmission after a rejection lists the fields changed since.
 
     The sender is named as their contact answer names them (name, organisation or city), with
     their Telegram @username when they have one; escaped.
@@ -234,7 +239,8 @@ def moderation_text(
         if submission.update_of == related.id:
             line = t._(
                 "✏️ <b>Suggested update</b> of the published “{title}”: approving it updates "
-                "that practice instead of adding a new one."
+                "that practice instead of adding a new one; the card below is that practice "
+                "as it will then be."
             )
         else:
             line = t._(
@@ -242,6 +248,8 @@ def moderation_text(
                 "<b>No, send mine</b> (a different practice)."
             )
         lines.append(line.format(title=named))
+    if update is not None:
+        lines += update_lines(update, t, applied=submission.status == "approved")
     rejected = [e for e in submission.history if e.get("event") == "rejected"]
     if rejected and submission.status == "pending":
         reason = embed(rejected[-1].get("reason") or "", 200, 400)
@@ -251,7 +259,10 @@ def moderation_text(
     outcome = outcome_line(submission, bot_username, t, zone)
     lines += [outcome] if outcome else []
     card = card_text(practice, bot_username, note="\n".join(lines), t=t)
-    return with_details(card, submission.answers, t=t)
+    # An update's details are the practice's as approving publishes them, not the draft's.
+    answers = submission.answers
+    details = merged_answers(practice, answers) if update is not None and answers else answers
+    return with_details(card, details, t=t)
 
 
 CHANGE_SHOWN = 60  # characters of each side of a changed field on the moderation card
@@ -280,11 +291,68 @@ def _changes(submission: Submission, t: Translator) -> list[str]:
         return [t._("Nothing was changed since the rejection.")]
     lines = [t._("<b>Changed:</b>")]
     for key, (before, after) in changed.items():
-        name = escape(t.gettext(FIELDS_BY_KEY[key].name)) if key in FIELDS_BY_KEY else key
-        old = embed(before.replace("\n", " "), CHANGE_SHOWN) if before else "—"
-        new = embed(after.replace("\n", " "), CHANGE_SHOWN) if after else "—"
-        lines.append(f"• {name}: <s>{old}</s> → {new}")
+        lines.append(_change_line(_field_name(key, t), before, after, CHANGE_SHOWN))
     return lines
+
+
+def _field_name(key: str, t: Translator) -> str:
+    return escape(t.gettext(FIELDS_BY_KEY[key].name)) if key in FIELDS_BY_KEY else escape(key)
+
+
+def _change_line(name: str, before: str, after: str, limit: int) -> str:
+    """Return "• Name: <s>old</s> → new" (HTML) from plain texts; "—" for no value."""
+    old = embed(before.replace("\n", " "), limit) if before else "—"
+    new = embed(after.replace("\n", " "), limit) if after else "—"
+    return f"• {name}: <s>{old}</s> → {new}"
+
+
+UPDATE_SHOWN = 100  # characters of each side of a field a suggested update changes
+
+
+def update_lines(update: Changes, t: Translator = ENGLISH, applied: bool = False) -> list[str]:
+    """Return what a suggested update changes, field by field, and what stays as published.
+
+    A replaced field reads "• Period: <s>2016 onwards</s> → 2016 - laufend"; cities, topics
+    and links are added to the published ones (`bot.practice_updates`), so theirs read
+    "• Topics: Refugees · Welcoming and social integration <b>+ Education</b>", the published
+    items not struck since they stay.
+
+    Args:
+        update: the changes (`bot.practice_updates.changes`).
+        t: the reader's language (field and topic names; the values stay as written).
+        applied: the update is approved: the lines say what it changed.
+
+    Returns:
+        HTML lines.
+    """
+    if applied:
+        lines = [t._("<b>What the approval changed</b> (before → after):")]
+    elif update.changed:
+        lines = [t._("<b>What approving it changes</b> (published → suggested):")]
+    else:
+        lines = [t._("Nothing in it differs from the published practice.")]
+    for key, (before, after) in update.changed.items():
+        name = _field_name(key, t)
+        if key in ADDED or key == "links":
+            added = [item for item in after or [] if item not in (before or [])]
+            kept = embed(value_text(key, before, t).replace("\n", " · "), UPDATE_SHOWN)
+            new = embed(value_text(key, added, t).replace("\n", " · "), UPDATE_SHOWN)
+            lines.append(f"• {name}: {kept} <b>+ {new}</b>" if kept else f"• {name}: {new}")
+        else:
+            old, new = value_text(key, before, t), value_text(key, after, t)
+            lines.append(_change_line(name, old, new, UPDATE_SHOWN))
+    if update.kept:
+        names = ", ".join(_kept_name(key, t) for key in update.kept)
+        lines.append(t._("<b>Stays as published:</b> {fields}.").format(fields=names))
+    return lines
+
+
+def _kept_name(key: str, t: Translator) -> str:
+    if key == "url":
+        return t._("the 📖 Read more page")
+    if key == "keywords":
+        return t._("the keywords")
+    return _field_name(key, t)
 
 
 def sender(submission: Submission, t: Translator = ENGLISH) -> str:
@@ -460,13 +528,6 @@ def submission_line(
     return f"{head}: {state}"
 
 
-# The answers a published practice carries itself; the links and the contact are not its fields.
-_PRACTICE_ANSWERS = (
-    *("title", "subtitle", "cities", "country", "period", "topics"),
-    *("purpose", "rationale", "process", "impact"),
-)
-
-
 def public_answers(practice: Practice, answers: dict[str, Any] | None) -> dict[str, Any]:
     """Return what the public may read of a submitted practice, in the shape of answers.
 
@@ -475,8 +536,11 @@ def public_answers(practice: Practice, answers: dict[str, Any] | None) -> dict[s
         answers: its submission's answers, for the links and the contact; None if unknown.
     """
     answers = answers or {}
-    public = {key: getattr(practice, key) for key in _PRACTICE_ANSWERS}
-    public["links"] = answers.get("links") or ([practice.url] if practice.url else [])
+    public = {key: getattr(practice, key) for key in PRACTICE_ANSWERS}
+    # The card's Read more page first: after a suggested update it is the programme's page,
+    # and the submission's links follow it.
+    links = [practice.url] if practice.url else []
+    public["links"] = list(dict.fromkeys([*links, *(answers.get("links") or [])]))
     contact = answers.get("contact")
     if contact and contact.get("public"):
         public["contact"] = contact

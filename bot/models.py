@@ -14,7 +14,10 @@ _PERIOD_YEAR = re.compile(r"\b(19\d{2}|20\d{2})\b")
 _TWO_DIGIT_END = re.compile(r"\b(19\d{2}|20\d{2})\s*[-–/]\s*(\d{2})\b(?!\d)(?![-–/.]\d)")
 _KEY_SAFE = re.compile(r"[A-Za-z0-9_-]+")
 _ONGOING = re.compile(
-    r"ongoing|on-going|onwards|since|present|current|still|depuis|partir|chaque|\d\s*-\s*$|à\s*\.\.\.",
+    r"ongoing|on-going|onwards|since|present|current|still|depuis|partir|chaque|\d\s*-\s*$|à\s*\.\.\."
+    # The words the dialogue's own examples teach in French and German ("2018 - en cours",
+    # "2018 - laufend"), and their neighbours in the languages the bot reads.
+    r"|en cours|aujourd|laufend|\bseit\b|\bheute\b|in corso|en curso|em curso",
     re.IGNORECASE,
 )
 

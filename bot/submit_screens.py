@@ -14,10 +14,11 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot import place_names
 from bot.callbacks import StepAction, StepButton, Submit
 from bot.cards import MAX_MESSAGE, card_keyboard, card_text, embed
-from bot.contribute import consent_text, preview_text, prompt_text
+from bot.contribute import consent_text, preview_text, prompt_text, update_lines
 from bot.dialogue import Event, Exit, Position, Step, move
 from bot.i18n import N_, Translator
 from bot.models import Draft, Practice
+from bot.practice_updates import changes
 from bot.template import FIELDS, FIELDS_BY_KEY, TOPICS, Field, topic_name
 from bot.text import collation_key, telegram_length
 
@@ -240,11 +241,15 @@ def _duplicate(draft: Draft, found: Practice, data: ScreenData) -> Screen:
 def _update(draft: Draft, found: Practice, t: Translator) -> Screen:
     """Ask whether the draft goes to the moderators as a suggested update of `found`."""
     title = embed(found.title, 100)
-    text = t._(
+    head = t._(
         "✏️ <b>Suggest an update of “{title}”?</b>\n"
-        "Your draft can go to the moderators as a suggested update of that practice: if they "
-        "approve it, your text replaces the published one. Or keep it as a draft for now."
+        "Your draft can go to the moderators as a suggested update of that practice. If they "
+        "approve it, the published practice takes your answers: what you skipped stays as "
+        "published, and the cities and topics you chose are added to its own. Or keep it as "
+        "a draft for now."
     ).format(title=title)
+    text = "\n\n".join([head, "\n".join(update_lines(changes(found, draft.answers), t))])
+    text = text if telegram_length(text) <= MAX_MESSAGE else head
     rows = [
         [button(t._("📨 Send as an update"), draft, "upd")],
         [button(t._("💾 Keep it as a draft"), draft, "kd")],

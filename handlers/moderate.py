@@ -18,6 +18,7 @@ from bot.cards import embed
 from bot.contribute import decided_text, full_text_parts, moderation_text, outcome_line
 from bot.i18n import N_, Translator
 from bot.models import Practice, Submission, new_practice_id
+from bot.practice_updates import Changes, changes, merged_answers, updated_practice
 from handlers.cards import send_card
 from handlers.deps import MODERATORS_ONLY, services, submissions
 from handlers.language import tr, tr_for
@@ -55,8 +56,16 @@ def moderation_keyboard(submission: Submission, t: Translator) -> InlineKeyboard
 
 
 def card_practice(context: Context, submission: Submission) -> Practice:
-    """Return the practice a submission describes, under its published or future id (a
-    suggested update's is the id of the practice it updates)."""
+    """Return the practice a submission describes, under its published or future id.
+
+    A suggested update's is the practice it updates: until approved, with the member's
+    answers applied (what approving publishes, `bot.practice_updates`); once approved, as
+    published.
+    """
+    published = _updated(context, submission)
+    if published is not None:
+        approved = submission.status == "approved"
+        return published if approved else updated_practice(published, submission.answers)
     title = submission.answers.get("title") or "practice"
     practice_id = (
         submission.practice_id
@@ -66,12 +75,44 @@ def card_practice(context: Context, submission: Submission) -> Practice:
     return practice_from_answers(submission.answers, practice_id)
 
 
-def _copy_context(context: Context, submission: Submission) -> tuple[tzinfo, Practice | None]:
-    """Return what a moderator's copy shows beside the submission: the time zone, and the
-    published practice it updates or whose title is close to its own."""
+def _updated(context: Context, submission: Submission) -> Practice | None:
+    """Return the stored practice a suggested update is of (None for other submissions)."""
+    return services(context).practices.get(submission.update_of) if submission.update_of else None
+
+
+def update_changes(context: Context, submission: Submission) -> Changes | None:
+    """Return what a suggested update changes in its practice (None for other submissions).
+
+    Once approved, what the approval changed (kept in its history event, since the practice
+    now holds it); before, what approving would change in the practice as published now.
+    """
+    published = _updated(context, submission)
+    if published is None or not submission.answers:
+        return None
+    if submission.status == "approved":
+        events = [e for e in submission.history if e.get("event") == "approved"]
+        return Changes.from_dict(events[-1].get("update") or {}) if events else None
+    return changes(published, submission.answers)
+
+
+def copy_answers(context: Context, submission: Submission) -> dict[str, Any]:
+    """Return the answers a moderator reads in full: a suggested update's as approving
+    publishes them (with the member's contact), another submission's as sent."""
+    if _updated(context, submission) is None or not submission.answers:
+        return submission.answers
+    return merged_answers(card_practice(context, submission), submission.answers)
+
+
+def _copy_context(
+    context: Context, submission: Submission
+) -> tuple[tzinfo, Practice | None, Changes | None]:
+    """Return what a moderator's copy shows beside the submission: the time zone, the
+    published practice it updates or whose title is close to its own, and what the update
+    changes in it."""
     svc = services(context)
     related_id = submission.update_of or submission.similar_to
-    return svc.settings.timezone, svc.practices.get(related_id) if related_id else None
+    related = svc.practices.get(related_id) if related_id else None
+    return svc.settings.timezone, related, update_changes(context, submission)
 
 
 async def send_copy(context: Context, chat_id: int, submission: Submission) -> None:
@@ -122,7 +163,7 @@ async def mark_copies(context: Context, submission: Submission) -> None:
                     practice,
                     context.bot.username,
                     t,
-                    services(context).settings.timezone,
+                    *_copy_context(context, submission),
                 )
                 await context.bot.edit_message_text(
                     text, chat_id, message_id, reply_markup=moderation_keyboard(submission, t)
@@ -179,39 +220,49 @@ async def on_approve(update: Update, context: Context) -> None:
     author = tr_for(services(context), submission.user_id)  # the submitter in theirs
     # One message: the published card under the news (their alert for it is not queued,
     # `bot.alerts.without_submitters`).
+    title = title_of(submission)
     if submission.update_of and practice.id == submission.update_of:
         header = author._(
             "🎉 Your update of “{title}” (submission #{number}) is published: its card now "
             "shows your changes. Thank you!"
         )
+        title = embed(practice.title, 100)  # the practice's title, which an update keeps
     else:
         header = author._(
             "🎉 Your practice “{title}” (submission #{number}) is published. "
             "Thank you! Members can find it now:"
         )
-    header = header.format(title=title_of(submission), number=submission.id)
+    header = header.format(title=title, number=submission.id)
     await _send_card_to_author(context, submission, practice, header)
 
 
 def publish(context: Context, submission: Submission, moderator: User) -> Practice:
     """Publish the practice and record the approval, together in one write of the database.
 
-    A suggested update (`submission.update_of`) of a practice still stored replaces that
-    practice's text under its id, through the Publisher (no alert: it is not new); it keeps
-    its first publication date and submitter.
+    A suggested update (`submission.update_of`) of a practice still stored is applied to
+    that practice under its id, through the Publisher (no alert: it is not new): the member's
+    answers over the published practice (`bot.practice_updates.updated_practice`), so what
+    they did not change (the programme's page, keywords, a skipped field) stays; it keeps its
+    first publication date and submitter. What it changed is kept in the approval's history
+    event ("update": `Changes.to_dict`), for the moderators' copies.
     """
     svc = services(context)
     with svc.database.transaction():
-        updated = svc.practices.get(submission.update_of) if submission.update_of else None
-        title = submission.answers.get("title") or "practice"
-        practice_id = updated.id if updated else new_practice_id(title, svc.practices.ids())
-        practice = practice_from_answers(submission.answers, practice_id)
-        practice.published_at, practice.submitted_by = utc_now(), submission.user_id
+        updated = _updated(context, submission)
         if updated is not None:
-            practice.published_at = updated.published_at or practice.published_at
+            practice = updated_practice(updated, submission.answers)
+            practice.published_at = updated.published_at or utc_now()
             practice.submitted_by = updated.submitted_by or submission.user_id
+            applied = changes(updated, submission.answers)
+        else:
+            title = submission.answers.get("title") or "practice"
+            practice_id = new_practice_id(title, svc.practices.ids())
+            practice = practice_from_answers(submission.answers, practice_id)
+            practice.published_at, practice.submitted_by = utc_now(), submission.user_id
         svc.publisher.publish([practice])
         decide(submission, "approved", moderator, None)
+        if updated is not None:
+            submission.history[-1]["update"] = applied.to_dict()
         submission.practice_id = practice.id
         submissions(context).save(submission)
     return practice
@@ -229,7 +280,7 @@ async def on_read_in_full(update: Update, context: Context) -> None:
         await query.answer(t.gettext(UNKNOWN), show_alert=True)
         return
     await query.answer()
-    parts = full_text_parts(submission.answers, contact=True, t=t)
+    parts = full_text_parts(copy_answers(context, submission), contact=True, t=t)
     for n, part in enumerate(parts, start=1):
         # Approve and Reject under the last part too: the decision is the next step.
         last = n == len(parts) and submission.status == "pending"

@@ -114,6 +114,14 @@ def test_every_bundled_practice_has_a_unique_safe_key():
         ("2019–2021", (2019, 2021)),
         ("1999-2003", (1999, 2003)),
         ("2016-2018 and 2020", (2016, 2020)),
+        # "Ongoing" as the dialogue's examples write it in French and German, and neighbours.
+        ("2018 - en cours", (2018, NOW)),
+        ("2016 - laufend", (2016, NOW)),
+        ("seit 2015", (2015, NOW)),
+        ("2017 - heute", (2017, NOW)),
+        ("2016 - aujourd'hui", (2016, NOW)),
+        ("dal 2019, in corso", (2019, NOW)),
+        ("2020 - en curso", (2020, NOW)),
     ],
 )
 def test_period_gives_its_span_of_years(period, span):
