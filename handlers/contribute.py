@@ -209,7 +209,9 @@ async def save_conversations(update: object, context: Context) -> None:
 
 def late_handlers() -> dict[int, BaseHandler]:
     """Return the handlers that run after the one that answered an update, by group."""
-    own = filters.Regex(r"^/(submit|cancel)(@\w+)?(\s|$)")
+    # Commands whose answer is about the dialogue already: /mysubmissions names the draft and
+    # its step, so the reminder would say it twice.
+    own = filters.Regex(r"^/(submit|cancel|mysubmissions)(@\w+)?(\s|$)")
     return {
         REMINDER_GROUP: MessageHandler(filters.COMMAND & PRIVATE & ~own, submit.remind),
         PERSISTENCE_GROUP: TypeHandler(Update, save_conversations),

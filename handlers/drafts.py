@@ -57,6 +57,9 @@ IDLE_PAUSE = N_("⏸ I've paused your submission: there was no answer for 2 hour
 OUTDATED = N_("That button belongs to an earlier screen. Here is where you are now.")
 
 Context = ContextTypes.DEFAULT_TYPE
+# An attribute of the per-update CallbackContext (PTB makes one for all handler groups of an
+# update; it has a `__dict__` for such additions): set when the update showed a screen.
+_SHOWN = "dialogue_screen_shown"
 ButtonStep = Callable[[Update, Context, Draft, str], Awaitable[object]]
 MessageStep = Callable[[Update, Context, Draft], Awaitable[object]]
 
@@ -123,6 +126,7 @@ async def show(
     anew and takes the buttons off the previous one.
     """
     query = update.callback_query
+    setattr(context, _SHOWN, True)  # one context per update: `screen_shown` reads it
     if query and query.message and query.message.message_id == draft.prompt_message_id:
         await edit_or_ignore(query.message, text, keyboard)
         return
@@ -130,6 +134,12 @@ async def show(
     sent = await context.bot.send_message(chat_of(update).id, text, reply_markup=keyboard)
     draft.prompt_message_id = sent.message_id
     submissions(context).note_prompt(draft.user_id, sent.message_id)
+
+
+def screen_shown(context: Context) -> bool:
+    """Return whether this update showed the dialogue's screen (then it is the last message,
+    and a reminder of where the dialogue stands would only repeat it)."""
+    return bool(getattr(context, _SHOWN, False))
 
 
 def conversation_key(update: Update) -> tuple[int, int]:

@@ -218,7 +218,13 @@ async def in_group(update: Update, context: Context) -> None:
 
 
 async def remind(update: Update, context: Context) -> None:
-    """After another command in the middle of the dialogue, say where the dialogue stands."""
+    """After another command in the middle of the dialogue, say where the dialogue stands.
+
+    Not when this update showed the dialogue's screen itself (`/start submit`): that screen
+    is then the last message, and the reminder would point up to what is just above it.
+    """
+    if drafts.screen_shown(context):
+        return
     draft = submissions(context).draft(user_of(update).id)
     if draft is not None and draft.active:
         t = tr(update, context)
