@@ -417,10 +417,27 @@ def email_is_valid(email: str) -> bool:
     )
 
 
+def topic_tap(arg: str) -> tuple[int, bool | None] | None:
+    """Read a topic button's argument: "3+" ticks topic 3 of TOPICS, "3-" unticks it, "3"
+    (buttons sent before they said which) ticks or unticks it.
+
+    Returns:
+        (index, tick: True, False or None for either), or None for anything else.
+    """
+    match = re.fullmatch(r"(\d{1,3})([+-]?)", arg)
+    if match is None:
+        return None
+    return int(match[1]), {"+": True, "-": False}.get(match[2])
+
+
 def toggle_topic(
-    selected: list[str], index: int, t: Translator = ENGLISH
+    selected: list[str], index: int, t: Translator = ENGLISH, tick: bool | None = None
 ) -> tuple[list[str], str | None]:
     """Tick or untick the topic at `index` of TOPICS.
+
+    Args:
+        tick: True ticks, False unticks (what is so already stays, so a second quick tap
+            of the same button changes nothing); None does the opposite of now.
 
     Returns:
         The new selection in programme order, and an error when the tick is not allowed.
@@ -428,6 +445,8 @@ def toggle_topic(
     if not 0 <= index < len(TOPICS):
         return selected, t._("That topic is not in the list.")
     topic = TOPICS[index]
+    if tick is (topic in selected):
+        return selected, None
     if topic in selected:
         return [t for t in selected if t != topic], None
     limit = FIELDS_BY_KEY["topics"].limit

@@ -35,8 +35,9 @@ than four: `<field>`, the class lists them),
   fl|y|<name>                       FollowCity
   fp|<key>                          FollowPractice
   fx|<target>|<key>                 FollowToggle
-  fk|t|<index>                      PickTopic
-  fk|c|<name>                       PickCountry
+  fx|f/s|<target>|<key>             FollowSet
+  fk|t|<index>[|f/s]                PickTopic
+  fk|c|<name>[|f/s]                 PickCountry
   fl|list/ls                        Subscriptions
   fl|x|<subscription>               StopOne
   fl|xa[|yes]                       StopAll
@@ -382,23 +383,41 @@ class FollowPractice(Action, prefix="fp"):
     key: str
 
 
+# What a toggle-like button does, as the button showed it when pressed: follow (f) or stop
+# (s). A second press of the same button, stale by then, finds it done and changes nothing.
+Want = Literal["f", "s"]
+
+
 class FollowToggle(Action, prefix="fx"):
-    """Follow, or stop following, target n of a card's Follow menu (its topics, places)."""
+    """Follow, or stop following, target n of a card's Follow menu: the data of menus sent
+    before buttons carried what they do (`FollowSet`); read as "the opposite of now"."""
 
     target: int
     key: str
 
 
+class FollowSet(Action, prefix="fx"):
+    """Follow (f) or stop (s) target n of a card's Follow menu (its topics, places)."""
+
+    want: Want
+    target: int
+    key: str
+
+
 class PickTopic(Action, prefix="fk|t"):
-    """Follow or stop topic n in /subscribe's list of topics, which stays (✓ on followed)."""
+    """Follow (f) or stop (s) topic n in /subscribe's list of topics, which stays (✓ on
+    followed); without `want` (lists sent before it), the opposite of now."""
 
     index: int
+    want: Literal["", "f", "s"] = ""
 
 
 class PickCountry(Action, prefix="fk|c"):
-    """Follow or stop a country in /subscribe's list of countries, which stays."""
+    """Follow (f) or stop (s) a country in /subscribe's list of countries, which stays;
+    without `want` (lists sent before it), the opposite of now."""
 
     name: Name
+    want: Literal["", "f", "s"] = ""
 
 
 class Subscriptions(Action, prefix="fl"):
@@ -498,7 +517,7 @@ ACTIONS: tuple[type[Action], ...] = (
     Card, Page, RememberedPage, LatestPage, Country, EmptyTopic, Browse,
     TopicPage, PlacePage, TopicsBack, Help, Language,
     FollowMenu, FollowKind, FollowTopic, FollowCountry, FollowCity, FollowPractice,
-    FollowToggle, PickTopic, PickCountry, Subscriptions, StopOne, StopAll, Forget,
+    FollowToggle, FollowSet, PickTopic, PickCountry, Subscriptions, StopOne, StopAll, Forget,
     Submit, Reopen, StepButton, Moderate, Reason, FullText,
     Contact, ContactAbout, ContactReply,
 )  # fmt: skip

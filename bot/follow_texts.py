@@ -163,7 +163,8 @@ def picker_markup(
     width: int = 1,
 ) -> InlineKeyboardMarkup:
     """Return /subscribe's list of topics or countries: a button per name that follows it or
-    stops it (✓ on what the chat follows), `width` a row, then Back and My subscriptions.
+    stops it (✓ on what the chat follows, and its data says which: `callbacks.Want`), `width`
+    a row, then Back and My subscriptions.
 
     Args:
         kind: "topic" or "country".
@@ -175,13 +176,16 @@ def picker_markup(
     """
     buttons = []
     for name in names:
+        on = Subscription(0, 0, kind, name).target in followed
+        want: callbacks.Want = "s" if on else "f"  # what pressing it does, as shown now
         if kind == "topic":
-            data = callbacks.PickTopic(topics.index(name)).pack() if name in topics else None
+            index = topics.index(name) if name in topics else None
+            data = callbacks.PickTopic(index, want).pack() if index is not None else None
             shown = topic_name(t, name)
         else:
-            data = callbacks.PickCountry(name).try_pack()
+            data = callbacks.PickCountry(name, want).try_pack()
             shown = place_names.country(name, t)
-        mark = "✓ " if Subscription(0, 0, kind, name).target in followed else ""
+        mark = "✓ " if on else ""
         if data:
             buttons.append(
                 InlineKeyboardButton(f"{mark}{ICONS[kind]} {shown}", callback_data=data)
@@ -203,7 +207,8 @@ def practice_targets(
 def practice_menu(
     t: Translator, key: str, targets: Sequence[Target], followed: Mapping[Target, object]
 ) -> InlineKeyboardMarkup:
-    """Return a card's Follow menu: a button per (kind, name), ✓ on what the chat follows.
+    """Return a card's Follow menu: a button per (kind, name), ✓ on what the chat follows;
+    each button's data says whether it follows or stops (`callbacks.FollowSet`).
 
     Args:
         t: the reader's language.
@@ -213,14 +218,16 @@ def practice_menu(
     """
     rows = []
     for n, (kind, name) in enumerate(targets):
-        data = callbacks.FollowToggle(n, key).try_pack()
+        on = Subscription(0, 0, kind, name).target in followed
+        # What pressing it does, as shown now: a second press of it, stale, changes nothing.
+        data = callbacks.FollowSet("s" if on else "f", n, key).try_pack()
         if data is None:
             continue
         if kind == "topic":
             shown = topic_name(t, name)
         else:  # one canonical place name, in t's language (bot.place_names)
             shown = (place_names.country if kind == "country" else place_names.city)(name, t)
-        mark = "✓ " if Subscription(0, 0, kind, name).target in followed else ""
+        mark = "✓ " if on else ""
         rows.append([InlineKeyboardButton(f"{mark}{ICONS[kind]} {shown}", callback_data=data)])
     return InlineKeyboardMarkup([*rows, [_list(t)]])
 

@@ -151,7 +151,9 @@ def _field_keyboard(
         for index, name in sorted(names.items(), key=lambda item: collation_key(item[1])):
             topic = TOPICS[index]
             label = f"✅ {name}" if topic in chosen else name
-            rows.append([button(label, draft, "t", index)])
+            # Untick (-) or tick (+), as shown: a second quick tap of it changes nothing.
+            tap = f"{index}-" if topic in chosen else f"{index}+"
+            rows.append([button(label, draft, "t", tap)])
         done = t._("✔️ Done ({count} of at most {most})").format(
             count=t.format_number(len(chosen)), most=t.format_number(field.limit)
         )

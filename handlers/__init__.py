@@ -111,7 +111,10 @@ def follow_handlers() -> list[BaseHandler]:
         CallbackQueryHandler(
             subscribe.on_practice_follow, pattern=callbacks.FollowPractice.pattern
         ),
-        CallbackQueryHandler(subscribe.on_practice_toggle, pattern=callbacks.FollowToggle.pattern),
+        CallbackQueryHandler(
+            subscribe.on_practice_toggle,
+            pattern=callbacks.one_of(callbacks.FollowSet, callbacks.FollowToggle),
+        ),
         CallbackQueryHandler(
             subscribe.on_pick, pattern=callbacks.one_of(callbacks.PickTopic, callbacks.PickCountry)
         ),

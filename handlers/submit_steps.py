@@ -5,7 +5,7 @@ from html import escape
 
 from telegram import Update
 
-from bot.answers import check_answer, is_skip_word, toggle_topic
+from bot.answers import check_answer, is_skip_word, toggle_topic, topic_tap
 from bot.callbacks import named
 from bot.cards import MAX_MESSAGE
 from bot.dialogue import Event, Exit, Position, Step, move
@@ -192,9 +192,13 @@ async def on_keep(update: Update, context: Context, draft: Draft, _: str) -> obj
 @button_step
 async def on_topic(update: Update, context: Context, draft: Draft, arg: str) -> object:
     """Tick or untick a topic."""
-    if draft.step is not Step.TOPICS or not arg.isdigit():
+    tap = topic_tap(arg)
+    if draft.step is not Step.TOPICS or tap is None:
         return await ask(update, context, draft)
-    chosen, error = toggle_topic(draft.answers.get("topics") or [], int(arg), tr(update, context))
+    index, tick = tap
+    chosen, error = toggle_topic(
+        draft.answers.get("topics") or [], index, tr(update, context), tick
+    )
     draft.answers["topics"] = chosen
     return await ask(update, context, draft, error, same_screen=True)
 

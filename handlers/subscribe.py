@@ -16,6 +16,7 @@ from bot.callbacks import (
     FollowKind,
     FollowMenu,
     FollowPractice,
+    FollowSet,
     FollowToggle,
     FollowTopic,
     PickCountry,
@@ -272,7 +273,10 @@ async def on_practice_toggle(update: Update, context: ContextTypes.DEFAULT_TYPE)
     """Follow or stop one target of a card's Follow menu, and show the menu again with ✓."""
     query = query_of(update)
     t = tr(update, context)
-    button = FollowToggle.parse(query.data)
+    button = parse_one_of(query.data, FollowSet, FollowToggle)
+    if not isinstance(button, FollowSet | FollowToggle):
+        raise CallbackDataError(f"not a card's Follow button: {query.data!r}")
+    want = button.want if isinstance(button, FollowSet) else ""
     practice = await practice_of_button(update, context, button.key)
     if practice is None:
         return
@@ -283,19 +287,34 @@ async def on_practice_toggle(update: Update, context: ContextTypes.DEFAULT_TYPE)
     if button.target >= len(targets):
         raise CallbackDataError(f"no target {button.target} of {practice.key!r}")
     kind, name = targets[button.target]
-    shown = await _toggle(query, context, kind, name, t)
+    shown = await _toggle(query, context, kind, name, t, want)
     markup = ft.practice_menu(t, practice.key, targets, _followed(context, query.message.chat.id))
     await edit_or_ignore(query.message, f"{t.gettext(ft.PRACTICE_PICK)}\n{escape(shown)}", markup)
 
 
 async def _toggle(
-    query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, kind: str, name: str, t: Translator
+    query: CallbackQuery,
+    context: ContextTypes.DEFAULT_TYPE,
+    kind: str,
+    name: str,
+    t: Translator,
+    want: str,
 ) -> str:
-    """Follow a target the chat doesn't follow, or stop it; answer the press; return what
-    happened, as a line (plain text) for the menu that stays."""
+    """Follow a target or stop it, as the button said when pressed; answer the press; return
+    what happened, as a line (plain text) for the menu that stays.
+
+    Args:
+        want: "f" follow, "s" stop (`callbacks.Want`): what is already so changes nothing,
+            so a second quick press of the same button can't undo the first; "" (buttons
+            sent before they said) does the opposite of what is so now.
+    """
     chat_id, user_id = pressed_message(query).chat.id, query.from_user.id
     same = _followed(context, chat_id).get(Subscription(0, 0, kind, name).target)
-    if same is None:
+    if same is None and want == "s":
+        note = t._("Already stopped: {what}")
+    elif same is not None and want == "f":
+        note = t._("Already following: {what}")
+    elif same is None:
         text, _ = subscribe(context, chat_id, user_id, kind, name, t)
         following = text.startswith("🔔")
         note = t._("🔔 Following: {what}") if following else t.gettext(ft.LIMIT_REACHED)
@@ -337,7 +356,8 @@ async def on_pick(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         kind, name, services(context).catalog.index.places
     ):
         raise CallbackDataError(f"no {kind} {name!r} to follow")
-    shown = await _toggle(query, context, kind, name, t)
+    want = button.want if isinstance(button, PickTopic | PickCountry) else ""
+    shown = await _toggle(query, context, kind, name, t, want)
     await _show_picker(query, context, kind, t, escape(shown))
 
 

@@ -30,7 +30,8 @@ async def press_action(bot: BotHarness, user_id: int, action: str, arg: str = ""
     shown = with_buttons[-1]
     for button in shown.buttons:
         parts = (button.get("callback_data") or "").split("|")
-        if parts[:2] == ["sb", action] and (not arg or parts[-1] == arg):
+        # A topic's argument says tick (+) or untick (-) after its number.
+        if parts[:2] == ["sb", action] and (not arg or parts[-1].rstrip("+-") == arg):
             return await bot.press(button["callback_data"], user_id, shown.message_id or 100)
     raise AssertionError(f"no {action} button in {shown.buttons}")
 
