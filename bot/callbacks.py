@@ -46,6 +46,7 @@ than four: `<field>`, the class lists them),
   sb|reopen|<submission>            Reopen
   sb|<action>|<rev>[|<arg>]         StepButton
   mod|a/r/f|<submission>            Moderate
+  mod|p|<after>                     PendingNext
   mod|x/rs/re/rq                    Reason
   ft|<key>                          FullText
   ct|new/x                          Contact
@@ -482,6 +483,12 @@ class Moderate(Action, prefix="mod"):
     submission: int
 
 
+class PendingNext(Action, prefix="mod|p"):
+    """The next page of /pending: the submissions waiting after submission n, oldest first."""
+
+    after: int
+
+
 class Reason(Action, prefix="mod"):
     """After a rejection reason: cancel, send it, type it again, or search it."""
 
@@ -518,7 +525,7 @@ ACTIONS: tuple[type[Action], ...] = (
     TopicPage, PlacePage, TopicsBack, Help, Language,
     FollowMenu, FollowKind, FollowTopic, FollowCountry, FollowCity, FollowPractice,
     FollowToggle, FollowSet, PickTopic, PickCountry, Subscriptions, StopOne, StopAll, Forget,
-    Submit, Reopen, StepButton, Moderate, Reason, FullText,
+    Submit, Reopen, StepButton, Moderate, PendingNext, Reason, FullText,
     Contact, ContactAbout, ContactReply,
 )  # fmt: skip
 

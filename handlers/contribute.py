@@ -25,6 +25,7 @@ from telegram.warnings import PTBUserWarning
 from bot.callbacks import (
     FullText,
     Moderate,
+    PendingNext,
     Reason,
     Reopen,
     StepButton,
@@ -32,7 +33,16 @@ from bot.callbacks import (
     namespace_pattern,
 )
 from bot.i18n import ENGLISH, N_, Translator
-from handlers import drafts, mine, moderate, reject, submit, submit_preview, submit_steps
+from handlers import (
+    drafts,
+    mine,
+    moderate,
+    pending,
+    reject,
+    submit,
+    submit_preview,
+    submit_steps,
+)
 from handlers.deps import submissions
 from handlers.drafts import Context
 from handlers.gate import OWN_FLOW_LINK
@@ -187,11 +197,12 @@ def other_handlers() -> list[BaseHandler]:
     return [
         CallbackQueryHandler(moderate.on_approve, pattern=Moderate.pattern_for(action="a")),
         CallbackQueryHandler(moderate.on_read_in_full, pattern=Moderate.pattern_for(action="f")),
+        CallbackQueryHandler(pending.on_next, pattern=PendingNext.pattern),
         # A member who is not a moderator is refused whatever a moderation button carries.
         CallbackQueryHandler(moderate.on_unknown, pattern=namespace_pattern("mod")),
         CallbackQueryHandler(mine.on_full_text, pattern=FullText.pattern),
         CallbackQueryHandler(submit.on_closed_button, pattern=StepButton.pattern),
-        CommandHandler("pending", moderate.pending, filters=PRIVATE),
+        CommandHandler("pending", pending.pending, filters=PRIVATE),
         CommandHandler("mysubmissions", mine.my_submissions, filters=PRIVATE),
         CommandHandler("cancel", submit.nothing_to_cancel, filters=PRIVATE),
         CommandHandler(

@@ -1,7 +1,8 @@
-"""Moderation: each moderator's copy of a submission, Approve, Read in full, /pending.
+"""Moderation: each moderator's copy of a submission, Approve, Read in full.
 
-Rejecting is in `handlers/reject.py`. Every press re-checks that the user is in ADMIN_IDS and
-that the submission still waits for a decision; a second decision changes nothing.
+Rejecting is in `handlers/reject.py`, `/pending` in `handlers/pending.py`. Every press
+re-checks that the user is in ADMIN_IDS and that the submission still waits for a decision; a
+second decision changes nothing.
 """
 
 import logging
@@ -22,14 +23,13 @@ from bot.practice_updates import Changes, changes, merged_answers, updated_pract
 from handlers.cards import send_card
 from handlers.deps import MODERATORS_ONLY, services, submissions
 from handlers.language import tr, tr_for
-from handlers.updates import chat_of, message_of, query_of, user_of
+from handlers.updates import chat_of, query_of, user_of
 from store.practices import utc_now
 
 log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
 END = ConversationHandler.END
 UNKNOWN = N_("That submission does not exist.")
-SHOWN_AT_ONCE = 10
 
 
 def decision_keyboard(submission: Submission, t: Translator) -> InlineKeyboardMarkup:
@@ -115,8 +115,16 @@ def _copy_context(
     return svc.settings.timezone, related, update_changes(context, submission)
 
 
-async def send_copy(context: Context, chat_id: int, submission: Submission) -> None:
-    """Send a moderator their copy of a submission and remember it, to mark it later."""
+async def send_copy(context: Context, chat_id: int, submission: Submission) -> list[int]:
+    """Send a moderator their copy of a submission and remember it, to mark it later.
+
+    A moderator has one copy to mark: this one replaces the ones sent to them before
+    (/pending again), which are no longer marked; save the submission, then let
+    `point_to_newer` say so on them.
+
+    Returns:
+        The message ids of this moderator's earlier copies (none when the send failed).
+    """
     practice = card_practice(context, submission)
     t = tr_for(services(context), chat_id)  # each moderator in their own language
     text = moderation_text(
@@ -129,8 +137,25 @@ async def send_copy(context: Context, chat_id: int, submission: Submission) -> N
     except TelegramError as error:
         # A moderator who never opened the bot can't be written to; /pending still lists it.
         log.warning("could not send submission #%s to %s: %s", submission.id, chat_id, error)
-        return
-    submission.messages.append([chat_id, sent.message_id])
+        return []
+    older = [message_id for chat, message_id in submission.messages if chat == chat_id]
+    kept = [copy for copy in submission.messages if copy[0] != chat_id]
+    submission.messages = [*kept, [chat_id, sent.message_id]]
+    return older
+
+
+async def point_to_newer(
+    context: Context, chat_id: int, submission: Submission, older: list[int]
+) -> None:
+    """Turn a moderator's earlier copies of a submission into a pointer to the newer one
+    below, without buttons: only the copy that gets marked with the outcome has them."""
+    t = tr_for(services(context), chat_id)
+    text = t._("<b>Submission #{number}</b>: shown again below.").format(number=submission.id)
+    for message_id in older:
+        try:
+            await context.bot.edit_message_text(text, chat_id, message_id)
+        except TelegramError as error:  # deleted by the moderator, say: nothing to point from
+            log.info("could not point copy %s/%s to the newer: %s", chat_id, message_id, error)
 
 
 async def notify_moderators(context: Context, submission: Submission) -> None:
@@ -138,9 +163,10 @@ async def notify_moderators(context: Context, submission: Submission) -> None:
     admins = sorted(services(context).settings.admin_ids)
     if not admins:
         log.warning("submission #%s waits, but ADMIN_IDS names no moderator", submission.id)
-    for admin_id in admins:
-        await send_copy(context, admin_id, submission)
+    older = {admin_id: await send_copy(context, admin_id, submission) for admin_id in admins}
     submissions(context).save(submission)
+    for admin_id, message_ids in older.items():
+        await point_to_newer(context, admin_id, submission, message_ids)
 
 
 async def mark_copies(context: Context, submission: Submission) -> None:
@@ -268,12 +294,20 @@ def publish(context: Context, submission: Submission, moderator: User) -> Practi
     return practice
 
 
+async def refused_press(update: Update, context: Context) -> bool:
+    """Answer the button press of a user not in ADMIN_IDS with the refusal; True if so."""
+    if services(context).is_admin(user_of(update).id):
+        return False
+    text = tr(update, context).gettext(MODERATORS_ONLY)
+    await query_of(update).answer(text, show_alert=True)
+    return True
+
+
 async def on_read_in_full(update: Update, context: Context) -> None:
     """Send a moderator every field of a submission in full, in as many messages as it takes."""
     query = query_of(update)
     t = tr(update, context)
-    if not services(context).is_admin(user_of(update).id):
-        await query.answer(t.gettext(MODERATORS_ONLY), show_alert=True)
+    if await refused_press(update, context):
         return
     submission = submissions(context).get(Moderate.parse(query.data).submission)
     if submission is None or not submission.answers:
@@ -294,32 +328,6 @@ async def on_unknown(update: Update, context: Context) -> None:
         raise CallbackDataError(f"no moderation button {query_of(update).data!r}")
     text = tr(update, context).gettext(MODERATORS_ONLY)
     await query_of(update).answer(text, show_alert=True)
-
-
-async def pending(update: Update, context: Context) -> None:
-    """List the submissions waiting for a decision, each with Approve and Reject."""
-    message = message_of(update)
-    t = tr(update, context)
-    if not services(context).is_admin(user_of(update).id):
-        await message.reply_text(t.gettext(MODERATORS_ONLY))
-        return
-    queue = submissions(context).pending()
-    if not queue:
-        await message.reply_text(t._("✅ No submission is waiting for a decision."))
-        return
-    count = len(queue)
-    waiting = t.ngettext(
-        "⏳ <b>{count} waiting</b>, oldest first: ✅ Approve or ❌ Reject it below.",
-        "⏳ <b>{count} waiting</b>, oldest first: ✅ Approve or ❌ Reject each below.",
-        count,
-    )
-    await message.reply_text(waiting.format(count=t.format_number(count)))
-    for submission in queue[:SHOWN_AT_ONCE]:
-        await send_copy(context, message.chat.id, submission)
-        submissions(context).save(submission)
-    if count > SHOWN_AT_ONCE:
-        more = t._("…and {count} more: /pending again later.")
-        await message.reply_text(more.format(count=t.format_number(count - SHOWN_AT_ONCE)))
 
 
 def title_of(submission: Submission) -> str:

@@ -50,6 +50,7 @@ SAMPLES: dict[type[Action], Action] = {
     callbacks.Reopen: callbacks.Reopen(12),
     callbacks.StepButton: callbacks.StepButton("c", 7, "Portugal"),
     callbacks.Moderate: callbacks.Moderate("a", 3),
+    callbacks.PendingNext: callbacks.PendingNext(10),
     callbacks.Reason: callbacks.Reason("rq"),
     callbacks.FullText: callbacks.FullText("safer-alta-de-lisboa"),
     callbacks.FollowToggle: callbacks.FollowToggle(2, "safer-alta-de-lisboa"),

@@ -50,6 +50,7 @@ FLOWS = {
         "handlers.edits",
         "handlers.mine",
         "handlers.moderate",
+        "handlers.pending",
         "handlers.reject",
         "handlers.screens",
         "handlers.submit",
