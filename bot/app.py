@@ -77,6 +77,8 @@ def build_services(settings: Settings, database: Database) -> Services:
     load_bundled_catalogue(database, aliases)
     practices = PracticeStore(database)
     catalog = Catalog(practices, aliases)
+    # A publication whose write failed is undone on disk: search must not find it either.
+    database.on_reload(catalog.reload)
     subscriptions = SubscriptionStore(database)
     outbox = Outbox(database)
     alerts = AlertQueue(subscriptions, outbox, catalog, AlertMatcher(aliases, TOPICS))

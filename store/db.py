@@ -207,6 +207,8 @@ class Database:
         self.path = path
         self._lock = lock
         self._writer: Writer | None = None
+        # Stores that keep an in-memory copy of their tables rebuild it from these hooks.
+        self._reload_hooks: list[Callable[[], None]] = []
         self._files: dict[str, TinyDB] = {
             concern: open_file(
                 concern_path(path, concern) if path else None,
@@ -316,11 +318,19 @@ class Database:
         if self._writer is not None:
             self._writer.wait()
 
+    def on_reload(self, hook: Callable[[], None]) -> None:
+        """Call `hook` (on the event loop) whenever a failed background write has put the
+        tables back to what the disk holds, so that a store's in-memory copy follows them:
+        a member is never shown a change the disk does not hold (a full or read-only disk)."""
+        self._reload_hooks.append(hook)
+
     def _reload(self) -> None:
         # A background write failed: what is in memory is ahead of the disk.
         for concern in CONCERNS:
             self.storage(concern).forget()
         self._clear_query_caches()
+        for hook in self._reload_hooks:
+            hook()
 
     def _clear_query_caches(self) -> None:
         # Queries cached inside the block may have seen the writes that were undone.
