@@ -10,7 +10,7 @@ from telegram import Bot, BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, Defaults
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 import handlers
 from bot.alert_queue import AlertQueue
@@ -33,6 +33,7 @@ from handlers.jobs import close_search_log, schedule_delivery, schedule_search_l
 from handlers.language import tr_for
 from handlers.limiter import ReplyFirstLimiter
 from handlers.ordering import MemberOrder
+from handlers.readable_updates import ReadableUpdates
 from store.contacts import ContactStore
 from store.db import Database
 from store.members import MemberStore
@@ -77,6 +78,8 @@ def build_services(settings: Settings, database: Database) -> Services:
     load_bundled_catalogue(database, aliases)
     practices = PracticeStore(database)
     catalog = Catalog(practices, aliases)
+    # A publication whose write failed is undone on disk: search must not find it either.
+    database.on_reload(catalog.reload)
     subscriptions = SubscriptionStore(database)
     outbox = Outbox(database)
     alerts = AlertQueue(subscriptions, outbox, catalog, AlertMatcher(aliases, TOPICS))
@@ -157,8 +160,15 @@ def build_application(
         # Conversation states (the submission dialogue) survive a restart; bot_data is not kept.
         .persistence(TinyDBPersistence(database))
     )
+    # Updates are fetched through a request that leaves out what PTB can't read, so that one
+    # such update never stops the polling for everyone (`handlers.readable_updates`).
     if request is not None:
-        builder = builder.request(request).get_updates_request(request)
+        builder = builder.request(request).get_updates_request(ReadableUpdates(request))
+    else:
+        # PTB's own default for getUpdates: one connection (`ApplicationBuilder`).
+        builder = builder.get_updates_request(
+            ReadableUpdates(HTTPXRequest(connection_pool_size=1))
+        )
     app = builder.build()
     app.bot_data[SERVICES_KEY] = build_services(settings, database)
     handlers.register(app)

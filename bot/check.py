@@ -16,7 +16,7 @@ from telegram import Bot
 from telegram.error import InvalidToken, NetworkError, TelegramError
 
 from bot.config import ConfigError, Settings, load_settings
-from store.db import SCHEMA_VERSION, SHARDED, concern_files, database_files
+from store.db import SCHEMA_VERSION, SHARDED, concern_files, database_files, orphaned_files
 from store.health import FileReport, commit_note, inspect_file, is_journal, running_pid
 from store.search_log import search_log_path
 
@@ -65,6 +65,15 @@ def check_database(db_path: Path) -> Iterator[Finding]:
     """Yield whether a bot process holds the database, then one finding per file."""
     pid = running_pid(db_path)
     yield Finding(True, "process", f"the bot is running (pid {pid})" if pid else "no bot running")
+    orphans = orphaned_files(db_path)
+    if orphans:
+        yield Finding(
+            False,
+            "database",
+            f"{db_path} is missing, but {len(orphans)} other files of its database are there "
+            f"({orphans[0].name} …): the bot will not start; restore it from a backup",
+        )
+        return
     if not db_path.exists():
         yield Finding(True, "database", f"{db_path} not created yet; the bot creates it")
         return

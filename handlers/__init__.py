@@ -174,6 +174,8 @@ def register(app: Application) -> None:
     # Before everything else: a user who writes again can receive alerts again.
     app.add_handler(TypeHandler(Update, chat_state.reactivate_on_contact), group=-1)
     app.add_handler(TypeHandler(Update, waits.end_on_other_flow), WAITS_GROUP)
+    for group, handler in contribute.early_handlers().items():
+        app.add_handler(handler, group=group)
     app.add_handlers(core_handlers())
     # A member's text after the bot's question is its answer, before any dialogue or search.
     app.add_handler(awaited_answers(app))

@@ -103,6 +103,12 @@ def delivery_report(state: Services, t: Translator = ENGLISH) -> str:
     if stats.blocked:
         stopped = t._("⚠️ Delivery is stopped: {why}. Free disk space.")
         lines.append(stopped.format(why=escape(stats.blocked)))
+    elif state.outbox.fold_failed:
+        unwritten = t._(
+            "⚠️ The database could not be written ({why}): free disk space, or make the data "
+            "folder writable."
+        )
+        lines.append(unwritten.format(why=escape(state.outbox.fold_failed)))
     pause = deliverer.paused_until - deliverer.clock()
     if pause > 0:
         paused = t._("Paused by Telegram's flood limit for {seconds} more seconds.")

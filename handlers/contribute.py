@@ -58,6 +58,7 @@ NOT_TYPED = (
     & filters.UpdateType.MESSAGE
     & PRIVATE
 )
+REASON_GROUP = -5  # a command ends a rejection's wait for a reason before anything answers it
 REMINDER_GROUP = 50  # after the handler that answered the command
 PERSISTENCE_GROUP = 100  # after every other handler of the update
 BUTTONS = {
@@ -216,6 +217,11 @@ def other_handlers() -> list[BaseHandler]:
 async def save_conversations(update: object, context: Context) -> None:
     """Write the conversation states this update changed, now rather than at PTB's interval."""
     await context.application.update_persistence()
+
+
+def early_handlers() -> dict[int, BaseHandler]:
+    """Return the handlers that run before the one that answers an update, by group."""
+    return {REASON_GROUP: MessageHandler(filters.COMMAND & PRIVATE, reject.end_on_command)}
 
 
 def late_handlers() -> dict[int, BaseHandler]:

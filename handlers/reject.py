@@ -6,7 +6,8 @@ the reason. It is shown back with Send, Edit, Cancel and
 the submission and tells its author. The wait is stored with its start time, so it closes
 after its stated time also when the bot restarted meanwhile (PTB's conversation timeout does
 not survive a restart); a message after that is what it would be without the wait (a
-search). A command, or a text that starts with "/", is never a reason.
+search). A command, or a text that starts with "/", is never a reason; a command other
+than /cancel also sets the rejection aside (`end_on_command`), as it ends every other wait.
 """
 
 import html
@@ -223,6 +224,25 @@ async def on_reason_timeout(update: Update, context: Context) -> None:
     submissions(context).clear_reason_request(user_of(update).id)
     text = _closed_text(None, tr(update, context))
     await context.bot.send_message(chat_of(update).id, text)
+
+
+async def end_on_command(update: Update, context: Context) -> None:
+    """End a moderator's wait for a reason when they send another command than /cancel.
+
+    The command is then answered as usual, and the next typed message is what it would be
+    without the wait (a search), never a reason; the moderator is told how to resume.
+    """
+    message, moderator = message_of(update), user_of(update)
+    command = (message.text or "").split(maxsplit=1)[0].split("@")[0].lower()
+    store = submissions(context)
+    request = store.reason_request(moderator.id)
+    if command == "/cancel" or request is None or request.expired(_now(context), REASON_TIMEOUT):
+        return
+    store.clear_reason_request(moderator.id)
+    text = tr(update, context)._(
+        "The rejection of #{number} is set aside: press ❌ Reject on it again to give the reason."
+    )
+    await message.reply_text(text.format(number=request.submission_id))
 
 
 def _now(context: Context) -> float:

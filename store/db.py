@@ -182,6 +182,19 @@ def database_files(db_path: Path, schema: int = SCHEMA_VERSION) -> list[Path]:
     return [*files, journal_path(db_path)]
 
 
+def orphaned_files(db_path: Path) -> list[Path]:
+    """Return the database's other files that exist while its main file does not.
+
+    The main file holds the schema version and the lock; without it the others (shards, the
+    outbox, the journal, of this schema or the previous one) can't be read as a database, and
+    a new one must not be made over them. [] when the main file exists or nothing does.
+    """
+    if db_path.exists():
+        return []
+    candidates = dict.fromkeys([*database_files(db_path), *database_files(db_path, 2)])
+    return [file for file in candidates if file != db_path and file.exists()]
+
+
 def legacy_files(db_path: Path) -> list[Path]:
     """Return the files of schema 2 that sharding replaced (members and dialogues)."""
     return [concern_path(db_path, concern) for concern in SHARDED]
@@ -194,6 +207,8 @@ class Database:
         self.path = path
         self._lock = lock
         self._writer: Writer | None = None
+        # Stores that keep an in-memory copy of their tables rebuild it from these hooks.
+        self._reload_hooks: list[Callable[[], None]] = []
         self._files: dict[str, TinyDB] = {
             concern: open_file(
                 concern_path(path, concern) if path else None,
@@ -303,11 +318,19 @@ class Database:
         if self._writer is not None:
             self._writer.wait()
 
+    def on_reload(self, hook: Callable[[], None]) -> None:
+        """Call `hook` (on the event loop) whenever a failed background write has put the
+        tables back to what the disk holds, so that a store's in-memory copy follows them:
+        a member is never shown a change the disk does not hold (a full or read-only disk)."""
+        self._reload_hooks.append(hook)
+
     def _reload(self) -> None:
         # A background write failed: what is in memory is ahead of the disk.
         for concern in CONCERNS:
             self.storage(concern).forget()
         self._clear_query_caches()
+        for hook in self._reload_hooks:
+            hook()
 
     def _clear_query_caches(self) -> None:
         # Queries cached inside the block may have seen the writes that were undone.
@@ -407,6 +430,14 @@ def open_database(path: Path | None) -> Database:
         database = Database(None)
         database.table("meta").insert({"schema": SCHEMA_VERSION})
         return database
+    orphans = orphaned_files(path)
+    if orphans:
+        # Starting afresh here would write empty shards over the members' data.
+        raise DatabaseError(
+            f"{path} is missing, but {len(orphans)} other files of its database are there "
+            f"({orphans[0].name} …): restore it from a backup, or move them all away to "
+            "start with an empty database."
+        )
     lock = DatabaseLock(path)
     try:
         lock.acquire()

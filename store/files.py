@@ -690,6 +690,12 @@ class _Job:
     done: concurrent.futures.Future[None] = field(default_factory=concurrent.futures.Future)
 
 
+def forget_my_failure() -> None:
+    """Take the failed write made in this context as handled: the next `Writer.saved()` here
+    does not raise it again (a caller that caught the failure and said so itself)."""
+    _MY_LAST_WRITE.set(None)
+
+
 class Writer:
     """One thread that writes a database's files, in the order the writes were submitted.
 

@@ -23,6 +23,11 @@ class MemberStore:
 
     def __init__(self, database: Database) -> None:
         self._table = database.table("members")
+        self._load()
+        database.on_reload(self._load)
+
+    def _load(self) -> None:
+        """Read the table into memory (at start, and after a failed write was undone)."""
         self._known: dict[int, tuple[str, str]] = {
             doc.doc_id: (doc.get("language") or "", doc.get("last_seen") or "")
             for doc in self._table.all()

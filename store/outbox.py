@@ -26,6 +26,7 @@ from tinydb import Query
 from bot.models import DROPPED, FAILED, PENDING, SENT, OutboxRow
 from store.db import JOURNAL_SUFFIX as JOURNAL_SUFFIX  # where tests find it
 from store.db import Database, journal_path
+from store.files import forget_my_failure
 from store.journal import Journal
 from store.practices import utc_now
 
@@ -68,6 +69,7 @@ class Outbox:
         self._unwritten: list[dict[str, Any]] = []
         self._recent: list[int] = []
         self.blocked: str | None = None
+        self.fold_failed: str | None = None  # why the last fold could not be written, if so
         self.fold(everything=True)
 
     def queue(self, rows: list[OutboxRow]) -> None:
@@ -171,7 +173,10 @@ class Outbox:
             self._db.wait_saved()  # the journal is emptied only once the counts are on disk
         except OSError as error:
             log.error("could not fold alert marks into the outbox: %s", error)
+            self.fold_failed = error.strerror or str(error)
+            forget_my_failure()  # handled here: the answer that follows may still go out
             return
+        self.fold_failed = None
         if not self._unwritten:  # what could not be written stays for the next fold
             self._journal.clear()
             self._marks.clear()

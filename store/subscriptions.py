@@ -31,6 +31,11 @@ class SubscriptionStore:
         self._db = database
         self._table = database.table("subscriptions")
         self._chats = database.table("chats")
+        self._load()
+        database.on_reload(self._load)
+
+    def _load(self) -> None:
+        """Read the tables into memory (at start, and after a failed write was undone)."""
         self._subs = {doc.doc_id: _from_doc(doc.doc_id, doc) for doc in self._table.all()}
         # A chat's subscriptions without a scan of everyone's (/subscribe, /subscriptions).
         self._by_chat: dict[int, dict[int, Subscription]] = {}

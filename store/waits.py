@@ -17,6 +17,11 @@ class WaitStore:
 
     def __init__(self, database: Database) -> None:
         self._table = database.table("waits")
+        self._load()
+        database.on_reload(self._load)
+
+    def _load(self) -> None:
+        """Read the table into memory (at start, and after a failed write was undone)."""
         self._waits = {
             doc.doc_id: Wait(
                 str(doc["kind"]),

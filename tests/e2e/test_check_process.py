@@ -97,6 +97,21 @@ def test_a_missing_file_of_the_database_fails(api: FakeBotApi, tmp_path: Path):
     assert "bot.members.42.json is missing" in failures(result)[0]
 
 
+def test_a_missing_main_file_beside_the_others_fails_and_the_bot_will_not_start(
+    api: FakeBotApi, tmp_path: Path
+):
+    env = bot_env(tmp_path, api)
+    path = Path(env["DB_PATH"])
+    database = open_database(path)
+    database.table("subscriptions").insert({"chat_id": 5, "user_id": 5, "kind": "topic"})
+    database.close()
+    path.rename(path.with_name("moved-away.json"))
+    result = check(tmp_path, env)
+    assert result.returncode == 1
+    assert "bot.json is missing, but" in failures(result)[0]
+    assert not path.exists()
+
+
 def test_an_unreadable_database_fails(api: FakeBotApi, tmp_path: Path):
     env = bot_env(tmp_path, api)
     Path(env["DB_PATH"]).mkdir(parents=True)  # a directory where the file should be

@@ -17,7 +17,7 @@ from bot.dispatch import Pacer
 from handlers.chat_state import delivery_report
 from store import journal
 from store.db import open_database
-from tests.fakes import BotHarness, FakeRequest, make_settings
+from tests.fakes import ADMIN_ID, BotHarness, FakeRequest, make_settings
 from tests.handlers.test_delivery import (
     alerted_chats,
     alerts,
@@ -112,3 +112,42 @@ async def test_a_full_disk_stops_delivery_and_a_restart_repeats_no_alert(
     second.app.bot_data["services"].database.close()
     assert not set(before) & set(after)
     assert before + after == Counter({chat: 1 for chat in chats})
+
+
+async def test_a_change_whose_write_failed_is_never_shown_afterwards(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full disk while a member subscribes and chooses a language: the answer fails, and
+    neither change is shown later, before or after a restart (memory follows the disk)."""
+    path = tmp_path / "bot.json"
+    disk = FullDisk(monkeypatch)
+
+    def listed(calls: list[Any]) -> str:
+        return [c for c in calls if c.method == "sendMessage"][-1].text
+
+    database = open_database(path)
+    async with BotHarness(database, FakeRequest(), make_settings(db_path=path)) as bot:
+        database.write_in_background()  # as `_post_init` does when the bot starts
+        await bot.send("/subscribe topic:roma")
+        disk.full = True
+        refused = await bot.send("/subscribe topic:education")
+        assert not [c for c in refused if "Education" in (c.params.get("text") or "")]
+        offer = [c for c in await bot.send("/language") if c.method == "sendMessage"][-1]
+        await bot.press(offer.button("Deutsch")["callback_data"])
+        # A moderator still gets /alerts, and it says the database can't be written.
+        services = bot.app.bot_data["services"]
+        services.outbox.mark(1, "sent")  # a mark to fold, as after a send
+        report = listed(await bot.send("/alerts", user_id=ADMIN_ID))
+        assert "No space left" in report and "Free disk space" in report, report
+        disk.full = False
+        shown = listed(await bot.send("/subscriptions"))
+        assert "Roma" in shown and "Education" not in shown, shown
+        assert "What you follow" in shown  # still English: the choice of German is undone
+        services = bot.app.bot_data["services"]
+        assert [s.value for s in services.subscriptions.active()] == ["Roma"]
+        assert services.catalog.search("roma").practices  # the catalogue is intact
+    database.close()
+    async with BotHarness(open_database(path), FakeRequest(), make_settings()) as bot:
+        shown = listed(await bot.send("/subscriptions"))
+        assert "Roma" in shown and "Education" not in shown
+    bot.app.bot_data["services"].database.close()

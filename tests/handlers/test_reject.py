@@ -85,11 +85,23 @@ async def test_within_the_window_the_wait_survives_a_restart(tmp_path: Path) -> 
         database.close()
 
 
-async def test_a_command_or_a_text_starting_with_a_slash_is_never_a_reason() -> None:
+async def test_a_command_ends_the_wait_for_a_reason_and_is_answered() -> None:
+    # As every other wait of the bot: turning to a command sets the rejection aside, says
+    # so, and the next typed text is a search, never a reason.
     async with running_bot() as bot:
         await pressed_reject(bot)
-        calls = await bot.send(f"/search {SEARCH}", ADMIN_ID)
-        assert any(f"for ‘{SEARCH}’" in c.text for c in screens(calls, ADMIN_ID))
+        calls = screens(await bot.send("/pending", ADMIN_ID), ADMIN_ID)
+        assert "set aside" in calls[0].text and "#1" in calls[0].text
+        assert any("Submission #1" in c.text for c in calls[1:])  # /pending answered too
+        assert store(bot).reason_request(ADMIN_ID) is None
+        after = await bot.send(SEARCH, ADMIN_ID)
+        assert_searched_and_nothing_rejected(after, bot)
+        assert not any("Reject #1" in c.text for c in screens(after, ADMIN_ID))
+
+
+async def test_a_text_starting_with_a_slash_is_never_a_reason() -> None:
+    async with running_bot() as bot:
+        await pressed_reject(bot)
         unmarked = user_message(500, "/pending please", ADMIN_ID, ADMIN_ID)
         del unmarked["entities"]  # a slash text that Telegram did not mark as a command
         refused = screens(await bot.send_message(unmarked), ADMIN_ID)

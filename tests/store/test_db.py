@@ -210,6 +210,25 @@ def test_empty_file_is_refused_like_any_invalid_file(path, content):
     assert sorted(p.name for p in path.parent.iterdir()) == ["bot.json", "bot.json.lock"]
 
 
+@pytest.mark.parametrize("kept", ["bot.members.07.json", "bot.outbox.json", "bot.members.json"])
+def test_a_missing_main_file_is_not_replaced_while_other_files_are_there(path, kept):
+    # The main file holds the schema and the lock: a new one would be written over the
+    # members' shards, emptying them. Nothing is created or changed.
+    database = open_database(path)
+    database.table("subscriptions").insert({"chat_id": 7, "user_id": 7, "kind": "topic"})
+    database.close()
+    for file in path.parent.iterdir():
+        if file.name not in (kept, "bot.json.lock"):
+            file.unlink()
+    if not (path.parent / kept).exists():  # a schema 2 file, left by an older version
+        (path.parent / kept).write_text('{"subscriptions": {}}', encoding="utf-8")
+    before = {f.name: f.read_bytes() for f in path.parent.iterdir()}
+    with pytest.raises(DatabaseError) as caught:
+        open_database(path)
+    assert f"{path} is missing" in str(caught.value) and kept in str(caught.value)
+    assert {f.name: f.read_bytes() for f in path.parent.iterdir()} == before
+
+
 # --- on file: schema -------------------------------------------------------------------------
 
 
