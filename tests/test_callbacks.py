@@ -220,3 +220,14 @@ def test_pattern_for_refuses_a_word_the_action_does_not_have() -> None:
         StepButton.pattern_for(action="zz")
     with pytest.raises(ValueError):
         Card.pattern_for(key="x")
+
+
+def test_card_follow_buttons_old_and_new_read_apart() -> None:
+    # Menus sent before buttons said follow or stop still reach their handler, as toggles.
+    old = "fx|2|safer-alta-de-lisboa"
+    assert callbacks.parse_one_of(old, callbacks.FollowSet, callbacks.FollowToggle) == (
+        callbacks.FollowToggle(2, "safer-alta-de-lisboa")
+    )
+    new = callbacks.FollowSet("f", 2, "safer-alta-de-lisboa").pack()
+    assert new == "fx|f|2|safer-alta-de-lisboa" and not parses(callbacks.FollowToggle, new)
+    assert callbacks.PickTopic.parse("fk|t|3") == callbacks.PickTopic(3, "")
