@@ -112,3 +112,23 @@ async def test_double_tap_on_a_dialogue_topic_ticks_it_once() -> None:
         await bot.click(ticked, "Roma")
         await bot.click(ticked, "Roma")
         assert svc(bot).submissions.draft(USER_ID).answers["topics"] == []
+
+
+async def test_double_tap_on_a_stop_button_stops_once_and_says_so(harness: BotHarness) -> None:
+    await harness.send("/subscribe topic:roma")
+    await harness.send("/subscribe city:oslo")
+    listing = [c for c in await harness.send("/subscriptions") if c.method == "sendMessage"][-1]
+    first = await harness.click(listing, "1. Roma")
+    second = await harness.click(listing, "1. Roma")  # the same, stale, Stop button
+    assert notes(first) == ["Stopped: Roma"]
+    assert notes(second) == ["That subscription is already stopped."]
+    assert followed(harness) == [("city", "Oslo")]  # Oslo, now first in the list, stays
+    assert "Roma" not in edited(second).text and "Oslo" in edited(second).text
+
+
+async def test_double_tap_on_a_suggested_name_follows_once(harness: BotHarness) -> None:
+    offer = [c for c in await harness.send("/subscribe topic:qqxzv") if c.text][-1]
+    await harness.click(offer, "Roma")
+    again = edited(await harness.click(offer, "Roma"))
+    assert "You already follow the topic <b>Roma</b>" in again.text
+    assert followed(harness) == [("topic", "Roma")]
