@@ -92,9 +92,21 @@ def export_file(args: argparse.Namespace, database: Database) -> int:
     if str(args.file) == "-":
         sys.stdout.write(text)
     else:
-        args.file.write_text(text, encoding="utf-8")
+        try:
+            args.file.write_text(text, encoding="utf-8")
+        except OSError as error:
+            print(f"error: can't write {args.file}: {error.strerror or error}", file=sys.stderr)
+            return 1
         print(f"exported {len(records)} practices to {args.file}")
     return 0
+
+
+def error_line(error: BaseException) -> str:
+    """Return an error as one line for the operator: an OSError as its reason and file
+    ("Permission denied: data/.bot.json.tmp"), anything else as its message."""
+    if isinstance(error, OSError) and error.strerror:
+        return f"{error.strerror}: {error.filename}" if error.filename else error.strerror
+    return str(error)
 
 
 def print_stats(args: argparse.Namespace, settings: Settings, database: Database) -> int:
@@ -127,7 +139,7 @@ def stats_of_running_bot(args: argparse.Namespace, settings: Settings) -> int:
             db_path = here / "database" / settings.db_path.name
             restore(archive, db_path, here / "aside")
         except (OperationError, BackupError, DatabaseError, OSError) as error:
-            print(f"error: {error}", file=sys.stderr)
+            print(f"error: {error_line(error)}", file=sys.stderr)
             return 1
         database = open_database(db_path)
         try:
@@ -147,9 +159,9 @@ def backup_or_restore(args: argparse.Namespace, settings: Settings) -> int:
             return 0
         restored = restore_snapshot(settings, args.file)
     except (OperationError, BackupError, DatabaseError, OSError) as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {error_line(error)}", file=sys.stderr)
         return 1
-    print(f"restored {', '.join(restored.files)} from {args.file}")
+    print(f"restored the database ({len(restored.files)} files) from {args.file}")
     print(f"the previous files are kept in {restored.aside}")
     return 0
 
@@ -193,7 +205,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {error.reason.render(terminal_translator())}", file=sys.stderr)
         return 1
     except (DatabaseError, OSError) as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {error_line(error)}", file=sys.stderr)
         return 1
     finally:
         database.close()

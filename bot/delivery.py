@@ -54,6 +54,23 @@ GONE = N_("practice no longer published")
 INACTIVE = N_("chat inactive")
 
 
+# Why a chat stopped getting alerts, as /alerts shows it (in the moderator's language).
+BLOCKED = N_("the user blocked the bot")
+REMOVED = N_("bot removed")
+
+
+def unreachable_reason(description: str, chat_id: int) -> str:
+    """Return why a chat can't be reached, as /alerts says it: one of the bot's own reasons
+    (BLOCKED for a member, REMOVED for a group or channel) for Telegram's 403 descriptions
+    ("Forbidden: bot was blocked by the user", "… bot was kicked …"), else the description."""
+    text = description.lower()
+    if "blocked by the user" in text or "deactivated" in text:
+        return BLOCKED
+    if "kicked" in text or "not a member" in text or "removed" in text:
+        return BLOCKED if chat_id > 0 else REMOVED
+    return description
+
+
 class Deliverer:
     """Drains the outbox; one per application."""
 
@@ -199,7 +216,7 @@ class Deliverer:
             row.chat_id = error.new_chat_id
             self.queue.add(row)
         elif isinstance(error, Forbidden) or "chat not found" in str(error).lower():
-            self.deactivate(row.chat_id, str(error), also=row)
+            self.deactivate(row.chat_id, unreachable_reason(str(error), row.chat_id), also=row)
         elif isinstance(error, NetworkError) and not isinstance(error, BadRequest):
             self._retry(row, str(error) or type(error).__name__)  # time-outs included
         else:

@@ -10,6 +10,8 @@ that starts another flow asking its own questions (the submission dialogue, a re
 
 from dataclasses import dataclass
 
+from bot.i18n import N_
+
 FOLLOW_CITY, FOLLOW_KEYWORD = "follow_city", "follow_keyword"
 CONTACT, CONTACT_REPLY = "contact", "contact_reply"
 IMPORT = "import"  # a moderator's next document is the file to import (handlers/imports.py)
@@ -17,6 +19,15 @@ KINDS = (FOLLOW_CITY, FOLLOW_KEYWORD, CONTACT, CONTACT_REPLY, IMPORT)
 # How long each question waits for its answer, in minutes: long enough to look something up
 # or to write a few lines, short enough that a search typed later is never taken for it.
 MINUTES = {FOLLOW_CITY: 30, FOLLOW_KEYWORD: 30, CONTACT: 60, CONTACT_REPLY: 60, IMPORT: 30}
+# What is still awaited, said when something else comes (a sticker, a photo): the question
+# stays open, so the member is told what to send, or how to stop.
+STILL_WAITING = {
+    FOLLOW_CITY: N_("I am still waiting for the city to follow: type its name, or /cancel."),
+    FOLLOW_KEYWORD: N_("I am still waiting for the words to follow: type them, or /cancel."),
+    CONTACT: N_("I am still waiting for your message to the secretariat: type it, or /cancel."),
+    CONTACT_REPLY: N_("I am still waiting for your reply to the member: type it, or /cancel."),
+    IMPORT: N_("I am still waiting for the file of practices to import, or /cancel."),
+}
 
 
 @dataclass(frozen=True, slots=True)

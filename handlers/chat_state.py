@@ -7,7 +7,8 @@ from telegram import ChatMember, Update
 from telegram.ext import ContextTypes
 
 from bot.cards import shorten
-from bot.i18n import ENGLISH, N_, Translator
+from bot.delivery import BLOCKED, REMOVED
+from bot.i18n import ENGLISH, Translator
 from handlers.deps import MODERATORS_ONLY, Services, services
 from handlers.language import tr
 from handlers.updates import member_change_of, message_of
@@ -16,9 +17,6 @@ log = logging.getLogger(__name__)
 GONE_STATUSES = {ChatMember.BANNED, ChatMember.LEFT}
 BACK_STATUSES = {ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER}
 SHOWN = 10
-# Why a chat stopped getting alerts, as /alerts shows it (in the moderator's language).
-BLOCKED = N_("the user blocked the bot")
-REMOVED = N_("bot removed")
 
 
 async def on_my_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

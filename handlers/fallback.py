@@ -8,7 +8,8 @@ from telegram.ext import ContextTypes
 from bot.cards import embed
 from bot.i18n import N_, Translator
 from bot.search_texts import STALE_BUTTON
-from handlers.deps import NOT_TEXT
+from bot.waits import IMPORT, STILL_WAITING
+from handlers.deps import NOT_TEXT, services
 from handlers.language import tr
 from handlers.updates import message_of, query_of
 
@@ -40,8 +41,19 @@ async def unknown_group_command(update: Update, context: ContextTypes.DEFAULT_TY
 
 
 async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Answer photos, stickers and the like in a private chat."""
-    await message_of(update).reply_text(not_text_reply(tr(update, context)))
+    """Answer photos, stickers and the like in a private chat; while a question waits for a
+    typed answer (`bot.waits`), say what it still waits for."""
+    message, t = message_of(update), tr(update, context)
+    svc = services(context)
+    wait = svc.waits.get(message.from_user.id) if message.from_user else None
+    if wait is not None and wait.takes(message.chat.id, svc.clock()):
+        waiting = t.gettext(STILL_WAITING[wait.kind])
+        # A file is what an import waits for: only the other questions want text.
+        await message.reply_text(
+            waiting if wait.kind == IMPORT else f"{t.gettext(NOT_TEXT)} {waiting}"
+        )
+        return
+    await message.reply_text(not_text_reply(t))
 
 
 async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -39,6 +39,10 @@ WRONG_TYPE = N_(
     "I can import a .json file (the data model's shape) or a .txt file of the listing page, "
     "not {name}."
 )
+IMPORT_HOW = N_(
+    "To import practices from a file, send it with the caption /import, or send /import "
+    "first and the file as a reply."
+)
 TOO_BIG = N_("{name} is {size} MB; the limit is {limit} MB. Split it into several files.")
 
 
@@ -60,6 +64,11 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     """Import a document sent for import; any other document gets the non-text answer."""
     message = message_of(update)
     if not _meant_for_import(message, context):
+        user = update.effective_user
+        if services(context).is_admin(user.id if user else None):
+            # A moderator's file is most likely practices to import: say how.
+            await message.reply_text(tr(update, context).gettext(IMPORT_HOW))
+            return
         await fallback.not_text(update, context)
         return
     user = update.effective_user

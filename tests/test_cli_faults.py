@@ -123,3 +123,24 @@ def test_an_import_record_with_a_lone_surrogate_is_rejected_and_the_rest_importe
         database.close()
     assert "Neighbourhood mediators in Lyon" in titles
     assert not any("Broken" in title for title in titles)
+
+
+def test_export_to_a_folder_that_does_not_exist_names_the_file_in_one_line(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = data_dir.parent / "no" / "such" / "folder" / "out.json"
+    assert main(["export", str(target)]) == 1
+    err = capsys.readouterr().err
+    assert err.strip() == f"error: can't write {target}: No such file or directory"
+
+
+def test_backup_then_restore_say_what_they_did_in_a_line_each(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    open_database(data_dir / "bot.json").close()
+    assert main(["backup"]) == 0
+    archive = capsys.readouterr().out.strip().rsplit(" ", 1)[-1]
+    assert main(["restore", archive]) == 0
+    out = capsys.readouterr().out.strip().splitlines()
+    assert out[0].startswith("restored the database (") and out[0].endswith(archive)
+    assert len(out) == 2 and out[1].startswith("the previous files are kept in")

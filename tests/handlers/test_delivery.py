@@ -180,6 +180,8 @@ async def test_a_blocked_chat_is_deactivated_and_the_others_still_get_theirs(
     state = follow_of(bot)
     assert state.subscriptions.is_inactive(22)
     assert state.outbox.stats().counts == {SENT: 4, DROPPED: 2}
+    # Said as the bot says it when Telegram reports the block itself (my_chat_member).
+    assert state.subscriptions.inactive_chats()[22] == "the user blocked the bot"
 
     publish(bot, new_practice("third-roma"))
     await drain(bot)
@@ -315,7 +317,7 @@ async def test_alerts_report_is_for_moderators_only(bot: BotHarness) -> None:
     await drain(bot)
     report = (await bot.send("/alerts", user_id=ADMIN_ID))[-1].text
     assert "Pending: 0" in report and "dropped: 1" in report
-    assert "Deactivated chats: 1" in report and "81: Forbidden: bot was blocked" in report
+    assert "Deactivated chats: 1" in report and "81: the user blocked the bot" in report
 
 
 async def test_one_chat_gets_its_alerts_about_a_second_apart(bot: BotHarness) -> None:

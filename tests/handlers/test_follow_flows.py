@@ -10,6 +10,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import pytest
+
 from bot.waits import MINUTES
 from store.db import Database, open_database
 from tests.fakes import ADMIN_ID, USER_ID, BotHarness, Call
@@ -190,3 +192,25 @@ async def test_the_dialogue_button_ends_a_follow_wait() -> None:
         answer = screens(await bot.send("Cooking together"))[-1]
         assert "Cooking together" in answer.text or "Subtitle" in answer.text
         assert followed(bot) == []
+
+
+@pytest.mark.parametrize(
+    ("command", "button", "still"),
+    [
+        ("/contact", None, "message to the secretariat"),
+        ("/subscribe", "A city", "city to follow"),
+        ("/subscribe", "Keywords", "words to follow"),
+    ],
+)
+async def test_a_sticker_while_a_question_waits_says_what_is_still_awaited(
+    harness: BotHarness, command: str, button: str | None, still: str
+) -> None:
+    from tests.fakes import non_text_message
+
+    asked = sent(await harness.send(command))[-1]
+    if button:
+        await harness.click(asked, button)
+    told = sent(await harness.send_message(non_text_message("sticker")))[-1]
+    assert "only read text" in told.text and still in told.text and "/cancel" in told.text
+    # The question is still open: the next text is its answer.
+    assert harness.app.bot_data["services"].waits.get(USER_ID) is not None

@@ -84,3 +84,17 @@ def test_the_command_line_writes_in_the_terminals_language(tmp_path) -> None:
     assert german.language == "de"
     assert terminal_translator({"LANG": "C.UTF-8"}) is ENGLISH
     assert terminal_translator({}) is ENGLISH
+
+
+async def test_a_moderators_file_without_import_says_how_to_import_and_imports_nothing() -> None:
+    from tests.fakes import USER_ID
+
+    async with BotHarness(memory_database(), FakeRequest(), make_settings()) as bot:
+        before = len(bot.app.bot_data["services"].practices.all())
+        content = json.dumps([{"title": "A practice", "country": "Spain"}]).encode()
+        told = reply_text(await bot.send_file(content, "practices.json", user_id=ADMIN_ID))
+        assert "/import" in told and "caption" in told
+        assert len(bot.app.bot_data["services"].practices.all()) == before
+        # A member's file still gets the answer about text.
+        member = reply_text(await bot.send_file(content, "practices.json", user_id=USER_ID))
+        assert "/import" not in member
