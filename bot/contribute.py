@@ -291,7 +291,7 @@ def _changes(submission: Submission, t: Translator) -> list[str]:
         return [t._("Nothing was changed since the rejection.")]
     lines = [t._("<b>Changed:</b>")]
     for key, (before, after) in changed.items():
-        lines.append(_change_line(_field_name(key, t), before, after, CHANGE_SHOWN))
+        lines.append(_change_line(_field_name(key, t), before, after, CHANGE_SHOWN, t))
     return lines
 
 
@@ -299,11 +299,16 @@ def _field_name(key: str, t: Translator) -> str:
     return escape(t.gettext(FIELDS_BY_KEY[key].name)) if key in FIELDS_BY_KEY else escape(key)
 
 
-def _change_line(name: str, before: str, after: str, limit: int) -> str:
+def _labelled(name: str, value: str, t: Translator) -> str:
+    """Return "• Name: value" with the language's punctuation ("• Nom : valeur" in French)."""
+    return "• " + t._("{name}: {value}").format(name=name, value=value)
+
+
+def _change_line(name: str, before: str, after: str, limit: int, t: Translator = ENGLISH) -> str:
     """Return "• Name: <s>old</s> → new" (HTML) from plain texts; "—" for no value."""
     old = embed(before.replace("\n", " "), limit) if before else "—"
     new = embed(after.replace("\n", " "), limit) if after else "—"
-    return f"• {name}: <s>{old}</s> → {new}"
+    return _labelled(name, f"<s>{old}</s> → {new}", t)
 
 
 UPDATE_SHOWN = 100  # characters of each side of a field a suggested update changes
@@ -337,10 +342,10 @@ def update_lines(update: Changes, t: Translator = ENGLISH, applied: bool = False
             added = [item for item in after or [] if item not in (before or [])]
             kept = embed(value_text(key, before, t).replace("\n", " · "), UPDATE_SHOWN)
             new = embed(value_text(key, added, t).replace("\n", " · "), UPDATE_SHOWN)
-            lines.append(f"• {name}: {kept} <b>+ {new}</b>" if kept else f"• {name}: {new}")
+            lines.append(_labelled(name, f"{kept} <b>+ {new}</b>" if kept else new, t))
         else:
             old, new = value_text(key, before, t), value_text(key, after, t)
-            lines.append(_change_line(name, old, new, UPDATE_SHOWN))
+            lines.append(_change_line(name, old, new, UPDATE_SHOWN, t))
     if update.kept:
         names = ", ".join(_kept_name(key, t) for key in update.kept)
         lines.append(t._("<b>Stays as published:</b> {fields}.").format(fields=names))

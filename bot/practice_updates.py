@@ -10,7 +10,8 @@ draft alone:
   language, source, publication date, submitter) is the published practice's.
 * A field the member skipped keeps its published value.
 * A line or text the member answered (subtitle, country, period, purpose, rationale, process,
-  impact) replaces the published one: it is what the member says it should be now.
+  impact) replaces the published one: it is what the member says it should be now. A
+  published subtitle that only repeated the purpose goes with a replaced purpose.
 * Cities and topics are added to the published ones, not put in their place: the member picked
   them without seeing the published ones, so one they did not pick is one they were never asked
   about, not one they asked to remove. (A removal goes through ✏️ Suggest a correction.)
@@ -31,6 +32,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from bot.answers import same_title
+from bot.cards import repeats
 from bot.models import Practice, period_years
 from bot.text import fold
 
@@ -73,6 +75,15 @@ def merged_answers(published: Practice, answers: dict[str, Any]) -> dict[str, An
         if not mine or _says_the_same(key, mine, merged[key]):
             continue  # skipped, or said as published: the published value stays
         merged[key] = _added(merged[key], list(mine)) if key in ADDED else mine
+    if (
+        not answers.get("subtitle")
+        and published.subtitle
+        and merged["purpose"] != published.purpose
+        and repeats(published.subtitle, published.purpose)
+    ):
+        # The published subtitle only repeated the purpose (the listing's excerpt of it): it
+        # goes with the purpose it repeated, or the card would show the old text over the new.
+        merged["subtitle"] = None
     links = merged["links"] + list(answers.get("links") or [])
     merged["links"] = list(dict.fromkeys(links))  # a web address is compared as written
     if answers.get("contact"):

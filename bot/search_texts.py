@@ -98,7 +98,8 @@ def unknown_filter_text(
     close = country_suggestions(value, aliases) if aliases and name == "country" else ()
     if close:
         names = t._(" or ").join(escape(place_names.country(c, t)) for c in close)
-        hint = f"{t._('Did you mean {names}?').format(names=names)} {hint}"
+        did_you_mean = t._("Did you mean {names}?").format(names=names)
+        hint = f"{did_you_mean} {hint}"
     return f"{unknown_name_problem(name, shown, t)} {hint}"
 
 

@@ -98,10 +98,13 @@ def tr_in_chat(
     return tr_user(context, user)
 
 
-def language_markup() -> InlineKeyboardMarkup:
-    """Return one button per language, each named in itself."""
+def language_markup(current: str | None = None) -> InlineKeyboardMarkup:
+    """Return one button per language, each named in itself; the `current` one ticked."""
     buttons = [
-        InlineKeyboardButton(language_name(code), callback_data=Language(code).pack())
+        InlineKeyboardButton(
+            f"✓ {language_name(code)}" if code == current else language_name(code),
+            callback_data=Language(code).pack(),
+        )
         for code in languages()
     ]
     return InlineKeyboardMarkup([buttons[i : i + 3] for i in range(0, len(buttons), 3)])
@@ -150,7 +153,8 @@ async def language_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     understood = t._("I understand questions in {searched}.").format(
         searched=t.language_names(SEARCH_LANGUAGES)
     )
-    await message_of(update).reply_text(f"{understood}\n{text}", reply_markup=language_markup())
+    markup = language_markup(current=t.language)
+    await message_of(update).reply_text(f"{understood}\n{text}", reply_markup=markup)
 
 
 async def on_language_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -124,7 +124,9 @@ def follow_typed(
         if not found.choices:
             return found.problem or "", None
         choices = ft.choices_markup(kind, found.choices, TOPICS, t)
-        return f"{found.problem}\n{t._('Did you mean:')}", choices
+        # Not inside the f-string: the extractor would not see it, and it would stay English.
+        did_you_mean = t._("Did you mean:")
+        return f"{found.problem}\n{did_you_mean}", choices
     user_id = message.from_user.id if message.from_user else message.chat.id
     return subscribe(context, message.chat.id, user_id, kind, found.value, t)
 

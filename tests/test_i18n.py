@@ -20,6 +20,7 @@ SAME_AS_ENGLISH = frozenset(
         "Roma",  # the programme's topic: the German word too
         "in {places}",  # German uses the same preposition ("in Oslo")
         "<b>{name}:</b> {value}",  # German punctuates a label as English does
+        "{name}: {value}",  # likewise
     }
 )
 PLACEHOLDER = re.compile(r"\{[a-z_]*\}|%\(?\w*\)?[sd]")
@@ -154,3 +155,25 @@ def test_a_catalogue_compiles_in_memory_when_the_mo_is_missing(tmp_path: Path) -
         b"\xde\x12\x04\x95",
         b"\x95\x04\x12\xde",
     )
+
+
+def test_no_message_is_looked_up_inside_an_f_string() -> None:
+    # Babel's extractor does not read calls inside f-strings: a `t._("…")` there never
+    # reaches the catalogues, and every reader gets it in English.
+    import ast
+
+    root = Path(__file__).resolve().parents[1]
+    found = []
+    for package in ("bot", "handlers", "store"):
+        for path in sorted((root / package).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if not isinstance(node, ast.JoinedStr):
+                    continue
+                for call in ast.walk(node):
+                    func = getattr(call, "func", None)
+                    name = getattr(func, "attr", None) or getattr(func, "id", None)
+                    args = getattr(call, "args", [])
+                    literal = args and isinstance(args[0], ast.Constant)
+                    if name in ("_", "gettext", "ngettext", "N_") and literal:
+                        found.append(f"{path.relative_to(root)}:{call.lineno}")
+    assert found == []

@@ -142,3 +142,17 @@ def test_update_lines_strike_a_replaced_value_and_mark_added_items() -> None:
     assert update_lines(changes(PUBLISHED, {}))[0] == (
         "Nothing in it differs from the published practice."
     )
+
+
+def test_a_subtitle_that_only_repeated_the_purpose_goes_with_a_replaced_purpose() -> None:
+    from dataclasses import replace
+
+    excerpt = "Erlangen shows that labour markets can open up to refugees"
+    published = replace(PUBLISHED, subtitle=excerpt, purpose=excerpt + " under conditions.")
+    new_purpose = {"purpose": "Ouvrir le marché du travail aux réfugiés, avec les entreprises."}
+    assert updated_practice(published, new_purpose).subtitle is None
+    # A subtitle of its own stays; so does the excerpt when the purpose is kept.
+    assert updated_practice(PUBLISHED, new_purpose).subtitle == "An app for newcomers"
+    assert updated_practice(published, {"period": "2016 - ongoing"}).subtitle == excerpt
+    mine = {**new_purpose, "subtitle": "Jobs for refugees"}
+    assert updated_practice(published, mine).subtitle == "Jobs for refugees"

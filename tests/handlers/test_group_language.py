@@ -164,4 +164,5 @@ async def test_in_a_private_chat_anyone_chooses_their_own_language(bot) -> None:
 async def test_language_says_which_languages_questions_may_be_asked_in(bot) -> None:
     offer = (await bot.send("/language", user_id=FRENCH_USER))[-1]
     assert "italien, espagnol et portugais" in offer.text
-    assert [b["text"] for b in offer.buttons] == ["English", "Deutsch", "Français"]
+    # The language spoken now is ticked.
+    assert [b["text"] for b in offer.buttons] == ["English", "Deutsch", "✓ Français"]

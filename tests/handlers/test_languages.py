@@ -133,7 +133,7 @@ async def test_language_choice_wins_over_telegram_and_survives_a_restart(
     async with BotHarness(open_database(path), FakeRequest(), make_settings()) as bot:
         offer = sent(await bot.send("/language", user_id=FRENCH_USER))[0]
         assert "Choisissez la langue" in offer.text
-        assert [b["text"] for b in offer.buttons] == ["English", "Deutsch", "Français"]
+        assert [b["text"] for b in offer.buttons] == ["English", "Deutsch", "✓ Français"]
         confirmed = await bot.click(offer, "Deutsch", user_id=FRENCH_USER)
         edit = next(call for call in confirmed if call.method == "editMessageText")
         assert "Ab jetzt antworte ich Ihnen auf Deutsch" in edit.text

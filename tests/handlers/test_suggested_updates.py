@@ -145,7 +145,7 @@ async def test_a_french_moderator_reads_the_changes_in_french(bot: BotHarness) -
     _offer, sent = await send_update(bot, **WELCOME_APP)
     copy = screens(sent, ADMIN_ID)[-1]
     assert "Ce que l’approbation change" in copy.text
-    assert "<s>—</s> → An app that tells newcomers" in copy.text
+    assert " : <s>—</s> → An app that tells newcomers" in copy.text  # French punctuation
     assert "Réfugiés · Accueil" in copy.text  # topic names in the reader's language
     assert "Reste tel que publié" in copy.text and "mots-clés" in copy.text
     assert "What approving it changes" not in copy.text
