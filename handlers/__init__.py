@@ -145,6 +145,7 @@ def fallback_handlers() -> list[BaseHandler]:
     ]
 
 
+DOUBLE_TAP_GROUP = -10  # a double tap's second press goes no further than this
 WAITS_GROUP = -4  # a command or another flow ends a wait before anything answers it
 MEMBERS_GROUP = -3
 GATE_GROUP = -2  # before everything else
@@ -169,6 +170,7 @@ def register(app: Application) -> None:
     edited = MessageHandler(filters.UpdateType.EDITED_MESSAGE, edits.on_edited_message)
     app.add_handler(edited, GATE_GROUP)
     app.add_handler(CallbackQueryHandler(gate.on_group_button), GATE_GROUP)
+    app.add_handler(CallbackQueryHandler(gate.on_repeated_press), DOUBLE_TAP_GROUP)
     # Who wrote, in which language (the secretariat's figures), whatever happens next.
     app.add_handler(TypeHandler(Update, stats.note_member), MEMBERS_GROUP)
     # Before everything else: a user who writes again can receive alerts again.

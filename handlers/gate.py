@@ -5,6 +5,8 @@
 * In groups, a button is for the member it was shown to: the bot's answers in groups quote
   the member's message, so a button on one belongs to that member. Anyone else who presses it
   is told so privately (an alert only they see), and nothing changes.
+* A second press of the same button on the same message within REPEAT_SECONDS (a double
+  tap) is answered and goes no further, so nothing is sent twice.
 * In groups, buttons that start a private flow (the submission dialogue, /forget, /contact)
   open the bot's private chat through a deep link
   (`t.me/<bot>?start=<payload>`, which /start there turns into that flow), instead of running
@@ -17,6 +19,7 @@ from telegram.helpers import create_deep_linked_url
 
 from bot import callbacks
 from bot.i18n import N_
+from handlers.deps import services
 from handlers.language import tr
 from handlers.updates import query_of
 
@@ -37,6 +40,55 @@ NOT_YOURS = N_(
     "This button belongs to the member who asked. Send the command yourself to get your own "
     "buttons: /start, /search, /subscribe …"
 )
+
+
+# A second press of the same button on the same message by the same member within this
+# time is a double tap: Telegram delivers both, and a button that sends a new message (a
+# card's Follow menu, Full text) would send it twice.
+REPEAT_SECONDS = 2.0
+_PRESSES = "presses"  # bot_data key: (user, chat, message, data) → when it was last pressed
+_PRESSES_KEPT = 10_000
+
+
+async def on_repeated_press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answer a double tap's second press and let nothing else handle it."""
+    query = query_of(update)
+    message = query.message
+    if message is None or not sends_a_new_message(query.data or ""):
+        return  # a button that edits its message in place shows the second press nothing new
+    now = services(context).clock()
+    presses: dict[tuple[int, int, int, str], float] = context.bot_data.setdefault(_PRESSES, {})
+    key = (query.from_user.id, message.chat.id, message.message_id, query.data or "")
+    last = presses.get(key)
+    presses[key] = now
+    if len(presses) > _PRESSES_KEPT:  # memory stays flat: old presses are forgotten
+        fresh = {k: t for k, t in presses.items() if now - t < REPEAT_SECONDS}
+        context.bot_data[_PRESSES] = fresh
+    if last is not None and 0 <= now - last < REPEAT_SECONDS:
+        await query.answer()
+        raise ApplicationHandlerStop
+
+
+def sends_a_new_message(data: str) -> bool:
+    """Return True for a button whose press sends a new message: a card, a Follow menu, the
+    list of subscriptions from an alert, the full text, the search help."""
+    try:
+        button = callbacks.parse_one_of(
+            data,
+            callbacks.Card,
+            callbacks.Help,
+            callbacks.FollowMenu,
+            callbacks.FollowPractice,
+            callbacks.Subscriptions,
+            callbacks.FullText,
+        )
+    except callbacks.CallbackDataError:
+        return False
+    if isinstance(button, callbacks.FollowMenu):
+        return button.where == "new"
+    if isinstance(button, callbacks.Subscriptions):
+        return button.where == "ls"
+    return True
 
 
 async def ignore(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

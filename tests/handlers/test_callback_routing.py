@@ -17,7 +17,7 @@ from tests.handlers.dialogue import running_bot
 from tests.test_callbacks import all_variants, forged
 
 # Handlers that take every button: the group gate (before all) and the stale answer (after all).
-CATCH_ALL = {gate.on_group_button, fallback.stale_button}
+CATCH_ALL = {gate.on_group_button, gate.on_repeated_press, fallback.stale_button}
 
 
 def callback_handlers(handlers: list[BaseHandler]) -> Iterator[CallbackQueryHandler]:

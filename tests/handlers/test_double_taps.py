@@ -132,3 +132,23 @@ async def test_double_tap_on_a_suggested_name_follows_once(harness: BotHarness) 
     again = edited(await harness.click(offer, "Roma"))
     assert "You already follow the topic <b>Roma</b>" in again.text
     assert followed(harness) == [("topic", "Roma")]
+
+
+async def test_a_double_tap_on_a_button_that_sends_a_message_sends_it_once(
+    harness: BotHarness,
+) -> None:
+    services = harness.app.bot_data["services"]
+    now = [1_800_000_000.0]
+    services.clock = lambda: now[0]
+    results = [c for c in await harness.send("anti racism turin") if c.method == "sendMessage"][-1]
+    first = await harness.click(results, "1")
+    again = await harness.click(results, "1")
+    assert [c.method for c in first].count("sendMessage") == 1  # the card
+    assert [c.method for c in again] == ["answerCallbackQuery"]  # the double tap: nothing else
+    card = [c for c in first if c.method == "sendMessage"][-1]
+    menus = [await harness.click(card, "Follow"), await harness.click(card, "Follow")]
+    assert [[c.method for c in calls].count("sendMessage") for calls in menus] == [1, 0]
+    # Pressed again later, it sends again: only a double tap is held back.
+    now[0] += 5
+    later = await harness.click(card, "Follow")
+    assert [c.method for c in later].count("sendMessage") == 1
