@@ -35,7 +35,7 @@ from dataclasses import dataclass, field, replace
 
 from bot.aliases import Aliases
 from bot.models import Practice, period_years
-from bot.query import Query, parse_query
+from bot.query import Query, close_name, parse_query
 from bot.terms import CONCEPT, READING, Matches, TermIndex
 from bot.text import fold
 from bot.vocabulary import LANGUAGES, Vocabulary, load_vocabulary
@@ -570,6 +570,9 @@ class SearchIndex:
                 if FIELD_WEIGHTS["text"] > best.get(index, 0.0):
                     best[index] = FIELD_WEIGHTS["text"]
         topic = self.aliases.topics.get(unit)
+        if topic is None and best.typo:
+            # A typo stands for the word meant, its topic too ("rassismsu" → Anti-racism).
+            topic = close_name(unit, self.aliases.topics)
         if topic:
             best.add_readings(self.terms.topic_members(topic))
         best.df = best.df or len(best) or len(best.readings)

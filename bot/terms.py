@@ -45,9 +45,12 @@ class Matches(dict[int, float]):
     Attributes:
         df: how many practices its words match (exactly, by stem, concept, prefix or typo),
             not counting its topic or place readings: its rarity, for IDF.
-        weak: only prefixes or typos matched: it covers less of the query's meaning.
+        weak: only the starts of longer words matched ("train" in "training"): it covers
+            less of the query's meaning. A word read through a typo ("rassismsu") is not weak:
+            it stands for the word meant, at the typo's lower similarity.
         size: how many meaningful words the unit holds (a phrase counts as its words).
         share: the share of a typed word the unit is (a compound's part: 1/parts).
+        typo: the unit is a word found nowhere, read through near spellings ("rassismsu").
         soft: the unit is a soft word of a question (`Vocabulary.is_soft`): it adds to the
             score of what it matches, but a practice need not match it.
         readings: practices reached through a topic the unit names (topic readings), each
@@ -59,6 +62,7 @@ class Matches(dict[int, float]):
     weak: bool = False
     size: int = 1
     share: float = 1.0
+    typo: bool = False
     soft: bool = False
 
     def __init__(self, *args: object, **kwargs: object) -> None:
@@ -69,7 +73,7 @@ class Matches(dict[int, float]):
         """Return a copy with the same attributes (a cached unit's, for one query)."""
         other = Matches(self)
         other.df, other.weak, other.size, other.share = self.df, self.weak, self.size, self.share
-        other.soft = self.soft
+        other.soft, other.typo = self.soft, self.typo
         other.readings = self.readings
         return other
 
@@ -153,7 +157,10 @@ class TermIndex:
             self._add_phrase_words(unit, best)
         strong = bool(best)
         if " " not in unit:
-            self._add_similar(unit, best, typos=not best)
+            typo = self._add_similar(unit, best, typos=not best)
+            # A word read through a typo stands for the word meant, its concept's topic too.
+            strong, best.typo = strong or bool(typo), bool(typo)
+            concepts = concepts | {t[2:] for t in typo if t.startswith("c:")}
         best.df, best.weak = len(best), bool(best) and not strong
         best.size = max(1, sum(not self.vocabulary.is_stop(w) for w in unit.split()))
         for concept in concepts:
@@ -304,16 +311,23 @@ class TermIndex:
                     best[index] = score
         return best
 
-    def _add_similar(self, word: str, best: dict[int, float], typos: bool) -> None:
-        """Add words that start with this one and, for a word found nowhere, near spellings."""
-        terms: dict[str, float] = {}
+    def _add_similar(self, word: str, best: dict[int, float], typos: bool) -> set[str]:
+        """Add words that start with this one and, for a word found nowhere, near spellings.
+
+        Returns:
+            The near spellings' terms ("w:rassismus", "c:racism") that matched a practice:
+            when any did, the word is read as the word meant (a typo), not only as the
+            start of longer ones. Empty when none did.
+        """
+        starts: dict[str, float] = {}
         if len(word) >= 4:
             start = bisect.bisect_left(self.words, word)
             for token in self.words[start:]:
                 if not token.startswith(word):
                     break
                 if token != word:
-                    terms[f"w:{token}"] = PREFIX
+                    starts[f"w:{token}"] = PREFIX
+        terms: dict[str, float] = {}
         max_edits = _max_edits(len(word))
         if typos and max_edits:
             for token, distance, _ in process.extract(
@@ -331,9 +345,12 @@ class TermIndex:
                 self._add_swapped(word, terms)
         elif typos and len(word) == SHORT_TYPO:
             self._add_swapped(word, terms)
-        for index, score in self.collect(terms).items():
-            if score > best.get(index, 0.0):
-                best[index] = score
+        read = {term for term in terms if self._postings_of(term)}
+        for found in (self.collect(starts), self.collect(terms)):
+            for index, score in found.items():
+                if score > best.get(index, 0.0):
+                    best[index] = score
+        return read
 
     def _add_swapped(self, word: str, terms: dict[str, float]) -> None:
         """Add the words and concept words a short word is with two neighbouring letters

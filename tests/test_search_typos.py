@@ -1,0 +1,45 @@
+"""How search reads a typo beside other words, and a compound no practice holds: table tests
+through `SearchIndex` on the bundled catalogue."""
+
+import pytest
+
+from bot.aliases import load_aliases
+from bot.search import SearchIndex
+from bot.template import TOPICS
+from tests.test_search_readings import YEAR, bundled
+
+AGAINST_RACISM = {
+    "an-anti-racism-cockpit",
+    "semaine-neuchateloise-d-actions-contre-le-racisme",
+    "workshops-books-exhibitions-music-theater-workshops-and-sports-against-racism",
+}
+
+
+@pytest.fixture(scope="module")
+def index() -> SearchIndex:
+    return SearchIndex(bundled(), load_aliases(), TOPICS, YEAR)
+
+
+def ids(index: SearchIndex, text: str) -> list[str]:
+    return [p.id for p in index.search(text).practices]
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("Rassismsu Schule", "Rassismus Schule"),  # the typo first
+        ("Schule Rassismsu", "Schule Rassismus"),  # the typo last
+        ("racsim school", "racism school"),  # two letters swapped in a short word
+        ("racsime école", "racisme école"),
+        ("razzsimo scuola", "razzismo scuola"),
+        ("escuela racsimo", "escuela racismo"),
+    ],
+)
+def test_a_word_read_through_a_typo_counts_as_the_word_beside_others(index, typed, meant):
+    found = ids(index, typed)
+    assert set(found) >= AGAINST_RACISM, found
+    assert set(found) == set(ids(index, meant))
+
+
+def test_a_typo_alone_reads_as_the_word_and_its_topic(index):
+    assert ids(index, "Rassismsu") == ids(index, "Rassismus")
