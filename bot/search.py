@@ -24,7 +24,8 @@ enough), except the soft verbs of a question ("support" in "how do cities suppor
 refugees?"), which rank what they match first but are not required. Full matches are all
 shown; partial ones (covering more than a third of the query's meaning) are shown beside
 them when they score near the best full match, or alone when no practice matches fully.
-The result is flagged partial when the first practice is not a full match. A query none of
+The result is flagged partial when the first practice is not a full match, or when a
+compound typed is held by no practice (its parts answer it). A query none of
 whose words means anything in the catalogue ("pizza recipe") finds nothing.
 """
 
@@ -84,7 +85,8 @@ class SearchResult:
         query: the parsed query.
         practices: the results, best first.
         partial: the first result does not match every word with real evidence (it may
-            still outrank weaker full matches): the results match part of the query.
+            still outrank weaker full matches), or a compound typed is held by no practice
+            and only its parts are met: the results match part of the query.
         filter_only: the words found nothing within the filters; these are what the filters
             alone find.
         missing: ("city" or "country", name) of a real place typed that has no practice yet.
@@ -282,7 +284,9 @@ class SearchIndex:
         found = self._ranked(candidates, full, units, query)
         if found:
             practices = [self._entries[i].practice for i in found]
-            return SearchResult(query, practices, partial=found[0] not in full)
+            # A compound no practice holds ("Sprachpaten") is answered by its parts only.
+            partial = found[0] not in full or self._unheld_compound(query)
+            return SearchResult(query, practices, partial=partial)
         if query.has_filters and candidates:
             return SearchResult(
                 query, self._ordered(sorted(candidates), {}, query), filter_only=True
@@ -514,6 +518,11 @@ class SearchIndex:
             matches.share, matches.soft = share, is_soft
             found.append(matches)
         return found
+
+    def _unheld_compound(self, query: Query) -> bool:
+        """Return True when a compound of the query matches no practice as a whole word
+        (exactly, by stem, as the start of a longer word or by a close spelling)."""
+        return any(whole and not self._unit_scores(whole, frozenset()) for whole in query.wholes)
 
     @staticmethod
     def _in_compound(part: Matches, whole: Matches, strict: bool) -> Matches:

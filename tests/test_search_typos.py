@@ -4,6 +4,7 @@ through `SearchIndex` on the bundled catalogue."""
 import pytest
 
 from bot.aliases import load_aliases
+from bot.models import Practice
 from bot.search import SearchIndex
 from bot.template import TOPICS
 from tests.test_search_readings import YEAR, bundled
@@ -43,3 +44,25 @@ def test_a_word_read_through_a_typo_counts_as_the_word_beside_others(index, type
 
 def test_a_typo_alone_reads_as_the_word_and_its_topic(index):
     assert ids(index, "Rassismsu") == ids(index, "Rassismus")
+
+
+def test_a_compound_no_practice_holds_is_answered_in_part(index):
+    # No bundled practice says "Sprachpaten" or "Flüchtlingshilfe": their parts answer.
+    for typed in ("Sprachpaten", "Flüchtlingshilfe"):
+        result = index.search(typed)
+        assert result.practices and result.partial, typed
+
+
+def test_a_compound_a_practice_holds_is_answered_in_full():
+    holder = Practice(
+        id="sprachpaten-in-erlangen",
+        title="Sprachpaten in Erlangen",
+        cities=["Erlangen"],
+        country="Germany",
+        period="2019 - ongoing",
+        topics=["Multilingualism"],
+        language="de",
+    )
+    index = SearchIndex([*bundled(), holder], load_aliases(), TOPICS, YEAR)
+    result = index.search("Sprachpaten")
+    assert result.practices[0].id == holder.id and not result.partial
