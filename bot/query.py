@@ -56,8 +56,8 @@ class Query:
             each of the n parts of a compound ("kindergärten" → kinder, garten), so that one
             long word does not weigh as n words (empty: 1.0 each).
         soft: for each entry of `words`, whether it is a soft word of a question
-            (`Vocabulary.is_soft`: "support", "apoyan") that ranks but need not match
-            (empty: none is).
+            (`Vocabulary.is_soft`: "support", "apoyan", the "hilfe" of "Flüchtlingshilfe")
+            that ranks but need not match (empty: none is).
         wholes: for each entry of `words`, the typed word it is a part of when a compound
             was split ("sprachpaten" for "sprach"), else "" (empty: none is a part).
         topics: topic names a practice must have one of (from `topic:` or none).
@@ -251,11 +251,9 @@ def parse_query(
         elif _is_meaningful(word):
             kept.append(word)
     free, concepts, shares, wholes = _units(kept, vocabulary)
-    # A part of a typed compound is never soft: the compound is what was asked for.
-    soft = tuple(
-        " " not in word and not whole and vocabulary.is_soft(word)
-        for word, whole in zip(free, wholes, strict=True)
-    )
+    # A part of a typed compound is soft as the word apart would be ("Flüchtlings-hilfe");
+    # search reads it strictly when a practice holds the whole word (`bot.search`).
+    soft = tuple(" " not in word and vocabulary.is_soft(word) for word in free)
     return Query(
         words=free,
         concepts=concepts,

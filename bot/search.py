@@ -514,7 +514,11 @@ class SearchIndex:
         for word, word_concepts, share, is_soft, whole in units:
             matches = self._unit_scores(word, word_concepts)
             if whole:
-                matches = self._in_compound(matches, self._unit_scores(whole, frozenset()), strict)
+                held = self._unit_scores(whole, frozenset())
+                matches = self._in_compound(matches, held, strict)
+                # A compound a practice holds is asked for whole: none of its parts is soft.
+                # One none holds is answered by its parts, as the words apart would be.
+                is_soft = is_soft and not held
             matches.share, matches.soft = share, is_soft
             found.append(matches)
         return found

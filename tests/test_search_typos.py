@@ -7,6 +7,7 @@ from bot.aliases import load_aliases
 from bot.models import Practice
 from bot.search import SearchIndex
 from bot.template import TOPICS
+from tests.test_search_readings import REFUGEES as REFUGEE_IDS
 from tests.test_search_readings import YEAR, bundled
 
 AGAINST_RACISM = {
@@ -66,3 +67,42 @@ def test_a_compound_a_practice_holds_is_answered_in_full():
     index = SearchIndex([*bundled(), holder], load_aliases(), TOPICS, YEAR)
     result = index.search("Sprachpaten")
     assert result.practices[0].id == holder.id and not result.partial
+
+
+REFUGEES = set(REFUGEE_IDS)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "Flüchtlingshilfe",  # no practice holds it: its parts answer, as the words apart
+        "Flüchtlingsunterstützung",
+        "Flüchtlinge Hilfe",
+        "refugee aid",
+        "réfugiés aide",
+    ],
+)
+def test_help_beside_a_subject_does_not_cut_the_subjects_answer(index, typed):
+    found = ids(index, typed)
+    assert set(found) == REFUGEES, found
+    # The practices that also name help come first.
+    assert set(found[:2]) == {
+        "peer-to-peer-project-addiction-aid-for-refugees",
+        "a-smile-of-a-child",
+    }
+
+
+def test_a_compound_a_practice_holds_needs_each_of_its_parts():
+    holder = Practice(
+        id="fluchtlingshilfe-erlangen",
+        title="Flüchtlingshilfe Erlangen",
+        cities=["Erlangen"],
+        country="Germany",
+        period="2019 - ongoing",
+        topics=["Welcoming and social integration"],
+        language="de",
+    )
+    index = SearchIndex([*bundled(), holder], load_aliases(), TOPICS, YEAR)
+    result = index.search("Flüchtlingshilfe")
+    assert result.practices[0].id == holder.id and not result.partial
+    assert index.run(index.parse("Flüchtlingshilfe")) == [holder]
