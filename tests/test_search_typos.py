@@ -4,11 +4,10 @@ through `SearchIndex` on the bundled catalogue."""
 import pytest
 
 from bot.aliases import load_aliases
-from bot.models import Practice
 from bot.search import SearchIndex
 from bot.template import TOPICS
 from tests.test_search_readings import REFUGEES as REFUGEE_IDS
-from tests.test_search_readings import YEAR, bundled
+from tests.test_search_readings import YEAR, bundled, sprachpaten
 
 AGAINST_RACISM = {
     "an-anti-racism-cockpit",
@@ -55,15 +54,7 @@ def test_a_compound_no_practice_holds_is_answered_in_part(index):
 
 
 def test_a_compound_a_practice_holds_is_answered_in_full():
-    holder = Practice(
-        id="sprachpaten-in-erlangen",
-        title="Sprachpaten in Erlangen",
-        cities=["Erlangen"],
-        country="Germany",
-        period="2019 - ongoing",
-        topics=["Multilingualism"],
-        language="de",
-    )
+    holder = sprachpaten()
     index = SearchIndex([*bundled(), holder], load_aliases(), TOPICS, YEAR)
     result = index.search("Sprachpaten")
     assert result.practices[0].id == holder.id and not result.partial
@@ -93,15 +84,7 @@ def test_help_beside_a_subject_does_not_cut_the_subjects_answer(index, typed):
 
 
 def test_a_compound_a_practice_holds_needs_each_of_its_parts():
-    holder = Practice(
-        id="fluchtlingshilfe-erlangen",
-        title="Flüchtlingshilfe Erlangen",
-        cities=["Erlangen"],
-        country="Germany",
-        period="2019 - ongoing",
-        topics=["Welcoming and social integration"],
-        language="de",
-    )
+    holder = sprachpaten("fluchtlingshilfe-erlangen", title="Flüchtlingshilfe Erlangen")
     index = SearchIndex([*bundled(), holder], load_aliases(), TOPICS, YEAR)
     result = index.search("Flüchtlingshilfe")
     assert result.practices[0].id == holder.id and not result.partial
