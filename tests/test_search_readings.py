@@ -7,6 +7,8 @@ from importlib import resources
 
 import pytest
 
+from benchmarks.relevance import REFUGEE_JOBS
+from benchmarks.relevance import REFUGEES as REFUGEE_GROUP
 from bot.alerts import AlertMatcher, group_by_target
 from bot.aliases import load_aliases
 from bot.models import Practice, Subscription
@@ -15,20 +17,8 @@ from bot.search import SearchIndex
 from bot.template import TOPICS
 
 YEAR = 2025
-REFUGEES = {
-    "give-something-back-to-berlin",
-    "siemens-program-for-integrating-refugees",
-    "a-smile-of-a-child",
-    "career-counselling-for-sprar-beneficiaries",
-    "centri-di-accoglienza-straordinaria-cas-centres-d-accueil-speciaux",
-    "erlangen-lyrical-bridge-building",
-    "peer-to-peer-project-addiction-aid-for-refugees",
-    "the-welcome-app",
-}
-REFUGEE_JOBS = [
-    "siemens-program-for-integrating-refugees",
-    "career-counselling-for-sprar-beneficiaries",
-]
+# The refugee practices of the bundled catalogue, as the relevance benchmark labels them.
+REFUGEES = set(REFUGEE_GROUP)
 
 
 def sprachpaten(pid: str = "sprachpaten-fur-neu-angekommene-familien", **fields) -> Practice:
