@@ -9,9 +9,8 @@ import pytest
 from bot.callbacks import PendingNext
 from tests.fakes import ADMIN_ID, USER_ID, BotHarness, Call
 from tests.handlers.dialogue import running_bot, screens, store, submit
+from tests.handlers.test_moderate import OTHER_ADMIN, STRANGER
 
-OTHER_ADMIN = 9002
-STRANGER = 4242
 WAITING = 22
 
 
